@@ -1,0 +1,145 @@
+import CSQLite
+import Foundation
+
+/// One open SQLite database handle.
+///
+/// Not `Sendable`: a connection belongs to one thread at a time. Only
+/// `interrupt()` may be called from another thread, as SQLite allows.
+public final class Connection {
+    /// How the file is opened.
+    public enum Mode: Sendable {
+        /// Reads only; every write fails with `SQLITE_READONLY`.
+        case readOnly
+        /// Reads and writes an existing file.
+        case readWrite
+        /// Reads and writes, creating the file when it is missing.
+        case create
+    }
+
+    let handle: OpaquePointer
+    public let path: String
+    public let mode: Mode
+
+    /// Opens the database at `path` and checks that it really is SQLite.
+    ///
+    /// - Parameter busyTimeout: how long a statement waits for another process's lock.
+    /// - Throws: `DatabaseError` (`.cannotOpen`, `.notADatabase`, …) naming the path.
+    public init(path: String, mode: Mode = .readWrite, busyTimeout: Duration = .seconds(5)) throws {
+        var flags = SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
+        switch mode {
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        var opened: OpaquePointer?
+        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        guard code == SQLITE_OK, let opened else {
+            // SQLite may hand back a handle even on failure; it must still be closed.
+            let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            let extended = opened.map { sqlite3_extended_errcode($0) } ?? code
+            sqlite3_close_v2(opened)
+            throw DatabaseError(extendedCode: extended, message: message, call: "sqlite3_open_v2", path: path)
+        }
+        handle = opened
+        self.path = path
+        self.mode = mode
+        sqlite3_extended_result_codes(handle, 1)
+        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
+        do {
+            // Opening is lazy: only the first read of the header tells a text
+            // file or a truncated one from a database.
+            _ = try scalar("SELECT count(*) FROM sqlite_master")
+            try execute("PRAGMA foreign_keys = ON")
+        } catch var error as DatabaseError {
+            sqlite3_close_v2(handle)
+            if error.path == nil {
+                error = DatabaseError(extendedCode: error.extendedCode, message: error.message, call: error.call, sql: error.sql, path: path)
+            }
+            throw error
+        }
+    }
+
+    deinit {
+        // close_v2 defers the close until the last statement is finalized.
+        sqlite3_close_v2(handle)
+    }
+
+    /// True when SQLite will refuse writes on this connection.
+    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
+    /// The rowid of the last row inserted on this connection.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
+    /// Runs one or more statements that return no rows (DDL, pragmas, scripts).
+    public func execute(_ sql: String) throws {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        if code != SQLITE_OK {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(errorMessage)
+            throw DatabaseError(extendedCode: sqlite3_extended_errcode(handle), message: message, call: "sqlite3_exec", sql: sql)
+        }
+    }
+
+    /// Compiles one statement; the caller binds, steps and lets it go.
+    ///
+    /// - Parameter persistent: a hint that the statement will be reused many times.
+    /// - Throws: `DatabaseError` when the SQL does not compile or holds more than one statement.
+    public func prepare(_ sql: String, persistent: Bool = false) throws -> Statement {
+        try Statement(connection: self, sql: sql, persistent: persistent)
+    }
+
+    /// Runs a statement with bindings and returns every row.
+    public func query(_ sql: String, _ bindings: [DatabaseValue] = []) throws -> [Row] {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        return try statement.all()
+    }
+
+    /// Runs a statement and returns the first column of its first row, or nil when there is none.
+    public func scalar(_ sql: String, _ bindings: [DatabaseValue] = []) throws -> DatabaseValue? {
+        let statement = try prepare(sql)
+        try statement.bind(bindings)
+        return try statement.step()?[0]
+    }
+
+    /// Runs `body` inside a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute(mode == .readOnly ? "BEGIN DEFERRED" : "BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // The transaction may already be gone (SQLite rolls back on some errors).
+            if sqlite3_get_autocommit(handle) == 0 {
+                try? execute("ROLLBACK")
+            }
+            throw error
+        }
+    }
+
+    /// Stops the statement running on this connection as soon as it can; safe from another thread.
+    public func interrupt() {
+        sqlite3_interrupt(handle)
+    }
+
+    /// The error SQLite holds for this connection, for the call that just failed.
+    func lastError(call: String, sql: String? = nil) -> DatabaseError {
+        DatabaseError(
+            extendedCode: sqlite3_extended_errcode(handle),
+            message: String(cString: sqlite3_errmsg(handle)),
+            call: call,
+            sql: sql
+        )
+    }
+}
+
+/// Quotes an SQL identifier (table or column name) so any name is safe to splice into SQL.
+public func quoteIdentifier(_ name: String) -> String {
+    "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+}
