@@ -4,6 +4,13 @@ import PackageDescription
 let package = Package(
     name: "indaga",
     platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "indaga", targets: ["indaga"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
     targets: [
         // C libraries, found through pkg-config and installed from Debian's packages.
         .systemLibrary(
@@ -19,7 +26,33 @@ let package = Package(
 
         // SQLite connections, statements, typed values, schema introspection.
         .target(name: "Database", dependencies: ["CSQLite"]),
+        // The deterministic synthetic school network (`indaga demo`).
+        .target(
+            name: "DemoDatabase",
+            dependencies: ["Database", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Where things are: the home folder, the database path, and their precedence.
+        .target(name: "Workspace"),
+        // Text tables, pt-BR number and date formatting.
+        .target(name: "Render"),
+
+        .executableTarget(
+            name: "indaga",
+            dependencies: [
+                "Database", "DemoDatabase", "Workspace", "Render",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         .testTarget(name: "DatabaseTests", dependencies: ["Database"]),
+        .testTarget(
+            name: "DemoDatabaseTests",
+            dependencies: ["DemoDatabase", "Database", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render"]),
+        // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
+        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Database"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,54 @@
+import ArgumentParser
+import DemoDatabase
+import Foundation
+import Render
+import Workspace
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Cria o banco de demonstração: uma rede escolar sintética de 2022 a 2024.",
+        discussion: "A mesma semente gera sempre o mesmo conteúdo. O arquivo só aparece quando está completo."
+    )
+
+    @Option(help: ArgumentHelp("Arquivo a criar (padrão: data/escola.sqlite na pasta do projeto).", valueName: "arquivo"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Semente do gerador.", valueName: "n"))
+    var seed: UInt64 = DemoDatabase.defaultSeed
+
+    @Flag(help: "Substitui o arquivo se ele já existir.")
+    var force = false
+
+    @Option(help: ArgumentHelp("Pasta do projeto (padrão: INDAGA_HOME, ou a pasta atual).", valueName: "pasta"))
+    var home: String?
+
+    func run() throws {
+        let workspace = Workspace.resolve(homeFlag: home)
+        let target: String
+        if let out {
+            target = out
+        } else {
+            // The default place may not exist yet on a fresh checkout; an explicit --out must.
+            target = workspace.home.appendingPathComponent(Workspace.bundledDatabasePath).path
+            try? FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        }
+        let summary = try DemoDatabase.write(to: target, seed: seed, overwrite: force) {
+            standardError.write("Gerando a rede escolar (semente \(seed))…\n")
+        }
+
+        var table = TextTable(columns: [.init("tabela"), .init("linhas", alignment: .right)])
+        for (name, rows) in summary.rowCounts {
+            table.append([name, BrazilianFormat.integer(rows)])
+        }
+        print(table.render())
+        print(
+            "Banco de demonstração criado em \(summary.path): "
+                + "\(BrazilianFormat.integer(summary.rows(in: "escolas"))) escolas, "
+                + "\(BrazilianFormat.integer(summary.rows(in: "alunos"))) alunos, "
+                + "\(BrazilianFormat.integer(summary.totalRows)) linhas, \(BrazilianFormat.bytes(summary.fileSize)), "
+                + "semente \(summary.seed), gerado em \(BrazilianFormat.duration(summary.duration))."
+        )
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct Indaga: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "indaga",
+        abstract: "Perguntas em português sobre os dados da rede escolar, respondidas com SQL conferido.",
+        discussion: """
+            Sem argumentos, mostra as tabelas do banco de demonstração (criado na primeira vez).
+            Pastas e banco: --home / INDAGA_HOME e --db / INDAGA_DB; a opção vale mais que a variável de ambiente.
+            """,
+        subcommands: [SchemaCommand.self, DemoCommand.self],
+        defaultSubcommand: SchemaCommand.self
+    )
+
+    /// Parses, runs, and turns any failure into one pt-BR line on stderr and a non-zero exit.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            // Help and version requests are ArgumentParser's to print.
+            if exitCode(for: error) == .success {
+                exit(withError: error)
+            }
+            let failure = UserMessage(for: error)
+            standardError.write("indaga: \(failure.text)\n")
+            Foundation.exit(failure.exitCode)
+        }
+    }
+}

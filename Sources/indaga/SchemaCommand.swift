@@ -1,0 +1,105 @@
+import ArgumentParser
+import Database
+import Foundation
+import Render
+
+struct SchemaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schema",
+        abstract: "Mostra as tabelas do banco, com o número de linhas e as colunas de cada uma."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Option(help: ArgumentHelp("Formato da saída: text ou json.", valueName: "formato"))
+    var format: Format = .text
+
+    func run() throws {
+        let workspace = workspaceOptions.resolve()
+        let connection = try workspaceOptions.openDatabase(workspace)
+        let schema = try connection.introspect()
+        switch format {
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(SchemaDocument(database: workspace.database.path, schema: schema)), as: UTF8.self))
+        case .text:
+            print(SchemaText.render(schema, database: workspace.database.path))
+        }
+    }
+}
+
+/// The JSON shape of `indaga schema --format json`.
+private struct SchemaDocument: Encodable {
+    let database: String
+    let schema: Schema
+
+    enum CodingKeys: String, CodingKey {
+        case database, tables
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(database, forKey: .database)
+        try container.encode(schema.tables, forKey: .tables)
+    }
+}
+
+/// The schema as a manager reads it: a title per table and a grid of its columns.
+enum SchemaText {
+    static func render(_ schema: Schema, database: String) -> String {
+        let tables = schema.tables.filter { $0.kind == .table }
+        let views = schema.tables.filter { $0.kind == .view }
+        guard !schema.tables.isEmpty else {
+            return "Banco: \(database)\nO banco não tem tabelas."
+        }
+        let totalRows = tables.reduce(0) { $0 + ($1.rowCount ?? 0) }
+        var sections = [
+            "Banco: \(database)\n"
+                + "\(count(tables.count, "tabela", "tabelas")) e \(count(views.count, "visão", "visões")), "
+                + "\(BrazilianFormat.integer(totalRows)) linhas"
+        ]
+        for table in schema.tables {
+            let heading = table.kind == .view
+                ? "\(table.name) (visão, calculada a cada consulta)"
+                : "\(table.name) (\(count(table.rowCount ?? 0, "linha", "linhas")))"
+            var grid = TextTable(columns: [.init("coluna"), .init("tipo"), .init("chave", maxWidth: 30), .init("exemplos", maxWidth: 50)])
+            for column in table.columns {
+                grid.append([column.name, typeName(column), keyLabel(column, in: table), column.sampleValues.joined(separator: ", ")])
+            }
+            sections.append(heading + "\n" + grid.render())
+        }
+        return sections.joined(separator: "\n\n")
+    }
+
+    private static func count(_ value: Int, _ singular: String, _ plural: String) -> String {
+        "\(BrazilianFormat.integer(value)) \(value == 1 ? singular : plural)"
+    }
+
+    private static func typeName(_ column: Schema.Column) -> String {
+        if column.declaredType.isEmpty { return "—" }
+        switch column.affinity {
+        case .integer: return "inteiro"
+        case .real: return "decimal"
+        case .text: return "texto"
+        case .blob: return "binário"
+        case .numeric: return "número"
+        }
+    }
+
+    private static func keyLabel(_ column: Schema.Column, in table: Schema.Table) -> String {
+        var labels: [String] = []
+        if column.isPrimaryKey { labels.append("PK") }
+        for key in table.foreignKeys {
+            if let position = key.columns.firstIndex(of: column.name) {
+                let target = position < key.referencedColumns.count ? ".\(key.referencedColumns[position])" : ""
+                labels.append("→ \(key.referencedTable)\(target)")
+            }
+        }
+        return labels.joined(separator: " ")
+    }
+}

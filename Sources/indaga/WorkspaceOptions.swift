@@ -1,0 +1,46 @@
+import ArgumentParser
+import Database
+import DemoDatabase
+import Foundation
+import Render
+import Workspace
+
+/// `--home` and `--db`, shared by every command that reads the database.
+struct WorkspaceOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp("Arquivo SQLite a consultar (padrão: INDAGA_DB, ou o banco de demonstração).", valueName: "arquivo"))
+    var database: String?
+
+    @Option(help: ArgumentHelp("Pasta com metadata/, prompts/ e embeddings/ (padrão: INDAGA_HOME, ou a pasta do projeto).", valueName: "pasta"))
+    var home: String?
+
+    func resolve() -> Workspace {
+        Workspace.resolve(homeFlag: home, databaseFlag: database)
+    }
+}
+
+extension WorkspaceOptions {
+    /// Opens the database read-only, creating the bundled demo database on first use.
+    ///
+    /// - Throws: `CommandFailure` with a pt-BR line for a missing, unreadable or
+    ///   non-SQLite file; creation errors from `DemoDatabase`.
+    func openDatabase(_ workspace: Workspace) throws -> Connection {
+        let path = workspace.database.path
+        let fileManager = FileManager.default
+        var isFolder: ObjCBool = false
+        let exists = fileManager.fileExists(atPath: path, isDirectory: &isFolder)
+        if !exists, workspace.usesBundledDatabase {
+            try fileManager.createDirectory(at: workspace.database.deletingLastPathComponent(), withIntermediateDirectories: true)
+            standardError.write("Criando o banco de demonstração em \(path)…\n")
+            let summary = try DemoDatabase.write(to: path)
+            standardError.write("Pronto: \(BrazilianFormat.integer(summary.totalRows)) linhas em \(BrazilianFormat.duration(summary.duration)).\n")
+        } else if !exists {
+            let origin = workspace.databaseSource == .flag ? "--db" : Workspace.databaseVariable
+            throw CommandFailure(message: "o banco de dados '\(path)' não existe; confira o caminho em \(origin) ou crie o banco de demonstração com `indaga demo`")
+        } else if isFolder.boolValue {
+            throw CommandFailure(message: "'\(path)' é uma pasta, não um arquivo de banco de dados; indique o arquivo .sqlite com --db")
+        } else if !fileManager.isReadableFile(atPath: path) {
+            throw CommandFailure(message: "sem permissão para ler '\(path)'; peça acesso ao arquivo ou use outra cópia com --db")
+        }
+        return try Connection(path: path, mode: .readOnly)
+    }
+}

@@ -1,0 +1,141 @@
+import Database
+import Foundation
+import Testing
+
+@Suite("indaga demo and indaga schema, as a user runs them")
+struct CommandLineTests {
+    @Test("demo writes the database and prints its tables and a summary")
+    func demo() throws {
+        let run = try SharedDemo.result.get()
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("│ interacoes "))
+        #expect(run.stdout.contains("Banco de demonstração criado em \(SharedDemo.path)"))
+        #expect(run.stdout.contains("semente 42, gerado em "))
+        #expect(run.stderr.contains("Gerando a rede escolar (semente 42)"))
+        let db = try Connection(path: SharedDemo.path, mode: .readOnly)
+        #expect((try db.scalar("SELECT count(*) FROM alunos")?.integer ?? 0) > 1_000)
+    }
+
+    @Test("schema lists each table with its rows, columns and join keys")
+    func schemaText() throws {
+        _ = try SharedDemo.result.get()
+        let run = try Indaga.run(["schema", "--db", SharedDemo.path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stderr.isEmpty)
+        #expect(run.stdout.contains("13 tabelas e 1 visão"))
+        #expect(run.stdout.range(of: #"alunos \([0-9.]+ linhas\)"#, options: .regularExpression) != nil)
+        #expect(run.stdout.contains("cubo_engajamento (visão"))
+        #expect(run.stdout.contains("│ escola_id  │ inteiro │ → escolas.id │"))
+        #expect(run.stdout.contains("ativa, concluida") || run.stdout.contains("concluida, "))
+    }
+
+    @Test("schema --format json is valid JSON with every table")
+    func schemaJSON() throws {
+        _ = try SharedDemo.result.get()
+        let run = try Indaga.run(["schema", "--db", SharedDemo.path, "--format", "json"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let tables = document?["tables"] as? [[String: Any]]
+        #expect(tables?.count == 14)
+        let alunos = tables?.first { $0["name"] as? String == "alunos" }
+        #expect((alunos?["rowCount"] as? Int ?? 0) > 1_000)
+    }
+
+    @Test("INDAGA_DB chooses the database, and --db beats it")
+    func databasePrecedence() throws {
+        _ = try SharedDemo.result.get()
+        let fromEnvironment = try Indaga.run(["schema"], environment: ["INDAGA_DB": SharedDemo.path])
+        #expect(fromEnvironment.status == 0)
+        #expect(fromEnvironment.stdout.hasPrefix("Banco: \(SharedDemo.path)"))
+        let flagWins = try Indaga.run(["schema", "--db", "/nao/existe.sqlite"], environment: ["INDAGA_DB": SharedDemo.path])
+        #expect(flagWins.status == 1)
+        #expect(flagWins.stderr.contains("/nao/existe.sqlite"))
+        #expect(flagWins.stderr.contains("--db"))
+    }
+
+    @Test("with no arguments in a fresh home, indaga creates the bundled database and shows it")
+    func firstRunCreatesBundledDatabase() throws {
+        let home = try TemporaryFolder()
+        try home.makeHome()
+        let run = try Indaga.run([], in: home.url)
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stderr.contains("Criando o banco de demonstração em \(home.path("data/escola.sqlite"))"))
+        #expect(run.stdout.hasPrefix("Banco: \(home.path("data/escola.sqlite"))"))
+        // The second run finds it and creates nothing.
+        let again = try Indaga.run([], in: home.url)
+        #expect(again.status == 0)
+        #expect(!again.stderr.contains("Criando"))
+    }
+
+    @Test("demo refuses to overwrite an existing file without --force, and keeps it intact")
+    func demoKeepsExistingFile() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("meu-banco.sqlite")
+        try Data("planilha importante".utf8).write(to: URL(fileURLWithPath: path))
+        let run = try Indaga.run(["demo", "--out", path])
+        #expect(run.status == 1)
+        #expect(run.stderrLines == ["indaga: o arquivo '\(path)' já existe; use --force para recriá-lo ou --out para gravar em outro lugar"])
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "planilha importante")
+    }
+}
+
+@Suite("Bad input: one pt-BR line, a non-zero exit, nothing half-written")
+struct BadInputTests {
+    /// stderr holds exactly one line, in Portuguese, naming the problem; stdout is empty.
+    func expectOneLine(_ run: IndagaRun, containing fragments: [String], status: Int32 = 1) {
+        #expect(run.status == status, "stderr: \(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderrLines.count == 1, "stderr: \(run.stderr)")
+        let line = run.stderrLines.first ?? ""
+        #expect(line.hasPrefix("indaga: "))
+        for fragment in fragments {
+            #expect(line.contains(fragment), "\(line) should contain \(fragment)")
+        }
+        #expect(!line.contains("Error:") && !line.contains("Fatal"))
+    }
+
+    @Test("a missing database file")
+    func missingDatabase() throws {
+        let folder = try TemporaryFolder()
+        let run = try Indaga.run(["schema", "--db", folder.path("sumiu.sqlite")])
+        expectOneLine(run, containing: ["não existe", folder.path("sumiu.sqlite"), "indaga demo"])
+        #expect(!FileManager.default.fileExists(atPath: folder.path("sumiu.sqlite")))
+    }
+
+    @Test("a folder given as the database")
+    func folderAsDatabase() throws {
+        let folder = try TemporaryFolder()
+        let run = try Indaga.run(["schema", "--db", folder.url.path])
+        expectOneLine(run, containing: ["é uma pasta"])
+    }
+
+    @Test("a file that is not SQLite")
+    func notSQLite() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("alunos.csv")
+        try Data(String(repeating: "ra;nome\n2022001;Ana\n", count: 100).utf8).write(to: URL(fileURLWithPath: path))
+        let run = try Indaga.run(["schema", "--db", path])
+        expectOneLine(run, containing: ["não é um banco de dados SQLite", path])
+    }
+
+    @Test("an unknown --format")
+    func unknownFormat() throws {
+        let run = try Indaga.run(["schema", "--format", "xml"])
+        expectOneLine(run, containing: ["'xml'", "--format", "text", "json"], status: 64)
+    }
+
+    @Test("an unknown option and a bad number")
+    func usageErrors() throws {
+        expectOneLine(try Indaga.run(["schema", "--tabela", "x"]), containing: ["opção desconhecida '--tabela'"], status: 64)
+        expectOneLine(try Indaga.run(["demo", "--seed", "dez"]), containing: ["'dez'", "--seed"], status: 64)
+    }
+
+    @Test("an --out where nothing can be written, and no file appears", arguments: [
+        "/proc/indaga-demo.sqlite", "/nao/existe/escola.sqlite",
+    ])
+    func unwritableOut(path: String) throws {
+        let run = try Indaga.run(["demo", "--out", path])
+        expectOneLine(run, containing: ["não foi possível gravar '\(path)'", "--out"])
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}

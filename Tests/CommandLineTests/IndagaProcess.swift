@@ -1,0 +1,80 @@
+import Foundation
+
+/// Runs the built `indaga` binary and captures what a user would see.
+struct IndagaRun {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    /// The stderr lines, without the empty last one.
+    var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+}
+
+enum Indaga {
+    /// The binary SwiftPM built beside this test bundle.
+    static let binary: URL = {
+        let products = Bundle.main.executableURL?.deletingLastPathComponent()
+            ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".build/debug")
+        return products.appendingPathComponent("indaga")
+    }()
+
+    /// Runs `indaga arguments…` with no stdin, in `directory`, with only `environment` set (plus PATH).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> IndagaRun {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
+        var base = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        base.merge(environment) { $1 }
+        process.environment = base
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes before waiting, so a full pipe cannot block the child.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return IndagaRun(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
+    }
+}
+
+/// A fresh folder per test, removed when the test ends.
+final class TemporaryFolder: Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("indaga-cli-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    func path(_ name: String) -> String {
+        url.appendingPathComponent(name).path
+    }
+
+    /// Makes this folder an indaga home (metadata/ and prompts/), with no database yet.
+    func makeHome() throws {
+        for folder in ["metadata", "prompts"] {
+            try FileManager.default.createDirectory(at: url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+    }
+}
+
+/// One demo database built through the CLI, shared by the tests that only read it.
+enum SharedDemo {
+    static let folder = try! TemporaryFolder()
+    static let result: Result<IndagaRun, Error> = Result {
+        try Indaga.run(["demo", "--out", folder.path("escola.sqlite"), "--seed", "42"])
+    }
+    static var path: String { folder.path("escola.sqlite") }
+}
