@@ -40,24 +40,25 @@ public final class Connection {
             sqlite3_close_v2(opened)
             throw DatabaseError(extendedCode: extended, message: message, call: "sqlite3_open_v2", path: path)
         }
+        sqlite3_extended_result_codes(opened, 1)
+        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        sqlite3_busy_timeout(opened, Int32(clamping: milliseconds))
+        // Opening is lazy: only the first read of the header tells a text file
+        // or a truncated one from a database. Checked on the raw handle, before
+        // this object owns it, so a failure closes it exactly once (a throwing
+        // init of a fully initialised class would also run deinit).
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let check = sqlite3_exec(opened, "SELECT count(*) FROM sqlite_master; PRAGMA foreign_keys = ON;", nil, nil, &errorMessage)
+        guard check == SQLITE_OK else {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(opened))
+            let extended = sqlite3_extended_errcode(opened)
+            sqlite3_free(errorMessage)
+            sqlite3_close_v2(opened)
+            throw DatabaseError(extendedCode: extended, message: message, call: "sqlite3_exec", path: path)
+        }
         handle = opened
         self.path = path
         self.mode = mode
-        sqlite3_extended_result_codes(handle, 1)
-        let milliseconds = busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
-        sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
-        do {
-            // Opening is lazy: only the first read of the header tells a text
-            // file or a truncated one from a database.
-            _ = try scalar("SELECT count(*) FROM sqlite_master")
-            try execute("PRAGMA foreign_keys = ON")
-        } catch var error as DatabaseError {
-            sqlite3_close_v2(handle)
-            if error.path == nil {
-                error = DatabaseError(extendedCode: error.extendedCode, message: error.message, call: error.call, sql: error.sql, path: path)
-            }
-            throw error
-        }
     }
 
     deinit {
@@ -143,3 +144,7 @@ public final class Connection {
 public func quoteIdentifier(_ name: String) -> String {
     "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
+
+// A connection is used from one thread at a time; only interrupt() crosses threads.
+@available(*, unavailable)
+extension Connection: Sendable {}

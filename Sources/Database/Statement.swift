@@ -191,3 +191,6 @@ public final class Statement {
         return true
     }
 }
+
+@available(*, unavailable)
+extension Statement: Sendable {}

@@ -16,17 +16,23 @@ struct Indaga: ParsableCommand {
 
     /// Parses, runs, and turns any failure into one pt-BR line on stderr and a non-zero exit.
     static func main() {
+        guard let failure = runReportingFailure() else { return }
+        standardError.write("indaga: \(failure.text)\n")
+        Foundation.exit(failure.exitCode)
+    }
+
+    /// Runs the command; the error is gone by the time the process exits.
+    private static func runReportingFailure() -> UserMessage? {
         do {
             var command = try parseAsRoot()
             try command.run()
+            return nil
         } catch {
             // Help and version requests are ArgumentParser's to print.
             if exitCode(for: error) == .success {
                 exit(withError: error)
             }
-            let failure = UserMessage(for: error)
-            standardError.write("indaga: \(failure.text)\n")
-            Foundation.exit(failure.exitCode)
+            return UserMessage(for: error)
         }
     }
 }
