@@ -44,15 +44,17 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "DatabaseTests", dependencies: ["Database"]),
+        // Helpers shared by the test targets (temporary folders).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(
             name: "DemoDatabaseTests",
-            dependencies: ["DemoDatabase", "Database", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["DemoDatabase", "Database", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
-        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Database"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Database", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

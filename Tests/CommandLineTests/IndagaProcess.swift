@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `indaga` binary and captures what a user would see.
 struct IndagaRun {
@@ -45,23 +46,7 @@ enum Indaga {
     }
 }
 
-/// A fresh folder per test, removed when the test ends.
-final class TemporaryFolder: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("indaga-cli-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
-    }
-
+extension TemporaryFolder {
     /// Makes this folder an indaga home (metadata/ and prompts/), with no database yet.
     func makeHome() throws {
         for folder in ["metadata", "prompts"] {

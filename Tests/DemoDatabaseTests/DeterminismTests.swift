@@ -1,6 +1,7 @@
 import Database
 import DemoDatabase
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("indaga demo is deterministic and atomic")
@@ -56,23 +57,5 @@ struct DeterminismTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: file.deletingLastPathComponent().path)
             .filter { $0.hasPrefix(".\(file.lastPathComponent).") }
         #expect(leftovers.isEmpty)
-    }
-}
-
-/// A fresh folder per test, removed when the test ends.
-final class TemporaryFolder: Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("indaga-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        try? FileManager.default.removeItem(at: url)
-    }
-
-    func path(_ name: String) -> String {
-        url.appendingPathComponent(name).path
     }
 }
