@@ -41,8 +41,6 @@ struct SchoolCalendar {
         self.lastDay = days.last?.last ?? end
     }
 
-    var allDays: [CivilDate] { daysByMonth.flatMap { $0 } }
-
     /// The index in `months` of the month holding `date`, if it has classes.
     func monthIndex(of date: CivilDate) -> Int? {
         guard date.year == year else { return nil }

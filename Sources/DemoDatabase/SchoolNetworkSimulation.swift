@@ -67,7 +67,6 @@ struct SchoolNetworkSimulation {
 
     private struct Classroom {
         let id: Int64
-        let school: Int
         let phase: Int
         let shift: String
         let members: [Int]
@@ -121,13 +120,13 @@ struct SchoolNetworkSimulation {
             if year > Self.years[0] {
                 admitNewStudents(year: year, schools: schoolCount)
             }
-            try insertNewStudents(inserts, year: year)
+            try insertNewStudents(inserts)
             try simulate(year: year, inserts: inserts)
         }
     }
 
     /// Writes the students admitted since the last call (they are appended in id order).
-    private mutating func insertNewStudents(_ inserts: Inserts, year: Int) throws {
+    private mutating func insertNewStudents(_ inserts: Inserts) throws {
         while studentsWritten < students.count {
             try insertStudent(students[studentsWritten], inserts)
             studentsWritten += 1
@@ -232,7 +231,7 @@ struct SchoolNetworkSimulation {
                         .integer(id), .integer(Int64(school + 1)), .text("\(phase)\(letter)"),
                         .integer(Int64(phase)), .integer(Int64(year)), .text(shift),
                     ])
-                    classrooms.append(Classroom(id: id, school: school, phase: phase, shift: shift, members: share))
+                    classrooms.append(Classroom(id: id, phase: phase, shift: shift, members: share))
                 }
             }
         }
@@ -317,7 +316,7 @@ struct SchoolNetworkSimulation {
                 engagement -= 1.3 * max(0, 1 - Double(exitMonth - monthIndex) / 3)
             }
             monthlyBond.append(engagement)
-            let attended = days.filter { exitDate == nil || $0 <= exitDate! }
+            let attended = days.filter { day in exitDate.map { day <= $0 } ?? true }
             guard !attended.isEmpty else { continue }
             let month = calendar.months[monthIndex]
             let presences = random.binomial(attended.count, logistic(2.3 + 1.0 * engagement))

@@ -19,11 +19,6 @@ struct SeededRandom: RandomNumberGenerator {
         state = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
-    /// A generator for one named part of the data, independent of how much the others draw.
-    func derived(_ stream: UInt64) -> SeededRandom {
-        var copy = self
-        return SeededRandom(seed: copy.next() ^ (stream &* 0xD6E8_FEB8_6659_FD93))
-    }
 
     mutating func next() -> UInt64 {
         let result = rotate(state.1 &* 5, 7) &* 9
@@ -92,16 +87,6 @@ struct SeededRandom: RandomNumberGenerator {
         items[int(0...(items.count - 1))]
     }
 
-    /// Picks an index with probability proportional to its weight.
-    mutating func weightedIndex(_ weights: [Double]) -> Int {
-        let total = weights.reduce(0, +)
-        var target = uniform() * total
-        for (index, weight) in weights.enumerated() {
-            target -= weight
-            if target < 0 { return index }
-        }
-        return weights.count - 1
-    }
 }
 
 func logistic(_ x: Double) -> Double {
