@@ -1,6 +1,25 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// The encoder's kernels are plain Swift SIMD; the CPU they are compiled for decides
+/// the vector width. Default: AVX2 + FMA (`haswell`), which any x86-64 from 2013 on has.
+/// `INDAGA_CPU=skylake-avx512 swift build -c release` opts into AVX-512 (16-float vectors);
+/// `INDAGA_CPU=baseline` builds for any x86-64 (SSE2), slower. Other architectures ignore it.
+let encoderCPUSettings: [SwiftSetting] = {
+    #if arch(x86_64)
+        switch Context.environment["INDAGA_CPU"] ?? "haswell" {
+        case "baseline":
+            return []
+        case "skylake-avx512":
+            return [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("INDAGA_AVX512")]
+        default:
+            return [.unsafeFlags(["-target-cpu", "haswell"]), .define("INDAGA_AVX2")]
+        }
+    #else
+        return []
+    #endif
+}()
+
 let package = Package(
     name: "indaga",
     platforms: [.macOS(.v14)],
@@ -31,6 +50,8 @@ let package = Package(
             name: "DemoDatabase",
             dependencies: ["Database", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The all-MiniLM-L6-v2 sentence encoder: safetensors, WordPiece, forward pass.
+        .target(name: "MiniLM", swiftSettings: encoderCPUSettings),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
@@ -39,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Database", "DemoDatabase", "Workspace", "Render",
+                "Database", "DemoDatabase", "MiniLM", "Workspace", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
