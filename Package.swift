@@ -5,18 +5,21 @@ import PackageDescription
 /// the vector width. Default: AVX2 + FMA (`haswell`), which any x86-64 from 2013 on has.
 /// `INDAGA_CPU=skylake-avx512 swift build -c release` opts into AVX-512 (16-float vectors);
 /// `INDAGA_CPU=baseline` builds for any x86-64 (SSE2), slower. Other architectures ignore it.
+/// Debug builds optimise this one target too: unoptimised SIMD code is some fifty times
+/// slower, which made the encoder's tests take minutes.
 let encoderCPUSettings: [SwiftSetting] = {
+    let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
     #if arch(x86_64)
         switch Context.environment["INDAGA_CPU"] ?? "haswell" {
         case "baseline":
-            return []
+            return optimisedInDebug
         case "skylake-avx512":
-            return [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("INDAGA_AVX512")]
+            return optimisedInDebug + [.unsafeFlags(["-target-cpu", "skylake-avx512"]), .define("INDAGA_AVX512")]
         default:
-            return [.unsafeFlags(["-target-cpu", "haswell"]), .define("INDAGA_AVX2")]
+            return optimisedInDebug + [.unsafeFlags(["-target-cpu", "haswell"]), .define("INDAGA_AVX2")]
         }
     #else
-        return []
+        return optimisedInDebug
     #endif
 }()
 
@@ -52,6 +55,8 @@ let package = Package(
         ),
         // The all-MiniLM-L6-v2 sentence encoder: safetensors, WordPiece, forward pass.
         .target(name: "MiniLM", swiftSettings: encoderCPUSettings),
+        // Timing loops and the Python reference runner behind `indaga bench`.
+        .target(name: "Benchmarks", dependencies: ["MiniLM"]),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
@@ -60,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Database", "DemoDatabase", "MiniLM", "Workspace", "Render",
+                "Benchmarks", "Database", "DemoDatabase", "MiniLM", "Workspace", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +77,7 @@ let package = Package(
             name: "DemoDatabaseTests",
             dependencies: ["DemoDatabase", "Database", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.

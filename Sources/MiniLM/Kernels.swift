@@ -52,17 +52,12 @@ struct PackedLinear: Sendable {
         case residual(UnsafePointer<Float>)
     }
 
-    /// `y[rows × outputs] = x[rows × inputs] · Wᵀ + b`, then the epilogue; on up to `threads` threads.
-    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, epilogue: Epilogue, threads: Int) {
+    /// `y[rows × outputs] = x[rows × inputs] · Wᵀ + b`, then the epilogue; the team splits the columns.
+    func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, epilogue: Epilogue, team: WorkerTeam) {
         let panelCount = outputs / Self.panelWidth
-        let workers = max(1, min(threads, panelCount))
         let work = LinearWork(layer: self, x: x, y: y, rows: rows, epilogue: epilogue)
-        if workers == 1 {
-            work.run(panels: 0..<panelCount)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                work.run(panels: (panelCount * worker / workers)..<(panelCount * (worker + 1) / workers))
-            }
+        team.run { worker, workers in
+            work.run(panels: (panelCount * worker / workers)..<(panelCount * (worker + 1) / workers))
         }
     }
 }
@@ -88,13 +83,13 @@ private struct LinearWork: @unchecked Sendable {
                     let panelBlock = packed.baseAddress! + (panel * inputs + kStart) * width
                     var row = 0
                     while row < rows {
-                        let tileRows = min(4, rows - row)
+                        let tileRows = min(6, rows - row)
                         microKernel(
                             x: x + row * inputs + kStart, inputs: inputs, rows: tileRows,
                             panel: panelBlock, depth: kCount,
                             y: y + row * outputs + column, outputs: outputs, accumulate: kStart > 0
                         )
-                        row += 4
+                        row += 6
                     }
                     kStart += kCount
                 }
@@ -125,10 +120,11 @@ private struct LinearWork: @unchecked Sendable {
     }
 }
 
-/// A tile of up to 4 rows × one panel (two vectors) over `depth` inputs.
+/// A tile of up to 6 rows × one panel (two vectors) over `depth` inputs.
 ///
-/// Rows past `rows` read the last real row and are not stored, so the tile
-/// shape stays fixed and the accumulators stay in registers.
+/// Twelve accumulators, two weight vectors and a broadcast fill the sixteen
+/// AVX2 registers. Rows past `rows` read the last real row and are not stored,
+/// so the tile shape stays fixed and the accumulators stay in registers.
 @inline(__always)
 private func microKernel(
     x: UnsafePointer<Float>, inputs: Int, rows: Int, panel: UnsafePointer<Float>, depth: Int,
@@ -140,18 +136,26 @@ private func microKernel(
     let x1 = x + min(1, rows - 1) * inputs
     let x2 = x + min(2, rows - 1) * inputs
     let x3 = x + min(3, rows - 1) * inputs
-    var a0 = Vector(), b0 = Vector(), a1 = Vector(), b1 = Vector()
-    var a2 = Vector(), b2 = Vector(), a3 = Vector(), b3 = Vector()
+    let x4 = x + min(4, rows - 1) * inputs
+    let x5 = x + min(5, rows - 1) * inputs
+    var a0 = Vector(), b0 = Vector(), a1 = Vector(), b1 = Vector(), a2 = Vector(), b2 = Vector()
+    var a3 = Vector(), b3 = Vector(), a4 = Vector(), b4 = Vector(), a5 = Vector(), b5 = Vector()
     var w = panel
     for k in 0..<depth {
         let left = Vector(loadingFrom: w)
         let right = Vector(loadingFrom: w + half)
-        let v0 = Vector(repeating: x0[k]), v1 = Vector(repeating: x1[k])
-        let v2 = Vector(repeating: x2[k]), v3 = Vector(repeating: x3[k])
-        a0.addProduct(v0, left); b0.addProduct(v0, right)
-        a1.addProduct(v1, left); b1.addProduct(v1, right)
-        a2.addProduct(v2, left); b2.addProduct(v2, right)
-        a3.addProduct(v3, left); b3.addProduct(v3, right)
+        var v = Vector(repeating: x0[k])
+        a0.addProduct(v, left); b0.addProduct(v, right)
+        v = Vector(repeating: x1[k])
+        a1.addProduct(v, left); b1.addProduct(v, right)
+        v = Vector(repeating: x2[k])
+        a2.addProduct(v, left); b2.addProduct(v, right)
+        v = Vector(repeating: x3[k])
+        a3.addProduct(v, left); b3.addProduct(v, right)
+        v = Vector(repeating: x4[k])
+        a4.addProduct(v, left); b4.addProduct(v, right)
+        v = Vector(repeating: x5[k])
+        a5.addProduct(v, left); b5.addProduct(v, right)
         w += width
     }
     func store(_ a: Vector, _ b: Vector, row: Int) {
@@ -168,6 +172,8 @@ private func microKernel(
     if rows > 1 { store(a1, b1, row: 1) }
     if rows > 2 { store(a2, b2, row: 2) }
     if rows > 3 { store(a3, b3, row: 3) }
+    if rows > 4 { store(a4, b4, row: 4) }
+    if rows > 5 { store(a5, b5, row: 5) }
 }
 
 extension SIMD where Scalar == Float {
@@ -265,20 +271,18 @@ struct SequenceSpan: Sendable {
 /// result as padding the batch and masking the padding, without computing it.
 func attention(
     qkv: UnsafePointer<Float>, context: UnsafeMutablePointer<Float>, spans: [SequenceSpan],
-    hidden: Int, heads: Int, threads: Int
+    hidden: Int, heads: Int, team: WorkerTeam
 ) {
     let headSize = hidden / heads
     precondition(headSize % 8 == 0, "head size must be a multiple of 8")
-    let jobs = spans.flatMap { span in (0..<heads).map { (span, $0) } }
-    let work = AttentionWork(qkv: qkv, context: context, hidden: hidden, headSize: headSize)
-    let maxLength = spans.map(\.length).max() ?? 0
-    let workers = max(1, min(threads, jobs.count))
-    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        var scores = [Float](repeating: 0, count: maxLength)
+    let work = AttentionWork(qkv: qkv, context: context, hidden: hidden, headSize: headSize, spans: spans, heads: heads)
+    team.run { worker, workers in
+        var scores = [Float](repeating: 0, count: work.longest)
         scores.withUnsafeMutableBufferPointer { scores in
+            // Job j is head j % heads of sequence j / heads; workers take every workers-th job.
             var job = worker
-            while job < jobs.count {
-                work.run(span: jobs[job].0, head: jobs[job].1, scores: scores.baseAddress!)
+            while job < spans.count * heads {
+                work.run(span: spans[job / heads], head: job % heads, scores: scores.baseAddress!)
                 job += workers
             }
         }
@@ -290,6 +294,10 @@ private struct AttentionWork: @unchecked Sendable {
     let context: UnsafeMutablePointer<Float>
     let hidden: Int
     let headSize: Int
+    let spans: [SequenceSpan]
+    let heads: Int
+
+    var longest: Int { spans.map(\.length).max() ?? 0 }
 
     func run(span: SequenceSpan, head: Int, scores: UnsafeMutablePointer<Float>) {
         let stride = 3 * hidden

@@ -32,7 +32,7 @@ public final class MiniLMEncoder: TextEmbedder, Sendable {
     private let typeEmbedding: [Float]
     private let embeddingNorm: (gamma: [Float], beta: [Float])
     private let layers: [Layer]
-    private let threads: Int
+    private let team: WorkerTeam
 
     /// The BERT hyper-parameters this code reads from `config.json`.
     public struct Configuration: Sendable, Decodable {
@@ -132,7 +132,7 @@ public final class MiniLMEncoder: TextEmbedder, Sendable {
                 outputNorm: (try tensor(p + "output.LayerNorm.weight", [h]), try tensor(p + "output.LayerNorm.bias", [h]))
             )
         }
-        self.threads = max(1, threads)
+        team = WorkerTeam(size: threads)
         loadDuration = clock.now - started
     }
 
@@ -201,15 +201,15 @@ public final class MiniLMEncoder: TextEmbedder, Sendable {
                     wide.withUnsafeMutableBufferPointer { wide in
                         attended.withUnsafeMutableBufferPointer { attended in
                             for layer in layers {
-                                layer.queryKeyValue.apply(hidden.baseAddress!, rows: total, into: qkv.baseAddress!, epilogue: .none, threads: threads)
+                                layer.queryKeyValue.apply(hidden.baseAddress!, rows: total, into: qkv.baseAddress!, epilogue: .none, team: team)
                                 attention(qkv: qkv.baseAddress!, context: context.baseAddress!, spans: spans,
-                                          hidden: h, heads: configuration.heads, threads: threads)
+                                          hidden: h, heads: configuration.heads, team: team)
                                 layer.attentionOutput.apply(context.baseAddress!, rows: total, into: attended.baseAddress!,
-                                                            epilogue: .residual(hidden.baseAddress!), threads: threads)
+                                                            epilogue: .residual(hidden.baseAddress!), team: team)
                                 layerNorm(attended.baseAddress!, rows: total, width: h, gamma: layer.attentionNorm.gamma, beta: layer.attentionNorm.beta)
-                                layer.intermediate.apply(attended.baseAddress!, rows: total, into: wide.baseAddress!, epilogue: .gelu, threads: threads)
+                                layer.intermediate.apply(attended.baseAddress!, rows: total, into: wide.baseAddress!, epilogue: .gelu, team: team)
                                 layer.output.apply(wide.baseAddress!, rows: total, into: hidden.baseAddress!,
-                                                   epilogue: .residual(attended.baseAddress!), threads: threads)
+                                                   epilogue: .residual(attended.baseAddress!), team: team)
                                 layerNorm(hidden.baseAddress!, rows: total, width: h, gamma: layer.outputNorm.gamma, beta: layer.outputNorm.beta)
                             }
                         }

@@ -171,6 +171,11 @@ public struct ModelFileError: Error, Sendable, Equatable, LocalizedError {
     public let path: String
     public let problem: Problem
 
+    public init(path: String, problem: Problem) {
+        self.path = path
+        self.problem = problem
+    }
+
     public var errorDescription: String? {
         let file = "'\(path)'"
         switch problem {

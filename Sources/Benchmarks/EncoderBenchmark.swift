@@ -1,0 +1,104 @@
+import Foundation
+import MiniLM
+
+/// The texts both sides are timed on (bench/encoder-texts.json), so one run compares like with like.
+public struct EncoderBenchmarkTexts: Decodable, Sendable {
+    /// A typical 12-word question.
+    public let question: String
+    /// 32 texts of mixed length: questions, column names, table descriptions.
+    public let batch: [String]
+
+    public static func load(from url: URL) throws -> EncoderBenchmarkTexts {
+        do {
+            return try JSONDecoder().decode(Self.self, from: Data(contentsOf: url))
+        } catch {
+            throw BenchmarkError.missingTexts(url.path)
+        }
+    }
+}
+
+/// One side's numbers: ours, PyTorch's or onnxruntime's.
+public struct EncoderMeasurement: Sendable, Codable {
+    public var loadMilliseconds: Double
+    public var singleP50Milliseconds: Double
+    public var singleP95Milliseconds: Double
+    public var singleRuns: Int
+    public var batchTextsPerSecond: Double
+    public var batchRuns: Int
+
+    enum CodingKeys: String, CodingKey {
+        case loadMilliseconds = "load_ms", singleP50Milliseconds = "single_p50_ms", singleP95Milliseconds = "single_p95_ms"
+        case singleRuns = "single_runs", batchTextsPerSecond = "batch_texts_per_s", batchRuns = "batch_runs"
+    }
+}
+
+public enum EncoderBenchmark {
+    /// Times the Swift encoder: one question at a time, then the 32-text batch.
+    public static func measure(_ encoder: MiniLMEncoder, texts: EncoderBenchmarkTexts, duration: Duration) -> EncoderMeasurement {
+        let single = timeRuns(warmup: 10, minimumRuns: 50, duration: duration) {
+            _ = encoder.encode(texts.question)
+        }
+        let batch = timeRuns(warmup: 2, minimumRuns: 5, duration: duration) {
+            _ = encoder.encode(texts.batch)
+        }
+        return EncoderMeasurement(
+            loadMilliseconds: encoder.loadDuration.milliseconds,
+            singleP50Milliseconds: percentile(single, 0.5).milliseconds,
+            singleP95Milliseconds: percentile(single, 0.95).milliseconds,
+            singleRuns: single.count,
+            batchTextsPerSecond: Double(texts.batch.count) / percentile(batch, 0.5).milliseconds * 1000,
+            batchRuns: batch.count
+        )
+    }
+
+    /// The Python side's numbers: PyTorch always, onnxruntime when it loads.
+    public struct Reference: Sendable, Decodable {
+        public let threads: Int
+        public let pytorch: EncoderMeasurement
+        public let onnxruntime: EncoderMeasurement?
+    }
+
+    /// Runs `bench/encoder_reference.py bench` in the reference environment and reads its JSON.
+    ///
+    /// - Parameter home: the project folder holding `bench/` and `.venv-reference/`.
+    public static func measureReference(home: URL, seconds: Double) throws -> Reference {
+        let python = home.appendingPathComponent(".venv-reference/bin/python")
+        let script = home.appendingPathComponent("bench/encoder_reference.py")
+        guard FileManager.default.isExecutableFile(atPath: python.path), FileManager.default.fileExists(atPath: script.path) else {
+            throw BenchmarkError.referenceMissing(home.path)
+        }
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [script.path, "bench", String(seconds)]
+        process.currentDirectoryURL = home
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+            let reference = try? JSONDecoder().decode(Reference.self, from: Data(line.utf8))
+        else {
+            throw BenchmarkError.referenceFailed(Int(process.terminationStatus))
+        }
+        return reference
+    }
+}
+
+public enum BenchmarkError: Error, LocalizedError, Equatable {
+    case missingTexts(String)
+    case referenceMissing(String)
+    case referenceFailed(Int)
+
+    public var errorDescription: String? {
+        switch self {
+        case .missingTexts(let path):
+            return "não encontrei os textos do benchmark em '\(path)'; rode o indaga na pasta do projeto ou use --home"
+        case .referenceMissing(let home):
+            return "o ambiente de referência (Python) não está em \(home); rode bench/setup-reference.sh antes de usar --reference"
+        case .referenceFailed(let status):
+            return "o script de referência em Python falhou (código \(status)); veja a mensagem acima"
+        }
+    }
+}

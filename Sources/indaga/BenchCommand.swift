@@ -1,0 +1,82 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+import MiniLM
+import Render
+import Workspace
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Mede a velocidade do indaga (compile em release antes: swift build -c release).",
+        subcommands: [EncoderBench.self],
+        defaultSubcommand: EncoderBench.self
+    )
+}
+
+struct EncoderBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "encoder",
+        abstract: "Latência de uma pergunta, vazão em lote de 32 textos e tempo de carga do codificador MiniLM.",
+        discussion: "Com --reference, mede na mesma execução o sentence-transformers (PyTorch) e o onnxruntime e mostra as razões."
+    )
+
+    @Flag(help: "Mede também a referência em Python (precisa de bench/setup-reference.sh).")
+    var reference = false
+
+    @Option(help: ArgumentHelp("Segundos de medição por item.", valueName: "s"))
+    var seconds: Double = 3
+
+    @Option(help: ArgumentHelp("Threads do codificador (padrão: todos os núcleos).", valueName: "n"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Pasta do projeto (padrão: INDAGA_HOME, ou a pasta atual).", valueName: "pasta"))
+    var home: String?
+
+    func run() throws {
+        #if DEBUG
+            standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
+        #endif
+        let workspace = Workspace.resolve(homeFlag: home)
+        let texts = try EncoderBenchmarkTexts.load(from: workspace.home.appendingPathComponent("bench/encoder-texts.json"))
+        let encoder = try MiniLMEncoder(folder: workspace.modelFolder, threads: max(1, threads))
+        standardError.write("Medindo o codificador em Swift…\n")
+        let swift = EncoderBenchmark.measure(encoder, texts: texts, duration: .milliseconds(Int(seconds * 1000)))
+        let memory = peakResidentMemory()
+        var reference: EncoderBenchmark.Reference?
+        if self.reference {
+            standardError.write("Medindo a referência em Python…\n")
+            reference = try EncoderBenchmark.measureReference(home: workspace.home, seconds: seconds)
+        }
+
+        var table = TextTable(columns: [
+            .init("codificador"), .init("carga", alignment: .right), .init("1 pergunta p50", alignment: .right),
+            .init("p95", alignment: .right), .init("lote 32 (textos/s)", alignment: .right),
+        ])
+        func row(_ name: String, _ m: EncoderMeasurement) {
+            table.append([
+                name, "\(BrazilianFormat.decimal(m.loadMilliseconds, fractionDigits: 0)) ms",
+                "\(BrazilianFormat.decimal(m.singleP50Milliseconds, fractionDigits: 2)) ms",
+                "\(BrazilianFormat.decimal(m.singleP95Milliseconds, fractionDigits: 2)) ms",
+                BrazilianFormat.decimal(m.batchTextsPerSecond, fractionDigits: 0),
+            ])
+        }
+        row("indaga (Swift, \(max(1, threads)) threads)", swift)
+        if let reference {
+            row("sentence-transformers (PyTorch, \(reference.threads) threads)", reference.pytorch)
+            if let onnx = reference.onnxruntime { row("onnxruntime (\(reference.threads) threads)", onnx) }
+        }
+        print("Pergunta: \"\(texts.question)\" (\(encoder.tokenizer.encode(texts.question).count) tokens); lote de \(texts.batch.count) textos de tamanhos variados")
+        print(table.render())
+        print("Memória máxima do processo (Swift): \(BrazilianFormat.bytes(memory))")
+        if let reference {
+            for (name, other) in [("PyTorch", Optional(reference.pytorch)), ("onnxruntime", reference.onnxruntime)] {
+                guard let other else { continue }
+                print(
+                    "Razão contra \(name): latência \(BrazilianFormat.decimal(swift.singleP50Milliseconds / other.singleP50Milliseconds, fractionDigits: 2))× "
+                        + "(menor é melhor), vazão \(BrazilianFormat.decimal(swift.batchTextsPerSecond / other.batchTextsPerSecond, fractionDigits: 2))× (maior é melhor)"
+                )
+            }
+        }
+    }
+}
