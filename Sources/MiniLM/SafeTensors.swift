@@ -64,10 +64,12 @@ public final class SafeTensorsFile {
             throw ModelFileError(path: path, problem: .unreadable(String(cString: strerror(errno))))
         }
         do {
-            let headerLength = Int(UInt64(littleEndian: mapped.loadUnaligned(as: UInt64.self)))
-            guard headerLength <= Self.maximumHeaderLength else {
-                throw ModelFileError(path: path, problem: .malformed("cabeçalho de \(headerLength) bytes, acima do limite"))
+            // Compared as UInt64: garbage here can exceed Int.max, and converting it would trap.
+            let declaredLength = UInt64(littleEndian: mapped.loadUnaligned(as: UInt64.self))
+            guard declaredLength <= UInt64(Self.maximumHeaderLength) else {
+                throw ModelFileError(path: path, problem: .malformed("cabeçalho de \(declaredLength) bytes, acima do limite"))
             }
+            let headerLength = Int(declaredLength)
             guard 8 + headerLength <= length else {
                 throw ModelFileError(path: path, problem: .truncated("o cabeçalho declara \(headerLength) bytes, mas o arquivo tem \(length)"))
             }

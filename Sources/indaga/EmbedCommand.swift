@@ -34,26 +34,27 @@ struct EmbedCommand: ParsableCommand {
         let encoder = try MiniLMEncoder(folder: workspace.modelFolder)
         let tokens = inputs.map { encoder.tokenizer.encode($0, maxLength: MiniLMEncoder.maxSequenceLength) }
         let vectors = encoder.encode(tokenBatches: tokens)
-        let encoderJSON = JSONEncoder()
-        encoderJSON.outputFormatting = [.withoutEscapingSlashes]
+        let stringEncoder = JSONEncoder()
+        stringEncoder.outputFormatting = [.withoutEscapingSlashes]
         for (index, text) in inputs.enumerated() {
-            let line = EmbeddingLine(text: text, tokens: tokens[index], embedding: vectors[index])
-            print(String(decoding: try encoderJSON.encode(line), as: UTF8.self))
+            // Written by hand so the keys come in the documented order (text, tokens, embedding);
+            // Float's description is its shortest exact decimal, which is valid JSON.
+            let quoted = String(decoding: try stringEncoder.encode(text), as: UTF8.self)
+            let ids = tokens[index].map(String.init).joined(separator: ",")
+            let floats = vectors[index].map { "\($0)" }.joined(separator: ",")
+            print("{\"text\":\(quoted),\"tokens\":[\(ids)],\"embedding\":[\(floats)]}")
         }
     }
 
-    /// Lines of a file, invalid UTF-8 repaired, without the empty last line.
+    /// Lines of a file (LF or CRLF), invalid UTF-8 repaired, without the empty last line.
+    ///
+    /// Split as bytes: in a Swift String "\r\n" is one Character, which "\n" does not match.
     static func lines(of data: Data) -> [String] {
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
         }
         if lines.last == "" { lines.removeLast() }
         return lines
     }
 
-    private struct EmbeddingLine: Encodable {
-        let text: String
-        let tokens: [Int32]
-        let embedding: [Float]
-    }
 }

@@ -140,3 +140,71 @@ struct BadInputTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
+
+@Suite("indaga embed")
+struct EmbedCommandTests {
+    /// The repository, whose models/ folder scripts/setup.sh fills.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("prints one JSON line per text with its tokens and 384 floats")
+    func jsonLines() throws {
+        let run = try Indaga.run(["embed", "--home", Self.repository.path, "Quantos alunos evadiram em 2023?", "evasão"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        let first = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect(first?["text"] as? String == "Quantos alunos evadiram em 2023?")
+        #expect(first?["tokens"] as? [Int] == [101, 24110, 13122, 2632, 27819, 2015, 9345, 4305, 6444, 7861, 16798, 2509, 1029, 102])
+        let vector = first?["embedding"] as? [Double] ?? []
+        #expect(vector.count == 384)
+        #expect(abs(vector.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+    }
+
+    @Test("reads one text per line from --file, and from stdin when given nothing")
+    func fileInput() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("perguntas.txt")
+        try Data("primeira pergunta\r\nsegunda pergunta\n\n".utf8).write(to: URL(fileURLWithPath: path))
+        let run = try Indaga.run(["embed", "--home", Self.repository.path, "--file", path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let texts = run.stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["text"] as? String
+        }
+        #expect(texts == ["primeira pergunta", "segunda pergunta", ""])
+
+        let piped = try Indaga.run(["embed", "--home", Self.repository.path], input: "de um pipe\noutra linha\n")
+        #expect(piped.status == 0, "stderr: \(piped.stderr)")
+        #expect(piped.stdout.split(separator: "\n").count == 2)
+        #expect(piped.stdout.hasPrefix("{\"text\":\"de um pipe\""))
+    }
+
+    @Test("without the weights: one pt-BR line naming the setup command")
+    func missingWeights() throws {
+        let home = try TemporaryFolder()
+        try home.makeHome()
+        let run = try Indaga.run(["embed", "--home", home.url.path, "texto"])
+        #expect(run.status == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderrLines.count == 1)
+        #expect(run.stderrLines.first?.hasPrefix("indaga: os pesos do MiniLM não estão em") == true)
+        #expect(run.stderr.contains("scripts/setup.sh"))
+    }
+
+    @Test("a corrupt weights file: one line naming the file, no crash")
+    func corruptWeights() throws {
+        let home = try TemporaryFolder()
+        try home.makeHome()
+        let model = home.url.appendingPathComponent("models/all-MiniLM-L6-v2")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        for file in ["config.json", "vocab.txt"] {
+            try FileManager.default.copyItem(
+                at: Self.repository.appendingPathComponent("models/all-MiniLM-L6-v2/\(file)"), to: model.appendingPathComponent(file))
+        }
+        try Data(repeating: 0xAB, count: 4096).write(to: model.appendingPathComponent("model.safetensors"))
+        let run = try Indaga.run(["embed", "--home", home.url.path, "texto"])
+        #expect(run.status == 1)
+        #expect(run.stderrLines.count == 1)
+        #expect(run.stderr.contains("model.safetensors"))
+        #expect(run.stderr.contains("baixe os pesos de novo") || run.stderr.contains("corrompido") || run.stderr.contains("truncado"))
+    }
+}

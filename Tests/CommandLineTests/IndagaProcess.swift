@@ -19,8 +19,8 @@ enum Indaga {
         return products.appendingPathComponent("indaga")
     }()
 
-    /// Runs `indaga arguments…` with no stdin, in `directory`, with only `environment` set (plus PATH).
-    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> IndagaRun {
+    /// Runs `indaga arguments…` in `directory`, with only `environment` set (plus PATH), and `input` as stdin (none by default).
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], input: String? = nil) throws -> IndagaRun {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -32,8 +32,13 @@ enum Indaga {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let stdin = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : stdin
         try process.run()
+        if let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         // Read both pipes before waiting, so a full pipe cannot block the child.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

@@ -37,7 +37,7 @@ struct ModelFileTests {
     }
 
     @Test("a broken file is refused with its name and the problem", arguments: [
-        "truncated data", "header longer than file", "not JSON", "overlap", "size mismatch", "tiny",
+        "truncated data", "header longer than file", "not JSON", "overlap", "size mismatch", "tiny", "garbage length",
     ])
     func brokenFiles(kind: String) throws {
         let folder = try TemporaryFolder()
@@ -57,6 +57,9 @@ struct ModelFileTests {
             ], data: eight, to: path)
         case "size mismatch":
             try write(["a": ["dtype": "F32", "shape": [3], "data_offsets": [0, 8]]], data: eight, to: path)
+        case "garbage length":
+            // A length past Int.max must be refused, not converted.
+            try Data(repeating: 0xAB, count: 4096).write(to: URL(fileURLWithPath: path))
         default:
             try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
         }
