@@ -194,7 +194,7 @@ public final class MiniLMEncoder: TextEmbedder, Sendable {
         var wide = [Float](repeating: 0, count: total * configuration.intermediate)
         var attended = [Float](repeating: 0, count: total * h)
 
-        embed(sequences, spans: spans, into: &hidden)
+        embedTokens(sequences, spans: spans, into: &hidden)
         hidden.withUnsafeMutableBufferPointer { hidden in
             qkv.withUnsafeMutableBufferPointer { qkv in
                 context.withUnsafeMutableBufferPointer { context in
@@ -221,7 +221,7 @@ public final class MiniLMEncoder: TextEmbedder, Sendable {
     }
 
     /// Word + position + token-type embeddings, then LayerNorm, for every packed row.
-    private func embed(_ sequences: [[Int32]], spans: [SequenceSpan], into hidden: inout [Float]) {
+    private func embedTokens(_ sequences: [[Int32]], spans: [SequenceSpan], into hidden: inout [Float]) {
         let h = configuration.hidden
         let vocabularyLimit = Int32(configuration.vocabularySize)
         hidden.withUnsafeMutableBufferPointer { out in

@@ -30,14 +30,13 @@ struct EncoderBench: ParsableCommand {
     @Option(help: ArgumentHelp("Threads do codificador (padrão: todos os núcleos).", valueName: "n"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: ArgumentHelp("Pasta do projeto (padrão: INDAGA_HOME, ou a pasta atual).", valueName: "pasta"))
-    var home: String?
+    @OptionGroup var homeOption: HomeOption
 
     func run() throws {
         #if DEBUG
             standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
         #endif
-        let workspace = Workspace.resolve(homeFlag: home)
+        let workspace = homeOption.resolve()
         let texts = try EncoderBenchmarkTexts.load(from: workspace.home.appendingPathComponent("bench/encoder-texts.json"))
         let encoder = try MiniLMEncoder(folder: workspace.modelFolder, threads: max(1, threads))
         standardError.write("Medindo o codificador em Swift…\n")

@@ -20,11 +20,10 @@ struct DemoCommand: ParsableCommand {
     @Flag(help: "Substitui o arquivo se ele já existir.")
     var force = false
 
-    @Option(help: ArgumentHelp("Pasta do projeto (padrão: INDAGA_HOME, ou a pasta atual).", valueName: "pasta"))
-    var home: String?
+    @OptionGroup var homeOption: HomeOption
 
     func run() throws {
-        let workspace = Workspace.resolve(homeFlag: home)
+        let workspace = homeOption.resolve()
         let target: String
         if let out {
             target = out

@@ -16,8 +16,7 @@ struct EmbedCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Arquivo com um texto por linha.", valueName: "arquivo"))
     var file: String?
 
-    @Option(help: ArgumentHelp("Pasta do projeto (padrão: INDAGA_HOME, ou a pasta atual).", valueName: "pasta"))
-    var home: String?
+    @OptionGroup var homeOption: HomeOption
 
     func run() throws {
         var inputs = texts
@@ -30,7 +29,7 @@ struct EmbedCommand: ParsableCommand {
         if texts.isEmpty && file == nil {
             inputs = Self.lines(of: FileHandle.standardInput.readDataToEndOfFile())
         }
-        let workspace = Workspace.resolve(homeFlag: home)
+        let workspace = homeOption.resolve()
         let encoder = try MiniLMEncoder(folder: workspace.modelFolder)
         let tokens = inputs.map { encoder.tokenizer.encode($0, maxLength: MiniLMEncoder.maxSequenceLength) }
         let vectors = encoder.encode(tokenBatches: tokens)

@@ -5,16 +5,25 @@ import Foundation
 import Render
 import Workspace
 
+/// `--home`, for commands that use the project folder but not a database.
+struct HomeOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Pasta com metadata/, prompts/, embeddings/ e models/ (padrão: INDAGA_HOME, ou a pasta do projeto).", valueName: "pasta"))
+    var home: String?
+
+    func resolve() -> Workspace {
+        Workspace.resolve(homeFlag: home)
+    }
+}
+
 /// `--home` and `--db`, shared by every command that reads the database.
 struct WorkspaceOptions: ParsableArguments {
     @Option(name: .customLong("db"), help: ArgumentHelp("Arquivo SQLite a consultar (padrão: INDAGA_DB, ou o banco de demonstração).", valueName: "arquivo"))
     var database: String?
 
-    @Option(help: ArgumentHelp("Pasta com metadata/, prompts/ e embeddings/ (padrão: INDAGA_HOME, ou a pasta do projeto).", valueName: "pasta"))
-    var home: String?
+    @OptionGroup var homeOption: HomeOption
 
     func resolve() -> Workspace {
-        Workspace.resolve(homeFlag: home, databaseFlag: database)
+        Workspace.resolve(homeFlag: homeOption.home, databaseFlag: database)
     }
 }
 
