@@ -55,6 +55,8 @@ let package = Package(
         ),
         // The all-MiniLM-L6-v2 sentence encoder: safetensors, WordPiece, forward pass.
         .target(name: "MiniLM", swiftSettings: encoderCPUSettings),
+        // HTTP over libcurl and the Ollama and OpenAI-compatible chat clients.
+        .target(name: "LLM", dependencies: ["CCurl"]),
         // Timing loops and the Python reference runner behind `indaga bench`.
         .target(name: "Benchmarks", dependencies: ["MiniLM"]),
         // Where things are: the home folder, the database path, and their precedence.
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Benchmarks", "Database", "DemoDatabase", "MiniLM", "Workspace", "Render",
+                "Benchmarks", "Database", "DemoDatabase", "LLM", "MiniLM", "Workspace", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +80,7 @@ let package = Package(
             dependencies: ["DemoDatabase", "Database", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.

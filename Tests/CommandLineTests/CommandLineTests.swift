@@ -208,3 +208,46 @@ struct EmbedCommandTests {
         #expect(run.stderr.contains("baixe os pesos de novo") || run.stderr.contains("corrompido") || run.stderr.contains("truncado"))
     }
 }
+
+@Suite("indaga llm")
+struct LLMCommandTests {
+    @Test("no server: the sentence that says to start Ollama, and exit 1")
+    func noServer() throws {
+        let port = FakeHTTPServer.unusedPort()
+        let run = try Indaga.run(["llm"], environment: ["OLLAMA_HOST": "127.0.0.1:\(port)"])
+        #expect(run.status == 1)
+        #expect(run.stderrLines == ["indaga: Não consegui falar com o Ollama em http://127.0.0.1:\(port). Ele está rodando? (ollama serve)"])
+    }
+
+    @Test("an invalid URL says so")
+    func invalidURL() throws {
+        let run = try Indaga.run(["llm", "--llm-url", "ht!tp://x"])
+        #expect(run.status == 1)
+        #expect(run.stderrLines.count == 1)
+        #expect(run.stderr.contains("não é uma URL válida"))
+    }
+
+    @Test("a healthy server: version, model, a one-token round trip; a missing model: the pull command")
+    func healthCheck() throws {
+        let server = try FakeHTTPServer { request, connection in
+            switch request.path {
+            case "/api/version": connection.respond(status: 200, body: #"{"version":"0.12.6"}"#)
+            case "/api/tags": connection.respond(status: 200, body: #"{"models":[{"name":"qwen2.5-coder:1.5b","model":"qwen2.5-coder:1.5b"}]}"#)
+            default:
+                connection.startChunked(contentType: "application/x-ndjson")
+                connection.chunk(#"{"model":"qwen2.5-coder:1.5b","message":{"role":"assistant","content":"ok"},"done":false}"# + "\n")
+                connection.chunk(#"{"model":"qwen2.5-coder:1.5b","message":{"role":"assistant","content":""},"done":true,"done_reason":"length","eval_count":1,"eval_duration":20000000}"# + "\n")
+                connection.endChunks()
+            }
+        }
+        let run = try Indaga.run(["llm", "--llm-url", server.baseURL, "--model", "qwen2.5-coder:1.5b"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("versão 0.12.6"))
+        #expect(run.stdout.contains("ida e volta de 1 token em"))
+        #expect(run.stdout.hasSuffix("Tudo certo.\n"))
+
+        let missing = try Indaga.run(["llm", "--llm-url", server.baseURL], environment: ["INDAGA_MODEL": "qwen2.5-coder:7b"])
+        #expect(missing.status == 1)
+        #expect(missing.stderrLines == ["indaga: o modelo qwen2.5-coder:7b não está no Ollama; baixe-o com: ollama pull qwen2.5-coder:7b (modelos disponíveis: qwen2.5-coder:1.5b)"])
+    }
+}

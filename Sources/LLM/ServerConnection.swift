@@ -1,0 +1,110 @@
+import Foundation
+
+/// What both clients do the same way: GET JSON with retries, turn error statuses
+/// into typed errors, decode bodies.
+struct ServerConnection: Sendable {
+    let endpoint: LLMEndpoint
+    let transport: HTTPTransport
+    let retry: RetryPolicy
+    let timeouts: LLMTimeouts
+
+    /// Headers every request carries (JSON, and the bearer token when one is configured).
+    var headers: [String] {
+        var headers = ["Content-Type: application/json", "Accept: application/json, application/x-ndjson, text/event-stream"]
+        if let key = endpoint.apiKey { headers.append("Authorization: Bearer \(key)") }
+        return headers
+    }
+
+    func get(_ path: String, cancellation: CancellationFlag?) throws -> Data {
+        var request = HTTPRequest(method: .get, url: endpoint.baseURL + path, headers: headers)
+        request.connectTimeout = timeouts.connect
+        request.firstByteTimeout = timeouts.quickAnswer
+        request.idleTimeout = timeouts.quickAnswer
+        do {
+            return try retry.run(cancellation: cancellation, delivered: { false }) {
+                let response = try transport.send(request, cancellation: cancellation)
+                try check(response, model: nil, listModels: { [] })
+                return response.body
+            }
+        } catch {
+            throw LLMError.from(error, endpoint: endpoint)
+        }
+    }
+
+    /// Turns a non-2xx answer into a typed error; a 404 naming the model lists the models there are.
+    func check(_ response: HTTPResponse, model: String?, listModels: () throws -> [String]) throws {
+        guard !(200..<300).contains(response.status) else { return }
+        let message = Self.errorMessage(in: response.body)
+        if response.status == 404, let model, message.contains("not found") || message.contains("does not exist") {
+            throw LLMError.modelNotFound(model: model, available: (try? listModels()) ?? [], endpoint: endpoint)
+        }
+        throw LLMError.server(status: response.status, message: message, endpoint: endpoint)
+    }
+
+    /// The message of `{"error": "…"}` (Ollama) or `{"error": {"message": "…"}}` (OpenAI, llama.cpp).
+    static func errorMessage(in body: Data) -> String {
+        struct Flat: Decodable { let error: String }
+        struct Nested: Decodable {
+            struct Detail: Decodable { let message: String }
+            let error: Detail
+        }
+        if let flat = try? JSONDecoder().decode(Flat.self, from: body) { return flat.error }
+        if let nested = try? JSONDecoder().decode(Nested.self, from: body) { return nested.error.message }
+        let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "(sem mensagem)" : text
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch {
+            throw LLMError.invalidResponse(String(decoding: data.prefix(120), as: UTF8.self))
+        }
+    }
+
+    /// POSTs a chat body, streaming lines to `onLine` when given; maps transport errors.
+    ///
+    /// - Parameter delivered: whether part of the answer was handed on (then no retry,
+    ///   and a broken connection is an interrupted answer).
+    func postChat(
+        _ path: String, body: Data, model: String, cancellation: CancellationFlag?, delivered: () -> Bool,
+        partial: () -> String, beforeAttempt: () -> Void, onLine: ((Data) throws -> Void)?, listModels: () throws -> [String]
+    ) throws -> HTTPResponse {
+        var request = HTTPRequest(method: .post, url: endpoint.baseURL + path, headers: headers, body: body)
+        request.connectTimeout = timeouts.connect
+        request.firstByteTimeout = timeouts.firstToken
+        request.idleTimeout = timeouts.idle
+        do {
+            return try retry.run(cancellation: cancellation, delivered: delivered) {
+                beforeAttempt()
+                let response = try transport.send(request, cancellation: cancellation, onLine: onLine)
+                try check(response, model: model, listModels: listModels)
+                return response
+            }
+        } catch let error as HTTPError {
+            if case .interrupted = error, delivered() {
+                throw LLMError.interrupted(endpoint, partial: partial())
+            }
+            throw LLMError.from(error, endpoint: endpoint)
+        }
+    }
+}
+
+/// How long to wait for the server at each phase.
+public struct LLMTimeouts: Sendable, Equatable {
+    /// Opening the connection: a local server answers at once, so a few seconds.
+    public var connect: Duration = .seconds(5)
+    /// Version and model list: small answers.
+    public var quickAnswer: Duration = .seconds(15)
+    /// Until a chat answer starts: loading a model can take minutes.
+    public var firstToken: Duration = .seconds(300)
+    /// Silence in the middle of an answer.
+    public var idle: Duration = .seconds(120)
+
+    public init(connect: Duration = .seconds(5), quickAnswer: Duration = .seconds(15), firstToken: Duration = .seconds(300), idle: Duration = .seconds(120)) {
+        self.connect = connect
+        self.quickAnswer = quickAnswer
+        self.firstToken = firstToken
+        self.idle = idle
+    }
+}
