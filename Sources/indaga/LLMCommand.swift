@@ -45,8 +45,9 @@ struct LLMCommand: ParsableCommand {
         print(line)
 
         if let chat {
-            print("Resposta:")
-            let reply = try client.chat(ChatRequest(model: endpoint.model, messages: [ChatMessage(.user, chat)]), cancellation: nil) { delta in
+            print("Resposta (Ctrl-C interrompe):")
+            let interrupt = InterruptCancellation()
+            let reply = try client.chat(ChatRequest(model: endpoint.model, messages: [ChatMessage(.user, chat)]), cancellation: interrupt.flag) { delta in
                 if case .content(let text) = delta {
                     // Flushed (all stdio streams: nil) so each piece shows as it arrives.
                     print(text, terminator: "")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Database
 import DemoDatabase
 import Foundation
+import LLM
 
 /// A failure a command wants to report in its own words.
 struct CommandFailure: Error, LocalizedError {
@@ -24,6 +25,10 @@ struct UserMessage {
             case .cannotWrite(let path, let reason):
                 text = "não foi possível gravar '\(path)' (\(reason)); escolha com --out uma pasta onde você possa escrever"
             }
+        case LLMError.cancelled:
+            // The shell's convention for a command stopped by Ctrl-C.
+            exitCode = 130
+            text = "pedido cancelado"
         case let failure as DatabaseError:
             exitCode = 1
             text = Self.describe(failure)

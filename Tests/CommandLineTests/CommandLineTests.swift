@@ -250,4 +250,35 @@ struct LLMCommandTests {
         #expect(missing.status == 1)
         #expect(missing.stderrLines == ["indaga: o modelo qwen2.5-coder:7b não está no Ollama; baixe-o com: ollama pull qwen2.5-coder:7b (modelos disponíveis: qwen2.5-coder:1.5b)"])
     }
+
+    @Test("Ctrl-C during --chat cancels the answer, not the program: pedido cancelado, exit 130")
+    func interruptChat() throws {
+        let server = try FakeHTTPServer { request, connection in
+            switch request.path {
+            case "/api/version": connection.respond(status: 200, body: #"{"version":"0.12.6"}"#)
+            case "/api/tags": connection.respond(status: 200, body: #"{"models":[{"name":"m:1b"}]}"#)
+            default:
+                let slow = request.json?["options"].flatMap { ($0 as? [String: Any])?["num_predict"] as? Int } == nil
+                connection.startChunked(contentType: "application/x-ndjson")
+                for _ in 0..<(slow ? 400 : 1) {
+                    guard connection.chunk(#"{"message":{"role":"assistant","content":"token "},"done":false}"# + "\n") else { return }
+                    if slow { connection.pause(0.05) }
+                }
+                connection.chunk(#"{"message":{"role":"assistant","content":""},"done":true,"done_reason":"stop"}"# + "\n")
+                connection.endChunks()
+            }
+        }
+        let (process, out, err) = try Indaga.start(["llm", "--llm-url", server.baseURL, "--model", "m:1b", "--chat", "conte até mil"])
+        // Wait until the answer is streaming, then press Ctrl-C.
+        var seen = Data()
+        while !String(decoding: seen, as: UTF8.self).contains("token token") {
+            seen.append(out.fileHandleForReading.availableData)
+        }
+        let pressed = ContinuousClock.now
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(ContinuousClock.now - pressed < .seconds(2))
+        #expect(process.terminationStatus == 130)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "indaga: pedido cancelado\n")
+    }
 }

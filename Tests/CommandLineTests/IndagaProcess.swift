@@ -19,6 +19,21 @@ enum Indaga {
         return products.appendingPathComponent("indaga")
     }()
 
+    /// Starts `indaga arguments…` without waiting, so the test can signal it.
+    static func start(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
     /// Runs `indaga arguments…` in `directory`, with only `environment` set (plus PATH), and `input` as stdin (none by default).
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], input: String? = nil) throws -> IndagaRun {
         let process = Process()
