@@ -32,6 +32,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries, found through pkg-config and installed from Debian's packages.
@@ -59,6 +60,8 @@ let package = Package(
         .target(name: "LLM", dependencies: ["CCurl"]),
         // Timing loops and the Python reference runner behind `indaga bench`.
         .target(name: "Benchmarks", dependencies: ["MiniLM"]),
+        // Schema ⊕ metadata: the data dictionary of each database.
+        .target(name: "Catalog", dependencies: ["Database", .product(name: "Yams", package: "Yams")]),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
@@ -67,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Benchmarks", "Database", "DemoDatabase", "LLM", "MiniLM", "Workspace", "Render",
+                "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Workspace", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Database", "DemoDatabase", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.

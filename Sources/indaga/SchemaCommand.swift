@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Database
 import Foundation
 import Render
@@ -22,36 +23,68 @@ struct SchemaCommand: ParsableCommand {
         let workspace = workspaceOptions.resolve()
         let connection = try workspaceOptions.openDatabase(workspace)
         let schema = try connection.introspect()
+        let metadata = try CatalogMetadata.load(from: workspace.metadataFolder)
+        for warning in metadata.warnings(against: schema) {
+            standardError.write("aviso: \(warning)\n")
+        }
         switch format {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(SchemaDocument(database: workspace.database.path, schema: schema)), as: UTF8.self))
+            let document = SchemaDocument(database: workspace.database.path, schema: schema, metadata: metadata)
+            print(String(decoding: try encoder.encode(document), as: UTF8.self))
         case .text:
-            print(SchemaText.render(schema, database: workspace.database.path))
+            print(SchemaText.render(schema, metadata: metadata, database: workspace.database.path))
         }
     }
 }
 
-/// The JSON shape of `indaga schema --format json`.
+/// The JSON shape of `indaga schema --format json`: the introspected schema with the descriptions merged in.
 private struct SchemaDocument: Encodable {
     let database: String
-    let schema: Schema
+    let tables: [TableEntry]
 
-    enum CodingKeys: String, CodingKey {
-        case database, tables
+    struct TableEntry: Encodable {
+        let name: String
+        let kind: String
+        let rowCount: Int?
+        let description: String?
+        let primaryKey: [String]
+        let foreignKeys: [Schema.ForeignKey]
+        let columns: [ColumnEntry]
     }
 
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(database, forKey: .database)
-        try container.encode(schema.tables, forKey: .tables)
+    struct ColumnEntry: Encodable {
+        let name: String
+        let declaredType: String
+        let notNull: Bool
+        let isPrimaryKey: Bool
+        let description: String?
+        let values: [String: String]?
+        let sampleValues: [String]
+    }
+
+    init(database: String, schema: Schema, metadata: CatalogMetadata) {
+        self.database = database
+        tables = schema.tables.map { table in
+            let described = metadata.table(named: table.name)
+            return TableEntry(
+                name: table.name, kind: table.kind.rawValue, rowCount: table.rowCount, description: described?.description,
+                primaryKey: table.primaryKey, foreignKeys: table.foreignKeys,
+                columns: table.columns.map { column in
+                    let entry = described?.column(named: column.name)
+                    return ColumnEntry(
+                        name: column.name, declaredType: column.declaredType, notNull: column.notNull, isPrimaryKey: column.isPrimaryKey,
+                        description: entry?.description, values: entry.flatMap { $0.values.isEmpty ? nil : $0.values },
+                        sampleValues: column.sampleValues)
+                })
+        }
     }
 }
 
 /// The schema as a manager reads it: a title per table and a grid of its columns.
 enum SchemaText {
-    static func render(_ schema: Schema, database: String) -> String {
+    static func render(_ schema: Schema, metadata: CatalogMetadata, database: String) -> String {
         let tables = schema.tables.filter { $0.kind == .table }
         let views = schema.tables.filter { $0.kind == .view }
         guard !schema.tables.isEmpty else {
@@ -67,11 +100,18 @@ enum SchemaText {
             let heading = table.kind == .view
                 ? "\(table.name) (visão, calculada a cada consulta)"
                 : "\(table.name) (\(count(table.rowCount ?? 0, "linha", "linhas")))"
-            var grid = TextTable(columns: [.init("coluna"), .init("tipo"), .init("chave", maxWidth: 30), .init("exemplos", maxWidth: 50)])
+            let described = metadata.table(named: table.name)
+            var grid = TextTable(columns: [
+                .init("coluna"), .init("tipo"), .init("chave", maxWidth: 30), .init("descrição", maxWidth: 70), .init("exemplos", maxWidth: 36),
+            ])
             for column in table.columns {
-                grid.append([column.name, typeName(column), keyLabel(column, in: table), column.sampleValues.joined(separator: ", ")])
+                grid.append([
+                    column.name, typeName(column), keyLabel(column, in: table),
+                    described?.column(named: column.name)?.description ?? "", column.sampleValues.joined(separator: ", "),
+                ])
             }
-            sections.append(heading + "\n" + grid.render())
+            let summary = described.map { "\n" + $0.description } ?? ""
+            sections.append(heading + summary + "\n" + grid.render())
         }
         return sections.joined(separator: "\n\n")
     }

@@ -1,0 +1,244 @@
+import Database
+import Foundation
+import Yams
+
+/// The data dictionary of one table, as a data steward writes it in `metadata/<db>/<table>.yaml`.
+public struct TableMetadata: Sendable, Codable, Equatable {
+    public var name: String
+    public var description: String
+    public var synonyms: [String]
+    public var columns: [ColumnMetadata]
+    /// How the table joins others, in words ("matriculas.aluno_id = alunos.id: …").
+    public var relations: [String]
+    /// True for a starter entry written from the schema alone, for a person to complete.
+    public var auto: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case name = "tabela", description = "descricao", synonyms = "sinonimos", columns = "colunas", relations = "relacoes", auto
+    }
+
+    public init(name: String, description: String, synonyms: [String] = [], columns: [ColumnMetadata], relations: [String] = [], auto: Bool = false) {
+        self.name = name
+        self.description = description
+        self.synonyms = synonyms
+        self.columns = columns
+        self.relations = relations
+        self.auto = auto
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        synonyms = try container.decodeIfPresent([String].self, forKey: .synonyms) ?? []
+        columns = try container.decodeIfPresent([ColumnMetadata].self, forKey: .columns) ?? []
+        relations = try container.decodeIfPresent([String].self, forKey: .relations) ?? []
+        auto = try container.decodeIfPresent(Bool.self, forKey: .auto) ?? false
+    }
+
+    public func column(named name: String) -> ColumnMetadata? {
+        columns.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+}
+
+public struct ColumnMetadata: Sendable, Codable, Equatable {
+    public var name: String
+    public var description: String
+    public var synonyms: [String]
+    /// The unit or range ("0 a 10", "aulas").
+    public var unit: String?
+    /// What each coded value means (`evadida` → "abandonou a escola…"), by value.
+    public var values: [String: String]
+    public var auto: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case name = "nome", description = "descricao", synonyms = "sinonimos", unit = "unidade", values = "valores", auto
+    }
+
+    public init(name: String, description: String, synonyms: [String] = [], unit: String? = nil, values: [String: String] = [:], auto: Bool = false) {
+        self.name = name
+        self.description = description
+        self.synonyms = synonyms
+        self.unit = unit
+        self.values = values
+        self.auto = auto
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        synonyms = try container.decodeIfPresent([String].self, forKey: .synonyms) ?? []
+        unit = try container.decodeIfPresent(String.self, forKey: .unit)
+        values = try container.decodeIfPresent([String: String].self, forKey: .values) ?? [:]
+        auto = try container.decodeIfPresent(Bool.self, forKey: .auto) ?? false
+    }
+}
+
+/// A business term and the SQL it implies (`glossary.yaml`).
+public struct GlossaryTerm: Sendable, Codable, Equatable {
+    public var term: String
+    public var synonyms: [String]
+    public var description: String
+    public var sql: String
+    public var tables: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case term = "termo", synonyms = "sinonimos", description = "descricao", sql, tables = "tabelas"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        term = try container.decode(String.self, forKey: .term)
+        synonyms = try container.decodeIfPresent([String].self, forKey: .synonyms) ?? []
+        description = try container.decodeIfPresent(String.self, forKey: .description) ?? ""
+        sql = try container.decode(String.self, forKey: .sql)
+        tables = try container.decodeIfPresent([String].self, forKey: .tables) ?? []
+    }
+}
+
+/// A question with SQL a person checked (`examples.yaml`).
+public struct VerifiedExample: Sendable, Codable, Equatable {
+    public var question: String
+    public var sql: String
+
+    enum CodingKeys: String, CodingKey {
+        case question = "pergunta", sql
+    }
+
+    public init(question: String, sql: String) {
+        self.question = question
+        self.sql = sql
+    }
+}
+
+/// Everything in one database's metadata folder.
+public struct CatalogMetadata: Sendable, Equatable {
+    /// Sorted by table name.
+    public var tables: [TableMetadata]
+    public var glossary: [GlossaryTerm]
+    public var examples: [VerifiedExample]
+
+    public func table(named name: String) -> TableMetadata? {
+        tables.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
+    /// Reads `<folder>/*.yaml`: one file per table, plus `glossary.yaml` and `examples.yaml`.
+    ///
+    /// A missing folder is an empty catalog (any SQLite file works without metadata).
+    /// - Throws: `MetadataError` naming the file, and the line when YAML says where.
+    public static func load(from folder: URL) throws -> CatalogMetadata {
+        let fileManager = FileManager.default
+        guard let names = try? fileManager.contentsOfDirectory(atPath: folder.path) else {
+            return CatalogMetadata(tables: [], glossary: [], examples: [])
+        }
+        var tables: [TableMetadata] = []
+        var glossary: [GlossaryTerm] = []
+        var examples: [VerifiedExample] = []
+        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let url = folder.appendingPathComponent(name)
+            switch name {
+            case "glossary.yaml", "glossary.yml":
+                struct File: Decodable { let termos: [GlossaryTerm]? }
+                glossary = try decode(File.self, from: url).termos ?? []
+            case "examples.yaml", "examples.yml":
+                struct File: Decodable { let exemplos: [VerifiedExample]? }
+                examples = try decode(File.self, from: url).exemplos ?? []
+            default:
+                tables.append(try decode(TableMetadata.self, from: url))
+            }
+        }
+        return CatalogMetadata(tables: tables.sorted { $0.name < $1.name }, glossary: glossary, examples: examples)
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw MetadataError(file: url.path, line: nil, column: nil, problem: "não foi possível ler o arquivo (\(error.localizedDescription))")
+        }
+        do {
+            return try YAMLDecoder().decode(type, from: text)
+        } catch let error as YamlError {
+            throw MetadataError(yaml: error, file: url.path)
+        } catch let error as DecodingError {
+            // Yams wraps syntax errors, which carry the line, inside dataCorrupted.
+            if case .dataCorrupted(let context) = error, let yaml = context.underlyingError as? YamlError {
+                throw MetadataError(yaml: yaml, file: url.path)
+            }
+            throw MetadataError(decoding: error, file: url.path)
+        }
+    }
+
+    /// Entries that name a table or column the database does not have; each is a warning, not a failure.
+    public func warnings(against schema: Schema) -> [String] {
+        var warnings: [String] = []
+        for table in tables {
+            guard let real = schema.table(named: table.name) else {
+                warnings.append("metadata descreve a tabela '\(table.name)', que não existe no banco")
+                continue
+            }
+            for column in table.columns where real.column(named: column.name) == nil {
+                warnings.append("metadata descreve a coluna '\(table.name).\(column.name)', que não existe no banco")
+            }
+        }
+        for term in glossary {
+            for name in term.tables where schema.table(named: name) == nil {
+                warnings.append("o termo '\(term.term)' do glossário cita a tabela '\(name)', que não existe no banco")
+            }
+        }
+        return warnings
+    }
+}
+
+/// A metadata file that cannot be read, with where and why, in pt-BR.
+public struct MetadataError: Error, Sendable, Equatable, LocalizedError {
+    public let file: String
+    public let line: Int?
+    public let column: Int?
+    public let problem: String
+
+    public init(file: String, line: Int?, column: Int?, problem: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.problem = problem
+    }
+
+    init(yaml error: YamlError, file: String) {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+            self.init(file: file, line: mark.line, column: mark.column, problem: "YAML inválido: \(problem)")
+        case .duplicatedKeysInMapping(let duplicates, _):
+            self.init(file: file, line: nil, column: nil, problem: "chaves repetidas: \(duplicates.joined(separator: ", "))")
+        default:
+            self.init(file: file, line: nil, column: nil, problem: "YAML inválido: \(error)")
+        }
+    }
+
+    init(decoding error: DecodingError, file: String) {
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return keys.hasPrefix(".") ? String(keys.dropFirst()) : keys
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let place = path(context)
+            self.init(file: file, line: nil, column: nil, problem: "falta o campo '\(key.stringValue)'\(place.isEmpty ? "" : " em \(place)")")
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            self.init(file: file, line: nil, column: nil, problem: "valor de tipo errado em '\(path(context))'")
+        case .dataCorrupted(let context):
+            self.init(file: file, line: nil, column: nil, problem: "conteúdo inválido em '\(path(context))': \(context.debugDescription)")
+        @unknown default:
+            self.init(file: file, line: nil, column: nil, problem: "\(error)")
+        }
+    }
+
+    public var errorDescription: String? {
+        var place = file
+        if let line { place += ", linha \(line)" }
+        if let column { place += ", coluna \(column)" }
+        return "\(place): \(problem)"
+    }
+}
