@@ -61,7 +61,10 @@ let package = Package(
         // Timing loops and the Python reference runner behind `indaga bench`.
         .target(name: "Benchmarks", dependencies: ["MiniLM"]),
         // Schema ⊕ metadata: the data dictionary of each database.
-        .target(name: "Catalog", dependencies: ["Database", .product(name: "Yams", package: "Yams")]),
+        .target(
+            name: "Catalog",
+            dependencies: ["Database", "MiniLM", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
@@ -84,7 +87,7 @@ let package = Package(
         ),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Database", "DemoDatabase", "TestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
