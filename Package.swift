@@ -59,12 +59,14 @@ let package = Package(
         // HTTP over libcurl and the Ollama and OpenAI-compatible chat clients.
         .target(name: "LLM", dependencies: ["CCurl"]),
         // Timing loops and the Python reference runner behind `indaga bench`.
-        .target(name: "Benchmarks", dependencies: ["MiniLM"]),
+        .target(name: "Benchmarks", dependencies: ["MiniLM", "Catalog", "Database", "Retrieval"]),
         // Schema ⊕ metadata: the data dictionary of each database.
         .target(
             name: "Catalog",
             dependencies: ["Database", "MiniLM", .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Finding the tables, columns, joins, terms and examples a question needs.
+        .target(name: "Retrieval", dependencies: ["Catalog", "Database", "MiniLM"]),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
@@ -73,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Workspace", "Render",
+                "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "Workspace", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +90,7 @@ let package = Package(
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Catalog", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.

@@ -119,6 +119,12 @@ public struct CatalogMetadata: Sendable, Equatable {
     public var glossary: [GlossaryTerm]
     public var examples: [VerifiedExample]
 
+    public init(tables: [TableMetadata], glossary: [GlossaryTerm], examples: [VerifiedExample]) {
+        self.tables = tables
+        self.glossary = glossary
+        self.examples = examples
+    }
+
     public func table(named name: String) -> TableMetadata? {
         tables.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }

@@ -31,6 +31,16 @@ public struct Schema: Sendable, Codable, Equatable {
         /// The CREATE statement as SQLite stores it.
         public var sql: String
 
+        public init(name: String, kind: Kind, columns: [Column], primaryKey: [String], foreignKeys: [ForeignKey], rowCount: Int?, sql: String) {
+            self.name = name
+            self.kind = kind
+            self.columns = columns
+            self.primaryKey = primaryKey
+            self.foreignKeys = foreignKeys
+            self.rowCount = rowCount
+            self.sql = sql
+        }
+
         public func column(named name: String) -> Column? {
             columns.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
         }
@@ -44,6 +54,14 @@ public struct Schema: Sendable, Codable, Equatable {
         public var isPrimaryKey: Bool
         /// A few distinct values, for text columns of tables.
         public var sampleValues: [String]
+
+        public init(name: String, declaredType: String, notNull: Bool, isPrimaryKey: Bool, sampleValues: [String]) {
+            self.name = name
+            self.declaredType = declaredType
+            self.notNull = notNull
+            self.isPrimaryKey = isPrimaryKey
+            self.sampleValues = sampleValues
+        }
 
         /// SQLite's type affinity, derived from the declared type by SQLite's own rules.
         public var affinity: Affinity { Affinity(declaredType: declaredType) }

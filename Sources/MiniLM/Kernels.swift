@@ -339,3 +339,37 @@ private struct AttentionWork: @unchecked Sendable {
         }
     }
 }
+
+// MARK: - Similarity search
+
+/// Dot products of `query` with each row of a row-major matrix (cosine, for unit vectors).
+///
+/// Here rather than in Retrieval so it is compiled for the same vector unit as the encoder.
+public func dotProducts(query: [Float], rows matrix: [Float], dimension: Int) -> [Float] {
+    precondition(query.count == dimension && matrix.count % max(1, dimension) == 0)
+    let count = matrix.count / max(1, dimension)
+    var result = [Float](repeating: 0, count: count)
+    result.withUnsafeMutableBufferPointer { out in
+        matrix.withUnsafeBufferPointer { rows in
+            query.withUnsafeBufferPointer { query in
+                let q = query.baseAddress!
+                for row in 0..<count {
+                    let base = rows.baseAddress! + row * dimension
+                    var sum = Vector()
+                    var column = 0
+                    while column + Vector.scalarCount <= dimension {
+                        sum.addProduct(Vector(loadingFrom: base + column), Vector(loadingFrom: q + column))
+                        column += Vector.scalarCount
+                    }
+                    var total = sum.sum()
+                    while column < dimension {
+                        total += base[column] * q[column]
+                        column += 1
+                    }
+                    out[row] = total
+                }
+            }
+        }
+    }
+    return result
+}

@@ -33,8 +33,11 @@ public struct Workspace: Sendable, Equatable {
     /// True when the database is the bundled demo one, which indaga may create itself.
     public var usesBundledDatabase: Bool { databaseSource == .bundled }
 
-    /// The name of the database's catalog: its file's stem (`escola` for the bundled one).
-    public var catalogName: String { database.deletingPathExtension().lastPathComponent }
+    /// The catalog name given with `--catalog`, when one was.
+    public var catalogOverride: String?
+
+    /// The name of the database's catalog: `--catalog`, else its file's stem (`escola` for the bundled one).
+    public var catalogName: String { catalogOverride ?? database.deletingPathExtension().lastPathComponent }
 
     public var metadataFolder: URL { home.appendingPathComponent("metadata/\(catalogName)", isDirectory: true) }
     public var embeddingsFolder: URL { home.appendingPathComponent("embeddings/\(catalogName)", isDirectory: true) }
@@ -52,6 +55,7 @@ public struct Workspace: Sendable, Equatable {
     public static func resolve(
         homeFlag: String? = nil,
         databaseFlag: String? = nil,
+        catalogFlag: String? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         currentDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
         executable: URL? = Bundle.main.executableURL
@@ -88,7 +92,9 @@ public struct Workspace: Sendable, Equatable {
         } else {
             (database, databaseSource) = (home.appendingPathComponent(bundledDatabasePath).standardizedFileURL, .bundled)
         }
-        return Workspace(home: home.standardizedFileURL, homeSource: homeSource, database: database, databaseSource: databaseSource)
+        return Workspace(
+            home: home.standardizedFileURL, homeSource: homeSource, database: database, databaseSource: databaseSource,
+            catalogOverride: nonEmpty(catalogFlag))
     }
 
     /// A folder is a home when it holds indaga's metadata and prompts folders.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import Retrieval
 import Foundation
 import MiniLM
 import Render
@@ -9,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Mede a velocidade do indaga (compile em release antes: swift build -c release).",
-        subcommands: [EncoderBench.self],
+        subcommands: [EncoderBench.self, RetrievalBench.self],
         defaultSubcommand: EncoderBench.self
     )
 }
@@ -77,5 +78,54 @@ struct EncoderBench: ParsableCommand {
                 )
             }
         }
+    }
+}
+
+struct RetrievalBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retrieval",
+        abstract: "Cobertura da recuperação (deixando cada exemplo de fora), tamanho do contexto e latência, no banco e num catálogo sintético."
+    )
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Option(help: ArgumentHelp("Colunas do catálogo sintético (0 para pular).", valueName: "n"))
+    var synthetic: Int = 100_000
+
+    func run() throws {
+        #if DEBUG
+            standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
+        #endif
+        let workspace = workspaceOptions.resolve()
+        _ = try workspaceOptions.openDatabase(workspace)
+        let retriever = try Retriever.load(
+            database: workspace.database.path, catalogName: workspace.catalogName,
+            metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+        let encoder = try MiniLMEncoder(folder: workspace.modelFolder)
+        standardError.write("Medindo a recuperação…\n")
+        let m = RetrievalBenchmark.measure(retriever, encoder: encoder, syntheticColumns: synthetic)
+        func ms(_ d: Duration) -> String { "\(BrazilianFormat.decimal(d.milliseconds, fractionDigits: 2)) ms" }
+        var table = TextTable(columns: [.init("medida"), .init("valor", alignment: .right)])
+        table.append(["exemplos (cada um deixado de fora)", BrazilianFormat.integer(m.examples)])
+        table.append(["cobertura das tabelas (recall@contexto)", BrazilianFormat.decimal(m.recall * 100, fractionDigits: 1) + "%"])
+        let whole = Double(max(1, m.wholeSchemaTokens))
+        table.append(["esquema inteiro", "\(BrazilianFormat.integer(m.wholeSchemaTokens)) tokens"])
+        table.append(["contexto médio: parte do esquema", "\(BrazilianFormat.decimal(m.meanSchemaTokens, fractionDigits: 0)) tokens (\(BrazilianFormat.decimal(m.meanSchemaTokens / whole * 100, fractionDigits: 1))%)"])
+        table.append(["contexto médio: com termos e exemplos", "\(BrazilianFormat.decimal(m.meanContextTokens, fractionDigits: 0)) tokens (\(BrazilianFormat.decimal(m.meanContextTokens / whole * 100, fractionDigits: 1))%)"])
+        table.append(["recuperação p50 / p95 (sem codificar)", "\(ms(m.retrieveP50)) / \(ms(m.retrieveP95))"])
+        table.append(["recuperação p50 / p95 (com codificação)", "\(ms(m.withEncodingP50)) / \(ms(m.withEncodingP95))"])
+        if m.syntheticDocuments > 0 {
+            table.append(["sintético: \(BrazilianFormat.integer(m.syntheticDocuments)) documentos, p50 / p95", "\(ms(m.syntheticP50)) / \(ms(m.syntheticP95))"])
+        }
+        print(table.render())
+        for miss in m.misses {
+            print("faltou \(miss.missing.joined(separator: ", ")) em: \(miss.question)")
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) * 1e-15
     }
 }

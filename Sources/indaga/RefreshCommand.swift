@@ -17,9 +17,6 @@ struct RefreshCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Pasta do metadata (padrão: metadata/<catálogo> na pasta do projeto).", valueName: "pasta"))
     var metadata: String?
 
-    @Option(help: ArgumentHelp("Nome do catálogo (padrão: o nome do arquivo do banco sem extensão).", valueName: "nome"))
-    var catalog: String?
-
     @Flag(help: "Só confere: sai com código 1 se os embeddings não correspondem ao metadata.")
     var check = false
 
@@ -27,11 +24,10 @@ struct RefreshCommand: ParsableCommand {
         let workspace = workspaceOptions.resolve()
         // Opening checks the file (and creates the bundled database on first use).
         _ = try workspaceOptions.openDatabase(workspace)
-        let name = catalog ?? workspace.catalogName
         let job = RefreshJob(
-            database: workspace.database.path, catalogName: name,
-            metadataFolder: metadata.map { URL(fileURLWithPath: $0) } ?? workspace.home.appendingPathComponent("metadata/\(name)"),
-            embeddingsFolder: workspace.home.appendingPathComponent("embeddings/\(name)")
+            database: workspace.database.path, catalogName: workspace.catalogName,
+            metadataFolder: metadata.map { URL(fileURLWithPath: $0) } ?? workspace.metadataFolder,
+            embeddingsFolder: workspace.embeddingsFolder
         )
         let summary = try job.run(check: check) { try MiniLMEncoder(folder: workspace.modelFolder) }
         for warning in summary.warnings {

@@ -22,8 +22,11 @@ struct WorkspaceOptions: ParsableArguments {
 
     @OptionGroup var homeOption: HomeOption
 
+    @Option(help: ArgumentHelp("Nome do catálogo: metadata/<nome> e embeddings/<nome> (padrão: o nome do arquivo do banco sem extensão).", valueName: "nome"))
+    var catalog: String?
+
     func resolve() -> Workspace {
-        Workspace.resolve(homeFlag: homeOption.home, databaseFlag: database)
+        Workspace.resolve(homeFlag: homeOption.home, databaseFlag: database, catalogFlag: catalog)
     }
 }
 

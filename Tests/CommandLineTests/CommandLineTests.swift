@@ -282,3 +282,55 @@ struct LLMCommandTests {
         #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "indaga: pedido cancelado\n")
     }
 }
+
+@Suite("indaga refresh and indaga retrieve")
+struct CatalogCommandTests {
+    static let repository = EmbedCommandTests.repository
+
+    @Test("refresh --check on the committed store: up to date, exit 0, nothing written")
+    func checkCommittedStore() throws {
+        _ = try SharedDemo.result.get()
+        let manifest = Self.repository.appendingPathComponent("embeddings/escola/manifest.json")
+        let before = try Data(contentsOf: manifest)
+        let run = try Indaga.run(["refresh", "--check", "--db", SharedDemo.path, "--home", Self.repository.path])
+        #expect(run.status == 0, "stdout: \(run.stdout) stderr: \(run.stderr)")
+        #expect(run.stdout == "14 tabelas, 97 colunas: embeddings em dia\n")
+        #expect(try Data(contentsOf: manifest) == before)
+    }
+
+    @Test("refresh on another database writes its own catalog and starter metadata, leaving escola alone")
+    func otherDatabase() throws {
+        let home = try TemporaryFolder()
+        try home.makeHome()
+        try FileManager.default.createSymbolicLink(at: home.url.appendingPathComponent("models"), withDestinationURL: Self.repository.appendingPathComponent("models"))
+        let database = home.path("biblioteca.sqlite")
+        let connection = try Connection(path: database, mode: .create)
+        try connection.execute("CREATE TABLE livros (id INTEGER PRIMARY KEY, titulo TEXT, autor TEXT); INSERT INTO livros VALUES (1, 'Dom Casmurro', 'Machado de Assis');")
+        let run = try Indaga.run(["refresh", "--db", database, "--home", home.url.path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.hasPrefix("1 tabela, 3 colunas: 4 novos, 0 alterados, 0 removidos; 4 embeddings recalculados em "))
+        #expect(run.stderr.contains("metadata inicial escrito em"))
+        let starter = try String(contentsOf: home.url.appendingPathComponent("metadata/biblioteca/livros.yaml"), encoding: .utf8)
+        #expect(starter.contains("auto: true") && starter.contains("Dom Casmurro"))
+        #expect(FileManager.default.fileExists(atPath: home.path("embeddings/biblioteca/manifest.json")))
+        #expect(!FileManager.default.fileExists(atPath: home.path("embeddings/escola")))
+        let again = try Indaga.run(["refresh", "--check", "--db", database, "--home", home.url.path])
+        #expect(again.status == 0)
+        // A stale store makes --check fail.
+        try "tabela: livros\ndescricao: Os livros do acervo.\n".write(toFile: home.path("metadata/biblioteca/livros.yaml"), atomically: true, encoding: .utf8)
+        let stale = try Indaga.run(["refresh", "--check", "--db", database, "--home", home.url.path])
+        #expect(stale.status == 1)
+        #expect(stale.stdout.contains("embeddings desatualizados"))
+    }
+
+    @Test("retrieve prints the context as JSON")
+    func retrieveJSON() throws {
+        _ = try SharedDemo.result.get()
+        let run = try Indaga.run(["retrieve", "Quantos alunos evadiram em 2023?", "--db", SharedDemo.path, "--home", Self.repository.path, "--format", "json"])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        let context = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+        let tables = (context?["tables"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
+        #expect(tables.contains("matriculas"))
+        #expect((context?["terms"] as? [[String: Any]])?.contains { $0["term"] as? String == "evasão" } == true)
+    }
+}

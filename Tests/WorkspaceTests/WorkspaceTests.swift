@@ -80,4 +80,13 @@ struct WorkspaceTests {
         let xdg = Workspace.resolve(environment: ["HOME": "/home/gestora", "XDG_DATA_HOME": "/srv/dados"], currentDirectory: tree.elsewhere, executable: nil)
         #expect(xdg.home.path == "/srv/dados/indaga")
     }
+
+    @Test("--catalog names the metadata and embeddings folders instead of the file's stem")
+    func catalogOverride() throws {
+        let tree = try Tree()
+        let workspace = Workspace.resolve(databaseFlag: "/dados/rede-2024.sqlite", catalogFlag: "rede", environment: [:], currentDirectory: tree.repo, executable: nil)
+        #expect(workspace.catalogName == "rede")
+        #expect(workspace.metadataFolder.path == tree.repo.appendingPathComponent("metadata/rede").path)
+        #expect(workspace.embeddingsFolder.path == tree.repo.appendingPathComponent("embeddings/rede").path)
+    }
 }

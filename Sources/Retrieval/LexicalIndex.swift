@@ -1,0 +1,111 @@
+import Foundation
+
+/// Words as both retrievers should see them: lowercase, accents folded (as the
+/// encoder's tokenizer does), identifiers split at underscores, a light pt-BR
+/// stemmer, and no stopwords.
+public enum PortugueseTerms {
+    static let stopwords: Set<String> = [
+        "a", "o", "as", "os", "e", "de", "da", "do", "das", "dos", "em", "no", "na", "nos", "nas", "um", "uma", "uns", "umas",
+        "por", "para", "pra", "com", "sem", "que", "qual", "quais", "quanto", "quantos", "quanta", "quantas", "como", "onde",
+        "quem", "se", "ao", "aos", "pelo", "pela", "pelos", "pelas", "sao", "foi", "foram", "ser", "tem", "tinha", "teve",
+        "esta", "este", "estes", "estas", "isso", "isto", "ha", "me", "mostre", "liste", "listar", "mostrar", "cada", "ou",
+        "the", "of", "and", "is", "entre", "sobre", "seu", "sua", "seus", "suas", "ja", "ainda", "tambem", "chamada",
+    ]
+
+    /// Suffixes tried longest first; a stem keeps at least three letters.
+    static let suffixes = [
+        "mente", "coes", "cao", "iram", "aram", "eram", "ando", "endo", "indo", "adas", "idas", "ados", "idos", "oes",
+        "ada", "ida", "ado", "ido", "ao", "ou", "iu", "ar", "er", "ir", "as", "es", "os", "is", "a", "e", "o", "s",
+    ]
+
+    /// The index terms of a text.
+    public static func terms(_ text: String) -> [String] {
+        var terms: [String] = []
+        for word in fold(text).split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }) {
+            let word = String(word)
+            let parts = word.split(separator: "_").map(String.init)
+            for part in parts where !part.isEmpty && !stopwords.contains(part) {
+                terms.append(stem(part))
+            }
+            if parts.count > 1 { terms.append(word) }  // the identifier itself: nota_matematica
+        }
+        return terms
+    }
+
+    /// The identifiers (words with letters, digits and underscores) in an SQL text, lowercased.
+    public static func identifiers(_ sql: String) -> [String] {
+        sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
+    }
+
+    /// Lowercase with accents removed: "Evasão" → "evasao".
+    public static func fold(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+        }
+        return String(scalars)
+    }
+
+    static func stem(_ word: String) -> String {
+        guard word.count > 3, !word.allSatisfy(\.isNumber) else { return word }
+        for suffix in suffixes where word.hasSuffix(suffix) && word.count - suffix.count >= 3 {
+            return String(word.dropLast(suffix.count))
+        }
+        return word
+    }
+}
+
+/// Okapi BM25 over a fixed set of documents, with postings so a query touches only matching documents.
+struct LexicalIndex: Sendable {
+    private let postings: [String: [(document: Int, frequency: Int)]]
+    private let lengths: [Int]
+    private let averageLength: Double
+    static let k1 = 1.2
+    static let b = 0.75
+
+    init(texts: [String]) {
+        var postings: [String: [(Int, Int)]] = [:]
+        var lengths: [Int] = []
+        lengths.reserveCapacity(texts.count)
+        for (document, text) in texts.enumerated() {
+            let terms = PortugueseTerms.terms(text)
+            lengths.append(terms.count)
+            for (term, frequency) in terms.reduce(into: [String: Int](), { $0[$1, default: 0] += 1 }) {
+                postings[term, default: []].append((document, frequency))
+            }
+        }
+        self.postings = postings
+        self.lengths = lengths
+        averageLength = Double(lengths.reduce(0, +)) / Double(max(1, lengths.count))
+    }
+
+    /// BM25 scores of the documents that share a term with the query.
+    func scores(for query: [String]) -> [Int: Double] {
+        let count = Double(lengths.count)
+        var scores: [Int: Double] = [:]
+        for term in Set(query) {
+            guard let list = postings[term] else { continue }
+            let idf = log(1 + (count - Double(list.count) + 0.5) / (Double(list.count) + 0.5))
+            for (document, frequency) in list {
+                let tf = Double(frequency)
+                let norm = tf * (Self.k1 + 1) / (tf + Self.k1 * (1 - Self.b + Self.b * Double(lengths[document]) / averageLength))
+                scores[document, default: 0] += idf * norm
+            }
+        }
+        return scores
+    }
+}
+
+/// The indices of the `k` largest scores among `candidates`, best first (no full sort of large catalogs).
+func topIndices<S: Sequence>(_ candidates: S, k: Int, score: (Int) -> Double) -> [Int] where S.Element == Int {
+    var best: [(index: Int, score: Double)] = []
+    best.reserveCapacity(k + 1)
+    for index in candidates {
+        let value = score(index)
+        if best.count == k, let last = best.last, value <= last.score { continue }
+        let position = best.firstIndex { value > $0.score } ?? best.count
+        best.insert((index, value), at: position)
+        if best.count > k { best.removeLast() }
+    }
+    return best.map(\.index)
+}

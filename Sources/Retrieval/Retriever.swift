@@ -1,0 +1,378 @@
+import Catalog
+import Database
+import Foundation
+import MiniLM
+
+/// What retrieval hands to the prompt, each item with the reasons it is there.
+public struct RetrievedContext: Sendable, Encodable {
+    public struct Table: Sendable, Encodable {
+        public let name: String
+        public let score: Double
+        public var reasons: [String]
+        /// The columns to show, all of them unless the budget cut some.
+        public var columns: [String]
+    }
+
+    public struct Join: Sendable, Encodable {
+        /// "matriculas.aluno_id = alunos.id" steps from one chosen table to another.
+        public let steps: [String]
+    }
+
+    public struct Term: Sendable, Encodable {
+        public let term: String
+        public let sql: String
+        public let reason: String
+    }
+
+    public struct Example: Sendable, Encodable {
+        public let question: String
+        public let sql: String
+        public let similarity: Double
+    }
+
+    public var tables: [Table]
+    public var joins: [Join]
+    public var terms: [Term]
+    public var examples: [Example]
+    /// Rough prompt size of this context (characters / 4).
+    public var tokenEstimate: Int
+    /// The part of it that describes schema (tables, columns, joins), comparable to the whole schema.
+    public var schemaTokenEstimate: Int = 0
+}
+
+/// Retrieval over one catalog: the vectors of its documents, a lexical index, the FK graph.
+public struct Retriever: Sendable {
+    public let catalog: Catalog
+    private let vectors: [Float]
+    private let dimension: Int
+    private let lexical: LexicalIndex
+    /// Undirected FK graph: table → (neighbour, the join condition).
+    private let graph: [String: [(table: String, condition: String)]]
+    /// Tables each example's SQL reads, by document index.
+    private let exampleTables: [Int: Set<String>]
+    private let termDocuments: [Int]
+    /// Table and column names and synonyms as stem sequences, to spot them in a question.
+    private let synonymPhrases: [(stems: String, first: String, label: String, table: String, column: String?)]
+    /// Schema and metadata tables by lowercased name (large catalogs: no linear searches).
+    private let schemaTables: [String: Schema.Table]
+    private let describedTables: [String: TableMetadata]
+    static let tableSynonymBonus = 0.005
+    static let columnSynonymBonus = 0.002
+    /// How many top documents of each ranking take part in the fusion.
+    static let fusionDepth = 60
+    /// A referenced table this small is added with its referrer (a lookup table).
+    static let lookupTableRows = 100
+    /// Columns always shown from the start of a table (identity and name come first).
+    static let leadingColumns = 2
+
+    public struct Options: Sendable {
+        public var maxTables = 5
+        /// A table is kept when its score is at least this share of the best one's.
+        public var relativeCutoff = 0.45
+        public var examples = 3
+        public var tokenBudget = 900
+        /// Leave-one-out evaluation hides this example question.
+        public var excludedQuestion: String?
+
+        public init() {}
+    }
+
+    /// - Throws: `RetrievalError.storeStale` when a document has no vector with its current hash.
+    public init(catalog: Catalog, store: EmbeddingStore) throws {
+        self.catalog = catalog
+        dimension = store.manifest.dimension
+        var index: [String: Int] = [:]
+        for (position, entry) in store.manifest.documents.enumerated() { index[entry.id] = position }
+        var vectors: [Float] = []
+        vectors.reserveCapacity(catalog.documents.count * dimension)
+        for document in catalog.documents {
+            guard let position = index[document.id], store.manifest.documents[position].hash == document.hash else {
+                throw RetrievalError.storeStale(document.id)
+            }
+            vectors += store.vector(at: position)
+        }
+        self.vectors = vectors
+        lexical = LexicalIndex(texts: catalog.documents.map(\.text))
+        var graph: [String: [(String, String)]] = [:]
+        for (table, key) in catalog.schema.foreignKeys {
+            let condition = zip(key.columns, key.referencedColumns).map { "\(table).\($0) = \(key.referencedTable).\($1)" }.joined(separator: " AND ")
+            graph[table, default: []].append((key.referencedTable, condition))
+            graph[key.referencedTable, default: []].append((table, condition))
+        }
+        self.graph = graph
+        let names = Set(catalog.schema.tables.map(\.name))
+        var exampleTables: [Int: Set<String>] = [:]
+        for (position, document) in catalog.documents.enumerated() where document.kind == .example {
+            if let example = catalog.metadata.examples.first(where: { $0.question == document.text }) {
+                exampleTables[position] = Self.tables(in: example.sql).intersection(names)
+            }
+        }
+        self.exampleTables = exampleTables
+        termDocuments = catalog.documents.indices.filter { catalog.documents[$0].kind == .term }
+        var phrases: [(String, String, String, String, String?)] = []
+        for table in catalog.metadata.tables {
+            for label in [table.name] + table.synonyms {
+                let stems = PortugueseTerms.terms(label)
+                if let first = stems.first { phrases.append((stems.joined(separator: " "), first, label, table.name, nil)) }
+            }
+            for column in table.columns {
+                for label in column.synonyms where label.count > 3 {
+                    let stems = PortugueseTerms.terms(label)
+                    if let first = stems.first { phrases.append((stems.joined(separator: " "), first, label, table.name, column.name)) }
+                }
+            }
+        }
+        synonymPhrases = phrases
+        schemaTables = Dictionary(catalog.schema.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        describedTables = Dictionary(catalog.metadata.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private func schemaTable(_ name: String) -> Schema.Table? { schemaTables[name.lowercased()] }
+    private func describedTable(_ name: String) -> TableMetadata? { describedTables[name.lowercased()] }
+
+    /// The tables an SQL statement reads, from its FROM and JOIN clauses.
+    public static func tables(in sql: String) -> Set<String> {
+        let pattern = try! Regex(#"(?i)\b(?:from|join)\s+([a-z_][a-z0-9_]*)"#)
+        return Set(sql.matches(of: pattern).compactMap { $0[1].substring.map { String($0).lowercased() } })
+    }
+
+    /// The context for a question whose embedding is `vector`.
+    public func retrieve(question: String, vector: [Float], options: Options = Options()) -> RetrievedContext {
+        let documents = catalog.documents
+        let cosine = similarities(to: vector)
+        let queryTerms = PortugueseTerms.terms(question)
+        let bm25 = lexical.scores(for: queryTerms)
+
+        // Reciprocal rank fusion over the best table and column documents of each ranking.
+        let isSchemaDoc = { (index: Int) in documents[index].kind == .table || documents[index].kind == .column }
+        let byCosine = topIndices(documents.indices.lazy.filter(isSchemaDoc), k: Self.fusionDepth) { Double(cosine[$0]) }
+        let byLexical = topIndices(bm25.keys.filter(isSchemaDoc), k: Self.fusionDepth) { bm25[$0] ?? 0 }
+        var fused: [Int: Double] = [:]
+        for (rank, index) in byCosine.enumerated() { fused[index, default: 0] += 1 / (60 + Double(rank + 1)) }
+        for (rank, index) in byLexical.enumerated() { fused[index, default: 0] += 1 / (60 + Double(rank + 1)) }
+
+        var tableScore: [String: Double] = [:]
+        var reasons: [String: [String]] = [:]
+        var hitColumns: [String: Set<String>] = [:]
+        func add(_ table: String, _ score: Double, _ reason: String) {
+            tableScore[table, default: 0] += score
+            if reasons[table]?.contains(reason) != true { reasons[table, default: []].append(reason) }
+        }
+        for (index, score) in fused {
+            guard let table = documents[index].table else { continue }
+            tableScore[table] = max(tableScore[table] ?? 0, score)
+        }
+        for index in byCosine.prefix(6) {
+            let document = documents[index]
+            guard let table = document.table else { continue }
+            if document.kind == .column { hitColumns[table, default: []].insert(String(document.id.split(separator: ".").last ?? "")) }
+            let what = document.kind == .table ? "a tabela" : "a coluna \(document.id.dropFirst(7))"
+            if reasons[table]?.contains(where: { $0.hasPrefix("parecida com a pergunta") }) != true {
+                add(table, 0, "parecida com a pergunta: \(what) (cosseno \(String(format: "%.2f", cosine[index])))")
+            }
+        }
+        for index in byLexical.prefix(6) {
+            let document = documents[index]
+            guard let table = document.table else { continue }
+            if document.kind == .column { hitColumns[table, default: []].insert(String(document.id.split(separator: ".").last ?? "")) }
+            // The start of the text names the table or column; long starter texts list every column after it.
+            let shared = Set(PortugueseTerms.terms(String(document.text.prefix(240)))).intersection(queryTerms).sorted().prefix(3)
+            if reasons[table]?.contains(where: { $0.hasPrefix("palavras em comum") }) != true, !shared.isEmpty {
+                add(table, 0, "palavras em comum com \(document.kind == .table ? "a tabela" : "a coluna \(document.id.dropFirst(7))"): \(shared.joined(separator: ", "))")
+            }
+        }
+
+        // Names and synonyms the metadata gives, said in the question.
+        let folded = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
+        let questionStems = Set(queryTerms)
+        for phrase in synonymPhrases where questionStems.contains(phrase.first) && folded.contains(" \(phrase.stems) ") {
+            add(phrase.table, phrase.column == nil ? Self.tableSynonymBonus : Self.columnSynonymBonus,
+                "a pergunta diz \"\(phrase.label)\"" + (phrase.column.map { " (coluna \($0))" } ?? ""))
+            if let column = phrase.column { hitColumns[phrase.table, default: []].insert(column) }
+        }
+
+        // Glossary terms the question uses (by word) or is close to (by meaning).
+        var terms: [RetrievedContext.Term] = []
+        for index in termDocuments {
+            let document = documents[index]
+            guard let term = catalog.metadata.glossary.first(where: { "termo:\($0.term)" == document.id }) else { continue }
+            let names = [term.term] + term.synonyms
+            let spoken = names.first { name in
+                let words = PortugueseTerms.terms(name).joined(separator: " ")
+                return !words.isEmpty && folded.contains(" \(words) ")
+            }
+            if let spoken {
+                terms.append(.init(term: term.term, sql: term.sql, reason: "a pergunta diz \"\(spoken)\""))
+            } else if cosine[index] >= 0.62 {
+                terms.append(.init(term: term.term, sql: term.sql, reason: "próximo da pergunta (cosseno \(String(format: "%.2f", cosine[index])))"))
+            } else {
+                continue
+            }
+            for table in term.tables { add(table, 0.012, "termo do glossário \"\(term.term)\"") }
+        }
+
+        // The nearest verified examples, and the tables their SQL reads.
+        let exampleDocs = documents.indices.lazy.filter { documents[$0].kind == .example && documents[$0].text != options.excludedQuestion }
+        let nearest = topIndices(exampleDocs, k: options.examples) { Double(cosine[$0]) }
+        var examples: [RetrievedContext.Example] = []
+        for (rank, index) in nearest.enumerated() {
+            guard let example = catalog.metadata.examples.first(where: { $0.question == documents[index].text }) else { continue }
+            examples.append(.init(question: example.question, sql: example.sql, similarity: Double(cosine[index])))
+            for table in exampleTables[index] ?? [] {
+                add(table, 0.01 / Double(rank + 1), "usada no exemplo parecido \"\(example.question)\"")
+            }
+        }
+
+        // The best tables, then whatever connects them.
+        let ranked = tableScore.sorted { $0.value == $1.value ? $0.key < $1.key : $0.value > $1.value }
+        let best = ranked.first?.value ?? 0
+        var chosen = ranked.prefix(options.maxTables).filter { $0.value >= best * options.relativeCutoff }.map(\.key)
+        // Connect the chosen tables as a tree: each joins the nearest table already in it,
+        // preferring routes through chosen tables; each join condition is listed once.
+        var joins: [RetrievedContext.Join] = []
+        if let anchor = chosen.first {
+            var tree: Set<String> = [anchor]
+            var conditions: [String] = []
+            for target in chosen.dropFirst() where !tree.contains(target) {
+                guard let path = shortestPath(from: target, toAnyOf: tree, preferring: Set(chosen)) else { continue }
+                for step in path {
+                    if !conditions.contains(step.condition) { conditions.append(step.condition) }
+                    if !chosen.contains(step.table) {
+                        chosen.append(step.table)
+                        reasons[step.table, default: []].append("liga \(target) às outras tabelas")
+                    }
+                    tree.insert(step.table)
+                }
+                tree.insert(target)
+            }
+            joins = conditions.map { RetrievedContext.Join(steps: [$0]) }
+        }
+
+        // Small tables the chosen ones point to (schools, subjects): their names are nearly
+        // always wanted, since codes like "5B" repeat across them, and they cost little.
+        for name in chosen {
+            for key in schemaTable(name)?.foreignKeys ?? [] where !chosen.contains(key.referencedTable) {
+                guard let parent = schemaTable(key.referencedTable), (parent.rowCount ?? .max) <= Self.lookupTableRows else { continue }
+                chosen.append(parent.name)
+                reasons[parent.name, default: []].append("tabela de referência de \(name) (nomes)")
+                let condition = zip(key.columns, key.referencedColumns).map { "\(name).\($0) = \(parent.name).\($1)" }.joined(separator: " AND ")
+                joins.append(.init(steps: [condition]))
+            }
+        }
+
+        // Columns: keys, the ones the rankings, terms and nearest examples point at, and the first few.
+        let mentioned = Set((examples.map(\.sql) + terms.map(\.sql)).flatMap { PortugueseTerms.identifiers($0) })
+        for index in byCosine.prefix(20) + byLexical.prefix(20) {
+            let document = documents[index]
+            if document.kind == .column, let table = document.table {
+                hitColumns[table, default: []].insert(String(document.id.split(separator: ".").last ?? ""))
+            }
+        }
+        let tables = chosen.map { name -> RetrievedContext.Table in
+            let table = schemaTable(name)
+            let columns = (table?.columns ?? []).enumerated().filter { offset, column in
+                column.isPrimaryKey || offset < Self.leadingColumns || mentioned.contains(column.name.lowercased())
+                    || hitColumns[name]?.contains(column.name) == true
+                    || table?.foreignKeys.contains { $0.columns.contains(column.name) } == true
+            }.map(\.element.name)
+            return .init(name: name, score: tableScore[name] ?? 0, reasons: reasons[name] ?? [], columns: columns)
+        }
+        var context = RetrievedContext(tables: tables, joins: joins, terms: terms, examples: examples, tokenEstimate: 0)
+        context.tokenEstimate = estimateTokens(context)
+        while context.tokenEstimate > options.tokenBudget, context.examples.count > 1 {
+            context.examples.removeLast()
+            context.tokenEstimate = estimateTokens(context)
+        }
+        context.schemaTokenEstimate = schemaCharacters(context) / 4
+        return context
+    }
+
+    /// Cosine similarity (vectors are unit length, so a dot product) of every document.
+    func similarities(to vector: [Float]) -> [Float] {
+        dotProducts(query: vector, rows: vectors, dimension: dimension)
+    }
+
+    /// Breadth-first over the FK graph from `start` to the nearest table of `goals`, exploring
+    /// `preferred` tables first; returns the tables entered and the conditions used.
+    private func shortestPath(from start: String, toAnyOf goals: Set<String>, preferring preferred: Set<String>) -> [(table: String, condition: String)]? {
+        var previous: [String: (table: String, condition: String)] = [:]
+        var queue = [start]
+        var seen: Set<String> = [start]
+        var reached: String?
+        while !queue.isEmpty, reached == nil {
+            let current = queue.removeFirst()
+            let edges = (graph[current] ?? []).sorted {
+                (preferred.contains($0.table) ? 0 : 1, $0.table) < (preferred.contains($1.table) ? 0 : 1, $1.table)
+            }
+            for edge in edges where !seen.contains(edge.table) {
+                seen.insert(edge.table)
+                previous[edge.table] = (current, edge.condition)
+                if goals.contains(edge.table) {
+                    reached = edge.table
+                    break
+                }
+                queue.append(edge.table)
+            }
+        }
+        guard let goal = reached else { return nil }
+        var path: [(String, String)] = []
+        var node = goal
+        while node != start, let step = previous[node] {
+            path.append((step.table, step.condition))
+            node = step.table
+        }
+        return path.reversed()
+    }
+
+    /// About a quarter of the characters of the rendered context.
+    func estimateTokens(_ context: RetrievedContext) -> Int {
+        var characters = schemaCharacters(context)
+        characters += context.terms.reduce(0) { $0 + $1.term.count + $1.sql.count + 10 }
+        characters += context.examples.reduce(0) { $0 + $1.question.count + $1.sql.count + 10 }
+        return characters / 4
+    }
+
+    private func schemaCharacters(_ context: RetrievedContext) -> Int {
+        var characters = 0
+        for table in context.tables {
+            let described = describedTable(table.name)
+            characters += 30 + table.name.count + (described?.description.count ?? 0)
+            for column in table.columns {
+                characters += 12 + column.count + (described?.column(named: column)?.description.count ?? 0) / 2
+            }
+        }
+        characters += context.joins.reduce(0) { $0 + $1.steps.joined(separator: " ").count }
+        return characters
+    }
+
+    /// The same estimate for the whole schema, the baseline a one-shot prompt would pay.
+    public func wholeSchemaTokens() -> Int {
+        let all = catalog.schema.tables.map {
+            RetrievedContext.Table(name: $0.name, score: 0, reasons: [], columns: $0.columns.map(\.name))
+        }
+        return estimateTokens(RetrievedContext(tables: all, joins: [], terms: [], examples: [], tokenEstimate: 0))
+    }
+}
+
+public enum RetrievalError: Error, Sendable, Equatable, LocalizedError {
+    case storeStale(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .storeStale(let id):
+            return "os embeddings não correspondem ao metadata (falta \(id)); rode indaga refresh"
+        }
+    }
+}
+
+extension Retriever {
+    /// Reads the database and metadata, and the embeddings store; tells to refresh when they disagree.
+    public static func load(database: String, catalogName: String, metadataFolder: URL, embeddingsFolder: URL) throws -> Retriever {
+        let job = RefreshJob(database: database, catalogName: catalogName, metadataFolder: metadataFolder, embeddingsFolder: embeddingsFolder)
+        let (catalog, _) = try job.catalog()
+        guard let store = try EmbeddingStore.load(from: embeddingsFolder, encoder: "sentence-transformers/all-MiniLM-L6-v2", dimension: 384) else {
+            throw RetrievalError.storeStale("todos os documentos: \(embeddingsFolder.path) está vazio")
+        }
+        return try Retriever(catalog: catalog, store: store)
+    }
+}

@@ -1,0 +1,110 @@
+import Catalog
+import DemoDatabase
+import Foundation
+import MiniLM
+import Retrieval
+import TestSupport
+import Testing
+
+/// The bundled database, the repository's metadata and committed store, and the real encoder.
+enum Fixture {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let folder = try! TemporaryFolder()
+    static let retriever: Result<Retriever, Error> = Result {
+        let database = try DemoDatabase.write(to: folder.path("escola.sqlite")).path
+        return try Retriever.load(
+            database: database, catalogName: "escola",
+            metadataFolder: repository.appendingPathComponent("metadata/escola"),
+            embeddingsFolder: repository.appendingPathComponent("embeddings/escola"))
+    }
+    static let encoder: Result<MiniLMEncoder, Error> = Result {
+        try MiniLMEncoder(folder: repository.appendingPathComponent("models/all-MiniLM-L6-v2"))
+    }
+
+    static func context(_ question: String, options: Retriever.Options = Retriever.Options()) throws -> RetrievedContext {
+        try retriever.get().retrieve(question: question, vector: encoder.get().encode(question), options: options)
+    }
+}
+
+@Suite("Retrieval on the bundled catalog")
+struct RetrievalTests {
+    @Test("the manager's question gets the risk, class, student and enrolment tables, with reasons and joins")
+    func riskQuestion() throws {
+        let context = try Fixture.context("Quais alunos da turma 5B correm mais risco de evasão?")
+        let names = Set(context.tables.map(\.name))
+        #expect(names.isSuperset(of: ["scores_risco", "turmas", "alunos", "matriculas"]))
+        #expect(context.tables.allSatisfy { !$0.reasons.isEmpty })
+        #expect(context.terms.map(\.term).contains("risco de evasão"))
+        #expect(context.terms.map(\.term).contains("evasão"))
+        // The joins connect every chosen table.
+        var reached: Set<String> = [context.tables[0].name]
+        var changed = true
+        while changed {
+            changed = false
+            for step in context.joins.flatMap(\.steps) {
+                let tables = Set(step.split(whereSeparator: { " =".contains($0) }).compactMap { $0.split(separator: ".").first.map(String.init) })
+                if !tables.isDisjoint(with: reached), !tables.isSubset(of: reached) {
+                    reached.formUnion(tables)
+                    changed = true
+                }
+            }
+        }
+        #expect(reached.isSuperset(of: names))
+        #expect(context.examples.count >= 2)
+        #expect(context.tokenEstimate <= Retriever.Options().tokenBudget)
+    }
+
+    @Test("a synonym a manager uses finds its table", arguments: [
+        ("Quais alunos sumiram em 2023?", "matriculas"),
+        ("Qual a assiduidade da turma 3A?", "frequencia_mensal"),
+        ("Quantos estudantes acessaram a plataforma em maio?", "interacoes"),
+        ("Quem entregou tarefa atrasada em matemática?", "entregas"),
+        ("Qual a pedra dos alunos da escola Monteiro Lobato?", "avaliacoes_anuais"),
+    ])
+    func synonyms(question: String, table: String) throws {
+        #expect(try Fixture.context(question).tables.map(\.name).contains(table))
+    }
+
+    @Test("leave-one-out over the verified examples: at least 95% get all their tables")
+    func leaveOneOutRecall() throws {
+        let retriever = try Fixture.retriever.get()
+        let names = Set(retriever.catalog.schema.tables.map(\.name))
+        var covered = 0
+        for example in retriever.catalog.metadata.examples {
+            var options = Retriever.Options()
+            options.excludedQuestion = example.question
+            let context = try Fixture.context(example.question, options: options)
+            #expect(!context.examples.contains { $0.question == example.question })
+            if Retriever.tables(in: example.sql).intersection(names).isSubset(of: context.tables.map(\.name)) { covered += 1 }
+        }
+        #expect(Double(covered) / Double(retriever.catalog.metadata.examples.count) >= 0.95)
+    }
+
+    @Test("a store that does not match the metadata asks for a refresh")
+    func staleStore() throws {
+        let retriever = try Fixture.retriever.get()
+        let store = EmbeddingStore(encoder: "sentence-transformers/all-MiniLM-L6-v2", dimension: 384,
+                                   documents: [("tabela:escolas", "outro-hash")], vectors: [Float](repeating: 0, count: 384))
+        let error = #expect(throws: RetrievalError.self) { try Retriever(catalog: retriever.catalog, store: store) }
+        #expect(error?.errorDescription?.contains("rode indaga refresh") == true)
+    }
+}
+
+@Suite("Portuguese terms for the lexical index")
+struct PortugueseTermsTests {
+    @Test("accents, case, plurals and verb forms meet at one stem", arguments: [
+        ["evasão", "evasões", "Evasao"], ["aluno", "alunos", "ALUNOS"], ["evadiram", "evadiu", "evadida"],
+        ["matrícula", "matriculas"], ["frequência", "frequencias"],
+    ])
+    func sameStem(words: [String]) {
+        let stems = Set(words.map { PortugueseTerms.terms($0) })
+        #expect(stems.count == 1, "\(words) → \(stems)")
+    }
+
+    @Test("identifiers are split and kept whole; stopwords go")
+    func identifiers() {
+        #expect(PortugueseTerms.terms("nota_matematica") == ["not", "matematic", "nota_matematica"])
+        #expect(PortugueseTerms.terms("Quais são os alunos da turma") == ["alun", "turm"])
+        #expect(PortugueseTerms.terms("ano de 2023") == ["ano", "2023"])
+    }
+}
