@@ -26,22 +26,10 @@ public struct OllamaClient: ChatClient {
     public func chat(_ request: ChatRequest, cancellation: CancellationFlag? = nil, onDelta: ((ChatDelta) -> Void)? = nil) throws -> ChatReply {
         let streaming = onDelta != nil
         let body = try JSONEncoder().encode(WireRequest(request, stream: streaming))
-        let started = ContinuousClock.now
-        var reader = ChunkReader(builder: ReplyBuilder(started: started, onDelta: onDelta))
-        let response = try connection.postChat(
-            "/api/chat", body: body, model: request.model, cancellation: cancellation,
-            delivered: { reader.builder.deliveredAnything }, partial: { reader.builder.reply.content },
-            beforeAttempt: { reader.builder.reset() },
-            onLine: streaming ? { line in try reader.consume(line: line, endpoint: endpoint) } : nil,
-            listModels: { try models(cancellation: cancellation) }
-        )
-        if !streaming {
-            try reader.consume(line: response.body, endpoint: endpoint)
-        }
-        guard reader.builder.finished else {
-            throw LLMError.interrupted(endpoint, partial: reader.builder.reply.content)
-        }
-        return reader.builder.finish(wallTime: ContinuousClock.now - started)
+        return try connection.chat(
+            "/api/chat", body: body, model: request.model, streaming: streaming,
+            reader: ChunkReader(builder: ReplyBuilder(onDelta: onDelta), endpoint: endpoint),
+            cancellation: cancellation, listModels: { try models(cancellation: cancellation) })
     }
 
     // MARK: - Wire format
@@ -88,11 +76,16 @@ public struct OllamaClient: ChatClient {
         let error: String?
     }
 
-    /// Reads NDJSON chunks into a reply.
-    struct ChunkReader {
+    /// Reads NDJSON chunks into a reply; the non-streamed answer is one such chunk.
+    struct ChunkReader: ChatStreamReader {
         var builder: ReplyBuilder
+        let endpoint: LLMEndpoint
 
-        mutating func consume(line: Data, endpoint: LLMEndpoint) throws {
+        mutating func consume(whole: Data) throws {
+            try consume(line: whole)
+        }
+
+        mutating func consume(line: Data) throws {
             guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x0A }) else { return }
             let chunk: Chunk
             do {

@@ -27,22 +27,10 @@ public struct OpenAIClient: ChatClient {
     public func chat(_ request: ChatRequest, cancellation: CancellationFlag? = nil, onDelta: ((ChatDelta) -> Void)? = nil) throws -> ChatReply {
         let streaming = onDelta != nil
         let body = try JSONEncoder().encode(WireRequest(request, stream: streaming))
-        let started = ContinuousClock.now
-        var reader = EventReader(builder: ReplyBuilder(started: started, onDelta: onDelta), endpoint: endpoint)
-        let response = try connection.postChat(
-            "/v1/chat/completions", body: body, model: request.model, cancellation: cancellation,
-            delivered: { reader.builder.deliveredAnything }, partial: { reader.builder.reply.content },
-            beforeAttempt: { reader.builder.reset() },
-            onLine: streaming ? { line in try reader.consume(eventLine: line) } : nil,
-            listModels: { try models(cancellation: cancellation) }
-        )
-        if !streaming {
-            try reader.consume(completion: response.body)
-        }
-        guard reader.builder.finished else {
-            throw LLMError.interrupted(endpoint, partial: reader.builder.reply.content)
-        }
-        return reader.builder.finish(wallTime: ContinuousClock.now - started)
+        return try connection.chat(
+            "/v1/chat/completions", body: body, model: request.model, streaming: streaming,
+            reader: EventReader(builder: ReplyBuilder(onDelta: onDelta), endpoint: endpoint),
+            cancellation: cancellation, listModels: { try models(cancellation: cancellation) })
     }
 
     // MARK: - Wire format
@@ -100,12 +88,12 @@ public struct OpenAIClient: ChatClient {
     }
 
     /// Reads server-sent events, or one completion object, into a reply.
-    struct EventReader {
+    struct EventReader: ChatStreamReader {
         var builder: ReplyBuilder
         let endpoint: LLMEndpoint
 
         /// One line of the event stream: "data: {…}", "data: [DONE]", blank separators, comments.
-        mutating func consume(eventLine: Data) throws {
+        mutating func consume(line eventLine: Data) throws {
             var line = String(decoding: eventLine, as: UTF8.self)
             if line.hasSuffix("\r") { line.removeLast() }
             guard line.hasPrefix("data:") else { return }  // blank lines, ": comments", "event:" lines
@@ -123,7 +111,7 @@ public struct OpenAIClient: ChatClient {
             absorb(chunk, streamed: true)
         }
 
-        mutating func consume(completion body: Data) throws {
+        mutating func consume(whole body: Data) throws {
             guard let completion = try? JSONDecoder().decode(Completion.self, from: body) else {
                 throw LLMError.invalidResponse(String(decoding: body.prefix(120), as: UTF8.self))
             }

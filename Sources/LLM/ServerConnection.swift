@@ -62,6 +62,30 @@ struct ServerConnection: Sendable {
         }
     }
 
+    /// One chat request through a protocol's reader: POST, feed the stream (or the whole
+    /// body), insist on a finished answer, and stamp the wall time.
+    func chat<Reader: ChatStreamReader>(
+        _ path: String, body: Data, model: String, streaming: Bool, reader initial: Reader,
+        cancellation: CancellationFlag?, listModels: () throws -> [String]
+    ) throws -> ChatReply {
+        let started = initial.builder.started
+        var reader = initial
+        let response = try postChat(
+            path, body: body, model: model, cancellation: cancellation,
+            delivered: { reader.builder.deliveredAnything }, partial: { reader.builder.reply.content },
+            beforeAttempt: { reader.builder.reset() },
+            onLine: streaming ? { line in try reader.consume(line: line) } : nil,
+            listModels: listModels
+        )
+        if !streaming {
+            try reader.consume(whole: response.body)
+        }
+        guard reader.builder.finished else {
+            throw LLMError.interrupted(endpoint, partial: reader.builder.reply.content)
+        }
+        return reader.builder.finish(wallTime: ContinuousClock.now - started)
+    }
+
     /// POSTs a chat body, streaming lines to `onLine` when given; maps transport errors.
     ///
     /// - Parameter delivered: whether part of the answer was handed on (then no retry,
@@ -107,4 +131,11 @@ public struct LLMTimeouts: Sendable, Equatable {
         self.firstToken = firstToken
         self.idle = idle
     }
+}
+
+/// Turns one protocol's wire format into a reply: streamed lines, or one whole body.
+protocol ChatStreamReader {
+    var builder: ReplyBuilder { get set }
+    mutating func consume(line: Data) throws
+    mutating func consume(whole: Data) throws
 }

@@ -96,12 +96,7 @@ struct RetrievalBench: ParsableCommand {
         #if DEBUG
             standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
         #endif
-        let workspace = workspaceOptions.resolve()
-        _ = try workspaceOptions.openDatabase(workspace)
-        let retriever = try Retriever.load(
-            database: workspace.database.path, catalogName: workspace.catalogName,
-            metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
-        let encoder = try MiniLMEncoder(folder: workspace.modelFolder)
+        let (retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
         standardError.write("Medindo a recuperação…\n")
         let m = RetrievalBenchmark.measure(retriever, encoder: encoder, syntheticColumns: synthetic)
         func ms(_ d: Duration) -> String { "\(BrazilianFormat.decimal(d.milliseconds, fractionDigits: 2)) ms" }

@@ -21,12 +21,7 @@ struct RetrieveCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let workspace = workspaceOptions.resolve()
-        _ = try workspaceOptions.openDatabase(workspace)
-        let retriever = try Retriever.load(
-            database: workspace.database.path, catalogName: workspace.catalogName,
-            metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
-        let encoder = try MiniLMEncoder(folder: workspace.modelFolder)
+        let (retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
         let context = retriever.retrieve(question: question, vector: encoder.encode(question))
         switch format {
         case .json:

@@ -2,7 +2,9 @@ import ArgumentParser
 import Database
 import DemoDatabase
 import Foundation
+import MiniLM
 import Render
+import Retrieval
 import Workspace
 
 /// `--home`, for commands that use the project folder but not a database.
@@ -54,5 +56,14 @@ extension WorkspaceOptions {
             throw CommandFailure(message: "sem permissão para ler '\(path)'; peça acesso ao arquivo ou use outra cópia com --db")
         }
         return try Connection(path: path, mode: .readOnly)
+    }
+
+    /// The retriever for the workspace's catalog and the encoder for questions.
+    func openRetriever(_ workspace: Workspace) throws -> (Retriever, MiniLMEncoder) {
+        _ = try openDatabase(workspace)
+        let retriever = try Retriever.load(
+            database: workspace.database.path, catalogName: workspace.catalogName,
+            metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+        return (retriever, try MiniLMEncoder(folder: workspace.modelFolder))
     }
 }
