@@ -67,6 +67,8 @@ let package = Package(
         ),
         // Finding the tables, columns, joins, terms and examples a question needs.
         .target(name: "Retrieval", dependencies: ["Catalog", "Database", "MiniLM"]),
+        // Generated SQL: extraction from the model's text, validation with hints.
+        .target(name: "SQLCheck", dependencies: ["Database", "Catalog"]),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
@@ -91,6 +93,7 @@ let package = Package(
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Catalog", "DemoDatabase", "MiniLM", "TestSupport"]),
+        .testTarget(name: "SQLCheckTests", dependencies: ["SQLCheck", "Catalog", "Database", "DemoDatabase", "TestSupport"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.

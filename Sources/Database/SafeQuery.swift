@@ -90,20 +90,9 @@ extension Connection {
     public func runGenerated(
         _ sql: String, timeout: Duration = .seconds(10), maxRows: Int = 1_000, cancelled: @escaping () -> Bool = { false }
     ) throws -> QueryResult {
-        let authorizer = ReadOnlyAuthorizer()
-        let context = Unmanaged.passRetained(authorizer)
-        defer {
-            sqlite3_set_authorizer(handle, nil, nil)
-            context.release()
-        }
-        sqlite3_set_authorizer(handle, { context, action, first, second, _, _ in
-            guard let context else { return SQLITE_DENY }
-            let authorizer = Unmanaged<ReadOnlyAuthorizer>.fromOpaque(context).takeUnretainedValue()
-            return authorizer.decide(action: action, first: first.map { String(cString: $0) }, second: second.map { String(cString: $0) })
-        }, context.toOpaque())
-
         let clock = ContinuousClock()
         let started = clock.now
+        let statement = try prepareGenerated(sql)
         let budget = ProgressBudget(deadline: started + timeout, cancelled: cancelled)
         let budgetContext = Unmanaged.passRetained(budget)
         defer {
@@ -116,21 +105,6 @@ extension Connection {
             return Unmanaged<ProgressBudget>.fromOpaque(context).takeUnretainedValue().exhausted ? 1 : 0
         }, budgetContext.toOpaque())
 
-        let statement: Statement
-        do {
-            statement = try prepare(sql)
-        } catch let error as DatabaseError {
-            if let denial = authorizer.denial {
-                throw QueryRefusal(kind: .notAllowed, message: denial, sqliteMessage: error.message)
-            }
-            if error.message == "more than one statement" {
-                throw QueryRefusal(kind: .invalid, message: "a resposta tem mais de um comando SQL; só um é permitido", sqliteMessage: nil)
-            }
-            throw QueryRefusal(kind: .invalid, message: "o SQL não é válido: \(error.message)", sqliteMessage: error.message)
-        }
-        guard statement.isReadOnly else {
-            throw QueryRefusal(kind: .notAllowed, message: "só consultas de leitura (SELECT) são permitidas", sqliteMessage: nil)
-        }
         var rows: [[DatabaseValue]] = []
         var total = 0
         do {
@@ -146,6 +120,42 @@ extension Connection {
             throw QueryRefusal(kind: .failed, message: "a consulta falhou ao rodar: \(error.message)", sqliteMessage: error.message)
         }
         return QueryResult(columns: statement.columnNames, rows: rows, totalRows: total, duration: clock.now - started)
+    }
+}
+
+extension Connection {
+    /// Compiles a generated statement under the read-only authorizer without running it:
+    /// the check that finds unknown names, bad syntax and anything not allowed.
+    ///
+    /// - Throws: `QueryRefusal` (`.notAllowed` or `.invalid`, with SQLite's message kept).
+    public func prepareGenerated(_ sql: String) throws -> Statement {
+        let authorizer = ReadOnlyAuthorizer()
+        let context = Unmanaged.passRetained(authorizer)
+        defer {
+            sqlite3_set_authorizer(handle, nil, nil)
+            context.release()
+        }
+        sqlite3_set_authorizer(handle, { context, action, first, second, _, _ in
+            guard let context else { return SQLITE_DENY }
+            let authorizer = Unmanaged<ReadOnlyAuthorizer>.fromOpaque(context).takeUnretainedValue()
+            return authorizer.decide(action: action, first: first.map { String(cString: $0) }, second: second.map { String(cString: $0) })
+        }, context.toOpaque())
+        let statement: Statement
+        do {
+            statement = try prepare(sql)
+        } catch let error as DatabaseError {
+            if let denial = authorizer.denial {
+                throw QueryRefusal(kind: .notAllowed, message: denial, sqliteMessage: error.message)
+            }
+            if error.message == "more than one statement" {
+                throw QueryRefusal(kind: .invalid, message: "a resposta tem mais de um comando SQL; só um é permitido", sqliteMessage: nil)
+            }
+            throw QueryRefusal(kind: .invalid, message: "o SQL não é válido: \(error.message)", sqliteMessage: error.message)
+        }
+        guard statement.isReadOnly else {
+            throw QueryRefusal(kind: .notAllowed, message: "só consultas de leitura (SELECT) são permitidas", sqliteMessage: nil)
+        }
+        return statement
     }
 }
 

@@ -1,0 +1,164 @@
+import Catalog
+import Database
+import Foundation
+
+/// Why a generated query cannot run, in plain pt-BR, with hints for the correction prompt.
+public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
+    public enum Kind: String, Sendable, Codable {
+        case multipleStatements, notReadOnly, notAllowed, unknownTable, unknownColumn, ambiguousColumn, unknownFunction, syntax
+    }
+
+    public let kind: Kind
+    /// What is wrong, for the user and for the model.
+    public let message: String
+    /// Suggestions ("você quis dizer alunos.nome?").
+    public let hints: [String]
+
+    public var errorDescription: String? {
+        hints.isEmpty ? message : "\(message); \(hints.joined(separator: "; "))"
+    }
+}
+
+/// Checks generated SQL against the database, in order: one statement, read-only, then
+/// SQLite's own compilation (which resolves aliases, CTEs, subqueries and `t.*` exactly)
+/// under the read-only authorizer; unknown names get the nearest real ones as hints.
+public struct SQLValidator: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// Nil when the query is fine.
+    public func validate(_ sql: String, on connection: Connection) -> ValidationFailure? {
+        if SQLScanner.statementCount(sql) > 1 {
+            return ValidationFailure(kind: .multipleStatements, message: "a resposta tem mais de um comando SQL; mande uma única consulta", hints: [])
+        }
+        let first = sql.trimmingCharacters(in: .whitespacesAndNewlines).prefix { $0.isLetter }.uppercased()
+        if !["SELECT", "WITH", "VALUES"].contains(first) {
+            return ValidationFailure(
+                kind: .notReadOnly,
+                message: "só consultas de leitura (SELECT) são permitidas, e a resposta começa com \(first.isEmpty ? "outra coisa" : first)",
+                hints: [])
+        }
+        do {
+            _ = try connection.prepareGenerated(sql)
+            return nil
+        } catch let refusal as QueryRefusal {
+            return explain(refusal, sql: sql)
+        } catch {
+            return ValidationFailure(kind: .syntax, message: "o SQL não é válido: \(error.localizedDescription)", hints: [])
+        }
+    }
+
+    /// Turns SQLite's message into a sentence and hints.
+    func explain(_ refusal: QueryRefusal, sql: String) -> ValidationFailure {
+        guard refusal.kind == .invalid, let message = refusal.sqliteMessage else {
+            return ValidationFailure(kind: refusal.kind == .notAllowed ? .notAllowed : .syntax, message: refusal.message, hints: [])
+        }
+        if let name = message.after("no such column: ") {
+            let hints = suggestColumns(for: name, sql: sql).map { "você quis dizer \($0)?" }
+            return ValidationFailure(kind: .unknownColumn, message: "a coluna \(name) não existe", hints: hints)
+        }
+        if let name = message.after("no such table: ") {
+            let hints = suggestTables(for: name).map { "você quis dizer \($0)?" }
+            return ValidationFailure(kind: .unknownTable, message: "a tabela \(name) não existe", hints: hints)
+        }
+        if let name = message.after("ambiguous column name: ") {
+            let owners = referencedTables(in: sql).filter { catalog.schema.table(named: $0)?.column(named: name) != nil }
+            let hint = owners.isEmpty ? [] : ["escreva com a tabela (ou o apelido): " + owners.map { "\($0).\(name)" }.joined(separator: " ou ")]
+            return ValidationFailure(kind: .ambiguousColumn, message: "a coluna \(name) existe em mais de uma tabela da consulta", hints: hint)
+        }
+        if let name = message.after("no such function: ") {
+            let hint = Self.functionHints[name.uppercased()].map { [$0] } ?? []
+            return ValidationFailure(kind: .unknownFunction, message: "a função \(name) não existe no SQLite", hints: hint)
+        }
+        return ValidationFailure(kind: .syntax, message: "o SQL não é válido (\(message))", hints: [])
+    }
+
+    /// Functions of other dialects that small models write for SQLite.
+    static let functionHints: [String: String] = [
+        "YEAR": "use strftime('%Y', coluna) ou substr(coluna, 1, 4)",
+        "MONTH": "use strftime('%m', coluna) ou substr(coluna, 6, 2)",
+        "DAY": "use strftime('%d', coluna)",
+        "NOW": "use date('now') ou datetime('now')",
+        "CURDATE": "use date('now')",
+        "DATEDIFF": "use julianday(a) - julianday(b)",
+        "DATE_FORMAT": "use strftime(formato, coluna)",
+        "CONCAT": "use o operador ||",
+        "ISNULL": "use coalesce(coluna, valor) ou coluna IS NULL",
+        "TO_CHAR": "use strftime(formato, coluna)",
+        "EXTRACT": "use strftime('%Y', coluna) para o ano",
+    ]
+
+    /// The tables named after FROM and JOIN in the query.
+    func referencedTables(in sql: String) -> [String] {
+        let pattern = try! Regex(#"(?i)\b(?:from|join)\s+([a-z_][a-z0-9_]*)"#)
+        return sql.matches(of: pattern).compactMap { $0[1].substring.map(String.init) }
+            .filter { catalog.schema.table(named: $0) != nil }
+    }
+
+    /// The nearest real columns: by edit distance, by shared words, and by metadata synonyms;
+    /// columns of the tables the query uses come first.
+    func suggestColumns(for unknown: String, sql: String) -> [String] {
+        let name = unknown.split(separator: ".").last.map(String.init) ?? unknown
+        let used = Set(referencedTables(in: sql).map { $0.lowercased() })
+        var scored: [(String, Double)] = []
+        for table in catalog.metadata.tables {
+            guard let schemaTable = catalog.schema.table(named: table.name) else { continue }
+            for column in schemaTable.columns {
+                let described = table.column(named: column.name)
+                var score = similarity(name, column.name)
+                for synonym in described?.synonyms ?? [] { score = max(score, similarity(name, synonym) * 0.95) }
+                if used.contains(table.name.lowercased()) { score += 0.25 }
+                scored.append(("\(table.name).\(column.name)", score))
+            }
+        }
+        return scored.filter { $0.1 >= 0.55 }.sorted { $0.1 > $1.1 }.prefix(2).map(\.0)
+    }
+
+    func suggestTables(for unknown: String) -> [String] {
+        var scored: [(String, Double)] = []
+        for table in catalog.metadata.tables {
+            var score = similarity(unknown, table.name)
+            for synonym in table.synonyms { score = max(score, similarity(unknown, synonym) * 0.95) }
+            scored.append((table.name, score))
+        }
+        return scored.filter { $0.1 >= 0.5 }.sorted { $0.1 > $1.1 }.prefix(2).map(\.0)
+    }
+
+    /// 0…1: edit similarity of the folded names, or the share of words they have in common.
+    func similarity(_ a: String, _ b: String) -> Double {
+        let x = Self.fold(a), y = Self.fold(b)
+        guard !x.isEmpty, !y.isEmpty else { return 0 }
+        let edit = 1 - Double(Self.editDistance(x, y)) / Double(max(x.count, y.count))
+        let wordsA = Set(x.split(whereSeparator: { $0 == "_" || $0 == " " }).map(String.init))
+        let wordsB = Set(y.split(whereSeparator: { $0 == "_" || $0 == " " }).map(String.init))
+        let shared = Double(wordsA.intersection(wordsB).count) / Double(max(1, min(wordsA.count, wordsB.count)))
+        return max(edit, shared * 0.9)
+    }
+
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        var previous = Array(0...y.count)
+        for i in 1...max(1, x.count) where !x.isEmpty {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...max(1, y.count) where !y.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return x.isEmpty ? y.count : previous[y.count]
+    }
+}
+
+extension String {
+    /// The rest of the string after `prefix`, when it starts with it.
+    fileprivate func after(_ prefix: String) -> String? {
+        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
+    }
+}

@@ -1,0 +1,107 @@
+import Catalog
+import Database
+import DemoDatabase
+import Foundation
+import SQLCheck
+import TestSupport
+import Testing
+
+@Suite("Extracting SQL from what the model says")
+struct ExtractionTests {
+    @Test("the first complete query, whatever surrounds it", arguments: [
+        ("```sql\nSELECT count(*) FROM alunos;\n```", "SELECT count(*) FROM alunos"),
+        ("Claro! Aqui está a consulta:\n\n```sqlite\nSELECT nome\nFROM alunos\nWHERE genero = 'F';\n```\nEla lista as alunas.", "SELECT nome\nFROM alunos\nWHERE genero = 'F'"),
+        ("A consulta é SELECT nome FROM alunos WHERE ra = '20220042'; ela devolve o nome.", "SELECT nome FROM alunos WHERE ra = '20220042'"),
+        ("<think>Preciso contar as evasões; SELECT não serve aqui?</think>\nSELECT count(*) FROM matriculas WHERE situacao = 'evadida'", "SELECT count(*) FROM matriculas WHERE situacao = 'evadida'"),
+        ("```sql\nSELECT 1;\n```\nou então\n```sql\nSELECT 2;\n```", "SELECT 1"),
+        ("SELECT nome FROM alunos WHERE nome = 'Ana; Maria';", "SELECT nome FROM alunos WHERE nome = 'Ana; Maria'"),
+        ("WITH t AS (SELECT 1 AS x) SELECT x FROM t;", "WITH t AS (SELECT 1 AS x) SELECT x FROM t"),
+        ("SELECT a.nome\n\nFROM alunos a\n\nEssa consulta mostra os nomes.", "SELECT a.nome\n\nFROM alunos a"),
+        ("```\nselect count(*) from turmas -- conta; turmas\n```", "select count(*) from turmas -- conta; turmas"),
+        ("<think>pensando sem parar", nil),
+        ("Não sei responder a essa pergunta com os dados disponíveis.", nil),
+        ("", nil),
+    ] as [(String, String?)])
+    func extraction(answer: String, expected: String?) {
+        let result = SQLExtractor.extract(from: answer)
+        if let expected {
+            #expect(result == .sql(expected))
+        } else if case .sql(let sql) = result {
+            Issue.record("expected no SQL, got \(sql)")
+        }
+    }
+
+    @Test("statements are counted outside quotes and comments")
+    func counting() {
+        #expect(SQLScanner.statementCount("SELECT 1;") == 1)
+        #expect(SQLScanner.statementCount("SELECT ';'; SELECT 2") == 2)
+        #expect(SQLScanner.statementCount("SELECT 1 -- ; comentário\n") == 1)
+    }
+}
+
+@Suite("Validating generated SQL against the bundled database")
+struct ValidationTests {
+    static let folder = try! TemporaryFolder()
+    static let setup: Result<(SQLValidator, String), Error> = Result {
+        let database = try DemoDatabase.write(to: folder.path("escola.sqlite")).path
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let job = RefreshJob(database: database, catalogName: "escola",
+                             metadataFolder: repository.appendingPathComponent("metadata/escola"),
+                             embeddingsFolder: folder.url.appendingPathComponent("embeddings"))
+        return (SQLValidator(catalog: try job.catalog().0), database)
+    }
+
+    func validate(_ sql: String) throws -> ValidationFailure? {
+        let (validator, database) = try Self.setup.get()
+        return validator.validate(sql, on: try Connection(path: database, mode: .readOnly))
+    }
+
+    @Test("valid queries pass: aliases, CTEs, subquery aliases, t.*, joined columns", arguments: [
+        "SELECT a.nome, t.codigo FROM alunos a JOIN matriculas m ON m.aluno_id = a.id JOIN turmas t ON t.id = m.turma_id",
+        "WITH evadidos AS (SELECT aluno_id FROM matriculas WHERE situacao = 'evadida') SELECT count(*) FROM evadidos",
+        "SELECT x.total FROM (SELECT count(*) AS total FROM alunos) AS x",
+        "SELECT e.* FROM escolas e",
+        "SELECT nome, ra FROM alunos WHERE ano_ingresso = 2024 ORDER BY nome LIMIT 5",
+    ])
+    func valid(sql: String) throws {
+        #expect(try validate(sql) == nil)
+    }
+
+    @Test("an unknown column gets the nearest real ones", arguments: [
+        ("SELECT nome_aluno FROM alunos", "nome_aluno", "alunos.nome"),
+        ("SELECT a.nome FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.ano = 2023", "v.ano", "avaliacoes_anuais.ano_letivo"),
+        ("SELECT count(*) FROM matriculas WHERE status = 'evadida'", "status", "matriculas.situacao"),
+        ("SELECT avg(frequencia) FROM frequencia_mensal", "frequencia", "frequencia_mensal.presencas"),
+    ])
+    func unknownColumn(sql: String, name: String, hint: String) throws {
+        let failure = try #require(try validate(sql))
+        #expect(failure.kind == .unknownColumn)
+        #expect(failure.message == "a coluna \(name) não existe")
+        #expect(failure.hints.contains("você quis dizer \(hint)?"), "\(failure.hints)")
+    }
+
+    @Test("an unknown table, an ambiguous column and a foreign function get hints")
+    func otherNames() throws {
+        let table = try #require(try validate("SELECT * FROM aluno"))
+        #expect(table.kind == .unknownTable && table.hints.contains("você quis dizer alunos?"))
+        let ambiguous = try #require(try validate("SELECT id FROM alunos JOIN matriculas ON matriculas.aluno_id = alunos.id"))
+        #expect(ambiguous.kind == .ambiguousColumn)
+        #expect(ambiguous.hints.first?.contains("alunos.id ou matriculas.id") == true)
+        let function = try #require(try validate("SELECT YEAR(data_nascimento) FROM alunos"))
+        #expect(function.kind == .unknownFunction && function.hints == ["use strftime('%Y', coluna) ou substr(coluna, 1, 4)"])
+    }
+
+    @Test("writes, two statements and bad syntax are refused in plain words", arguments: [
+        ("DELETE FROM alunos", ValidationFailure.Kind.notReadOnly),
+        ("DROP TABLE alunos", .notReadOnly),
+        ("SELECT 1; DELETE FROM alunos", .multipleStatements),
+        ("WITH x AS (SELECT 1) DELETE FROM alunos", .notAllowed),
+        ("SELECT load_extension('x')", .notAllowed),
+        ("SELECT nome FROM alunos WHERE", .syntax),
+    ])
+    func refused(sql: String, kind: ValidationFailure.Kind) throws {
+        let failure = try #require(try validate(sql))
+        #expect(failure.kind == kind, "\(sql): \(failure)")
+        #expect(!failure.message.isEmpty)
+    }
+}
