@@ -69,6 +69,8 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Catalog", "Database", "MiniLM"]),
         // Generated SQL: extraction from the model's text, validation with hints.
         .target(name: "SQLCheck", dependencies: ["Database", "Catalog"]),
+        // The question-to-answer pipeline: prompts, correction loop, verified examples.
+        .target(name: "Assistant", dependencies: ["Catalog", "Database", "LLM", "MiniLM", "Retrieval", "SQLCheck"]),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
@@ -77,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "Workspace", "Render",
+                "Assistant", "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +96,11 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Catalog", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "SQLCheckTests", dependencies: ["SQLCheck", "Catalog", "Database", "DemoDatabase", "TestSupport"]),
+        .testTarget(
+            name: "AssistantTests",
+            dependencies: ["Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "TestSupport",
+                           .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.

@@ -58,9 +58,11 @@ public enum SQLExtractor {
         return cleaned.isEmpty ? nil : cleaned
     }
 
-    /// The first SELECT or WITH that starts a word and is followed by more text.
+    /// The first statement keyword: SELECT or WITH, or a write in its unmistakable shape
+    /// (DROP TABLE, DELETE FROM…), which is extracted so validation can refuse it in words.
     private static func firstKeyword(in text: String) -> String.Index? {
-        let pattern = try! Regex(#"(?i)\b(select|with)\b\s+\S"#)
+        let pattern = try! Regex(
+            #"(?i)\b(?:select|with)\b\s+\S|\b(?:drop|create|alter)\s+(?:temp\s+|temporary\s+)?(?:table|index|view|trigger)\b|\bdelete\s+from\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\s+\w+\s+set\b|\battach\s+(?:database\s+)?'|\bpragma\s+\w+|\bvacuum\b|\breplace\s+into\b"#)
         return text.firstMatch(of: pattern)?.range.lowerBound
     }
 }

@@ -10,7 +10,7 @@ struct Indaga: ParsableCommand {
             Sem argumentos, mostra as tabelas do banco de demonstração (criado na primeira vez).
             Pastas e banco: --home / INDAGA_HOME e --db / INDAGA_DB; a opção vale mais que a variável de ambiente.
             """,
-        subcommands: [SchemaCommand.self, DemoCommand.self, RefreshCommand.self, RetrieveCommand.self, EmbedCommand.self, LLMCommand.self, BenchCommand.self],
+        subcommands: [AskCommand.self, SchemaCommand.self, DemoCommand.self, RefreshCommand.self, RetrieveCommand.self, EmbedCommand.self, LLMCommand.self, BenchCommand.self],
         defaultSubcommand: SchemaCommand.self
     )
 

@@ -18,6 +18,8 @@ struct ExtractionTests {
         ("WITH t AS (SELECT 1 AS x) SELECT x FROM t;", "WITH t AS (SELECT 1 AS x) SELECT x FROM t"),
         ("SELECT a.nome\n\nFROM alunos a\n\nEssa consulta mostra os nomes.", "SELECT a.nome\n\nFROM alunos a"),
         ("```\nselect count(*) from turmas -- conta; turmas\n```", "select count(*) from turmas -- conta; turmas"),
+        ("DROP TABLE alunos;", "DROP TABLE alunos"),
+        ("Pronto:\n```sql\nDELETE FROM matriculas WHERE 1 = 1;\n```", "DELETE FROM matriculas WHERE 1 = 1"),
         ("<think>pensando sem parar", nil),
         ("Não sei responder a essa pergunta com os dados disponíveis.", nil),
         ("", nil),

@@ -1,0 +1,274 @@
+import Catalog
+import Database
+import Foundation
+import LLM
+import MiniLM
+import Retrieval
+import SQLCheck
+
+/// A question asked before, for follow-ups ("e em 2023?").
+public struct Turn: Sendable, Codable, Equatable {
+    public let question: String
+    public let sql: String
+
+    public init(question: String, sql: String) {
+        self.question = question
+        self.sql = sql
+    }
+}
+
+/// One try at an answer: what the model said, the SQL, and what went wrong.
+public struct Attempt: Sendable, Encodable {
+    public var sql: String?
+    public var error: String?
+    public var latency: Duration
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case sql, error, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(sql, forKey: .sql)
+        try container.encodeIfPresent(error, forKey: .error)
+        try container.encode(latency.milliseconds, forKey: .latencyMilliseconds)
+        try container.encodeIfPresent(promptTokens, forKey: .promptTokens)
+        try container.encodeIfPresent(completionTokens, forKey: .completionTokens)
+    }
+}
+
+/// The answer to one question, or an honest account of why there is none.
+public struct Answer: Sendable {
+    public enum Status: String, Sendable, Encodable {
+        case ok
+        /// The model never produced a query.
+        case noSQL = "no_sql"
+        /// It produced queries, but none passed the checks.
+        case invalid
+        /// Something else failed: the model's server, the database.
+        case error
+    }
+
+    public enum Source: String, Sendable, Encodable {
+        case llm
+        case verifiedExample = "verified_example"
+    }
+
+    public var question: String
+    public var status: Status = .error
+    public var source: Source = .llm
+    public var sql: String?
+    public var attempts: [Attempt] = []
+    public var result: QueryResult?
+    /// Why there is no answer, or what is odd about the one there is, in pt-BR.
+    public var message: String?
+    public var contextIDs: [String] = []
+    /// Time per stage, in order: encode, retrieve, prompt, llm, validate, execute.
+    public var timings: [(stage: String, duration: Duration)] = []
+    public var model: String?
+}
+
+/// The pipeline: verified example, or retrieve → prompt → model → extract → check → run, correcting.
+public final class Assistant {
+    public struct Options: Sendable {
+        public var maxTries = 3
+        public var timeout: Duration = .seconds(10)
+        public var maxRows = 1_000
+        /// Cosine at or above which a verified example's SQL answers directly (with the same literals).
+        public var verifiedThreshold: Float = 0.95
+        public var generation = GenerationOptions(temperature: 0, maxTokens: 400)
+
+        public init() {}
+    }
+
+    let connection: Connection
+    let retriever: Retriever
+    let encoder: TextEmbedder
+    let client: ChatClient?
+    let validator: SQLValidator
+    let prompts: PromptTemplates
+    public var options: Options
+
+    public init(connection: Connection, retriever: Retriever, encoder: TextEmbedder, client: ChatClient?,
+                prompts: PromptTemplates, options: Options = Options()) {
+        self.connection = connection
+        self.retriever = retriever
+        self.encoder = encoder
+        self.client = client
+        self.validator = SQLValidator(catalog: retriever.catalog)
+        self.prompts = prompts
+        self.options = options
+    }
+
+    /// Answers `question`; never throws: every failure becomes a status and a message.
+    public func ask(_ question: String, history: [Turn] = [], cancellation: CancellationFlag? = nil,
+                    progress: (String) -> Void = { _ in }) -> Answer {
+        var answer = Answer(question: question)
+        answer.model = client?.endpoint.model
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ stage: String) {
+            let now = clock.now
+            answer.timings.append((stage, now - mark))
+            mark = now
+        }
+
+        let vector = encoder.embed([question])[0]
+        lap("codificar")
+
+        // A verified example, asked again, needs no model at all.
+        if history.isEmpty, let example = verifiedExample(for: question, vector: vector) {
+            answer.source = .verifiedExample
+            answer.sql = example.sql
+            run(example.sql, into: &answer, cancellation: cancellation)
+            lap("executar")
+            return answer
+        }
+
+        let context = retriever.retrieve(question: question, vector: vector)
+        answer.contextIDs = context.tables.map { "tabela:\($0.name)" } + context.examples.map { "exemplo:\($0.question)" }
+        lap("recuperar")
+
+        guard let client else {
+            answer.status = .error
+            answer.message = "nenhum modelo configurado"
+            return answer
+        }
+        var messages = [ChatMessage(.user, PromptTemplates.fill(prompts.generation, [
+            "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
+            "glossary": ContextRenderer.glossary(context),
+            "examples": ContextRenderer.examples(context),
+            "conversation": ContextRenderer.conversation(history),
+            "question": question,
+        ]))]
+        lap("montar prompt")
+
+        var lastProblem = "o modelo não respondeu"
+        var warnedOnce = false
+        for attempt in 1...max(1, options.maxTries) {
+            if attempt > 1 { progress("tentativa \(attempt): \(lastProblem), corrigindo…") }
+            let started = clock.now
+            let reply: ChatReply
+            do {
+                reply = try client.chat(ChatRequest(model: client.endpoint.model, messages: messages, options: options.generation),
+                                        cancellation: cancellation, onDelta: nil)
+            } catch {
+                answer.attempts.append(Attempt(sql: nil, error: error.localizedDescription, latency: clock.now - started))
+                answer.status = .error
+                answer.message = error.localizedDescription
+                lap("modelo")
+                return answer
+            }
+            var record = Attempt(sql: nil, error: nil, latency: clock.now - started,
+                                 promptTokens: reply.promptTokens, completionTokens: reply.completionTokens)
+            messages.append(ChatMessage(.assistant, reply.content))
+            lap("modelo")
+
+            guard case .sql(let sql) = SQLExtractor.extract(from: reply.content) else {
+                lastProblem = "a resposta não tinha uma consulta SQL"
+                record.error = lastProblem
+                answer.attempts.append(record)
+                answer.status = .noSQL
+                messages.append(correction(sql: reply.content, problem: lastProblem, hints: ["responda só com uma consulta SELECT"]))
+                continue
+            }
+            record.sql = sql
+            if let failure = validator.validate(sql, on: connection) {
+                lap("validar")
+                lastProblem = failure.message
+                record.error = failure.errorDescription
+                answer.attempts.append(record)
+                answer.status = .invalid
+                answer.sql = sql
+                messages.append(correction(sql: sql, problem: failure.message, hints: failure.hints))
+                continue
+            }
+            lap("validar")
+            answer.attempts.append(record)
+            answer.sql = sql
+            run(sql, into: &answer, cancellation: cancellation)
+            lap("executar")
+            if answer.status != .ok {
+                lastProblem = answer.message ?? "a consulta falhou"
+                answer.attempts[answer.attempts.count - 1].error = lastProblem
+                messages.append(correction(sql: sql, problem: lastProblem, hints: []))
+                continue
+            }
+            // Suspicious rather than wrong: one more try with the observation, then say so.
+            if let oddity = suspicious(answer.result), !warnedOnce, attempt < options.maxTries {
+                warnedOnce = true
+                lastProblem = oddity
+                messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
+                continue
+            }
+            if let oddity = suspicious(answer.result) { answer.message = "atenção: \(oddity)" }
+            return answer
+        }
+        if answer.status != .ok {
+            answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
+        }
+        return answer
+    }
+
+    private func correction(sql: String, problem: String, hints: [String]) -> ChatMessage {
+        ChatMessage(.user, PromptTemplates.fill(prompts.correction, [
+            "sql": sql, "problem": problem, "hints": hints.isEmpty ? "" : "Dica: " + hints.joined(separator: "; ") + "\n",
+        ]))
+    }
+
+    private func run(_ sql: String, into answer: inout Answer, cancellation: CancellationFlag?) {
+        do {
+            answer.result = try connection.runGenerated(sql, timeout: options.timeout, maxRows: options.maxRows) {
+                cancellation?.isCancelled ?? false
+            }
+            answer.status = .ok
+            answer.message = nil
+        } catch {
+            answer.status = .error
+            answer.message = error.localizedDescription
+        }
+    }
+
+    /// No rows, or a single NULL: usually a wrong filter or join, worth one more look.
+    func suspicious(_ result: QueryResult?) -> String? {
+        guard let result else { return nil }
+        if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
+        if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
+        return nil
+    }
+
+    /// The verified example this question repeats, if any: close in meaning and with the same literals.
+    func verifiedExample(for question: String, vector: [Float]) -> VerifiedExample? {
+        let examples = retriever.catalog.metadata.examples
+        guard !examples.isEmpty else { return nil }
+        let context = retriever.retrieve(question: question, vector: vector)
+        guard let best = context.examples.first, Float(best.similarity) >= options.verifiedThreshold,
+            Self.literals(in: question) == Self.literals(in: best.question)
+        else { return nil }
+        return examples.first { $0.question == best.question }
+    }
+
+    /// Numbers, codes with digits and quoted text: what embeddings blur ("2023" vs "2024").
+    static func literals(in text: String) -> [String] {
+        let pattern = try! Regex(#"'[^']*'|"[^"]*"|\b\w*\d\w*\b"#)
+        return text.matches(of: pattern).map { String(text[$0.range]).lowercased() }
+    }
+}
+
+public enum AssistantError: Error, Sendable, Equatable, LocalizedError {
+    case missingPrompt(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case .missingPrompt(let path): return "falta o modelo de prompt \(path); ele vem com o indaga, na pasta prompts/"
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) * 1e-15
+    }
+}

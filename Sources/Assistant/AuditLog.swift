@@ -1,0 +1,98 @@
+import Database
+import Foundation
+
+/// One JSON line per question, appended to a file the user can find and read.
+public struct AuditLog: Sendable {
+    public let file: URL
+
+    public init(file: URL) {
+        self.file = file
+    }
+
+    /// `$XDG_DATA_HOME/indaga/auditoria.jsonl`, else `~/.local/share/indaga/auditoria.jsonl`.
+    public static func defaultFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let base = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
+            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".local/share")
+        return base.appendingPathComponent("indaga/auditoria.jsonl")
+    }
+
+    /// Appends the answer's record; a log that cannot be written never fails the question.
+    public func append(_ answer: Answer, database: String) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let record = AnswerRecord(answer: answer, database: database, time: ISO8601DateFormatter().string(from: Date()))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = try encoder.encode(record)
+        line.append(0x0A)
+        if !FileManager.default.fileExists(atPath: file.path) {
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: line)
+    }
+}
+
+/// The answer as `indaga ask --format json` prints it and the audit log keeps it.
+public struct AnswerRecord: Encodable {
+    let answer: Answer
+    var database: String?
+    var time: String?
+    var includeRows = false
+
+    public init(answer: Answer, database: String? = nil, time: String? = nil, includeRows: Bool = false) {
+        self.answer = answer
+        self.database = database
+        self.time = time
+        self.includeRows = includeRows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case question, status, source, sql, attempts, columns, rows, rowCount = "row_count", truncated, message
+        case timings = "timings_ms", model, contextIDs = "context", database, time
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(answer.question, forKey: .question)
+        try container.encode(answer.status, forKey: .status)
+        try container.encode(answer.source, forKey: .source)
+        try container.encodeIfPresent(answer.sql, forKey: .sql)
+        try container.encode(answer.attempts, forKey: .attempts)
+        try container.encodeIfPresent(answer.message, forKey: .message)
+        try container.encodeIfPresent(answer.model, forKey: .model)
+        try container.encode(answer.contextIDs, forKey: .contextIDs)
+        try container.encodeIfPresent(database, forKey: .database)
+        try container.encodeIfPresent(time, forKey: .time)
+        var timings: [String: Double] = [:]
+        for (stage, duration) in answer.timings { timings[stage, default: 0] += duration.milliseconds }
+        try container.encode(timings, forKey: .timings)
+        if let result = answer.result {
+            try container.encode(result.columns, forKey: .columns)
+            try container.encode(result.totalRows, forKey: .rowCount)
+            try container.encode(result.truncated, forKey: .truncated)
+            if includeRows {
+                try container.encode(result.rows.map { $0.map(JSONCell.init) }, forKey: .rows)
+            }
+        }
+    }
+}
+
+/// A database value as plain JSON: numbers, strings, null.
+struct JSONCell: Encodable {
+    let value: DatabaseValue
+
+    init(_ value: DatabaseValue) { self.value = value }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch value {
+        case .integer(let number): try container.encode(number)
+        case .real(let number): try container.encode(number)
+        case .text(let text): try container.encode(text)
+        case .blob(let bytes): try container.encode(bytes.map { String(format: "%02x", $0) }.joined())
+        case .null: try container.encodeNil()
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Assistant
+import Database
+import Foundation
+import LLM
+import Render
+import Workspace
+
+struct AskCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ask",
+        abstract: "Responde uma pergunta em português com uma consulta conferida ao banco."
+    )
+
+    @Argument(help: ArgumentHelp("A pergunta.", valueName: "pergunta"))
+    var question: String
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @OptionGroup var llm: LLMOptions
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: ArgumentHelp("Formato da saída: text ou json.", valueName: "formato"))
+    var format: Format = .text
+
+    @Flag(name: .customLong("show-sql"), help: "Mostra o SQL usado.")
+    var showSQL = false
+
+    @Option(name: .customLong("max-tries"), help: ArgumentHelp("Tentativas do modelo (com correção).", valueName: "n"))
+    var maxTries = 3
+
+    @Option(help: ArgumentHelp("Tempo limite da consulta, em segundos.", valueName: "s"))
+    var timeout: Double = 10
+
+    @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
+    var log: String?
+
+    func run() throws {
+        let workspace = workspaceOptions.resolve()
+        let (retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let connection = try workspaceOptions.openDatabase(workspace)
+        var options = Assistant.Options()
+        options.maxTries = max(1, maxTries)
+        options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))
+        let assistant = Assistant(
+            connection: connection, retriever: retriever, encoder: encoder, client: try llm.resolve().client(),
+            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: options)
+        let interrupt = InterruptCancellation()
+        let answer = assistant.ask(question, cancellation: interrupt.flag) { standardError.write("\($0)\n") }
+        do {
+            try AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile()).append(answer, database: workspace.database.path)
+        } catch {
+            standardError.write("aviso: não foi possível gravar o registro de auditoria (\(error.localizedDescription))\n")
+        }
+        switch format {
+        case .json:
+            let json = JSONEncoder()
+            json.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try json.encode(AnswerRecord(answer: answer, includeRows: true)), as: UTF8.self))
+        case .text:
+            print(AnswerText.render(answer, showSQL: showSQL))
+        }
+        if answer.status != .ok { throw ExitCode(1) }
+    }
+}
+
+/// The answer as a manager reads it (the REPL of issue 7 will grow this).
+enum AnswerText {
+    static func render(_ answer: Answer, showSQL: Bool) -> String {
+        var lines: [String] = []
+        if let result = answer.result, answer.status == .ok {
+            var table = TextTable(columns: result.columns.enumerated().map { index, name in
+                let numeric = result.rows.first.map { $0[index].double != nil } ?? false
+                return .init(name, alignment: numeric ? .right : .left, maxWidth: 40)
+            })
+            for row in result.rows.prefix(50) { table.append(row.map(cell)) }
+            lines.append(table.render())
+            if result.totalRows > min(50, result.rows.count) {
+                lines.append("mostrando \(min(50, result.rows.count)) de \(BrazilianFormat.integer(result.totalRows)) linhas")
+            }
+        }
+        if let message = answer.message { lines.append(answer.status == .ok ? message : "Não consegui responder: \(message)") }
+        if showSQL, let sql = answer.sql { lines.append("SQL:\n\(sql)") }
+        let total = answer.timings.reduce(Duration.zero) { $0 + $1.duration }
+        let source = answer.source == .verifiedExample ? "consulta verificada" : "modelo \(answer.model ?? "")"
+        lines.append("\(BrazilianFormat.integer(answer.result?.totalRows ?? 0)) linhas · \(BrazilianFormat.duration(total)) · \(answer.attempts.count) tentativa(s) · \(source)")
+        return lines.joined(separator: "\n")
+    }
+
+    static func cell(_ value: DatabaseValue) -> String {
+        switch value {
+        case .integer(let number): return BrazilianFormat.integer(number)
+        case .real(let number): return BrazilianFormat.decimal(number, fractionDigits: 2)
+        case .text(let text): return text
+        case .blob(let bytes): return "(\(bytes.count) bytes)"
+        case .null: return "—"
+        }
+    }
+}

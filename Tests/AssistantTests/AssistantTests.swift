@@ -1,0 +1,173 @@
+import Assistant
+import Catalog
+import Crypto
+import Database
+import DemoDatabase
+import Foundation
+import LLM
+import MiniLM
+import Retrieval
+import TestSupport
+import Testing
+
+/// The bundled database, catalog, store, encoder and prompts, built once.
+enum Setup {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let folder = try! TemporaryFolder()
+    static let parts: Result<(String, Retriever, MiniLMEncoder, PromptTemplates), Error> = Result {
+        let database = try DemoDatabase.write(to: folder.path("escola.sqlite")).path
+        let retriever = try Retriever.load(
+            database: database, catalogName: "escola", metadataFolder: repository.appendingPathComponent("metadata/escola"),
+            embeddingsFolder: repository.appendingPathComponent("embeddings/escola"))
+        let encoder = try MiniLMEncoder(folder: repository.appendingPathComponent("models/all-MiniLM-L6-v2"))
+        return (database, retriever, encoder, try PromptTemplates.load(from: repository.appendingPathComponent("prompts")))
+    }
+
+    /// An assistant whose model is a fake Ollama that answers with `replies` in turn (the last one repeats).
+    static func assistant(replies: [String], options: Assistant.Options = Assistant.Options()) throws -> (Assistant, FakeHTTPServer) {
+        let (database, retriever, encoder, prompts) = try parts.get()
+        let counter = Counter()
+        let server = try FakeHTTPServer { _, connection in
+            let reply = replies[min(counter.next() - 1, replies.count - 1)]
+            let body = try! JSONSerialization.data(withJSONObject: [
+                "model": "fake", "message": ["role": "assistant", "content": reply], "done": true, "done_reason": "stop",
+                "prompt_eval_count": 500, "eval_count": 30,
+            ])
+            connection.respond(status: 200, body: String(decoding: body, as: UTF8.self))
+        }
+        // Tests that ignore the server must not let it stop listening.
+        keepAlive.lock.withLock { keepAlive.servers.append(server) }
+        let client = OllamaClient(endpoint: LLMEndpoint(baseURL: server.baseURL, api: .ollama, model: "fake"), retry: .none)
+        let assistant = Assistant(connection: try Connection(path: database, mode: .readOnly), retriever: retriever, encoder: encoder,
+                                  client: client, prompts: prompts, options: options)
+        return (assistant, server)
+    }
+
+    final class Servers: @unchecked Sendable {
+        let lock = NSLock()
+        var servers: [FakeHTTPServer] = []
+    }
+
+    static let keepAlive = Servers()
+
+    /// The user message of the n-th request the fake model received (0-based).
+    static func lastMessage(_ server: FakeHTTPServer, request index: Int) -> String {
+        let messages = server.requests[index].json?["messages"] as? [[String: String]] ?? []
+        return messages.last?["content"] ?? ""
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func next() -> Int { lock.withLock { value += 1; return value } }
+}
+
+@Suite("From a question to a checked answer")
+struct AssistantTests {
+    @Test("right the first time: one attempt, the rows, the timings")
+    func firstTime() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["```sql\nSELECT count(*) AS total FROM escolas;\n```"])
+        let answer = assistant.ask("Quantas unidades escolares existem?")
+        #expect(answer.status == .ok && answer.source == .llm)
+        #expect(answer.attempts.count == 1)
+        #expect(answer.result?.rows == [[.integer(4)]])
+        #expect(answer.timings.map(\.stage).contains("modelo"))
+        // The prompt carries the retrieved schema and the question.
+        let prompt = Setup.lastMessage(server, request: 0)
+        #expect(prompt.contains("CREATE TABLE escolas") && prompt.contains("Pergunta: Quantas unidades escolares existem?"))
+    }
+
+    @Test("an unknown column is corrected, with the hint sent to the model")
+    func unknownColumnFixed() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT nome_aluno FROM alunos LIMIT 3", "SELECT nome FROM alunos LIMIT 3"])
+        var progress: [String] = []
+        let answer = assistant.ask("Liste três nomes de alunos.") { progress.append($0) }
+        #expect(answer.status == .ok)
+        #expect(answer.attempts.count == 2)
+        #expect(answer.attempts[0].error?.contains("a coluna nome_aluno não existe") == true)
+        #expect(Setup.lastMessage(server, request: 1).contains("você quis dizer alunos.nome?"))
+        #expect(progress == ["tentativa 2: a coluna nome_aluno não existe, corrigindo…"])
+    }
+
+    @Test("prose first, then SQL")
+    func proseThenSQL() throws {
+        let (assistant, _) = try Setup.assistant(replies: ["Para isso você precisa olhar a tabela de escolas.", "SELECT nome FROM escolas"])
+        let answer = assistant.ask("Quais são as escolas?")
+        #expect(answer.status == .ok && answer.attempts.count == 2)
+        #expect(answer.attempts[0].error == "a resposta não tinha uma consulta SQL")
+    }
+
+    @Test("DROP TABLE is refused, the database file does not change, and the corrected query answers")
+    func hostileRefused() throws {
+        let (database, _, _, _) = try Setup.parts.get()
+        let before = SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: database)))
+        let (assistant, _) = try Setup.assistant(replies: ["DROP TABLE alunos", "SELECT count(*) FROM alunos"])
+        let answer = assistant.ask("Quantos alunos há?")
+        #expect(answer.status == .ok && answer.attempts.count == 2)
+        #expect(answer.attempts[0].error?.contains("só consultas de leitura") == true)
+        #expect(SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: database))) == before)
+    }
+
+    @Test("wrong every time: an honest failure after the tries, no table shown")
+    func giveUp() throws {
+        var options = Assistant.Options()
+        options.maxTries = 3
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT coluna_que_nao_existe FROM alunos"], options: options)
+        let answer = assistant.ask("Qual o apelido dos alunos?")
+        #expect(answer.status == .invalid)
+        #expect(answer.result == nil)
+        #expect(answer.attempts.count == 3 && server.requests.count == 3)
+        #expect(answer.message == "não consegui responder depois de 3 tentativa(s): a coluna coluna_que_nao_existe não existe")
+    }
+
+    @Test("a query that runs too long is stopped and corrected")
+    func timeBudget() throws {
+        var options = Assistant.Options()
+        options.timeout = .milliseconds(300)
+        let (assistant, _) = try Setup.assistant(replies: [
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n", "SELECT count(*) FROM turmas",
+        ], options: options)
+        let answer = assistant.ask("Quantas turmas existem?")
+        #expect(answer.status == .ok && answer.attempts.count == 2)
+        #expect(answer.attempts[0].error?.contains("tempo limite") == true)
+    }
+
+    @Test("model down: a verified example still answers; otherwise the clear message")
+    func modelDown() throws {
+        let (database, retriever, encoder, prompts) = try Setup.parts.get()
+        let endpoint = LLMEndpoint(baseURL: "http://127.0.0.1:\(FakeHTTPServer.unusedPort())", api: .ollama, model: "qwen2.5-coder:7b")
+        let assistant = Assistant(connection: try Connection(path: database, mode: .readOnly), retriever: retriever, encoder: encoder,
+                                  client: OllamaClient(endpoint: endpoint, retry: .none), prompts: prompts)
+        let verified = assistant.ask("quantos alunos evadiram em 2023")
+        #expect(verified.status == .ok && verified.source == .verifiedExample)
+        #expect(verified.result?.rows.count == 1)
+        // A different year is not the same question, however close the embedding.
+        let other = assistant.ask("quantos alunos evadiram em 2024")
+        #expect(other.source == .llm && other.status == .error)
+        #expect(other.message == "Não consegui falar com o Ollama em \(endpoint.baseURL). Ele está rodando? (ollama serve)")
+    }
+
+    @Test("a follow-up sends the conversation so far")
+    func followUp() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT count(*) FROM matriculas WHERE situacao = 'evadida' AND ano_letivo = 2023"])
+        let answer = assistant.ask("e em 2023?", history: [Turn(question: "Quantos alunos evadiram em 2024?",
+                                                                  sql: "SELECT count(*) FROM matriculas WHERE situacao = 'evadida' AND ano_letivo = 2024")])
+        #expect(answer.status == .ok)
+        #expect(Setup.lastMessage(server, request: 0).contains("Pergunta: Quantos alunos evadiram em 2024?"))
+    }
+
+    @Test("the audit log gets one JSON line per question")
+    func auditLog() throws {
+        let folder = try TemporaryFolder()
+        let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas"])
+        let log = AuditLog(file: folder.url.appendingPathComponent("auditoria.jsonl"))
+        try log.append(assistant.ask("Quais são as escolas?"), database: "escola.sqlite")
+        try log.append(assistant.ask("Quais são as escolas?"), database: "escola.sqlite")
+        let lines = try String(contentsOf: log.file, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 2)
+        let record = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        #expect(record?["status"] as? String == "ok" && record?["row_count"] as? Int == 4)
+        #expect((record?["attempts"] as? [[String: Any]])?.first?["sql"] as? String == "SELECT nome FROM escolas")
+    }
+}
