@@ -59,7 +59,7 @@ let package = Package(
         // HTTP over libcurl and the Ollama and OpenAI-compatible chat clients.
         .target(name: "LLM", dependencies: ["CCurl"]),
         // Timing loops and the Python reference runner behind `indaga bench`.
-        .target(name: "Benchmarks", dependencies: ["MiniLM", "Catalog", "Database", "Retrieval"]),
+        .target(name: "Benchmarks", dependencies: ["Assistant", "LLM", "MiniLM", "Catalog", "Database", "Retrieval"]),
         // Schema ⊕ metadata: the data dictionary of each database.
         .target(
             name: "Catalog",

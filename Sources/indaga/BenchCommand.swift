@@ -1,4 +1,5 @@
 import ArgumentParser
+import Assistant
 import Benchmarks
 import Retrieval
 import Foundation
@@ -10,7 +11,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Mede a velocidade do indaga (compile em release antes: swift build -c release).",
-        subcommands: [EncoderBench.self, RetrievalBench.self],
+        subcommands: [EncoderBench.self, RetrievalBench.self, PipelineBench.self],
         defaultSubcommand: EncoderBench.self
     )
 }
@@ -122,5 +123,37 @@ struct RetrievalBench: ParsableCommand {
 extension Duration {
     var milliseconds: Double {
         Double(components.seconds) * 1000 + Double(components.attoseconds) * 1e-15
+    }
+}
+
+struct PipelineBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeline",
+        abstract: "Tempo do caminho da pergunta à resposta sem o tempo do modelo (um modelo instantâneo responde), por etapa."
+    )
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+
+    @Option(help: ArgumentHelp("Quantas vezes passar pelos exemplos.", valueName: "n"))
+    var rounds = 5
+
+    func run() throws {
+        #if DEBUG
+            standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
+        #endif
+        let workspace = workspaceOptions.resolve()
+        let (retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let connection = try workspaceOptions.openDatabase(workspace)
+        let prompts = try PromptTemplates.load(from: workspace.promptsFolder)
+        standardError.write("Medindo o caminho da pergunta…\n")
+        let m = PipelineBenchmark.measure(examples: retriever.catalog.metadata.examples, rounds: rounds, make: { model in
+            Assistant(connection: connection, retriever: retriever, encoder: encoder, client: model, prompts: prompts)
+        }, render: { answer in _ = AnswerText.render(answer, showSQL: false) })
+        func ms(_ d: Duration) -> String { "\(BrazilianFormat.decimal(d.milliseconds, fractionDigits: 2)) ms" }
+        var table = TextTable(columns: [.init("etapa"), .init("p50", alignment: .right), .init("p95", alignment: .right)])
+        for stage in m.stages { table.append([stage.stage, ms(stage.p50), ms(stage.p95)]) }
+        table.append(["total (sem o modelo)", ms(m.totalP50), ms(m.totalP95)])
+        print("\(BrazilianFormat.integer(m.questions)) perguntas (os exemplos verificados, com um modelo instantâneo)")
+        print(table.render())
     }
 }

@@ -1,0 +1,69 @@
+import Assistant
+import Catalog
+import Foundation
+import LLM
+
+/// A model that answers at once with the SQL of the verified example matching the question.
+struct InstantModel: ChatClient {
+    let endpoint = LLMEndpoint(baseURL: "http://instantaneo", api: .ollama, model: "instantaneo")
+    let answers: [String: String]
+
+    func version(cancellation: CancellationFlag?) throws -> String? { "0" }
+    func models(cancellation: CancellationFlag?) throws -> [String] { [endpoint.model] }
+
+    func chat(_ request: ChatRequest, cancellation: CancellationFlag?, onDelta: ((ChatDelta) -> Void)?) throws -> ChatReply {
+        let prompt = request.messages.first?.content ?? ""
+        let question = prompt.components(separatedBy: "Pergunta: ").last?.components(separatedBy: "\n").first ?? ""
+        return ChatReply(content: "```sql\n\(answers[question] ?? "SELECT 1")\n```")
+    }
+}
+
+/// Per-stage time of the pipeline without the model's own time.
+public struct PipelineMeasurement: Sendable {
+    public var questions = 0
+    public var stages: [(stage: String, p50: Duration, p95: Duration)] = []
+    public var totalP50: Duration = .zero
+    public var totalP95: Duration = .zero
+}
+
+public enum PipelineBenchmark {
+    /// Asks every verified example through the whole pipeline with the instant model, `rounds` times.
+    ///
+    /// - Parameter make: builds the assistant around the given model.
+    /// - Parameter render: the rendering step, timed as its own stage.
+    public static func measure(
+        examples: [VerifiedExample], rounds: Int, make: (ChatClient) -> Assistant, render: (Answer) -> Void
+    ) -> PipelineMeasurement {
+        let model = InstantModel(answers: Dictionary(examples.map { ($0.question, $0.sql) }, uniquingKeysWith: { first, _ in first }))
+        let assistant = make(model)
+        assistant.options.verifiedThreshold = 2  // always through the model path
+        var perStage: [String: [Duration]] = [:]
+        var order: [String] = []
+        var totals: [Duration] = []
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, rounds) {
+            for example in examples {
+                let answer = assistant.ask(example.question)
+                let renderStart = clock.now
+                render(answer)
+                var timings = answer.timings
+                timings.append(("renderizar", clock.now - renderStart))
+                var total = Duration.zero
+                var seen: [String: Duration] = [:]
+                for (stage, duration) in timings {
+                    seen[stage, default: .zero] += duration
+                    total += duration
+                    if !order.contains(stage) { order.append(stage) }
+                }
+                for (stage, duration) in seen { perStage[stage, default: []].append(duration) }
+                totals.append(total)
+            }
+        }
+        var result = PipelineMeasurement()
+        result.questions = examples.count * max(1, rounds)
+        result.stages = order.map { ($0, percentile(perStage[$0] ?? [], 0.5), percentile(perStage[$0] ?? [], 0.95)) }
+        result.totalP50 = percentile(totals, 0.5)
+        result.totalP95 = percentile(totals, 0.95)
+        return result
+    }
+}
