@@ -57,7 +57,26 @@ public struct SQLValidator: Sendable {
             return ValidationFailure(kind: refusal.kind == .notAllowed ? .notAllowed : .syntax, message: refusal.message, hints: [])
         }
         if let name = message.after("no such column: ") {
-            let hints = suggestColumns(for: name, sql: sql).map { "você quis dizer \($0)?" }
+            let parts = name.split(separator: ".").map(String.init)
+            let column = parts.last ?? name
+            let used = referencedTables(in: sql)
+            // "escolas.id" where escolas exists but is not in the query: the join is what is missing.
+            if parts.count == 2, let table = catalog.schema.table(named: parts[0]), table.column(named: column) != nil,
+                !used.contains(where: { $0.caseInsensitiveCompare(table.name) == .orderedSame })
+            {
+                return ValidationFailure(
+                    kind: .unknownColumn, message: "a tabela \(table.name) não está no FROM nem num JOIN da consulta",
+                    hints: joinHints(to: table.name, from: used))
+            }
+            // The column exists, in a table the query does not join: say where, and how to join it (first:
+            // it is exact), then the nearest names.
+            let owners = catalog.schema.tables.filter { $0.column(named: column) != nil && !used.contains($0.name) }
+            var hints = owners.prefix(2).map { owner in
+                "\(column) fica na tabela \(owner.name)" + (joinHints(to: owner.name, from: used).first.map { "; \($0)" } ?? "")
+            }
+            hints += suggestColumns(for: name, sql: sql)
+                .filter { $0.caseInsensitiveCompare(name) != .orderedSame }
+                .map { "você quis dizer \($0)?" }
             return ValidationFailure(kind: .unknownColumn, message: "a coluna \(name) não existe", hints: hints)
         }
         if let name = message.after("no such table: ") {
@@ -90,6 +109,20 @@ public struct SQLValidator: Sendable {
         "TO_CHAR": "use strftime(formato, coluna)",
         "EXTRACT": "use strftime('%Y', coluna) para o ano",
     ]
+
+    /// How to join `target` to one of the query's tables, through a direct foreign key.
+    func joinHints(to target: String, from tables: [String]) -> [String] {
+        var hints: [String] = []
+        for (table, key) in catalog.schema.foreignKeys {
+            let pairs = zip(key.columns, key.referencedColumns).map { "\(table).\($0) = \(key.referencedTable).\($1)" }.joined(separator: " AND ")
+            if table == target, tables.contains(key.referencedTable) || key.referencedTable == target {
+                hints.append("junte com JOIN \(target) ON \(pairs)")
+            } else if key.referencedTable == target, tables.contains(table) {
+                hints.append("junte com JOIN \(target) ON \(pairs)")
+            }
+        }
+        return Array(hints.prefix(2))
+    }
 
     /// The tables named after FROM and JOIN in the query.
     func referencedTables(in sql: String) -> [String] {

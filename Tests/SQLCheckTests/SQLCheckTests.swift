@@ -82,6 +82,15 @@ struct ValidationTests {
         #expect(failure.hints.contains("você quis dizer \(hint)?"), "\(failure.hints)")
     }
 
+    @Test("a column of a table missing from the query, or living in another table, gets the join to make")
+    func missingJoins() throws {
+        let notJoined = try #require(try validate("SELECT count(*) FROM matriculas WHERE situacao = 'evadida' AND escolas.rede = 'estadual'"))
+        #expect(notJoined.message == "a tabela escolas não está no FROM nem num JOIN da consulta")
+        #expect(!notJoined.hints.contains { $0.contains("você quis dizer escolas.rede") })
+        let elsewhere = try #require(try validate("SELECT t.codigo, count(*) FROM turmas t JOIN alunos a ON t.id = a.turma_id GROUP BY t.id"))
+        #expect(elsewhere.hints.first?.hasPrefix("turma_id fica na tabela matriculas; junte com JOIN matriculas ON matriculas.") == true, "\(elsewhere.hints)")
+    }
+
     @Test("an unknown table, an ambiguous column and a foreign function get hints")
     func otherNames() throws {
         let table = try #require(try validate("SELECT * FROM aluno"))
