@@ -79,6 +79,8 @@ public final class Assistant {
         /// Cosine at or above which a verified example's SQL answers directly (with the same literals).
         public var verifiedThreshold: Float = 0.95
         public var generation = GenerationOptions(temperature: 0, maxTokens: 400)
+        /// Temperature of the correction tries (the first try is greedy).
+        public var retryTemperature = 0.4
 
         public init() {}
     }
@@ -150,9 +152,16 @@ public final class Assistant {
         for attempt in 1...max(1, options.maxTries) {
             if attempt > 1 { progress("tentativa \(attempt): \(lastProblem), corrigindo…") }
             let started = clock.now
+            // At temperature 0 a small model repeats its first query on every retry, hint or not;
+            // retries sample a little so the correction can take.
+            var generation = options.generation
+            if attempt > 1 {
+                generation.temperature = options.retryTemperature
+                generation.seed = attempt
+            }
             let reply: ChatReply
             do {
-                reply = try client.chat(ChatRequest(model: client.endpoint.model, messages: messages, options: options.generation),
+                reply = try client.chat(ChatRequest(model: client.endpoint.model, messages: messages, options: generation),
                                         cancellation: cancellation, onDelta: nil)
             } catch {
                 answer.attempts.append(Attempt(sql: nil, error: error.localizedDescription, latency: clock.now - started))
