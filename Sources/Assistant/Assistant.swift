@@ -119,19 +119,18 @@ public final class Assistant {
 
         let vector = encoder.embed([question])[0]
         lap("codificar")
+        let context = retriever.retrieve(question: question, vector: vector)
+        answer.contextIDs = context.tables.map { "tabela:\($0.name)" } + context.examples.map { "exemplo:\($0.question)" }
+        lap("recuperar")
 
         // A verified example, asked again, needs no model at all.
-        if history.isEmpty, let example = verifiedExample(for: question, vector: vector) {
+        if history.isEmpty, let example = verifiedExample(for: question, nearest: context.examples.first) {
             answer.source = .verifiedExample
             answer.sql = example.sql
             run(example.sql, into: &answer, cancellation: cancellation)
             lap("executar")
             return answer
         }
-
-        let context = retriever.retrieve(question: question, vector: vector)
-        answer.contextIDs = context.tables.map { "tabela:\($0.name)" } + context.examples.map { "exemplo:\($0.question)" }
-        lap("recuperar")
 
         guard let client else {
             answer.status = .error
@@ -249,14 +248,11 @@ public final class Assistant {
     }
 
     /// The verified example this question repeats, if any: close in meaning and with the same literals.
-    func verifiedExample(for question: String, vector: [Float]) -> VerifiedExample? {
-        let examples = retriever.catalog.metadata.examples
-        guard !examples.isEmpty else { return nil }
-        let context = retriever.retrieve(question: question, vector: vector)
-        guard let best = context.examples.first, Float(best.similarity) >= options.verifiedThreshold,
+    func verifiedExample(for question: String, nearest: RetrievedContext.Example?) -> VerifiedExample? {
+        guard let best = nearest, Float(best.similarity) >= options.verifiedThreshold,
             Self.literals(in: question) == Self.literals(in: best.question)
         else { return nil }
-        return examples.first { $0.question == best.question }
+        return retriever.catalog.metadata.examples.first { $0.question == best.question }
     }
 
     /// Numbers, codes with digits and quoted text: what embeddings blur ("2023" vs "2024").

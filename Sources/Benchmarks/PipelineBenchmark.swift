@@ -24,6 +24,9 @@ public struct PipelineMeasurement: Sendable {
     public var stages: [(stage: String, p50: Duration, p95: Duration)] = []
     public var totalP50: Duration = .zero
     public var totalP95: Duration = .zero
+    /// The same without running the query: the pipeline's own overhead.
+    public var overheadP50: Duration = .zero
+    public var overheadP95: Duration = .zero
 }
 
 public enum PipelineBenchmark {
@@ -40,6 +43,7 @@ public enum PipelineBenchmark {
         var perStage: [String: [Duration]] = [:]
         var order: [String] = []
         var totals: [Duration] = []
+        var overheads: [Duration] = []
         let clock = ContinuousClock()
         for _ in 0..<max(1, rounds) {
             for example in examples {
@@ -57,6 +61,7 @@ public enum PipelineBenchmark {
                 }
                 for (stage, duration) in seen { perStage[stage, default: []].append(duration) }
                 totals.append(total)
+                overheads.append(total - (seen["executar"] ?? .zero))
             }
         }
         var result = PipelineMeasurement()
@@ -64,6 +69,8 @@ public enum PipelineBenchmark {
         result.stages = order.map { ($0, percentile(perStage[$0] ?? [], 0.5), percentile(perStage[$0] ?? [], 0.95)) }
         result.totalP50 = percentile(totals, 0.5)
         result.totalP95 = percentile(totals, 0.95)
+        result.overheadP50 = percentile(overheads, 0.5)
+        result.overheadP95 = percentile(overheads, 0.95)
         return result
     }
 }

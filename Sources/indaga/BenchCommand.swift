@@ -153,6 +153,7 @@ struct PipelineBench: ParsableCommand {
         var table = TextTable(columns: [.init("etapa"), .init("p50", alignment: .right), .init("p95", alignment: .right)])
         for stage in m.stages { table.append([stage.stage, ms(stage.p50), ms(stage.p95)]) }
         table.append(["total (sem o modelo)", ms(m.totalP50), ms(m.totalP95)])
+        table.append(["total sem o modelo e sem executar", ms(m.overheadP50), ms(m.overheadP95)])
         print("\(BrazilianFormat.integer(m.questions)) perguntas (os exemplos verificados, com um modelo instantâneo)")
         print(table.render())
     }
