@@ -81,6 +81,10 @@ public final class Assistant {
         public var generation = GenerationOptions(temperature: 0, maxTokens: 400)
         /// Temperature of the correction tries (the first try is greedy).
         public var retryTemperature = 0.4
+        /// Candidates to generate and vote on by their results (1: no voting).
+        public var samples = 1
+        /// Temperature of the candidates after the first (greedy) one.
+        public var sampleTemperature = 0.7
 
         public init() {}
     }
@@ -148,7 +152,27 @@ public final class Assistant {
 
         var lastProblem = "o modelo não respondeu"
         var warnedOnce = false
-        for attempt in 1...max(1, options.maxTries) {
+        var firstAttempt = 1
+        if options.samples > 1 {
+            let outcome = vote(messages: messages, client: client, answer: &answer, cancellation: cancellation)
+            mark = clock.now  // voting recorded its own stage times
+            switch outcome {
+            case .answered:
+                return answer
+            case .failed(let message):
+                answer.status = .error
+                answer.message = message
+                return answer
+            case .noneValid(let reply, let problem, let hints):
+                // Carry on correcting the greedy candidate rather than asking for it again.
+                messages.append(ChatMessage(.assistant, reply))
+                messages.append(correction(sql: answer.attempts.first?.sql ?? reply, problem: problem, hints: hints))
+                lastProblem = problem
+                answer.status = .invalid
+                firstAttempt = 2
+            }
+        }
+        for attempt in stride(from: firstAttempt, through: max(1, options.maxTries), by: 1) {
             if attempt > 1 { progress("tentativa \(attempt): \(lastProblem), corrigindo…") }
             let started = clock.now
             // At temperature 0 a small model repeats its first query on every retry, hint or not;
@@ -218,6 +242,92 @@ public final class Assistant {
             answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
         }
         return answer
+    }
+
+    private enum VoteOutcome {
+        case answered
+        case failed(String)
+        /// No candidate passed: the greedy one's reply, problem and hints, to correct.
+        case noneValid(reply: String, problem: String, hints: [String])
+    }
+
+    /// Generates `samples` candidates, runs the valid ones, and answers with the result most of
+    /// them agree on (ties go to the earliest candidate).
+    ///
+    /// It records its own stage times on `answer`: a timing closure that also touched `answer`
+    /// would overlap the inout access (Swift traps on that).
+    private func vote(messages: [ChatMessage], client: ChatClient, answer: inout Answer, cancellation: CancellationFlag?) -> VoteOutcome {
+        let clock = ContinuousClock()
+        var mark = clock.now
+        func lap(_ stage: String, _ answer: inout Answer) {
+            let now = clock.now
+            answer.timings.append((stage, now - mark))
+            mark = now
+        }
+        var groups: [(fingerprint: String, sql: String, result: QueryResult, votes: Int, first: Int)] = []
+        var greedy: (reply: String, problem: String, hints: [String])?
+        for index in 0..<options.samples {
+            var generation = options.generation
+            if index > 0 {
+                generation.temperature = options.sampleTemperature
+                generation.seed = index
+            }
+            let started = ContinuousClock.now
+            let reply: ChatReply
+            do {
+                reply = try client.chat(ChatRequest(model: client.endpoint.model, messages: messages, options: generation),
+                                        cancellation: cancellation, onDelta: nil)
+            } catch {
+                if groups.isEmpty && index == 0 { return .failed(error.localizedDescription) }
+                break
+            }
+            var record = Attempt(sql: nil, error: nil, latency: ContinuousClock.now - started,
+                                 promptTokens: reply.promptTokens, completionTokens: reply.completionTokens)
+            lap("modelo", &answer)
+            var problem: (String, [String])?
+            if case .sql(let sql) = SQLExtractor.extract(from: reply.content) {
+                record.sql = sql
+                if let failure = validator.validate(sql, on: connection) {
+                    problem = (failure.message, failure.hints)
+                } else if let result = try? connection.runGenerated(sql, timeout: options.timeout, maxRows: options.maxRows, cancelled: {
+                    cancellation?.isCancelled ?? false
+                }) {
+                    let fingerprint = Self.fingerprint(result)
+                    if let position = groups.firstIndex(where: { $0.fingerprint == fingerprint }) {
+                        groups[position].votes += 1
+                    } else {
+                        groups.append((fingerprint, sql, result, 1, index))
+                    }
+                } else {
+                    problem = ("a consulta falhou ao rodar", [])
+                }
+                lap("validar e executar", &answer)
+            } else {
+                problem = ("a resposta não tinha uma consulta SQL", ["responda só com uma consulta SELECT"])
+            }
+            record.error = problem?.0
+            answer.attempts.append(record)
+            if index == 0, let problem { greedy = (reply.content, problem.0, problem.1) }
+        }
+        guard let winner = groups.max(by: { ($0.votes, -$0.first) < ($1.votes, -$1.first) }) else {
+            return .noneValid(reply: greedy?.reply ?? "", problem: greedy?.problem ?? "nenhum candidato válido", hints: greedy?.hints ?? [])
+        }
+        answer.sql = winner.sql
+        answer.result = winner.result
+        answer.status = .ok
+        answer.message = groups.count > 1 ? "\(winner.votes) de \(options.samples) candidatos concordaram nesta resposta" : nil
+        return .answered
+    }
+
+    /// A result's identity for voting: column count and the rows, order ignored, reals rounded.
+    static func fingerprint(_ result: QueryResult) -> String {
+        let rows = result.rows.map { row in
+            row.map { value -> String in
+                if case .real(let number) = value { return String(format: "%.6g", number) }
+                return value.canonicalLiteral
+            }.joined(separator: "|")
+        }.sorted()
+        return "\(result.columns.count)#\(result.totalRows)#" + rows.joined(separator: "\n")
     }
 
     private func correction(sql: String, problem: String, hints: [String]) -> ChatMessage {

@@ -32,6 +32,9 @@ struct AskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Tempo limite da consulta, em segundos.", valueName: "s"))
     var timeout: Double = 10
 
+    @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
+    var samples = 1
+
     @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
     var log: String?
 
@@ -42,6 +45,7 @@ struct AskCommand: ParsableCommand {
         var options = Assistant.Options()
         options.maxTries = max(1, maxTries)
         options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))
+        options.samples = max(1, samples)
         let assistant = Assistant(
             connection: connection, retriever: retriever, encoder: encoder, client: try llm.resolve().client(),
             prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: options)

@@ -170,4 +170,35 @@ struct AssistantTests {
         #expect(record?["status"] as? String == "ok" && record?["row_count"] as? Int == 4)
         #expect((record?["attempts"] as? [[String: Any]])?.first?["sql"] as? String == "SELECT nome FROM escolas")
     }
+
+    @Test("voting: the result most candidates agree on wins; a tie goes to the greedy one")
+    func voting() throws {
+        var options = Assistant.Options()
+        options.samples = 3
+        let (majority, server) = try Setup.assistant(replies: [
+            "SELECT count(*) FROM turmas", "SELECT count(*) FROM escolas", "SELECT count(id) AS n FROM escolas",
+        ], options: options)
+        let answer = majority.ask("Quantas escolas há?")
+        #expect(answer.status == .ok && answer.attempts.count == 3)
+        #expect(answer.result?.rows == [[.integer(4)]])
+        #expect(answer.message == "2 de 3 candidatos concordaram nesta resposta")
+        // The greedy candidate at temperature 0, the others sampled.
+        let temperatures = server.requests.map { ($0.json?["options"] as? [String: Any])?["temperature"] as? Double }
+        #expect(temperatures == [0, 0.7, 0.7])
+
+        let (tie, _) = try Setup.assistant(replies: ["SELECT count(*) FROM turmas", "SELECT count(*) FROM escolas", "SELECT 7"], options: options)
+        #expect(tie.ask("Quantas turmas há?").sql == "SELECT count(*) FROM turmas")
+    }
+
+    @Test("voting with no valid candidate goes on correcting the greedy one")
+    func votingFallsBackToCorrection() throws {
+        var options = Assistant.Options()
+        options.samples = 2
+        options.maxTries = 2
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT apelido FROM alunos", "SELECT apelido FROM alunos", "SELECT nome FROM escolas"], options: options)
+        let answer = assistant.ask("Quais são as escolas?")
+        #expect(answer.status == .ok)
+        #expect(answer.attempts.count == 3 && server.requests.count == 3)
+        #expect(Setup.lastMessage(server, request: 2).contains("a coluna apelido não existe"))
+    }
 }
