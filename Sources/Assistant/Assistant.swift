@@ -229,13 +229,13 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with the observation, then say so.
-            if let oddity = suspicious(answer.result), !warnedOnce, attempt < options.maxTries {
+            if let oddity = suspicious(answer.result, sql: sql), !warnedOnce, attempt < options.maxTries {
                 warnedOnce = true
                 lastProblem = oddity
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
             }
-            if let oddity = suspicious(answer.result) { answer.message = "atenção: \(oddity)" }
+            if let oddity = suspicious(answer.result, sql: sql) { answer.message = "atenção: \(oddity)" }
             return answer
         }
         if answer.status != .ok {
@@ -349,11 +349,16 @@ public final class Assistant {
         }
     }
 
-    /// No rows, or a single NULL: usually a wrong filter or join, worth one more look.
-    func suspicious(_ result: QueryResult?) -> String? {
+    /// No rows, a single NULL, or far more rows than any table the query reads (a join that
+    /// multiplies): usually a wrong filter or join, worth one more look.
+    func suspicious(_ result: QueryResult?, sql: String) -> String? {
         guard let result else { return nil }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
+        let largest = Retriever.tables(in: sql).compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
+        if largest > 0, result.totalRows > 2 * largest {
+            return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
+        }
         return nil
     }
 

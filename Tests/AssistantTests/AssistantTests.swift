@@ -201,4 +201,25 @@ struct AssistantTests {
         #expect(answer.attempts.count == 3 && server.requests.count == 3)
         #expect(Setup.lastMessage(server, request: 2).contains("a coluna apelido não existe"))
     }
+
+    @Test("a syntax error is corrected")
+    func syntaxFixed() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas WHERE", "SELECT nome FROM escolas"])
+        let answer = assistant.ask("Quais são as escolas?")
+        #expect(answer.status == .ok && answer.attempts.count == 2)
+        #expect(Setup.lastMessage(server, request: 1).contains("o SQL não é válido"))
+    }
+
+    @Test("suspicious results earn one more look, then a warning: no rows, a join that multiplies rows")
+    func suspicious() throws {
+        let (empty, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas WHERE cidade = 'Marte'", "SELECT nome FROM escolas WHERE cidade = 'Marte'"])
+        let answer = empty.ask("Quais escolas ficam em Marte?")
+        #expect(answer.status == .ok && answer.attempts.count == 2 && server.requests.count == 2)
+        #expect(Setup.lastMessage(server, request: 1).contains("a consulta não devolveu nenhuma linha"))
+        #expect(answer.message == "atenção: a consulta não devolveu nenhuma linha")
+
+        let (cross, _) = try Setup.assistant(replies: ["SELECT a.nome, t.codigo FROM alunos a, turmas t"])
+        let multiplied = cross.ask("Liste alunos e turmas.")
+        #expect(multiplied.message?.contains("a junção multiplicou as linhas") == true, "\(String(describing: multiplied.message))")
+    }
 }
