@@ -1,7 +1,21 @@
 /// How many terminal columns a string takes: 0 for combining marks and
 /// zero-width characters, 2 for East Asian wide characters and emoji, 1 otherwise.
 public func displayWidth(_ text: String) -> Int {
-    text.reduce(0) { $0 + displayWidth(of: $1) }
+    var width = 0
+    var inEscape = false
+    for character in text {
+        // ANSI styles (ESC [ … letter) take no columns.
+        if character == "\u{1B}" {
+            inEscape = true
+            continue
+        }
+        if inEscape {
+            if character.isLetter { inEscape = false }
+            continue
+        }
+        width += displayWidth(of: character)
+    }
+    return width
 }
 
 /// The terminal columns of one grapheme cluster (a base and its marks take the base's width).

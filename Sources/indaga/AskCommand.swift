@@ -68,36 +68,46 @@ struct AskCommand: ParsableCommand {
     }
 }
 
-/// The answer as a manager reads it (the REPL of issue 7 will grow this).
+/// The answer as a manager reads it: the rendered result, a warning or the reason there is none, the summary.
 enum AnswerText {
-    static func render(_ answer: Answer, showSQL: Bool) -> String {
+    static func render(_ answer: Answer, showSQL: Bool, terminal: TerminalInfo = .current) -> String {
         var lines: [String] = []
         if let result = answer.result, answer.status == .ok {
-            var table = TextTable(columns: result.columns.enumerated().map { index, name in
-                let numeric = result.rows.first.map { $0[index].double != nil } ?? false
-                return .init(name, alignment: numeric ? .right : .left, maxWidth: 40)
-            })
-            for row in result.rows.prefix(50) { table.append(row.map(cell)) }
-            lines.append(table.render())
-            if result.totalRows > min(50, result.rows.count) {
-                lines.append("mostrando \(min(50, result.rows.count)) de \(BrazilianFormat.integer(result.totalRows)) linhas")
-            }
+            let table = ResultTable(columns: result.columns, rows: result.rows.map { $0.map(cell) }, totalRows: result.totalRows)
+            lines.append(ResultRenderer(width: terminal.width, colour: terminal.colour).render(table))
         }
         if let message = answer.message { lines.append(answer.status == .ok ? message : "Não consegui responder: \(message)") }
         if showSQL, let sql = answer.sql { lines.append("SQL:\n\(sql)") }
         let total = answer.timings.reduce(Duration.zero) { $0 + $1.duration }
         let source = answer.source == .verifiedExample ? "consulta verificada" : "modelo \(answer.model ?? "")"
-        lines.append("\(BrazilianFormat.integer(answer.result?.totalRows ?? 0)) linhas · \(BrazilianFormat.duration(total)) · \(answer.attempts.count) tentativa(s) · \(source)")
+        let rows = answer.result?.totalRows ?? 0
+        lines.append("\(BrazilianFormat.integer(rows)) \(rows == 1 ? "linha" : "linhas") · \(BrazilianFormat.duration(total)) · "
+            + "\(answer.attempts.count) \(answer.attempts.count == 1 ? "tentativa" : "tentativas") · \(source)")
         return lines.joined(separator: "\n")
     }
 
-    static func cell(_ value: DatabaseValue) -> String {
+    static func cell(_ value: DatabaseValue) -> Cell {
         switch value {
-        case .integer(let number): return BrazilianFormat.integer(number)
-        case .real(let number): return BrazilianFormat.decimal(number, fractionDigits: 2)
-        case .text(let text): return text
-        case .blob(let bytes): return "(\(bytes.count) bytes)"
-        case .null: return "—"
+        case .integer(let number): return .integer(number)
+        case .real(let number): return .real(number)
+        case .text(let text): return .text(text)
+        case .blob(let bytes): return .text("(\(bytes.count) bytes)")
+        case .null: return .null
         }
+    }
+}
+
+/// Whether stdout is a person's terminal, and how wide it is.
+struct TerminalInfo {
+    let width: Int
+    let colour: Bool
+
+    static var current: TerminalInfo {
+        let isTerminal = isatty(STDOUT_FILENO) == 1
+        var size = winsize()
+        let columns = isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
+            ? Int(size.ws_col) : Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100
+        let noColour = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return TerminalInfo(width: columns, colour: isTerminal && !noColour)
     }
 }
