@@ -148,3 +148,11 @@ public func quoteIdentifier(_ name: String) -> String {
 // A connection is used from one thread at a time; only interrupt() crosses threads.
 @available(*, unavailable)
 extension Connection: Sendable {}
+
+/// The table names after FROM and JOIN in an SQL text, lowercased, in order of appearance.
+///
+/// A lexical look, for hints and measurements; SQLite's own compilation is the authority.
+public func tablesNamed(inSQL sql: String) -> [String] {
+    let pattern = try! Regex(#"(?i)\b(?:from|join)\s+([a-z_][a-z0-9_]*)"#)
+    return sql.matches(of: pattern).compactMap { $0[1].substring.map { String($0).lowercased() } }
+}

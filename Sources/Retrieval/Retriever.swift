@@ -132,8 +132,7 @@ public struct Retriever: Sendable {
 
     /// The tables an SQL statement reads, from its FROM and JOIN clauses.
     public static func tables(in sql: String) -> Set<String> {
-        let pattern = try! Regex(#"(?i)\b(?:from|join)\s+([a-z_][a-z0-9_]*)"#)
-        return Set(sql.matches(of: pattern).compactMap { $0[1].substring.map { String($0).lowercased() } })
+        Set(tablesNamed(inSQL: sql))
     }
 
     /// The context for a question whose embedding is `vector`.

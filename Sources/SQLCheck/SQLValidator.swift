@@ -126,9 +126,7 @@ public struct SQLValidator: Sendable {
 
     /// The tables named after FROM and JOIN in the query.
     func referencedTables(in sql: String) -> [String] {
-        let pattern = try! Regex(#"(?i)\b(?:from|join)\s+([a-z_][a-z0-9_]*)"#)
-        return sql.matches(of: pattern).compactMap { $0[1].substring.map(String.init) }
-            .filter { catalog.schema.table(named: $0) != nil }
+        tablesNamed(inSQL: sql).compactMap { catalog.schema.table(named: $0)?.name }
     }
 
     /// The nearest real columns: by edit distance, by shared words, and by metadata synonyms;

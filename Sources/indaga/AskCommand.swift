@@ -40,8 +40,7 @@ struct AskCommand: ParsableCommand {
 
     func run() throws {
         let workspace = workspaceOptions.resolve()
-        let (retriever, encoder) = try workspaceOptions.openRetriever(workspace)
-        let connection = try workspaceOptions.openDatabase(workspace)
+        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
         var options = Assistant.Options()
         options.maxTries = max(1, maxTries)
         options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))

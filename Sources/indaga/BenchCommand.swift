@@ -97,7 +97,7 @@ struct RetrievalBench: ParsableCommand {
         #if DEBUG
             standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
         #endif
-        let (retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
+        let (_, retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
         standardError.write("Medindo a recuperação…\n")
         let m = RetrievalBenchmark.measure(retriever, encoder: encoder, syntheticColumns: synthetic)
         func ms(_ d: Duration) -> String { "\(BrazilianFormat.decimal(d.milliseconds, fractionDigits: 2)) ms" }
@@ -142,8 +142,7 @@ struct PipelineBench: ParsableCommand {
             standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
         #endif
         let workspace = workspaceOptions.resolve()
-        let (retriever, encoder) = try workspaceOptions.openRetriever(workspace)
-        let connection = try workspaceOptions.openDatabase(workspace)
+        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
         let prompts = try PromptTemplates.load(from: workspace.promptsFolder)
         standardError.write("Medindo o caminho da pergunta…\n")
         let m = PipelineBenchmark.measure(examples: retriever.catalog.metadata.examples, rounds: rounds, make: { model in

@@ -21,7 +21,7 @@ struct RetrieveCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let (retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
+        let (_, retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
         let context = retriever.retrieve(question: question, vector: encoder.encode(question))
         switch format {
         case .json:

@@ -58,12 +58,12 @@ extension WorkspaceOptions {
         return try Connection(path: path, mode: .readOnly)
     }
 
-    /// The retriever for the workspace's catalog and the encoder for questions.
-    func openRetriever(_ workspace: Workspace) throws -> (Retriever, MiniLMEncoder) {
-        _ = try openDatabase(workspace)
+    /// The read-only connection, the retriever for the workspace's catalog, and the encoder for questions.
+    func openRetriever(_ workspace: Workspace) throws -> (Connection, Retriever, MiniLMEncoder) {
+        let connection = try openDatabase(workspace)
         let retriever = try Retriever.load(
             database: workspace.database.path, catalogName: workspace.catalogName,
             metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
-        return (retriever, try MiniLMEncoder(folder: workspace.modelFolder))
+        return (connection, retriever, try MiniLMEncoder(folder: workspace.modelFolder))
     }
 }

@@ -21,8 +21,7 @@ enum Bundled {
 
     /// The tables an SQL statement reads, from its FROM and JOIN clauses.
     static func tables(in sql: String) -> Set<String> {
-        let pattern = try! Regex(#"(?i)\b(?:from|join)\s+([a-z_][a-z0-9_]*)"#)
-        return Set(sql.matches(of: pattern).compactMap { $0[1].substring.map { String($0).lowercased() } })
+        Set(tablesNamed(inSQL: sql))
     }
 }
 
