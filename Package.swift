@@ -73,13 +73,20 @@ let package = Package(
         .target(name: "Assistant", dependencies: ["Catalog", "Database", "LLM", "MiniLM", "Retrieval", "SQLCheck"]),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
-        // Text tables, pt-BR number and date formatting.
+        // Text tables, pt-BR number and date formatting, CSV and Markdown results.
         .target(name: "Render"),
+        // The keyboard and the screen: line editing with history, the spinner, terminal size and colour.
+        .target(name: "Terminal", dependencies: ["Render"]),
+        // Students' risk and engagement scores: reading them beside answers and on the student card.
+        .target(name: "Scores", dependencies: ["Database"]),
+        // The conversation: questions with history, the REPL's `:` commands, answers rendered for people.
+        .target(name: "Session", dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", "SQLCheck", "Scores", "Terminal"]),
 
         .executableTarget(
             name: "indaga",
             dependencies: [
                 "Assistant", "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
+                "Scores", "Session", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -103,6 +110,11 @@ let package = Package(
         ),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
+        .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(
+            name: "SessionTests",
+            dependencies: ["Session", "Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Scores", "TestSupport"]
+        ),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
         .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Database", "TestSupport"]),
     ],

@@ -65,6 +65,8 @@ public struct Answer: Sendable {
     /// Why there is no answer, or what is odd about the one there is, in pt-BR.
     public var message: String?
     public var contextIDs: [String] = []
+    /// What retrieval chose and why (`:explicar`).
+    public var context: RetrievedContext?
     /// Time per stage, in order: encode, retrieve, prompt, llm, validate, execute.
     public var timings: [(stage: String, duration: Duration)] = []
     public var model: String?
@@ -90,7 +92,7 @@ public final class Assistant {
     }
 
     let connection: Connection
-    let retriever: Retriever
+    public let retriever: Retriever
     let encoder: TextEmbedder
     let client: ChatClient?
     let validator: SQLValidator
@@ -121,14 +123,16 @@ public final class Assistant {
             mark = now
         }
 
-        let vector = encoder.embed([question])[0]
+        let searchText = Self.retrievalText(for: question, history: history)
+        let vector = encoder.embed([searchText])[0]
         lap("codificar")
-        let context = retriever.retrieve(question: question, vector: vector)
+        let context = retriever.retrieve(question: searchText, vector: vector)
+        answer.context = context
         answer.contextIDs = context.tables.map { "tabela:\($0.name)" } + context.examples.map { "exemplo:\($0.question)" }
         lap("recuperar")
 
         // A verified example, asked again, needs no model at all.
-        if history.isEmpty, let example = verifiedExample(for: question, nearest: context.examples.first) {
+        if searchText == question, let example = verifiedExample(for: question, nearest: context.examples.first) {
             answer.source = .verifiedExample
             answer.sql = example.sql
             run(example.sql, into: &answer, cancellation: cancellation)
@@ -360,6 +364,17 @@ public final class Assistant {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         }
         return nil
+    }
+
+    /// What retrieval searches with: the question, plus the previous one when this is a
+    /// follow-up ("e em 2023?", "só da turma 5B") that names no tables of its own.
+    static func retrievalText(for question: String, history: [Turn]) -> String {
+        guard let previous = history.last else { return question }
+        let words = question.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        let opensFollowUp = ["e", "só", "so", "agora", "apenas", "mas", "então", "entao", "e quanto", "mesmo"].contains { opener in
+            question.lowercased().hasPrefix(opener + " ")
+        }
+        return opensFollowUp || words.count <= 3 ? previous.question + " " + question : question
     }
 
     /// The verified example this question repeats, if any: close in meaning and with the same literals.

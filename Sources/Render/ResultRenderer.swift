@@ -136,7 +136,7 @@ public struct ResultRenderer: Sendable {
     }
 
     /// "2024-03-07" → "07/03/2024"; "2024-03-07 14:05:09" → "07/03/2024 14:05".
-    static func brazilianDate(_ text: String) -> String? {
+    public static func brazilianDate(_ text: String) -> String? {
         let characters = Array(text)
         guard characters.count == 10 || characters.count == 19, characters[4] == "-", characters[7] == "-",
             characters.enumerated().allSatisfy({ [4, 7, 10, 13, 16].contains($0.offset) || $0.element.isNumber })

@@ -1,31 +1,85 @@
 import ArgumentParser
 import Assistant
-import Database
+import Catalog
 import Foundation
 import LLM
-import Render
+import MiniLM
+import Retrieval
+import Session
+import Terminal
 import Workspace
 
 struct AskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ask",
-        abstract: "Responde uma pergunta em português com uma consulta conferida ao banco."
+        abstract: "Responde uma pergunta em português com uma consulta conferida ao banco; sem pergunta, abre a conversa.",
+        discussion: "Sem pergunta, lê perguntas e comandos (:ajuda) do teclado, com histórico e edição, ou linha a linha de um arquivo ou pipe."
     )
 
-    @Argument(help: ArgumentHelp("A pergunta.", valueName: "pergunta"))
-    var question: String
+    @Argument(help: ArgumentHelp("A pergunta (sem ela, abre a conversa).", valueName: "pergunta"))
+    var question: String?
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
     @OptionGroup var llm: LLMOptions
+    @OptionGroup var answering: AnsweringOptions
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
-
-    @Option(help: ArgumentHelp("Formato da saída: text ou json.", valueName: "formato"))
-    var format: Format = .text
+    @Option(help: ArgumentHelp("Formato da saída: texto (ou text), json, csv ou md.", valueName: "formato"))
+    var format: AnswerFormat = .texto
 
     @Flag(name: .customLong("show-sql"), help: "Mostra o SQL usado.")
     var showSQL = false
 
+    @Option(help: ArgumentHelp("Linhas mostradas por resposta no formato texto.", valueName: "n"))
+    var limit = 50
+
+    func run() throws {
+        let workspace = workspaceOptions.resolve()
+        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let endpoint = try llm.resolve()
+        let client = endpoint.client()
+        let prompts = try PromptTemplates.load(from: workspace.promptsFolder)
+        let options = answering.assistantOptions()
+        let makeAssistant = { (retriever: Retriever) in
+            Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+        }
+        let refresh = {
+            let job = RefreshJob(database: workspace.database.path, catalogName: workspace.catalogName,
+                                 metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+            let summary = try job.run(check: false) { encoder }
+            let fresh = try Retriever.load(database: workspace.database.path, catalogName: workspace.catalogName,
+                                           metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+            return (summary, makeAssistant(fresh))
+        }
+        let services = ReplSession.Services(
+            connection: connection, database: workspace.database.path, examples: ExampleStore(metadataFolder: workspace.metadataFolder),
+            refresh: refresh, auditLog: answering.auditLog())
+        let session = ReplSession(
+            assistant: makeAssistant(retriever), services: services,
+            options: AnswerText.Options(showSQL: showSQL, rowLimit: max(1, limit), terminal: .standardOutput))
+        session.format = format
+
+        guard let question else {
+            ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: retriever, endpoint: endpoint)).run()
+            return
+        }
+        let interrupt = InterruptCancellation()
+        guard let reply = session.handle(question, cancellation: interrupt.flag, progress: { standardError.write("\($0)\n") }) else {
+            throw CommandFailure(message: "a pergunta está vazia")
+        }
+        print(reply.text)
+        if session.lastAnswer?.status != .ok { throw ExitCode(1) }
+    }
+
+    static func greeting(workspace: Workspace, retriever: Retriever, endpoint: LLMEndpoint) -> String {
+        let tables = retriever.catalog.schema.tables.count
+        return "indaga · \(workspace.database.lastPathComponent) (\(tables) \(tables == 1 ? "tabela" : "tabelas")) · "
+            + "modelo \(endpoint.model) em \(endpoint.baseURL)\n"
+            + "Pergunte em português. :ajuda mostra os comandos; Ctrl-C cancela uma pergunta; Ctrl-D ou :sair encerra."
+    }
+}
+
+/// Options of the answering pipeline, shared by `ask` and `batch`.
+struct AnsweringOptions: ParsableArguments {
     @Option(name: .customLong("max-tries"), help: ArgumentHelp("Tentativas do modelo (com correção).", valueName: "n"))
     var maxTries = 3
 
@@ -38,75 +92,26 @@ struct AskCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
     var log: String?
 
-    func run() throws {
-        let workspace = workspaceOptions.resolve()
-        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+    func assistantOptions() -> Assistant.Options {
         var options = Assistant.Options()
         options.maxTries = max(1, maxTries)
         options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))
         options.samples = max(1, samples)
-        let assistant = Assistant(
-            connection: connection, retriever: retriever, encoder: encoder, client: try llm.resolve().client(),
-            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: options)
-        let interrupt = InterruptCancellation()
-        let answer = assistant.ask(question, cancellation: interrupt.flag) { standardError.write("\($0)\n") }
-        do {
-            try AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile()).append(answer, database: workspace.database.path)
-        } catch {
-            standardError.write("aviso: não foi possível gravar o registro de auditoria (\(error.localizedDescription))\n")
-        }
-        switch format {
-        case .json:
-            let json = JSONEncoder()
-            json.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try json.encode(AnswerRecord(answer: answer, includeRows: true)), as: UTF8.self))
-        case .text:
-            print(AnswerText.render(answer, showSQL: showSQL))
-        }
-        if answer.status != .ok { throw ExitCode(1) }
+        return options
+    }
+
+    func auditLog() -> AuditLog {
+        AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile())
     }
 }
 
-/// The answer as a manager reads it: the rendered result, a warning or the reason there is none, the summary.
-enum AnswerText {
-    static func render(_ answer: Answer, showSQL: Bool, terminal: TerminalInfo = .current) -> String {
-        var lines: [String] = []
-        if let result = answer.result, answer.status == .ok {
-            let table = ResultTable(columns: result.columns, rows: result.rows.map { $0.map(cell) }, totalRows: result.totalRows)
-            lines.append(ResultRenderer(width: terminal.width, colour: terminal.colour).render(table))
-        }
-        if let message = answer.message { lines.append(answer.status == .ok ? message : "Não consegui responder: \(message)") }
-        if showSQL, let sql = answer.sql { lines.append("SQL:\n\(sql)") }
-        let total = answer.timings.reduce(Duration.zero) { $0 + $1.duration }
-        let source = answer.source == .verifiedExample ? "consulta verificada" : "modelo \(answer.model ?? "")"
-        let rows = answer.result?.totalRows ?? 0
-        lines.append("\(BrazilianFormat.integer(rows)) \(rows == 1 ? "linha" : "linhas") · \(BrazilianFormat.duration(total)) · "
-            + "\(answer.attempts.count) \(answer.attempts.count == 1 ? "tentativa" : "tentativas") · \(source)")
-        return lines.joined(separator: "\n")
-    }
-
-    static func cell(_ value: DatabaseValue) -> Cell {
-        switch value {
-        case .integer(let number): return .integer(number)
-        case .real(let number): return .real(number)
-        case .text(let text): return .text(text)
-        case .blob(let bytes): return .text("(\(bytes.count) bytes)")
-        case .null: return .null
+extension AnswerFormat: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "texto", "text": self = .texto
+        default: self.init(rawValue: argument.lowercased())
         }
     }
-}
 
-/// Whether stdout is a person's terminal, and how wide it is.
-struct TerminalInfo {
-    let width: Int
-    let colour: Bool
-
-    static var current: TerminalInfo {
-        let isTerminal = isatty(STDOUT_FILENO) == 1
-        var size = winsize()
-        let columns = isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0
-            ? Int(size.ws_col) : Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100
-        let noColour = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-        return TerminalInfo(width: columns, colour: isTerminal && !noColour)
-    }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
 }

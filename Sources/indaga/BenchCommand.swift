@@ -1,6 +1,7 @@
 import ArgumentParser
 import Assistant
 import Benchmarks
+import Session
 import Retrieval
 import Foundation
 import MiniLM
@@ -147,7 +148,7 @@ struct PipelineBench: ParsableCommand {
         standardError.write("Medindo o caminho da pergunta…\n")
         let m = PipelineBenchmark.measure(examples: retriever.catalog.metadata.examples, rounds: rounds, make: { model in
             Assistant(connection: connection, retriever: retriever, encoder: encoder, client: model, prompts: prompts)
-        }, render: { answer in _ = AnswerText.render(answer, showSQL: false) })
+        }, render: { answer in _ = AnswerText.render(answer) })
         func ms(_ d: Duration) -> String { "\(BrazilianFormat.decimal(d.milliseconds, fractionDigits: 2)) ms" }
         var table = TextTable(columns: [.init("etapa"), .init("p50", alignment: .right), .init("p95", alignment: .right)])
         for stage in m.stages { table.append([stage.stage, ms(stage.p50), ms(stage.p95)]) }

@@ -7,11 +7,11 @@ struct Indaga: ParsableCommand {
         commandName: "indaga",
         abstract: "Perguntas em português sobre os dados da rede escolar, respondidas com SQL conferido.",
         discussion: """
-            Sem argumentos, mostra as tabelas do banco de demonstração (criado na primeira vez).
+            Sem argumentos, abre a conversa (indaga ask) no banco de demonstração, criado na primeira vez.
             Pastas e banco: --home / INDAGA_HOME e --db / INDAGA_DB; a opção vale mais que a variável de ambiente.
             """,
         subcommands: [AskCommand.self, SchemaCommand.self, DemoCommand.self, RefreshCommand.self, RetrieveCommand.self, EmbedCommand.self, LLMCommand.self, BenchCommand.self],
-        defaultSubcommand: SchemaCommand.self
+        defaultSubcommand: AskCommand.self
     )
 
     /// Parses, runs, and turns any failure into one pt-BR line on stderr and a non-zero exit.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MiniLM
 import Retrieval
+import Session
 import Workspace
 
 struct RetrieveCommand: ParsableCommand {
@@ -29,24 +30,7 @@ struct RetrieveCommand: ParsableCommand {
             json.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try json.encode(context), as: UTF8.self))
         case .text:
-            print("Pergunta: \(question)")
-            print("Contexto: \(context.tables.count) tabelas, ~\(context.tokenEstimate) tokens (o esquema inteiro tem ~\(retriever.wholeSchemaTokens()))")
-            print("\nTabelas:")
-            for table in context.tables {
-                print("  \(table.name) (pontuação \(String(format: "%.3f", table.score)))")
-                for reason in table.reasons { print("    - \(reason)") }
-                print("    colunas: \(table.columns.joined(separator: ", "))")
-            }
-            if !context.joins.isEmpty {
-                print("\nJunções:")
-                for join in context.joins { print("  \(join.steps.joined(separator: "  →  "))") }
-            }
-            if !context.terms.isEmpty {
-                print("\nGlossário:")
-                for term in context.terms { print("  \(term.term): \(term.sql)  (\(term.reason))") }
-            }
-            print("\nExemplos parecidos:")
-            for example in context.examples { print("  \(example.question) (cosseno \(String(format: "%.2f", example.similarity)))\n    \(example.sql)") }
+            print(ContextText.render(context, question: question, wholeSchemaTokens: retriever.wholeSchemaTokens()))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Database
 import DemoDatabase
 import Foundation
@@ -59,11 +60,28 @@ extension WorkspaceOptions {
     }
 
     /// The read-only connection, the retriever for the workspace's catalog, and the encoder for questions.
+    ///
+    /// A catalog never refreshed (a new database) or out of date is refreshed first, as
+    /// `indaga refresh` would: a second or two, said on stderr.
     func openRetriever(_ workspace: Workspace) throws -> (Connection, Retriever, MiniLMEncoder) {
         let connection = try openDatabase(workspace)
-        let retriever = try Retriever.load(
-            database: workspace.database.path, catalogName: workspace.catalogName,
-            metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
-        return (connection, retriever, try MiniLMEncoder(folder: workspace.modelFolder))
+        let encoder = try MiniLMEncoder(folder: workspace.modelFolder)
+        func load() throws -> Retriever {
+            try Retriever.load(
+                database: workspace.database.path, catalogName: workspace.catalogName,
+                metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+        }
+        do {
+            return (connection, try load(), encoder)
+        } catch RetrievalError.storeStale {
+            standardError.write("Atualizando o catálogo de \(workspace.catalogName) (metadata e embeddings)…\n")
+            let job = RefreshJob(database: workspace.database.path, catalogName: workspace.catalogName,
+                                 metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+            let summary = try job.run(check: false) { encoder }
+            for file in summary.starterFiles {
+                standardError.write("metadata inicial escrito em \(file) (complete as descrições)\n")
+            }
+            return (connection, try load(), encoder)
+        }
     }
 }

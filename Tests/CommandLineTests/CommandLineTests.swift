@@ -54,16 +54,16 @@ struct CommandLineTests {
         #expect(flagWins.stderr.contains("--db"))
     }
 
-    @Test("with no arguments in a fresh home, indaga creates the bundled database and shows it")
+    @Test("in a fresh home, indaga creates the bundled database on first use")
     func firstRunCreatesBundledDatabase() throws {
         let home = try TemporaryFolder()
         try home.makeHome()
-        let run = try Indaga.run([], in: home.url)
+        let run = try Indaga.run(["schema"], in: home.url)
         #expect(run.status == 0, "stderr: \(run.stderr)")
         #expect(run.stderr.contains("Criando o banco de demonstração em \(home.path("data/escola.sqlite"))"))
         #expect(run.stdout.hasPrefix("Banco: \(home.path("data/escola.sqlite"))"))
         // The second run finds it and creates nothing.
-        let again = try Indaga.run([], in: home.url)
+        let again = try Indaga.run(["schema"], in: home.url)
         #expect(again.status == 0)
         #expect(!again.stderr.contains("Criando"))
     }

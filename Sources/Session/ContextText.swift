@@ -1,0 +1,29 @@
+import Foundation
+import Retrieval
+
+/// Why these tables: what retrieval chose for a question, with its reasons (`retrieve`, `:explicar`).
+public enum ContextText {
+    public static func render(_ context: RetrievedContext, question: String, wholeSchemaTokens: Int) -> String {
+        var lines = [
+            "Pergunta: \(question)",
+            "Contexto: \(context.tables.count) tabelas, ~\(context.tokenEstimate) tokens (o esquema inteiro tem ~\(wholeSchemaTokens))",
+            "", "Tabelas:",
+        ]
+        for table in context.tables {
+            lines.append("  \(table.name) (pontuação \(String(format: "%.3f", table.score)))")
+            lines += table.reasons.map { "    - \($0)" }
+            lines.append("    colunas: \(table.columns.joined(separator: ", "))")
+        }
+        if !context.joins.isEmpty {
+            lines += ["", "Junções:"] + context.joins.map { "  \($0.steps.joined(separator: "  →  "))" }
+        }
+        if !context.terms.isEmpty {
+            lines += ["", "Glossário:"] + context.terms.map { "  \($0.term): \($0.sql)  (\($0.reason))" }
+        }
+        lines += ["", "Exemplos parecidos:"]
+        for example in context.examples {
+            lines.append("  \(example.question) (cosseno \(String(format: "%.2f", example.similarity)))\n    \(example.sql)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
