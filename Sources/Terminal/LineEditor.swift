@@ -158,3 +158,24 @@ struct RawMode {
         tcsetattr(STDIN_FILENO, TCSANOW, &original)
     }
 }
+
+/// No echo while a question is answered: keys typed ahead wait for the next prompt instead
+/// of landing in the middle of the spinner. Ctrl-C still interrupts.
+public struct EchoOff {
+    private let original: termios
+
+    /// Turns echo off, if stdin is a terminal.
+    public static func begin() -> EchoOff? {
+        var original = termios()
+        guard isatty(STDIN_FILENO) == 1, tcgetattr(STDIN_FILENO, &original) == 0 else { return nil }
+        var quiet = original
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        guard tcsetattr(STDIN_FILENO, TCSANOW, &quiet) == 0 else { return nil }
+        return EchoOff(original: original)
+    }
+
+    public func end() {
+        var original = original
+        tcsetattr(STDIN_FILENO, TCSANOW, &original)
+    }
+}

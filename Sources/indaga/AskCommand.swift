@@ -59,7 +59,8 @@ struct AskCommand: ParsableCommand {
         session.format = format
 
         guard let question else {
-            ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: retriever, endpoint: endpoint)).run()
+            ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: retriever, endpoint: endpoint),
+                     startupCheck: { Self.modelWarning(endpoint) }).run()
             return
         }
         let interrupt = InterruptCancellation()
@@ -75,6 +76,22 @@ struct AskCommand: ParsableCommand {
         return "indaga · \(workspace.database.lastPathComponent) (\(tables) \(tables == 1 ? "tabela" : "tabelas")) · "
             + "modelo \(endpoint.model) em \(endpoint.baseURL)\n"
             + "Pergunte em português. :ajuda mostra os comandos; Ctrl-C cancela uma pergunta; Ctrl-D ou :sair encerra."
+    }
+}
+
+extension AskCommand {
+    /// A line for the person at the REPL when the model cannot answer yet: server down or model
+    /// not pulled. Quick (one second to connect), and nil when all is well.
+    static func modelWarning(_ endpoint: LLMEndpoint) -> String? {
+        let probe = endpoint.client(retry: .none, timeouts: LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(3)))
+        do {
+            let models = try probe.models(cancellation: nil)
+            guard endpoint.api == .ollama, !models.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }) else { return nil }
+            return "aviso: o modelo \(endpoint.model) não está baixado no Ollama (ollama pull \(endpoint.model)); "
+                + "até lá, só perguntas iguais aos exemplos verificados são respondidas."
+        } catch {
+            return "aviso: \(error.localizedDescription) Até lá, só perguntas iguais aos exemplos verificados são respondidas."
+        }
     }
 }
 

@@ -8,13 +8,18 @@ import Terminal
 struct ReplLoop {
     let session: ReplSession
     let greeting: String
+    /// Run once before the first prompt, on a terminal only: a warning to show, if any.
+    let startupCheck: () -> String?
 
     func run() {
         let editor = LineEditor(history: LineHistory(file: Self.historyFile()))
         let interrupt = QuestionInterrupt(exitWhenIdle: !editor.interactive)
         let colour = TerminalInfo.standardOutput.colour
         let prompt = colour ? "\u{1B}[1mindaga›\u{1B}[0m " : "indaga› "
-        if editor.interactive { print(greeting) }
+        if editor.interactive {
+            print(greeting)
+            if let warning = startupCheck() { standardError.write(warning + "\n") }
+        }
         while true {
             fflush(nil)
             switch editor.read(prompt: prompt) {
@@ -27,9 +32,11 @@ struct ReplLoop {
                 let isQuestion = !line.trimmingCharacters(in: .whitespaces).hasPrefix(":")
                 let spinner = Spinner()
                 let flag = interrupt.begin()
+                let quiet = isQuestion && editor.interactive ? EchoOff.begin() : nil
                 if isQuestion { spinner.start() }
                 let reply = session.handle(line, cancellation: flag, progress: spinner.log)
                 spinner.stop()
+                quiet?.end()
                 interrupt.end()
                 guard let reply else { continue }
                 if reply.quit {

@@ -1,4 +1,4 @@
-import Assistant
+@testable import Assistant
 import Catalog
 import Crypto
 import Database
@@ -221,5 +221,20 @@ struct AssistantTests {
         let (cross, _) = try Setup.assistant(replies: ["SELECT a.nome, t.codigo FROM alunos a, turmas t"])
         let multiplied = cross.ask("Liste alunos e turmas.")
         #expect(multiplied.message?.contains("a junção multiplicou as linhas") == true, "\(String(describing: multiplied.message))")
+    }
+}
+
+@Suite("follow-up questions")
+struct FollowUpTests {
+    let history = [Turn(question: "Quantas turmas cada escola tem em 2023?", sql: "SELECT 1")]
+
+    @Test("a follow-up searches with the question before it; a new question searches alone", arguments: [
+        ("e em 2022?", true), ("só da tarde", true), ("por escola?", true),
+        ("Quantos alunos evadiram em 2023 na rede toda?", false), ("Qual a média do INDE por pedra?", false),
+    ])
+    func retrievalText(question: String, continues: Bool) {
+        let text = Assistant.retrievalText(for: question, history: history)
+        #expect(text == (continues ? "Quantas turmas cada escola tem em 2023? " + question : question))
+        #expect(Assistant.retrievalText(for: question, history: []) == question)
     }
 }

@@ -136,3 +136,42 @@ struct MetadataLoadingTests {
         #expect(metadata.tables.isEmpty && metadata.examples.isEmpty && metadata.glossary.isEmpty)
     }
 }
+
+@Suite("saving a verified example")
+struct ExampleStoreTests {
+    @Test("a repeated question is refused and the file is left as it was")
+    func duplicate() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.url.appendingPathComponent("examples.yaml")
+        let original = "# conferidos à mão\nexemplos:\n  - pergunta: Quantos alunos há?\n    sql: SELECT count(*) FROM alunos\n"
+        try original.write(to: file, atomically: true, encoding: .utf8)
+        let store = ExampleStore(metadataFolder: folder.url)
+        #expect(throws: ExampleStore.SaveError.duplicate("Quantos alunos há?")) {
+            try store.append(question: "Quantos alunos há?", sql: "SELECT 1")
+        }
+        #expect(try String(contentsOf: file, encoding: .utf8) == original)
+    }
+
+    @Test("a question with quotes, colons and a line break round-trips; a missing file is created")
+    func awkwardText() throws {
+        let folder = try TemporaryFolder()
+        let store = ExampleStore(metadataFolder: folder.url)
+        let question = "Alunos com \"nota: 10\" em # matemática?"
+        let sql = "SELECT nome\nFROM alunos WHERE nome LIKE '%: %'"
+        try store.append(question: question, sql: sql)
+        let examples = try CatalogMetadata.load(from: folder.url).examples
+        #expect(examples == [VerifiedExample(question: question, sql: sql)])
+    }
+
+    @Test("a file that would stop parsing is put back and the error says so")
+    func restoresOnFailure() throws {
+        let folder = try TemporaryFolder()
+        let file = folder.url.appendingPathComponent("examples.yaml")
+        let original = "exemplos: []\n"
+        try original.write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: ExampleStore.SaveError.self) {
+            try ExampleStore(metadataFolder: folder.url).append(question: "Quantas escolas?", sql: "SELECT count(*) FROM escolas")
+        }
+        #expect(try String(contentsOf: file, encoding: .utf8) == original)
+    }
+}

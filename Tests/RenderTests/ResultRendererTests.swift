@@ -62,3 +62,27 @@ struct ResultRendererTests {
         #expect(shrunk.contains("…"))
     }
 }
+
+@Suite("results as CSV and Markdown")
+struct ResultFormatsTests {
+    let table = ResultTable(columns: ["escola", "evasões", "taxa"], rows: [
+        [.text("EMEF \"Centro\", Norte"), .integer(1234), .real(0.5)],
+        [.text("linha\nquebrada | pipe"), .null, .real(12)],
+    ])
+
+    @Test("CSV: RFC 4180 quoting, machine numbers, empty NULL")
+    func csv() {
+        #expect(ResultFormats.csv(table) == "escola,evasões,taxa\r\n\"EMEF \"\"Centro\"\", Norte\",1234,0.5\r\n\"linha\nquebrada | pipe\",,12.0\r\n")
+    }
+
+    @Test("Markdown: pipes escaped, line breaks as <br>, numeric columns right-aligned")
+    func markdown() {
+        #expect(ResultFormats.markdown(table) == """
+            | escola | evasões | taxa |
+            | --- | ---: | ---: |
+            | EMEF "Centro", Norte | 1234 | 0.5 |
+            | linha<br>quebrada \\| pipe |  | 12.0 |
+
+            """)
+    }
+}

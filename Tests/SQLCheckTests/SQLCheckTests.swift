@@ -116,3 +116,40 @@ struct ValidationTests {
         #expect(!failure.message.isEmpty)
     }
 }
+
+@Suite("SQL laid out for reading")
+struct SQLFormatterTests {
+    @Test("clauses on their own lines, keywords in capitals, strings and calls untouched")
+    func clauses() {
+        let sql = "select e.nome, count(*) as evasoes from matriculas m join turmas t on t.id = m.turma_id left join escolas e on e.id = t.escola_id where m.situacao = 'evadida' and m.ano_letivo between 2022 and 2024 group by e.nome order by evasoes desc limit 3"
+        #expect(SQLFormatter.format(sql) == """
+            SELECT e.nome, count(*) AS evasoes
+            FROM matriculas m
+            JOIN turmas t ON t.id = m.turma_id
+            LEFT JOIN escolas e ON e.id = t.escola_id
+            WHERE m.situacao = 'evadida'
+              AND m.ano_letivo BETWEEN 2022 AND 2024
+            GROUP BY e.nome
+            ORDER BY evasoes DESC
+            LIMIT 3
+            """)
+    }
+
+    @Test("a keyword inside a string or a subquery stays where it is; only whitespace changes")
+    func onlyWhitespaceChanges() {
+        let sql = "SELECT nome FROM alunos WHERE nome = 'Ana from Where' AND id IN (SELECT aluno_id FROM matriculas WHERE situacao = 'ativa')"
+        let formatted = SQLFormatter.format(sql)
+        #expect(formatted.contains("'Ana from Where'"))
+        #expect(formatted.contains("IN (SELECT aluno_id FROM matriculas WHERE situacao = 'ativa')"))
+        let squeeze = { (text: String) in text.filter { !$0.isWhitespace }.lowercased() }
+        #expect(squeeze(formatted) == squeeze(sql))
+    }
+
+    @Test("a long select list gets one item per line")
+    func longSelectList() {
+        let sql = "SELECT a.ra, a.nome, av.inde, av.pedra, av.ieg, av.ida, av.defasagem, av.nota_portugues, av.nota_matematica FROM alunos a JOIN avaliacoes_anuais av ON av.aluno_id = a.id"
+        let lines = SQLFormatter.format(sql).components(separatedBy: "\n")
+        #expect(lines.first == "SELECT a.ra,")
+        #expect(lines.contains("  av.nota_matematica"))
+    }
+}
