@@ -75,6 +75,12 @@ let package = Package(
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting.
         .target(name: "Render"),
+        // Many questions at once (`indaga batch`): the question file, the records and their formats,
+        // the append-only output and what --resume reads back, the worker threads, progress.
+        .target(
+            name: "Batch",
+            dependencies: ["Assistant", "Database", "LLM", "Render", .product(name: "Yams", package: "Yams")]
+        ),
 
         .executableTarget(
             name: "indaga",
@@ -103,6 +109,7 @@ let package = Package(
         ),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "LLM", "Render", "TestSupport"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
         .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Database", "TestSupport"]),
     ],
