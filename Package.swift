@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Assistant", "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
+                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

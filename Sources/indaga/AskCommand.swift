@@ -1,5 +1,6 @@
 import ArgumentParser
 import Assistant
+import Batch
 import Database
 import Foundation
 import LLM
@@ -26,34 +27,16 @@ struct AskCommand: ParsableCommand {
     @Flag(name: .customLong("show-sql"), help: "Mostra o SQL usado.")
     var showSQL = false
 
-    @Option(name: .customLong("max-tries"), help: ArgumentHelp("Tentativas do modelo (com correção).", valueName: "n"))
-    var maxTries = 3
-
-    @Option(help: ArgumentHelp("Tempo limite da consulta, em segundos.", valueName: "s"))
-    var timeout: Double = 10
-
-    @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
-    var samples = 1
-
-    @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
-    var log: String?
+    @OptionGroup var assistantOptions: AssistantOptions
 
     func run() throws {
-        let workspace = workspaceOptions.resolve()
-        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
-        var options = Assistant.Options()
-        options.maxTries = max(1, maxTries)
-        options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))
-        options.samples = max(1, samples)
-        let assistant = Assistant(
-            connection: connection, retriever: retriever, encoder: encoder, client: try llm.resolve().client(),
-            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: options)
+        let (parts, connection) = try AssistantParts.load(workspaceOptions, llm, assistantOptions)
         let interrupt = InterruptCancellation()
-        let answer = assistant.ask(question, cancellation: interrupt.flag) { standardError.write("\($0)\n") }
+        let answer = parts.assistant(on: connection).ask(question, cancellation: interrupt.flag) { standardError.write("\($0)\n") }
         do {
-            try AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile()).append(answer, database: workspace.database.path)
+            try parts.audit(answer)
         } catch {
-            standardError.write("aviso: não foi possível gravar o registro de auditoria (\(error.localizedDescription))\n")
+            standardError.write("aviso: \(AuditLog.failureWarning(error.localizedDescription))\n")
         }
         switch format {
         case .json:
@@ -72,7 +55,7 @@ enum AnswerText {
     static func render(_ answer: Answer, showSQL: Bool, terminal: TerminalInfo = .current) -> String {
         var lines: [String] = []
         if let result = answer.result, answer.status == .ok {
-            let table = ResultTable(columns: result.columns, rows: result.rows.map { $0.map(cell) }, totalRows: result.totalRows)
+            let table = ResultTable(columns: result.columns, rows: result.rows.map { $0.map(Cell.init) }, totalRows: result.totalRows)
             lines.append(ResultRenderer(width: terminal.width, colour: terminal.colour).render(table))
         }
         if let message = answer.message { lines.append(answer.status == .ok ? message : "Não consegui responder: \(message)") }
@@ -85,15 +68,6 @@ enum AnswerText {
         return lines.joined(separator: "\n")
     }
 
-    static func cell(_ value: DatabaseValue) -> Cell {
-        switch value {
-        case .integer(let number): return .integer(number)
-        case .real(let number): return .real(number)
-        case .text(let text): return .text(text)
-        case .blob(let bytes): return .text("(\(bytes.count) bytes)")
-        case .null: return .null
-        }
-    }
 }
 
 /// Whether stdout is a person's terminal, and how wide it is.

@@ -17,7 +17,7 @@ struct Indaga: ParsableCommand {
     /// Parses, runs, and turns any failure into one pt-BR line on stderr and a non-zero exit.
     static func main() {
         guard let failure = runReportingFailure() else { return }
-        standardError.write("indaga: \(failure.text)\n")
+        if !failure.text.isEmpty { standardError.write("indaga: \(failure.text)\n") }
         Foundation.exit(failure.exitCode)
     }
 

@@ -17,6 +17,10 @@ struct UserMessage {
 
     init(for error: Error) {
         switch error {
+        case let code as ExitCode:
+            // The command has said what it had to (ask's answer, batch's summary) and chose its code.
+            exitCode = code.rawValue
+            text = ""
         case let failure as DemoDatabase.Failure:
             exitCode = 1
             switch failure {
