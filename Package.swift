@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "LLM", "Render", "TestSupport"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
-        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Database", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
