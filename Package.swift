@@ -81,11 +81,17 @@ let package = Package(
         .target(name: "Scores", dependencies: ["Database"]),
         // The conversation: questions with history, the REPL's `:` commands, answers rendered for people.
         .target(name: "Session", dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", "SQLCheck", "Scores", "Terminal"]),
+        // Many questions at once (`indaga batch`): the question file, the records and their formats,
+        // the append-only output and what --resume reads back, the worker threads, progress.
+        .target(
+            name: "Batch",
+            dependencies: ["Assistant", "Database", "LLM", "Render", "Session", .product(name: "Yams", package: "Yams")]
+        ),
 
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Assistant", "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
+                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
                 "Scores", "Session", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -115,8 +121,9 @@ let package = Package(
             name: "SessionTests",
             dependencies: ["Session", "Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Scores", "TestSupport"]
         ),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "LLM", "Render", "TestSupport"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
-        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Database", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -401,9 +401,3 @@ public enum AssistantError: Error, Sendable, Equatable, LocalizedError {
         }
     }
 }
-
-extension Duration {
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) * 1e-15
-    }
-}

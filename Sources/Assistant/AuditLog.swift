@@ -16,6 +16,11 @@ public struct AuditLog: Sendable {
         return base.appendingPathComponent("indaga/auditoria.jsonl")
     }
 
+    /// What to tell the user when the log cannot be written (after "aviso: "); the answer stands.
+    public static func failureWarning(_ reason: String) -> String {
+        "não foi possível gravar o registro de auditoria (\(reason))"
+    }
+
     /// Appends the answer's record; a log that cannot be written never fails the question.
     public func append(_ answer: Answer, database: String) throws {
         try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -79,13 +84,13 @@ public struct AnswerRecord: Encodable {
     }
 }
 
-/// A database value as plain JSON: numbers, strings, null.
-struct JSONCell: Encodable {
+/// A database value as plain JSON: numbers, strings, null; a blob as hex.
+public struct JSONCell: Encodable, Sendable {
     let value: DatabaseValue
 
-    init(_ value: DatabaseValue) { self.value = value }
+    public init(_ value: DatabaseValue) { self.value = value }
 
-    func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch value {
         case .integer(let number): try container.encode(number)

@@ -23,12 +23,6 @@ func percentile(_ samples: [Duration], _ fraction: Double) -> Duration {
     return sorted[min(sorted.count - 1, Int((fraction * Double(sorted.count - 1)).rounded()))]
 }
 
-extension Duration {
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) * 1e-15
-    }
-}
-
 /// The most memory this process has held at once, in bytes (getrusage's ru_maxrss).
 public func peakResidentMemory() -> Int64 {
     var usage = rusage()

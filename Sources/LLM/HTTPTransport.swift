@@ -254,7 +254,8 @@ private final class Transfer {
 }
 
 extension Duration {
-    var milliseconds: Double {
+    /// The duration in milliseconds, fractions kept (timings in records and benchmarks).
+    public var milliseconds: Double {
         Double(components.seconds) * 1000 + Double(components.attoseconds) * 1e-15
     }
 }

@@ -83,7 +83,8 @@ struct LexicalIndex: Sendable {
     func scores(for query: [String]) -> [Int: Double] {
         let count = Double(lengths.count)
         var scores: [Int: Double] = [:]
-        for term in Set(query) {
+        // Sorted: floating-point sums must add in the same order in every process.
+        for term in Set(query).sorted() {
             guard let list = postings[term] else { continue }
             let idf = log(1 + (count - Double(list.count) + 0.5) / (Double(list.count) + 0.5))
             for (document, frequency) in list {
@@ -102,8 +103,13 @@ func topIndices<S: Sequence>(_ candidates: S, k: Int, score: (Int) -> Double) ->
     best.reserveCapacity(k + 1)
     for index in candidates {
         let value = score(index)
-        if best.count == k, let last = best.last, value <= last.score { continue }
-        let position = best.firstIndex { value > $0.score } ?? best.count
+        // Ties go to the lower index, so the order never depends on the candidates' order
+        // (a dictionary's keys come in a different order in every process).
+        func ahead(_ other: (index: Int, score: Double)) -> Bool {
+            value > other.score || (value == other.score && index < other.index)
+        }
+        if best.count == k, let last = best.last, !ahead(last) { continue }
+        let position = best.firstIndex(where: ahead) ?? best.count
         best.insert((index, value), at: position)
         if best.count > k { best.removeLast() }
     }

@@ -80,7 +80,7 @@ public final class ReplSession {
         do {
             try services.auditLog?.append(answer, database: services.database)
         } catch {
-            progress("aviso: não foi possível gravar o registro de auditoria (\(error.localizedDescription))")
+            progress("aviso: " + AuditLog.failureWarning(error.localizedDescription))
         }
         return Reply(text: AnswerText.render(answer, format: format, options: options), isError: answer.status != .ok && format != .texto)
     }

@@ -21,7 +21,7 @@ struct AskCommand: ParsableCommand {
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
     @OptionGroup var llm: LLMOptions
-    @OptionGroup var answering: AnsweringOptions
+    @OptionGroup var answering: AssistantOptions
 
     @Option(help: ArgumentHelp("Formato da saída: texto (ou text), json, csv ou md.", valueName: "formato"))
     var format: AnswerFormat = .texto
@@ -33,14 +33,11 @@ struct AskCommand: ParsableCommand {
     var limit = 50
 
     func run() throws {
-        let workspace = workspaceOptions.resolve()
-        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let (parts, connection) = try AssistantParts.load(workspaceOptions, llm, answering)
+        let (workspace, encoder) = (parts.workspace, parts.encoder)
         let endpoint = try llm.resolve()
-        let client = endpoint.client()
-        let prompts = try PromptTemplates.load(from: workspace.promptsFolder)
-        let options = answering.assistantOptions()
         let makeAssistant = { (retriever: Retriever) in
-            Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+            Assistant(connection: connection, retriever: retriever, encoder: encoder, client: parts.client, prompts: parts.prompts, options: parts.options)
         }
         let refresh = {
             let job = RefreshJob(database: workspace.database.path, catalogName: workspace.catalogName,
@@ -52,14 +49,14 @@ struct AskCommand: ParsableCommand {
         }
         let services = ReplSession.Services(
             connection: connection, database: workspace.database.path, examples: ExampleStore(metadataFolder: workspace.metadataFolder),
-            refresh: refresh, auditLog: answering.auditLog())
+            refresh: refresh, auditLog: parts.auditLog)
         let session = ReplSession(
-            assistant: makeAssistant(retriever), services: services,
+            assistant: parts.assistant(on: connection), services: services,
             options: AnswerText.Options(showSQL: showSQL, rowLimit: max(1, limit), terminal: .standardOutput))
         session.format = format
 
         guard let question else {
-            ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: retriever, endpoint: endpoint),
+            ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: parts.retriever, endpoint: endpoint),
                      startupCheck: { Self.modelWarning(endpoint) }).run()
             return
         }
@@ -92,33 +89,6 @@ extension AskCommand {
         } catch {
             return "aviso: \(error.localizedDescription) Até lá, só perguntas iguais aos exemplos verificados são respondidas."
         }
-    }
-}
-
-/// Options of the answering pipeline, shared by `ask` and `batch`.
-struct AnsweringOptions: ParsableArguments {
-    @Option(name: .customLong("max-tries"), help: ArgumentHelp("Tentativas do modelo (com correção).", valueName: "n"))
-    var maxTries = 3
-
-    @Option(help: ArgumentHelp("Tempo limite da consulta, em segundos.", valueName: "s"))
-    var timeout: Double = 10
-
-    @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
-    var samples = 1
-
-    @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
-    var log: String?
-
-    func assistantOptions() -> Assistant.Options {
-        var options = Assistant.Options()
-        options.maxTries = max(1, maxTries)
-        options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))
-        options.samples = max(1, samples)
-        return options
-    }
-
-    func auditLog() -> AuditLog {
-        AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile())
     }
 }
 

@@ -10,14 +10,14 @@ struct Indaga: ParsableCommand {
             Sem argumentos, abre a conversa (indaga ask) no banco de demonstração, criado na primeira vez.
             Pastas e banco: --home / INDAGA_HOME e --db / INDAGA_DB; a opção vale mais que a variável de ambiente.
             """,
-        subcommands: [AskCommand.self, SchemaCommand.self, DemoCommand.self, RefreshCommand.self, RetrieveCommand.self, EmbedCommand.self, LLMCommand.self, BenchCommand.self],
+        subcommands: [AskCommand.self, BatchCommand.self, SchemaCommand.self, DemoCommand.self, RefreshCommand.self, RetrieveCommand.self, EmbedCommand.self, LLMCommand.self, BenchCommand.self],
         defaultSubcommand: AskCommand.self
     )
 
     /// Parses, runs, and turns any failure into one pt-BR line on stderr and a non-zero exit.
     static func main() {
         guard let failure = runReportingFailure() else { return }
-        standardError.write("indaga: \(failure.text)\n")
+        if !failure.text.isEmpty { standardError.write("indaga: \(failure.text)\n") }
         Foundation.exit(failure.exitCode)
     }
 
@@ -32,7 +32,13 @@ struct Indaga: ParsableCommand {
             if exitCode(for: error) == .success {
                 exit(withError: error)
             }
-            return UserMessage(for: error)
+            return UserMessage(for: error, usageExitCode: usageExitCode(for: Array(CommandLine.arguments.dropFirst())))
         }
+    }
+
+    /// 64 (EX_USAGE) for a usage error, as the README says; `batch` promised its callers 2.
+    /// Subcommands come first on the command line (the root takes no options of its own).
+    static func usageExitCode(for arguments: [String]) -> Int32 {
+        arguments.first == BatchCommand.configuration.commandName ? BatchCommand.usageExitCode : ExitCode.validationFailure.rawValue
     }
 }

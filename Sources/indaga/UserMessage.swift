@@ -1,4 +1,5 @@
 import ArgumentParser
+import Batch
 import Database
 import DemoDatabase
 import Foundation
@@ -15,8 +16,16 @@ struct UserMessage {
     let text: String
     let exitCode: Int32
 
-    init(for error: Error) {
+    /// - Parameter usageExitCode: the exit code of a usage error for the command being run.
+    init(for error: Error, usageExitCode: Int32 = ExitCode.validationFailure.rawValue) {
         switch error {
+        case let code as ExitCode:
+            // The command has said what it had to (ask's answer, batch's summary) and chose its code.
+            exitCode = code.rawValue
+            text = ""
+        case let failure as BatchError:
+            exitCode = failure.isUsage ? usageExitCode : 1
+            text = failure.errorDescription ?? "\(failure)"
         case let failure as DemoDatabase.Failure:
             exitCode = 1
             switch failure {
@@ -37,7 +46,8 @@ struct UserMessage {
             text = failure.errorDescription!
         default:
             // Everything else comes from ArgumentParser: a usage error.
-            exitCode = Indaga.exitCode(for: error).rawValue
+            let code = Indaga.exitCode(for: error).rawValue
+            exitCode = code == ExitCode.validationFailure.rawValue ? usageExitCode : code
             text = Self.translateUsage(Indaga.message(for: error)) + " (veja `indaga --help`)"
         }
     }
@@ -65,7 +75,10 @@ struct UserMessage {
             (#"^Missing expected argument '([^']*)'"#, { "falta o argumento '\($0[1].substring ?? "")'" }),
             (#"^The value '([^']*)' is invalid for '([^' <]*)[^']*'\. Please provide one of (.*)\.$"#, {
                 "o valor '\($0[1].substring ?? "")' não vale para \($0[2].substring ?? ""); use um destes: "
-                    + ($0[3].substring.map { $0.replacingOccurrences(of: " and ", with: ", ") } ?? "")
+                    + ($0[3].substring.map {
+                        // ArgumentParser lists "'a' and 'b'" or "'a', 'b' or 'c'"
+                        $0.replacingOccurrences(of: " and ", with: ", ").replacingOccurrences(of: " or ", with: " ou ")
+                    } ?? "")
             }),
             (#"^The value '([^']*)' is invalid for '([^' <]*)[^']*'"#, {
                 "o valor '\($0[1].substring ?? "")' não vale para \($0[2].substring ?? "")"

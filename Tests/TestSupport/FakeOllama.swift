@@ -6,8 +6,9 @@ public final class FakeOllama: @unchecked Sendable {
     public let server: FakeHTTPServer
     public var baseURL: String { server.baseURL }
 
-    /// - Parameter reply: the model's text for a chat request, given the last user message; it may
-    ///   sleep to play a slow model.
+    /// - Parameter reply: the model's text for a chat request, given its first message (the
+    ///   generation prompt, which holds the question even on correction tries); it may sleep
+    ///   to play a slow model.
     public init(model: String = "fake", reply: @escaping @Sendable (_ prompt: String) -> String) throws {
         server = try FakeHTTPServer { request, connection in
             func json(_ object: Any) -> String {
@@ -20,7 +21,7 @@ public final class FakeOllama: @unchecked Sendable {
                 connection.respond(status: 200, body: json(["models": [["name": model, "model": model]]]))
             case "/api/chat":
                 let messages = request.json?["messages"] as? [[String: Any]] ?? []
-                let prompt = messages.last?["content"] as? String ?? ""
+                let prompt = messages.first?["content"] as? String ?? ""
                 let text = reply(prompt)
                 connection.respond(status: 200, body: json([
                     "model": model, "message": ["role": "assistant", "content": text], "done": true, "done_reason": "stop",
@@ -32,15 +33,18 @@ public final class FakeOllama: @unchecked Sendable {
         }
     }
 
-    /// Chat requests received so far, as their last user message.
+    /// Chat requests received so far, as their generation prompt (the first message).
     public var prompts: [String] {
         server.requests.filter { $0.path == "/api/chat" }.map { request in
-            ((request.json?["messages"] as? [[String: Any]])?.last?["content"] as? String) ?? ""
+            ((request.json?["messages"] as? [[String: Any]])?.first?["content"] as? String) ?? ""
         }
     }
 
-    /// The question a generation prompt ends with ("Pergunta: …"), for replies chosen by question.
+    /// The question a generation prompt ends with: after its last "Pergunta: " (the examples
+    /// before it have their own), up to "\nSQL:"; it may span lines.
     public static func question(in prompt: String) -> String? {
-        prompt.components(separatedBy: "\n").last(where: { $0.hasPrefix("Pergunta: ") }).map { String($0.dropFirst("Pergunta: ".count)) }
+        guard let start = prompt.range(of: "Pergunta: ", options: .backwards) else { return nil }
+        let end = prompt.range(of: "\nSQL:", range: start.upperBound..<prompt.endIndex)?.lowerBound ?? prompt.endIndex
+        return String(prompt[start.upperBound..<end])
     }
 }

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Assistant
+import Database
+import Foundation
+import LLM
+import MiniLM
+import Retrieval
+import Workspace
+
+/// `--max-tries`, `--timeout`, `--samples` and `--log`: how `ask` and `batch` run the pipeline.
+struct AssistantOptions: ParsableArguments {
+    @Option(name: .customLong("max-tries"), help: ArgumentHelp("Tentativas do modelo (com correção).", valueName: "n"))
+    var maxTries = 3
+
+    @Option(help: ArgumentHelp("Tempo limite da consulta, em segundos.", valueName: "s"))
+    var timeout: Double = 10
+
+    @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
+    var samples = 1
+
+    @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
+    var log: String?
+
+    var pipeline: Assistant.Options {
+        var options = Assistant.Options()
+        options.maxTries = max(1, maxTries)
+        options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))
+        options.samples = max(1, samples)
+        return options
+    }
+
+    var auditLog: AuditLog {
+        AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile())
+    }
+}
+
+/// Everything an assistant needs but its database connection, loaded once; shareable across
+/// threads (the retriever is immutable, the encoder serves concurrent callers, the client
+/// opens a connection per request), so each of `batch`'s threads makes its own assistant.
+struct AssistantParts: Sendable {
+    let workspace: Workspace
+    let retriever: Retriever
+    let encoder: MiniLMEncoder
+    let client: ChatClient
+    let prompts: PromptTemplates
+    let options: Assistant.Options
+    let auditLog: AuditLog
+
+    /// Loads the catalog, encoder, prompts and model client; also returns the connection the
+    /// database was checked with (opened read-only, the demo database created on first use).
+    static func load(_ workspaceOptions: WorkspaceOptions, _ llm: LLMOptions, _ assistant: AssistantOptions) throws -> (AssistantParts, Connection) {
+        let workspace = workspaceOptions.resolve()
+        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let parts = AssistantParts(
+            workspace: workspace, retriever: retriever, encoder: encoder, client: try llm.resolve().client(),
+            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: assistant.pipeline, auditLog: assistant.auditLog)
+        return (parts, connection)
+    }
+
+    func assistant(on connection: Connection) -> Assistant {
+        Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+    }
+
+    /// A new read-only connection to the same database, for another thread.
+    func openConnection() throws -> Connection {
+        try Connection(path: workspace.database.path, mode: .readOnly)
+    }
+
+    /// Writes the answer to the audit log (which a batch's threads call one at a time).
+    func audit(_ answer: Answer) throws {
+        try auditLog.append(answer, database: workspace.database.path)
+    }
+}
