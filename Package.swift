@@ -77,8 +77,13 @@ let package = Package(
         .target(name: "Render"),
         // The keyboard and the screen: line editing with history, the spinner, terminal size and colour.
         .target(name: "Terminal", dependencies: ["Render"]),
-        // Students' risk and engagement scores: reading them beside answers and on the student card.
-        .target(name: "Scores", dependencies: ["Database"]),
+        // Students' risk and engagement scores: clustering, the risk model, the quality gate, storing and reading them.
+        .target(
+            name: "Scores",
+            dependencies: ["Database", .product(name: "Yams", package: "Yams")],
+            // k-means and the regression are numeric loops: unoptimised, training takes a minute in tests.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         // The conversation: questions with history, the REPL's `:` commands, answers rendered for people.
         .target(name: "Session", dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", "SQLCheck", "Scores", "Terminal"]),
         // Many questions at once (`indaga batch`): the question file, the records and their formats,
@@ -117,6 +122,7 @@ let package = Package(
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),
         .testTarget(name: "RenderTests", dependencies: ["Render"]),
         .testTarget(name: "TerminalTests", dependencies: ["Terminal"]),
+        .testTarget(name: "ScoresTests", dependencies: ["Scores", "Database", "DemoDatabase", "TestSupport"], exclude: ["logistic_reference.py"]),
         .testTarget(
             name: "SessionTests",
             dependencies: ["Session", "Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Scores", "TestSupport"]

@@ -48,7 +48,8 @@ public enum StudentCardText {
         }
 
         if let risk = card.risk {
-            var lines = ["Risco para \(risk.year): \(AnswerText.levelName(risk.level)) (\(percent(risk.probability))) · modelo \(risk.modelVersion)"]
+            var lines = ["Risco de evadir ou ficar para trás no ano seguinte (dados de \(risk.year)): \(AnswerText.levelName(risk.level)) "
+                + "(\(percent(risk.probability))) · modelo \(risk.modelVersion)"]
             lines += risk.factors.enumerated().map { "  \($0.offset + 1). \($0.element)" }
             lines.append("  Apoio à decisão: leia os fatores e converse com quem conhece o aluno.")
             sections.append(lines.joined(separator: "\n"))

@@ -116,7 +116,7 @@ struct SessionTests {
         let card = fixture.reply(":aluno 20220042").text
         #expect(card.contains("RA 20220042"))
         #expect(card.contains("Indicadores por ano"))
-        #expect(card.contains("Risco para 2024: alto (72%) · modelo risco-teste"))
+        #expect(card.contains("Risco de evadir ou ficar para trás no ano seguinte (dados de 2024): alto (72%) · modelo risco-teste"))
         #expect(card.contains("  1. frequência caiu 30%\n  2. INDE anterior baixo"))
         #expect(card.contains("baixo 31"), "the month scored shows its engagement")
         let unknown = fixture.reply(":aluno 99999999")
