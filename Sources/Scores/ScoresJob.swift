@@ -17,6 +17,16 @@ public struct ScoresConfig: Sendable, Codable, Equatable {
         }
 
         public init() {}
+
+        /// Keys left out keep their defaults.
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            k = try container.decodeIfPresent(Int.self, forKey: .k) ?? k
+            restarts = try container.decodeIfPresent(Int.self, forKey: .restarts) ?? restarts
+            seed = try container.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+            silhouetteRange = try container.decodeIfPresent([Int].self, forKey: .silhouetteRange) ?? silhouetteRange
+            silhouetteSample = try container.decodeIfPresent(Int.self, forKey: .silhouetteSample) ?? silhouetteSample
+        }
     }
 
     public struct Risk: Sendable, Codable, Equatable {
@@ -27,6 +37,12 @@ public struct ScoresConfig: Sendable, Codable, Equatable {
         enum CodingKeys: String, CodingKey { case lambda = "l2", gate = "gate_f1" }
 
         public init() {}
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            lambda = try container.decodeIfPresent(Double.self, forKey: .lambda) ?? lambda
+            gate = try container.decodeIfPresent(Double.self, forKey: .gate) ?? gate
+        }
     }
 
     public var engagement = Engagement()
@@ -36,11 +52,24 @@ public struct ScoresConfig: Sendable, Codable, Equatable {
 
     public init() {}
 
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        engagement = try container.decodeIfPresent(Engagement.self, forKey: .engagement) ?? Engagement()
+        risk = try container.decodeIfPresent(Risk.self, forKey: .risk) ?? Risk()
+    }
+
     /// Reads the file; the defaults when it does not exist.
     public static func load(from file: URL) throws -> ScoresConfig {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return ScoresConfig() }
         do {
-            return try YAMLDecoder().decode(ScoresConfig.self, from: text)
+            let config = try YAMLDecoder().decode(ScoresConfig.self, from: text)
+            let range = config.engagement.silhouetteRange
+            guard (2...20).contains(config.engagement.k), config.engagement.restarts >= 1, range.count == 2, range[0] >= 2, range[0] <= range[1],
+                config.risk.lambda >= 0, (0...1).contains(config.risk.gate)
+            else { throw ScoresError.badConfig(file.path, "k entre 2 e 20, reinicios ≥ 1, silhueta_k [de, até] com de ≥ 2, l2 ≥ 0, gate_f1 entre 0 e 1") }
+            return config
+        } catch let error as ScoresError {
+            throw error
         } catch {
             throw ScoresError.badConfig(file.path, String(describing: error))
         }
