@@ -35,14 +35,9 @@ public struct ScoreBadges: Sendable {
         var risk: [Int64: RiskScore] = [:]
         var engagement: [Int64: EngagementScore] = [:]
         var studentIDs: [String: Int64] = [:]
-        let latestRisk = """
-            SELECT aluno_id, ano_letivo, probabilidade, nivel, fatores, modelo_versao FROM scores_risco AS s
-            WHERE ano_letivo = (SELECT max(ano_letivo) FROM scores_risco WHERE aluno_id = s.aluno_id)
-            """
         for row in (try? connection.query(latestRisk)) ?? [] {
             guard let id = row[0].integer else { continue }
-            risk[id] = RiskScore(year: Int(row[1].integer ?? 0), probability: row[2].double ?? 0, level: row[3].text ?? "",
-                                 factors: factorTexts(row[4].text), modelVersion: row[5].text ?? "")
+            risk[id] = riskScore(row)
         }
         let latestEngagement = """
             SELECT aluno_id, mes, nivel, score FROM scores_engajamento AS s
@@ -56,6 +51,22 @@ public struct ScoreBadges: Sendable {
             if let ra = row[0].text, let id = row[1].integer { studentIDs[ra] = id }
         }
         return ScoreBadges(risk: risk, engagement: engagement, studentIDs: studentIDs)
+    }
+
+    /// Each student's latest risk row.
+    static let latestRisk = """
+        SELECT aluno_id, ano_letivo, probabilidade, nivel, fatores, modelo_versao FROM scores_risco AS s
+        WHERE ano_letivo = (SELECT max(ano_letivo) FROM scores_risco WHERE aluno_id = s.aluno_id)
+        """
+
+    /// One student's latest risk, without reading everyone's (the student card).
+    public static func risk(ofStudent id: Int64, from connection: Connection) -> RiskScore? {
+        ((try? connection.query(latestRisk + " AND aluno_id = ?", [.integer(id)])) ?? []).first.map(riskScore)
+    }
+
+    static func riskScore(_ row: Row) -> RiskScore {
+        RiskScore(year: Int(row[1].integer ?? 0), probability: row[2].double ?? 0, level: row[3].text ?? "",
+                  factors: factorTexts(row[4].text), modelVersion: row[5].text ?? "")
     }
 
     /// The column of a result that identifies students, if any: `ra`, else `aluno_id`.

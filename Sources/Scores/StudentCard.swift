@@ -92,7 +92,7 @@ public struct StudentCard: Sendable {
         let recent = monthRows.reversed().map {
             Month(month: $0[0].text ?? "", attendance: $0[1].double, interactions: Int($0[2].integer ?? 0), level: $0[3].text, score: $0[4].double)
         }
-        let risk = present.contains("scores_risco") ? ScoreBadges.load(from: connection)?.risk[id] : nil
+        let risk = present.contains("scores_risco") ? ScoreBadges.risk(ofStudent: id, from: connection) : nil
         return StudentCard(ra: student[1].text ?? ra, name: student[2].text ?? "", birthDate: student[3].text ?? "",
                            entryYear: Int(student[4].integer ?? 0), enrollments: enrollments, years: years, recentMonths: recent, risk: risk)
     }
