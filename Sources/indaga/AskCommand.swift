@@ -35,17 +35,14 @@ struct AskCommand: ParsableCommand {
     func run() throws {
         let (parts, connection) = try AssistantParts.load(workspaceOptions, llm, answering)
         let (workspace, encoder) = (parts.workspace, parts.encoder)
-        let endpoint = try llm.resolve()
-        let makeAssistant = { (retriever: Retriever) in
-            Assistant(connection: connection, retriever: retriever, encoder: encoder, client: parts.client, prompts: parts.prompts, options: parts.options)
-        }
+        let endpoint = parts.client.endpoint
         let refresh = {
             let job = RefreshJob(database: workspace.database.path, catalogName: workspace.catalogName,
                                  metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
             let summary = try job.run(check: false) { encoder }
             let fresh = try Retriever.load(database: workspace.database.path, catalogName: workspace.catalogName,
                                            metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
-            return (summary, makeAssistant(fresh))
+            return (summary, parts.assistant(on: connection, catalog: fresh))
         }
         let services = ReplSession.Services(
             connection: connection, database: workspace.database.path, examples: ExampleStore(metadataFolder: workspace.metadataFolder),

@@ -57,8 +57,9 @@ struct AssistantParts: Sendable {
         return (parts, connection)
     }
 
-    func assistant(on connection: Connection) -> Assistant {
-        Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+    /// An assistant on `connection`; `catalog` replaces the loaded retriever (after `:salvar` refreshed it).
+    func assistant(on connection: Connection, catalog: Retriever? = nil) -> Assistant {
+        Assistant(connection: connection, retriever: catalog ?? retriever, encoder: encoder, client: client, prompts: prompts, options: options)
     }
 
     /// A new read-only connection to the same database, for another thread.
