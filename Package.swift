@@ -92,11 +92,17 @@ let package = Package(
             name: "Batch",
             dependencies: ["Assistant", "Database", "LLM", "Render", "Session", .product(name: "Yams", package: "Yams")]
         ),
+        // Measuring accuracy (`indaga eval`): the question file with gold SQL, comparing result sets,
+        // scoring each answer, and the report.
+        .target(
+            name: "Evaluation",
+            dependencies: ["Assistant", "Database", "LLM", "Render", "Retrieval", .product(name: "Yams", package: "Yams")]
+        ),
 
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
+                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "Evaluation", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
                 "Scores", "Session", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -128,6 +134,10 @@ let package = Package(
             dependencies: ["Session", "Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Scores", "TestSupport"]
         ),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "LLM", "Render", "TestSupport"]),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "TestSupport"]
+        ),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
         .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "TestSupport"]),
     ],

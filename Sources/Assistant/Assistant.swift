@@ -70,6 +70,10 @@ public struct Answer: Sendable {
     /// Time per stage, in order: encode, retrieve, prompt, llm, validate, execute.
     public var timings: [(stage: String, duration: Duration)] = []
     public var model: String?
+
+    public init(question: String) {
+        self.question = question
+    }
 }
 
 /// The pipeline: verified example, or retrieve → prompt → model → extract → check → run, correcting.
@@ -87,6 +91,9 @@ public final class Assistant {
         public var samples = 1
         /// Temperature of the candidates after the first (greedy) one.
         public var sampleTemperature = 0.7
+        /// Retrieval on (the product); off, the prompt carries the whole schema and no examples
+        /// or terms, and no verified example answers: the baseline `indaga eval --whole-schema` measures.
+        public var retrieval = true
 
         public init() {}
     }
@@ -124,15 +131,20 @@ public final class Assistant {
         }
 
         let searchText = Self.retrievalText(for: question, history: history)
-        let vector = encoder.embed([searchText])[0]
-        lap("codificar")
-        let context = retriever.retrieve(question: searchText, vector: vector)
+        let context: RetrievedContext
+        if options.retrieval {
+            let vector = encoder.embed([searchText])[0]
+            lap("codificar")
+            context = retriever.retrieve(question: searchText, vector: vector)
+        } else {
+            context = retriever.wholeSchemaContext()
+        }
         answer.context = context
         answer.contextIDs = context.tables.map { "tabela:\($0.name)" } + context.examples.map { "exemplo:\($0.question)" }
         lap("recuperar")
 
         // A verified example, asked again, needs no model at all.
-        if searchText == question, let example = verifiedExample(for: question, nearest: context.examples.first) {
+        if options.retrieval, searchText == question, let example = verifiedExample(for: question, nearest: context.examples.first) {
             answer.source = .verifiedExample
             answer.sql = example.sql
             run(example.sql, into: &answer, cancellation: cancellation)

@@ -48,6 +48,13 @@ public struct QueryResult: Sendable, Equatable {
     public let totalRows: Int
     public var truncated: Bool { totalRows > rows.count }
     public let duration: Duration
+
+    public init(columns: [String], rows: [[DatabaseValue]], totalRows: Int, duration: Duration) {
+        self.columns = columns
+        self.rows = rows
+        self.totalRows = totalRows
+        self.duration = duration
+    }
 }
 
 /// Why a generated query was not run or did not finish, in pt-BR, with SQLite's own message kept.

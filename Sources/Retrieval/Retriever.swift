@@ -346,10 +346,19 @@ public struct Retriever: Sendable {
 
     /// The same estimate for the whole schema, the baseline a one-shot prompt would pay.
     public func wholeSchemaTokens() -> Int {
+        wholeSchemaContext().tokenEstimate
+    }
+
+    /// Every table with every column and nothing else: what a prompt holds without retrieval
+    /// (the one-shot baseline most tools use).
+    public func wholeSchemaContext() -> RetrievedContext {
         let all = catalog.schema.tables.map {
-            RetrievedContext.Table(name: $0.name, score: 0, reasons: [], columns: $0.columns.map(\.name))
+            RetrievedContext.Table(name: $0.name, score: 0, reasons: ["esquema inteiro"], columns: $0.columns.map(\.name))
         }
-        return estimateTokens(RetrievedContext(tables: all, joins: [], terms: [], examples: [], tokenEstimate: 0))
+        var context = RetrievedContext(tables: all, joins: [], terms: [], examples: [], tokenEstimate: 0)
+        context.tokenEstimate = estimateTokens(context)
+        context.schemaTokenEstimate = context.tokenEstimate
+        return context
     }
 }
 

@@ -77,14 +77,18 @@ extension AskCommand {
     /// A line for the person at the REPL when the model cannot answer yet: server down or model
     /// not pulled. Quick (one second to connect), and nil when all is well.
     static func modelWarning(_ endpoint: LLMEndpoint) -> String? {
+        modelProblem(endpoint).map { "aviso: \($0) Até lá, só perguntas iguais aos exemplos verificados são respondidas." }
+    }
+
+    /// Why the model cannot answer yet (server down, model not pulled), in one pt-BR sentence; nil when it can.
+    static func modelProblem(_ endpoint: LLMEndpoint) -> String? {
         let probe = endpoint.client(retry: .none, timeouts: LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(3)))
         do {
             let models = try probe.models(cancellation: nil)
             guard endpoint.api == .ollama, !models.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }) else { return nil }
-            return "aviso: o modelo \(endpoint.model) não está baixado no Ollama (ollama pull \(endpoint.model)); "
-                + "até lá, só perguntas iguais aos exemplos verificados são respondidas."
+            return "o modelo \(endpoint.model) não está baixado no Ollama (ollama pull \(endpoint.model));"
         } catch {
-            return "aviso: \(error.localizedDescription) Até lá, só perguntas iguais aos exemplos verificados são respondidas."
+            return error.localizedDescription
         }
     }
 }

@@ -7,8 +7,8 @@ import MiniLM
 import Retrieval
 import Workspace
 
-/// `--max-tries`, `--timeout`, `--samples` and `--log`: how `ask` and `batch` run the pipeline.
-struct AssistantOptions: ParsableArguments {
+/// `--max-tries`, `--timeout` and `--samples`: how the pipeline answers (`ask`, `batch`, `eval`).
+struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("max-tries"), help: ArgumentHelp("Tentativas do modelo (com correção).", valueName: "n"))
     var maxTries = 3
 
@@ -18,9 +18,6 @@ struct AssistantOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
     var samples = 1
 
-    @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
-    var log: String?
-
     var pipeline: Assistant.Options {
         var options = Assistant.Options()
         options.maxTries = max(1, maxTries)
@@ -28,6 +25,16 @@ struct AssistantOptions: ParsableArguments {
         options.samples = max(1, samples)
         return options
     }
+}
+
+/// The pipeline's options and `--log`: how `ask` and `batch` run and record questions.
+struct AssistantOptions: ParsableArguments {
+    @OptionGroup var pipelineOptions: PipelineOptions
+
+    @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
+    var log: String?
+
+    var pipeline: Assistant.Options { pipelineOptions.pipeline }
 
     var auditLog: AuditLog {
         AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile())

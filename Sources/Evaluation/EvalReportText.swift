@@ -1,0 +1,118 @@
+import Foundation
+import Render
+
+/// The report as people read it: a summary per run, a comparison of the runs, then the failures.
+public enum EvalReportText {
+    public static func render(_ report: EvalReport, failures: Bool = true) -> String {
+        var out = "Avaliação de \(report.file) no banco \(report.database)\n"
+        out += "Máquina: \(report.machine.system) · \(report.machine.cpu) · \(report.machine.cores) núcleos · "
+            + "\(BrazilianFormat.bytes(report.machine.memoryBytes)) de memória · início \(report.startedAt)\n"
+        for run in report.runs {
+            out += "\n" + summary(run)
+        }
+        if report.runs.count > 1 {
+            out += "\n" + comparison(report.runs)
+        }
+        if failures {
+            for run in report.runs where !run.failures.isEmpty {
+                out += "\n" + failureList(run)
+            }
+        }
+        return out
+    }
+
+    static func percent(_ share: Double) -> String {
+        BrazilianFormat.decimal(share * 100, fractionDigits: 1) + "%"
+    }
+
+    static func milliseconds(_ value: Double) -> String {
+        value >= 1000 ? BrazilianFormat.decimal(value / 1000, fractionDigits: 2) + " s" : BrazilianFormat.decimal(value, fractionDigits: 1) + " ms"
+    }
+
+    /// `easy` → `fácil`; other names as the file wrote them.
+    static func difficultyName(_ level: String) -> String {
+        ["easy": "fácil", "medium": "médio", "hard": "difícil"][level] ?? level
+    }
+
+    static func title(_ run: EvalRun) -> String {
+        var text = run.configuration.label
+        if let model = run.configuration.model { text += " · modelo \(model)" }
+        if run.interrupted { text += " · INTERROMPIDA" }
+        return text
+    }
+
+    static func summary(_ run: EvalRun) -> String {
+        let s = run.summary
+        var out = "== \(title(run)) ==\n"
+        var table = TextTable(columns: [.init("medida"), .init("valor", alignment: .right)])
+        table.append(["acurácia (execução)", "\(percent(s.accuracy)) (\(s.right) de \(s.questions))"])
+        table.append(["certas de primeira", BrazilianFormat.integer(s.rightFirstTry)])
+        table.append(["certas após correção", BrazilianFormat.integer(s.rightAfterCorrection)])
+        table.append(["erradas", BrazilianFormat.integer(s.wrong)])
+        table.append(["sem resposta", BrazilianFormat.integer(s.notAnswered)])
+        if s.verifiedExamples > 0 { table.append(["respondidas por exemplo verificado", BrazilianFormat.integer(s.verifiedExamples)]) }
+        if s.goldErrors > 0 { table.append(["gabaritos com erro (fora da conta)", BrazilianFormat.integer(s.goldErrors)]) }
+        table.append(["chamadas ao modelo por pergunta (média)", BrazilianFormat.decimal(s.meanTries, fractionDigits: 2)])
+        table.append(["cobertura da recuperação (tabelas do gabarito no prompt)", percent(s.retrievalRecall)])
+        table.append(["tokens do prompt (média por pergunta)", BrazilianFormat.decimal(run.tokens.meanPrompt, fractionDigits: 0)])
+        table.append(["tokens gerados (média por pergunta)", BrazilianFormat.decimal(run.tokens.meanCompletion, fractionDigits: 0)])
+        table.append(["tokens no total (prompt / gerados)", "\(BrazilianFormat.integer(run.tokens.prompt)) / \(BrazilianFormat.integer(run.tokens.completion))"])
+        table.append(["duração da rodada", BrazilianFormat.duration(.milliseconds(Int(run.elapsedSeconds * 1000)))])
+        out += table.render() + "\n"
+
+        var levels = TextTable(columns: [.init("nível"), .init("perguntas", alignment: .right), .init("certas", alignment: .right),
+                                         .init("acurácia", alignment: .right)])
+        for level in run.byDifficulty {
+            levels.append([difficultyName(level.difficulty), BrazilianFormat.integer(level.questions), BrazilianFormat.integer(level.right),
+                           percent(level.accuracy)])
+        }
+        out += "Por nível:\n" + levels.render() + "\n"
+
+        var times = TextTable(columns: [.init("etapa"), .init("p50", alignment: .right), .init("p95", alignment: .right)])
+        for stage in run.stageOrder {
+            guard let latency = run.stages[stage] else { continue }
+            times.append([stage, milliseconds(latency.p50), milliseconds(latency.p95)])
+        }
+        times.append(["pergunta inteira", milliseconds(run.total.p50), milliseconds(run.total.p95)])
+        out += "Tempo por pergunta:\n" + times.render() + "\n"
+        return out
+    }
+
+    static func comparison(_ runs: [EvalRun]) -> String {
+        var table = TextTable(columns: [
+            .init("configuração", maxWidth: 48), .init("acurácia", alignment: .right), .init("de primeira", alignment: .right),
+            .init("após correção", alignment: .right), .init("erradas", alignment: .right), .init("sem resposta", alignment: .right),
+            .init("p50", alignment: .right),
+        ])
+        for run in runs {
+            let s = run.summary
+            table.append([run.configuration.label, percent(s.accuracy), "\(s.rightFirstTry)", "\(s.rightAfterCorrection)", "\(s.wrong)",
+                          "\(s.notAnswered)", milliseconds(run.total.p50)])
+        }
+        var out = "Comparação (mesmas perguntas, mesmo modelo, nesta execução):\n" + table.render() + "\n"
+        let first = runs[0].summary.accuracy
+        for run in runs.dropFirst() {
+            let points = (first - run.summary.accuracy) * 100
+            out += "\(runs[0].configuration.label) contra \(run.configuration.label): "
+                + "\(points >= 0 ? "+" : "")\(BrazilianFormat.decimal(points, fractionDigits: 1)) pontos\n"
+        }
+        return out
+    }
+
+    static func failureList(_ run: EvalRun) -> String {
+        var out = "Falhas · \(run.configuration.label) (\(run.failures.count)):\n"
+        for item in run.failures {
+            out += "\n[\(item.id)] \(difficultyName(item.difficulty)) · \(item.outcome.label)"
+            if let detail = item.detail { out += ": \(oneLine(detail))" }
+            out += "\n  pergunta: \(item.question)\n"
+            if !item.missingTables.isEmpty { out += "  faltaram no contexto: \(item.missingTables.joined(separator: ", "))\n" }
+            out += "  previsto: \(item.predictedSQL.map(oneLine) ?? "—")\n"
+            out += "  gabarito: \(oneLine(item.goldSQL))\n"
+        }
+        return out
+    }
+
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}

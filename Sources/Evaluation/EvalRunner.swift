@@ -1,0 +1,132 @@
+import Assistant
+import Database
+import Foundation
+import LLM
+import Retrieval
+
+/// How one question came out.
+public enum EvalOutcome: String, Sendable, Codable, CaseIterable {
+    case rightFirstTry = "right_first_try"
+    case rightAfterCorrection = "right_after_correction"
+    case wrong
+    case notAnswered = "not_answered"
+    /// The gold query itself failed: the question is left out of the accuracy.
+    case goldError = "gold_error"
+
+    public var isRight: Bool { self == .rightFirstTry || self == .rightAfterCorrection }
+
+    /// In pt-BR, for the text report and the progress lines.
+    public var label: String {
+        switch self {
+        case .rightFirstTry: return "certa de primeira"
+        case .rightAfterCorrection: return "certa após correção"
+        case .wrong: return "errada"
+        case .notAnswered: return "sem resposta"
+        case .goldError: return "gabarito com erro"
+        }
+    }
+}
+
+/// One question's result, with what is needed to see why it failed.
+public struct EvalCase: Sendable, Codable {
+    public var id: String
+    public var question: String
+    public var difficulty: String
+    public var outcome: EvalOutcome
+    /// `llm` or `verified_example`.
+    public var source: String
+    /// Model calls made (0 for a verified example).
+    public var tries: Int
+    public var predictedSQL: String?
+    public var goldSQL: String
+    /// Why it is wrong or unanswered, in pt-BR.
+    public var detail: String?
+    /// Tables the gold query reads, and those of them retrieval left out of the prompt.
+    public var goldTables: [String]
+    public var missingTables: [String]
+    public var latencyMilliseconds: Double
+    /// Time per pipeline stage, added up over tries.
+    public var stageMilliseconds: [String: Double]
+    public var promptTokens: Int
+    public var completionTokens: Int
+
+    /// Retrieval put every table the gold query reads into the prompt.
+    public var retrievalHit: Bool { missingTables.isEmpty }
+
+    enum CodingKeys: String, CodingKey {
+        case id, question, difficulty, outcome, source, tries, detail
+        case predictedSQL = "predicted_sql", goldSQL = "gold_sql", goldTables = "gold_tables", missingTables = "missing_tables"
+        case latencyMilliseconds = "latency_ms", stageMilliseconds = "stages_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+    }
+}
+
+/// Runs questions through an assistant and scores each answer against its gold query.
+public struct EvalRunner {
+    /// Read-only connection the gold queries run on.
+    let connection: Connection
+    let tableNames: Set<String>
+    /// Rows read per result: enough that no comparison is cut short.
+    public static let maxRows = 100_000
+    static let goldTimeout: Duration = .seconds(60)
+
+    public init(connection: Connection, tableNames: Set<String>) {
+        self.connection = connection
+        self.tableNames = tableNames
+    }
+
+    /// The gold (and alternative) results of `question`, or why the gold failed.
+    public func goldResults(_ question: EvalQuestion) -> Result<[QueryResult], GoldFailure> {
+        var results: [QueryResult] = []
+        for sql in question.acceptedSQL {
+            do {
+                results.append(try connection.runGenerated(sql, timeout: Self.goldTimeout, maxRows: Self.maxRows))
+            } catch {
+                return .failure(GoldFailure(sql: sql, message: error.localizedDescription))
+            }
+        }
+        return .success(results)
+    }
+
+    public struct GoldFailure: Error, Sendable {
+        public let sql: String
+        public let message: String
+    }
+
+    /// Asks `question` with `ask` and scores the answer.
+    public func evaluate(_ question: EvalQuestion, ask: (String) -> Answer) -> EvalCase {
+        let gold = goldResults(question)
+        let goldTables = Retriever.tables(in: question.goldSQL).intersection(tableNames).sorted()
+        let started = ContinuousClock.now
+        let answer = ask(question.question)
+        let latency = ContinuousClock.now - started
+        var stages: [String: Double] = [:]
+        for timing in answer.timings { stages[timing.stage, default: 0] += timing.duration.milliseconds }
+        let retrieved = Set(answer.context?.tables.map(\.name) ?? [])
+        var result = EvalCase(
+            id: question.id, question: question.question, difficulty: question.difficulty, outcome: .notAnswered,
+            source: answer.source.rawValue, tries: answer.attempts.count, predictedSQL: answer.sql, goldSQL: question.goldSQL,
+            detail: nil, goldTables: goldTables, missingTables: goldTables.filter { !retrieved.contains($0) },
+            latencyMilliseconds: latency.milliseconds, stageMilliseconds: stages,
+            promptTokens: answer.attempts.reduce(0) { $0 + ($1.promptTokens ?? 0) },
+            completionTokens: answer.attempts.reduce(0) { $0 + ($1.completionTokens ?? 0) })
+        switch gold {
+        case .failure(let failure):
+            result.outcome = .goldError
+            result.detail = "o gabarito falhou (\(failure.message)): \(failure.sql)"
+        case .success(let accepted):
+            guard answer.status == .ok, let predicted = answer.result else {
+                result.outcome = .notAnswered
+                result.detail = answer.message ?? answer.status.rawValue
+                break
+            }
+            let verdicts = accepted.map { ResultComparison.compare(predicted, $0, orderMatters: question.orderMatters) }
+            if verdicts.contains(.same) {
+                result.outcome = answer.attempts.count > 1 ? .rightAfterCorrection : .rightFirstTry
+            } else {
+                result.outcome = .wrong
+                if case .different(let why) = verdicts[0] { result.detail = why }
+            }
+        }
+        return result
+    }
+}

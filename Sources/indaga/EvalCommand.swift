@@ -1,0 +1,169 @@
+import ArgumentParser
+import Assistant
+import Database
+import Evaluation
+import Foundation
+import LLM
+import Render
+
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Mede a acurácia do indaga num arquivo de perguntas com gabarito, e o tempo e os tokens de cada etapa.",
+        discussion: """
+            ARQUIVO: YAML, uma lista de perguntas ou a chave questions com essa lista. Cada item tem id, question e \
+            gold_sql, e pode ter difficulty (easy, medium, hard), order_matters (true quando a ordem das linhas faz \
+            parte da resposta) e alt_sql (outra resposta aceita, ou uma lista delas); outras chaves são ignoradas.
+            Uma resposta está certa quando o resultado dela é o do gabarito: as linhas como multiconjunto (a ordem só \
+            conta com order_matters), os números com uma pequena tolerância, os nomes das colunas ignorados e a ordem \
+            das colunas também, quando são as mesmas.
+            Funciona em qualquer banco (--db); o catálogo é atualizado antes se estiver desatualizado.
+            Com --compare, roda na mesma execução o pipeline completo, uma tentativa só (sem correção) e o esquema \
+            inteiro no prompt numa tentativa (sem recuperação, como a maioria das ferramentas faz).
+            Sai com 0 ao terminar (qualquer que seja a acurácia), 1 se não pôde avaliar, 130 com Ctrl-C \
+            (o relatório traz as perguntas já feitas).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Arquivo de perguntas com gabarito (.yaml).", valueName: "arquivo"))
+    var file: String
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+
+        init?(argument: String) {
+            switch argument.lowercased() {
+            case "texto", "text": self = .text
+            case "json": self = .json
+            default: return nil
+            }
+        }
+    }
+
+    @Option(help: ArgumentHelp("Formato do relatório na saída padrão: text ou json.", valueName: "formato"))
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Grava também o relatório neste arquivo (JSON se terminar em .json, texto nos outros casos).", valueName: "arquivo"))
+    var out: String?
+
+    @Flag(name: .customLong("no-llm"), help: "Sem modelo: mede só a recuperação e as respostas por exemplo verificado.")
+    var noLLM = false
+
+    @Flag(name: .customLong("whole-schema"), help: "Sem recuperação: o esquema inteiro no prompt, sem exemplos nem glossário.")
+    var wholeSchema = false
+
+    @Flag(help: "Compara na mesma execução: pipeline completo, uma tentativa só e esquema inteiro numa tentativa.")
+    var compare = false
+
+    @Option(help: ArgumentHelp("Só estas perguntas (ids separados por vírgula).", valueName: "ids"))
+    var only: String?
+
+    @OptionGroup var workspaceOptions: WorkspaceOptions
+    @OptionGroup var llm: LLMOptions
+    @OptionGroup var pipelineOptions: PipelineOptions
+
+    func validate() throws {
+        if noLLM && (compare || wholeSchema) {
+            throw ValidationError("--no-llm não combina com --compare nem com --whole-schema: sem modelo não há o que comparar")
+        }
+    }
+
+    func run() throws {
+        var questions = try EvalSet.load(path: file)
+        if let only {
+            let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let unknown = wanted.subtracting(questions.map(\.id))
+            guard unknown.isEmpty else { throw CommandFailure(message: "ids que não estão em \(file): \(unknown.sorted().joined(separator: ", "))") }
+            questions = questions.filter { wanted.contains($0.id) }
+        }
+        let workspace = workspaceOptions.resolve()
+        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let prompts = try PromptTemplates.load(from: workspace.promptsFolder)
+        var client: ChatClient?
+        if !noLLM {
+            let endpoint = try llm.resolve()
+            if let problem = AskCommand.modelProblem(endpoint) {
+                throw CommandFailure(message: "\(problem) sem o modelo, use --no-llm para medir só a recuperação")
+            }
+            client = endpoint.client()
+        }
+
+        let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
+        let interrupt = InterruptCancellation()
+        let started = Date()
+        var runs: [EvalRun] = []
+        for (position, setup) in configurations(model: client?.endpoint.model).enumerated() {
+            var options = setup.options
+            options.maxRows = EvalRunner.maxRows
+            let assistant = Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+            standardError.write("Rodada \(position + 1): \(setup.configuration.label), \(questions.count) perguntas\n")
+            let run = evaluate(questions, runner: runner, configuration: setup.configuration, cancellation: interrupt.flag) { question in
+                assistant.ask(question, cancellation: interrupt.flag)
+            }
+            runs.append(run)
+            if run.interrupted { break }
+        }
+
+        let report = EvalReport(file: file, database: workspace.database.path, startedAt: started, machine: .current(), runs: runs)
+        let text = EvalReportText.render(report)
+        print(format == .json ? report.json() : text, terminator: format == .json ? "" : "\n")
+        if let out {
+            let body = out.lowercased().hasSuffix(".json") ? report.json() : text + "\n"
+            do {
+                try Data(body.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                standardError.write("Relatório gravado em \(out)\n")
+            } catch {
+                throw CommandFailure(message: "não consegui gravar o relatório em '\(out)': \(error.localizedDescription)")
+            }
+        }
+        if runs.last?.interrupted == true { throw ExitCode(130) }
+    }
+
+    /// The runs to make: one, or the three of --compare.
+    private func configurations(model: String?) -> [(configuration: EvalConfiguration, options: Assistant.Options)] {
+        let base = pipelineOptions.pipeline
+        func setup(_ label: String, tries: Int, retrieval: Bool) -> (EvalConfiguration, Assistant.Options) {
+            var options = base
+            options.maxTries = tries
+            options.retrieval = retrieval
+            let tryText = tries == 1 ? "uma tentativa" : "até \(tries) tentativas"
+            let fullLabel = "\(label), \(tryText)" + (options.samples > 1 ? ", \(options.samples) candidatos" : "")
+            return (EvalConfiguration(label: fullLabel, model: model, maxTries: tries, retrieval: retrieval, samples: options.samples), options)
+        }
+        if noLLM {
+            var options = base
+            options.maxTries = 0
+            return [(EvalConfiguration(label: "sem modelo: recuperação e exemplos verificados", model: nil, maxTries: 0, retrieval: true), options)]
+        }
+        if compare {
+            return [
+                setup("pipeline completo", tries: base.maxTries, retrieval: true),
+                setup("sem correção", tries: 1, retrieval: true),
+                setup("sem recuperação: esquema inteiro", tries: 1, retrieval: false),
+            ]
+        }
+        return [wholeSchema ? setup("sem recuperação: esquema inteiro", tries: base.maxTries, retrieval: false)
+                            : setup("pipeline completo", tries: base.maxTries, retrieval: true)]
+    }
+
+    /// Asks every question in turn, with a progress line each on stderr.
+    private func evaluate(_ questions: [EvalQuestion], runner: EvalRunner, configuration: EvalConfiguration, cancellation: CancellationFlag,
+                          ask: (String) -> Answer) -> EvalRun {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var cases: [EvalCase] = []
+        var right = 0
+        for (index, question) in questions.enumerated() {
+            if cancellation.isCancelled { break }
+            let result = runner.evaluate(question, ask: ask)
+            // A question cut short by Ctrl-C has no verdict.
+            if cancellation.isCancelled && !result.outcome.isRight { break }
+            cases.append(result)
+            if result.outcome.isRight { right += 1 }
+            let seconds = BrazilianFormat.decimal(result.latencyMilliseconds / 1000, fractionDigits: 1)
+            standardError.write("[\(index + 1)/\(questions.count)] \(question.id): \(result.outcome.label) (\(seconds) s) · "
+                + "\(right) certas até aqui\n")
+        }
+        return EvalRun(configuration: configuration, cases: cases, elapsed: clock.now - started, interrupted: cancellation.isCancelled)
+    }
+}
