@@ -150,6 +150,8 @@ struct DevSetTests {
             #expect(rows.count <= 200, "\(question.id): \(label) devolve \(rows.count) linhas; o máximo é 200")
             if rows.count == 1 {
                 #expect(rows[0].values.contains { !$0.isNull }, "\(question.id): \(label) devolve só NULL")
+                // A lone zero is what many wrong queries return too: it tells them from right ones poorly.
+                #expect(rows[0].values != [.integer(0)], "\(question.id): \(label) devolve só 0")
             }
             try expectNoTies(question: question, label: label, sql: sql, columns: rows.first?.count ?? 0, in: db)
         }
