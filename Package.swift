@@ -117,7 +117,10 @@ let package = Package(
         ),
         .testTarget(name: "MiniLMTests", dependencies: ["MiniLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "TestSupport"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport"]),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Catalog", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "SQLCheckTests", dependencies: ["SQLCheck", "Catalog", "Database", "DemoDatabase", "TestSupport"]),
         .testTarget(
