@@ -121,7 +121,7 @@ let package = Package(
             name: "CatalogTests",
             dependencies: ["Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport", .product(name: "Yams", package: "Yams")]
         ),
-        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Catalog", "DemoDatabase", "MiniLM", "TestSupport"]),
+        .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "SQLCheckTests", dependencies: ["SQLCheck", "Catalog", "Database", "DemoDatabase", "TestSupport"]),
         .testTarget(
             name: "AssistantTests",

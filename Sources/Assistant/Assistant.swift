@@ -105,6 +105,8 @@ public final class Assistant {
     let validator: SQLValidator
     let prompts: PromptTemplates
     public var options: Options
+    /// Read from the database on the first question, not at start: the REPL opens at once.
+    private lazy var valueIndex = ValueIndex.build(connection: connection, schema: retriever.catalog.schema)
 
     public init(connection: Connection, retriever: Retriever, encoder: TextEmbedder, client: ChatClient?,
                 prompts: PromptTemplates, options: Options = Options()) {
@@ -135,7 +137,9 @@ public final class Assistant {
         if options.retrieval {
             let vector = encoder.embed([searchText])[0]
             lap("codificar")
-            context = retriever.retrieve(question: searchText, vector: vector)
+            var retrieval = Retriever.Options()
+            retrieval.values = valueIndex.links(in: searchText)
+            context = retriever.retrieve(question: searchText, vector: vector, options: retrieval)
         } else {
             context = retriever.wholeSchemaContext()
         }
@@ -159,6 +163,7 @@ public final class Assistant {
         }
         var messages = [ChatMessage(.user, PromptTemplates.fill(prompts.generation, [
             "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
+            "values": ContextRenderer.values(context.values),
             "glossary": ContextRenderer.glossary(context),
             "examples": ContextRenderer.examples(context),
             "conversation": ContextRenderer.conversation(history),

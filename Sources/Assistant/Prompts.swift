@@ -61,6 +61,13 @@ enum ContextRenderer {
         return lines.joined(separator: "\n")
     }
 
+    /// The values the question names, as the query must write them.
+    static func values(_ links: [ValueLink]) -> String {
+        guard !links.isEmpty else { return "" }
+        return "\nValores citados na pergunta (escreva-os assim na consulta):\n"
+            + links.map { "- \($0.table).\($0.column) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: "\n") + "\n"
+    }
+
     static func glossary(_ context: RetrievedContext) -> String {
         guard !context.terms.isEmpty else { return "" }
         return "\nTermos:\n" + context.terms.map { "- \($0.term): \($0.sql)" }.joined(separator: "\n") + "\n"

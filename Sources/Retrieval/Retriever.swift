@@ -38,6 +38,8 @@ public struct RetrievedContext: Sendable, Encodable {
     public var tokenEstimate: Int
     /// The part of it that describes schema (tables, columns, joins), comparable to the whole schema.
     public var schemaTokenEstimate: Int = 0
+    /// Values of the database the question names, to write exactly so in the query.
+    public var values: [ValueLink] = []
 }
 
 /// Retrieval over one catalog: the vectors of its documents, a lexical index, the FK graph.
@@ -58,6 +60,7 @@ public struct Retriever: Sendable {
     private let describedTables: [String: TableMetadata]
     static let tableSynonymBonus = 0.005
     static let columnSynonymBonus = 0.002
+    static let valueBonus = 0.012
     /// How many top documents of each ranking take part in the fusion.
     static let fusionDepth = 60
     /// A referenced table this small is added with its referrer (a lookup table).
@@ -73,6 +76,8 @@ public struct Retriever: Sendable {
         public var tokenBudget = 900
         /// Leave-one-out evaluation hides this example question.
         public var excludedQuestion: String?
+        /// Values the question names (`ValueIndex`): their tables and columns go into the context.
+        public var values: [ValueLink] = []
 
         public init() {}
     }
@@ -190,6 +195,12 @@ public struct Retriever: Sendable {
             if let column = phrase.column { hitColumns[phrase.table, default: []].insert(column) }
         }
 
+        // Values the question names: their table is what it asks about.
+        for link in options.values {
+            add(link.table, Self.valueBonus, "a pergunta cita o valor '\(link.value)' (coluna \(link.column))")
+            hitColumns[link.table, default: []].insert(link.column)
+        }
+
         // Glossary terms the question uses (by word) or is close to (by meaning).
         var terms: [RetrievedContext.Term] = []
         for index in termDocuments {
@@ -277,6 +288,7 @@ public struct Retriever: Sendable {
             return .init(name: name, score: tableScore[name] ?? 0, reasons: reasons[name] ?? [], columns: columns)
         }
         var context = RetrievedContext(tables: tables, joins: joins, terms: terms, examples: examples, tokenEstimate: 0)
+        context.values = options.values
         context.tokenEstimate = estimateTokens(context)
         while context.tokenEstimate > options.tokenBudget, context.examples.count > 1 {
             context.examples.removeLast()

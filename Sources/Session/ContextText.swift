@@ -17,6 +17,9 @@ public enum ContextText {
         if !context.joins.isEmpty {
             lines += ["", "Junções:"] + context.joins.map { "  \($0.steps.joined(separator: "  →  "))" }
         }
+        if !context.values.isEmpty {
+            lines += ["", "Valores citados:"] + context.values.map { "  \($0.table).\($0.column) = '\($0.value)'  (a pergunta diz \"\($0.spoken)\")" }
+        }
         if !context.terms.isEmpty {
             lines += ["", "Glossário:"] + context.terms.map { "  \($0.term): \($0.sql)  (\($0.reason))" }
         }

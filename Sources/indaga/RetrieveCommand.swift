@@ -22,8 +22,10 @@ struct RetrieveCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-        let (_, retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
-        let context = retriever.retrieve(question: question, vector: encoder.encode(question))
+        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
+        var options = Retriever.Options()
+        options.values = ValueIndex.build(connection: connection, schema: retriever.catalog.schema).links(in: question)
+        let context = retriever.retrieve(question: question, vector: encoder.encode(question), options: options)
         switch format {
         case .json:
             let json = JSONEncoder()

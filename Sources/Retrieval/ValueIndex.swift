@@ -1,0 +1,140 @@
+import Database
+import Foundation
+
+/// A value of the database the question names: "colegio passo a passo" is
+/// `escolas.nome = 'Colégio Passo a Passo'`, "agata" is `avaliacoes_anuais.pedra = 'Ágata'`.
+public struct ValueLink: Sendable, Encodable, Equatable {
+    public let table: String
+    public let column: String
+    /// As stored, with its case and accents: what the query must compare with.
+    public let value: String
+    /// The words of the question it was found in.
+    public let spoken: String
+}
+
+/// The text values of a database's columns that questions name — schools, classes, subjects,
+/// shifts, student names — folded for matching, so a question typed without accents or
+/// capitals still finds the exact value its query must use.
+public struct ValueIndex: Sendable {
+    struct Entry: Sendable {
+        let table: String
+        let column: String
+        let value: String
+        let words: [String]
+    }
+
+    let entries: [Entry]
+    /// Entries by each of their significant words, to look up only the values a question could name.
+    let byWord: [String: [Int]]
+
+    /// Columns with more distinct values than this (free text, timestamps) are left out.
+    public static let maxDistinct = 2_000
+    /// Rows read per column of a large table: enough to see every value of a code column.
+    static let scanLimit = 60_000
+    public static let maxLinks = 6
+
+    init(entries: [Entry]) {
+        self.entries = entries
+        var byWord: [String: [Int]] = [:]
+        for (index, entry) in entries.enumerated() {
+            for word in Set(entry.words) where Self.isSignificant(word) { byWord[word, default: []].append(index) }
+        }
+        self.byWord = byWord
+    }
+
+    /// Reads the distinct text values of each table's text columns, skipping dates, numbers
+    /// and columns with too many values.
+    public static func build(connection: Connection, schema: Schema) -> ValueIndex {
+        var entries: [Entry] = []
+        for table in schema.tables where table.kind == .table {
+            for column in table.columns where column.affinity == .text && !column.isPrimaryKey {
+                guard let sample = column.sampleValues.first, !looksLikeDateOrNumber(sample) else { continue }
+                let source = (table.rowCount ?? 0) > scanLimit
+                    ? "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)) LIMIT \(scanLimit))"
+                    : "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)))"
+                guard let rows = try? connection.query("SELECT DISTINCT v FROM \(source) WHERE typeof(v) = 'text' LIMIT \(maxDistinct + 1)"),
+                    rows.count <= maxDistinct
+                else { continue }
+                for row in rows {
+                    guard let value = row[0].text, value.count <= 80 else { continue }
+                    let words = Self.words(value)
+                    if !words.isEmpty { entries.append(Entry(table: table.name, column: column.name, value: value, words: words)) }
+                }
+            }
+        }
+        return ValueIndex(entries: entries)
+    }
+
+    /// The values `question` names, longest match first, at most `maxLinks`.
+    ///
+    /// A value matches when all its words appear in a row in the question, or — for names of
+    /// several words — when its last words do, two of them real words ("monteiro lobato" for
+    /// "EMEF Monteiro Lobato"), and few values end that way. One-word values must be distinctive: four letters
+    /// or more, or a code with a digit ("5B").
+    public func links(in question: String) -> [ValueLink] {
+        let spoken = Self.words(question)
+        guard !spoken.isEmpty else { return [] }
+        let candidates = Set(spoken.filter(Self.isSignificant).flatMap { byWord[$0] ?? [] }).sorted()
+        var found: [(link: ValueLink, length: Int, full: Bool)] = []
+        var partialBySpan: [String: Int] = [:]
+        for index in candidates {
+            let entry = entries[index]
+            let words = entry.words
+            if words.count == 1 {
+                guard Self.isDistinctive(words[0]), spoken.contains(words[0]) else { continue }
+                found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: words[0]), 1, true))
+                continue
+            }
+            if Self.occurs(words, in: spoken) {
+                found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: words.joined(separator: " ")), words.count, true))
+                continue
+            }
+            // The longest tail of the name that the question says.
+            for start in 1..<(words.count - 1) {
+                let tail = Array(words[start...])
+                // Two real words at least: "monteiro lobato", not "da turma".
+                guard tail.count { $0.count >= 3 && !PortugueseTerms.stopwords.contains($0) } >= 2, Self.occurs(tail, in: spoken) else { continue }
+                let span = tail.joined(separator: " ")
+                found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: span), tail.count, false))
+                partialBySpan[span, default: 0] += 1
+                break
+            }
+        }
+        // A tail many values share ("Pereira Lima") names none of them.
+        found.removeAll { !$0.full && (partialBySpan[$0.link.spoken] ?? 0) > 2 }
+        // A match inside a longer one ("passo" in "colegio passo a passo") is the longer one's.
+        let spans = found.map(\.link.spoken)
+        found.removeAll { item in spans.contains { $0 != item.link.spoken && $0.count > item.link.spoken.count && " \($0) ".contains(" \(item.link.spoken) ") } }
+        found.sort { ($0.full ? 0 : 1, -$0.length, $0.link.table, $0.link.column, $0.link.value) < ($1.full ? 0 : 1, -$1.length, $1.link.table, $1.link.column, $1.link.value) }
+        var seen: Set<String> = []
+        return found.map(\.link).filter { seen.insert("\($0.table).\($0.column)=\($0.value)").inserted }.prefix(Self.maxLinks).map { $0 }
+    }
+
+    /// Lowercased, accents removed, split on anything but letters and digits.
+    static func words(_ text: String) -> [String] {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "pt_BR"))
+            .split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    }
+
+    static func occurs(_ words: [String], in spoken: [String]) -> Bool {
+        guard words.count <= spoken.count else { return false }
+        return (0...(spoken.count - words.count)).contains { Array(spoken[$0..<($0 + words.count)]) == words }
+    }
+
+    static func isSignificant(_ word: String) -> Bool {
+        !PortugueseTerms.stopwords.contains(word) && (word.count >= 3 || isCode(word))
+    }
+
+    /// Safe to match alone: a longer word, or a code mixing digits and letters.
+    static func isDistinctive(_ word: String) -> Bool {
+        (word.count >= 4 && !PortugueseTerms.stopwords.contains(word)) || isCode(word)
+    }
+
+    static func isCode(_ word: String) -> Bool {
+        word.contains(where: \.isNumber) && word.contains(where: \.isLetter)
+    }
+
+    static func looksLikeDateOrNumber(_ text: String) -> Bool {
+        text.first?.isNumber == true && text.allSatisfy { $0.isNumber || "-:. /".contains($0) }
+    }
+}

@@ -1,0 +1,45 @@
+import Database
+import Foundation
+import Retrieval
+import Testing
+
+/// Values a question names, found in the bundled database however they are typed.
+@Suite("Values named in a question")
+struct ValueIndexTests {
+    static let index: Result<ValueIndex, Error> = Result {
+        let retriever = try Fixture.retriever.get()
+        let connection = try Connection(path: Fixture.folder.path("escola.sqlite"), mode: .readOnly)
+        return ValueIndex.build(connection: connection, schema: retriever.catalog.schema)
+    }
+
+    func links(_ question: String) throws -> [String] {
+        try Self.index.get().links(in: question).map { "\($0.table).\($0.column)=\($0.value)" }
+    }
+
+    @Test("without accents or capitals, the exact stored value comes back")
+    func accentsAndCase() throws {
+        #expect(try links("lista dos alunos da turma 4A do colegio passo a passo em 2024")
+            == ["escolas.nome=Colégio Passo a Passo", "turmas.codigo=4A"])
+        #expect(try links("qtd de alunos classificados como agata em 2024") == ["avaliacoes_anuais.pedra=Ágata"])
+        #expect(try links("qts turmas funcionam de manha") == ["turmas.turno=manhã"])
+        #expect(try links("quantos alunos tiraram menos de 5 em matematica") == ["disciplinas.nome=Matemática"])
+    }
+
+    @Test("the end of a school's name is enough; a tail many names share, or one common word, is not")
+    func partialNames() throws {
+        #expect(try links("frequencia da monteiro lobato em 2023") == ["escolas.nome=EMEF Monteiro Lobato"])
+        #expect(try links("quantos alunos tem cada turma").isEmpty)
+        #expect(try links("alunos do sexo M ou F").isEmpty)
+    }
+
+    @Test("the value and the reason reach the retrieved context")
+    func context() throws {
+        var options = Retriever.Options()
+        options.values = try Self.index.get().links(in: "notas do 6A da EMEF Monteiro Lobato")
+        let context = try Fixture.context("notas do 6A da EMEF Monteiro Lobato", options: options)
+        #expect(context.values.map(\.value) == ["EMEF Monteiro Lobato", "6A"])
+        let escolas = context.tables.first { $0.name == "escolas" }
+        #expect(escolas?.reasons.contains("a pergunta cita o valor 'EMEF Monteiro Lobato' (coluna nome)") == true)
+        #expect(context.tables.contains { $0.name == "turmas" && $0.columns.contains("codigo") })
+    }
+}
