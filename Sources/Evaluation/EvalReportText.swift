@@ -112,7 +112,8 @@ public enum EvalReportText {
         return out
     }
 
-    static func oneLine(_ text: String) -> String {
+    /// Whitespace and line breaks folded into single spaces.
+    public static func oneLine(_ text: String) -> String {
         text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }

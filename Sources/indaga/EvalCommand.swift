@@ -161,8 +161,13 @@ struct EvalCommand: ParsableCommand {
             cases.append(result)
             if result.outcome.isRight { right += 1 }
             let seconds = BrazilianFormat.decimal(result.latencyMilliseconds / 1000, fractionDigits: 1)
-            standardError.write("[\(index + 1)/\(questions.count)] \(question.id): \(result.outcome.label) (\(seconds) s) · "
-                + "\(right) certas até aqui\n")
+            var line = "[\(index + 1)/\(questions.count)] \(question.id): \(result.outcome.label) (\(seconds) s) · \(right) certas até aqui\n"
+            // Why, at once: a long run can be read (and stopped) as it goes.
+            if !result.outcome.isRight {
+                if let detail = result.detail { line += "    \(EvalReportText.oneLine(detail))\n" }
+                if let sql = result.predictedSQL { line += "    previsto: \(EvalReportText.oneLine(sql))\n" }
+            }
+            standardError.write(line)
         }
         return EvalRun(configuration: configuration, cases: cases, elapsed: clock.now - started, interrupted: cancellation.isCancelled)
     }
