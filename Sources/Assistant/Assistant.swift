@@ -132,14 +132,14 @@ public final class Assistant {
             mark = now
         }
 
-        let searchText = Self.retrievalText(for: question, history: history)
+        let spoken = Self.retrievalText(for: question, history: history)
+        let isFollowUp = spoken != question
         let context: RetrievedContext
         if options.retrieval {
+            let searchText = retriever.normalizer.normalize(spoken)
             let vector = encoder.embed([searchText])[0]
             lap("codificar")
-            var retrieval = Retriever.Options()
-            retrieval.values = valueIndex.links(in: searchText)
-            context = retriever.retrieve(question: searchText, vector: vector, options: retrieval)
+            context = retrieve(searchText, vector: vector)
         } else {
             context = retriever.wholeSchemaContext()
         }
@@ -148,7 +148,7 @@ public final class Assistant {
         lap("recuperar")
 
         // A verified example, asked again, needs no model at all.
-        if options.retrieval, searchText == question, let example = verifiedExample(for: question, nearest: context.examples.first) {
+        if options.retrieval, !isFollowUp, let example = verifiedExample(for: question, nearest: context.examples.first) {
             answer.source = .verifiedExample
             answer.sql = example.sql
             run(example.sql, into: &answer, cancellation: cancellation)
@@ -161,14 +161,7 @@ public final class Assistant {
             answer.message = "nenhum modelo configurado"
             return answer
         }
-        var messages = [ChatMessage(.user, PromptTemplates.fill(prompts.generation, [
-            "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
-            "values": ContextRenderer.values(context.values),
-            "glossary": ContextRenderer.glossary(context),
-            "examples": ContextRenderer.examples(context),
-            "conversation": ContextRenderer.conversation(history),
-            "question": question,
-        ]))]
+        var messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history))]
         lap("montar prompt")
 
         var lastProblem = "o modelo não respondeu"
@@ -263,6 +256,32 @@ public final class Assistant {
             answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
         }
         return answer
+    }
+
+    /// The first message the model gets: the template filled with the context.
+    public func generationPrompt(_ question: String, context: RetrievedContext, history: [Turn] = []) -> String {
+        PromptTemplates.fill(prompts.generation, [
+            "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
+            "values": ContextRenderer.values(context.values),
+            "glossary": ContextRenderer.glossary(context),
+            "examples": ContextRenderer.examples(context),
+            "conversation": ContextRenderer.conversation(history),
+            "question": question,
+        ])
+    }
+
+    /// What retrieval gives `question`, values named included (`indaga retrieve`).
+    public func context(for question: String) -> RetrievedContext {
+        guard options.retrieval else { return retriever.wholeSchemaContext() }
+        let searchText = retriever.normalizer.normalize(question)
+        return retrieve(searchText, vector: encoder.embed([searchText])[0])
+    }
+
+    /// Retrieval for a normalised question, with the values it names.
+    private func retrieve(_ searchText: String, vector: [Float]) -> RetrievedContext {
+        var retrieval = Retriever.Options()
+        retrieval.values = valueIndex.links(in: searchText)
+        return retriever.retrieve(question: searchText, vector: vector, options: retrieval)
     }
 
     private enum VoteOutcome {

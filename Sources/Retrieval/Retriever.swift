@@ -45,6 +45,8 @@ public struct RetrievedContext: Sendable, Encodable {
 /// Retrieval over one catalog: the vectors of its documents, a lexical index, the FK graph.
 public struct Retriever: Sendable {
     public let catalog: Catalog
+    /// Spells out abbreviations and fixes typos of catalog words before a question is searched.
+    public let normalizer: QuestionNormalizer
     private let vectors: [Float]
     private let dimension: Int
     private let lexical: LexicalIndex
@@ -98,6 +100,7 @@ public struct Retriever: Sendable {
         }
         self.vectors = vectors
         lexical = LexicalIndex(texts: catalog.documents.map(\.text))
+        normalizer = QuestionNormalizer(texts: catalog.documents.map(\.text))
         var graph: [String: [(String, String)]] = [:]
         for (table, key) in catalog.schema.foreignKeys {
             let condition = zip(key.columns, key.referencedColumns).map { "\(table).\($0) = \(key.referencedTable).\($1)" }.joined(separator: " AND ")

@@ -26,6 +26,9 @@ public struct ValueIndex: Sendable {
     let entries: [Entry]
     /// Entries by each of their significant words, to look up only the values a question could name.
     let byWord: [String: [Int]]
+    /// Words of column names ("matematica" of nota_matematica): a question saying one more
+    /// likely means the column than a row whose value is that word.
+    let columnWords: Set<String>
 
     /// Columns with more distinct values than this (free text, timestamps) are left out.
     public static let maxDistinct = 2_000
@@ -33,8 +36,9 @@ public struct ValueIndex: Sendable {
     static let scanLimit = 60_000
     public static let maxLinks = 6
 
-    init(entries: [Entry]) {
+    init(entries: [Entry], columnWords: Set<String> = []) {
         self.entries = entries
+        self.columnWords = columnWords
         var byWord: [String: [Int]] = [:]
         for (index, entry) in entries.enumerated() {
             for word in Set(entry.words) where Self.isSignificant(word) { byWord[word, default: []].append(index) }
@@ -62,7 +66,8 @@ public struct ValueIndex: Sendable {
                 }
             }
         }
-        return ValueIndex(entries: entries)
+        let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { Self.words($0.name.replacingOccurrences(of: "_", with: " ")) } })
+        return ValueIndex(entries: entries, columnWords: columnWords.filter { $0.count >= 4 })
     }
 
     /// The values `question` names, longest match first, at most `maxLinks`.
@@ -81,7 +86,7 @@ public struct ValueIndex: Sendable {
             let entry = entries[index]
             let words = entry.words
             if words.count == 1 {
-                guard Self.isDistinctive(words[0]), spoken.contains(words[0]) else { continue }
+                guard Self.isDistinctive(words[0]), spoken.contains(words[0]), !columnWords.contains(words[0]) else { continue }
                 found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: words[0]), 1, true))
                 continue
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Assistant
 import Foundation
 import MiniLM
 import Retrieval
@@ -21,11 +22,19 @@ struct RetrieveCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Formato da saída: text ou json.", valueName: "formato"))
     var format: Format = .text
 
+    @Flag(help: "Mostra o prompt exato que o modelo receberia, em vez dos motivos.")
+    var prompt = false
+
     func run() throws {
-        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
-        var options = Retriever.Options()
-        options.values = ValueIndex.build(connection: connection, schema: retriever.catalog.schema).links(in: question)
-        let context = retriever.retrieve(question: question, vector: encoder.encode(question), options: options)
+        let workspace = workspaceOptions.resolve()
+        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let assistant = Assistant(connection: connection, retriever: retriever, encoder: encoder, client: nil,
+                                  prompts: try PromptTemplates.load(from: workspace.promptsFolder))
+        let context = assistant.context(for: question)
+        if prompt {
+            print(assistant.generationPrompt(question, context: context))
+            return
+        }
         switch format {
         case .json:
             let json = JSONEncoder()

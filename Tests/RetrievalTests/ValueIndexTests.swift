@@ -22,7 +22,9 @@ struct ValueIndexTests {
             == ["escolas.nome=Colégio Passo a Passo", "turmas.codigo=4A"])
         #expect(try links("qtd de alunos classificados como agata em 2024") == ["avaliacoes_anuais.pedra=Ágata"])
         #expect(try links("qts turmas funcionam de manha") == ["turmas.turno=manhã"])
-        #expect(try links("quantos alunos tiraram menos de 5 em matematica") == ["disciplinas.nome=Matemática"])
+        #expect(try links("quantas provas de historia em 2023") == ["disciplinas.nome=História"])
+        // A column says it better: nota_matematica, not the subject.
+        #expect(try links("quantos alunos tiraram menos de 5 em matematica").isEmpty)
     }
 
     @Test("the end of a school's name is enough; a tail many names share, or one common word, is not")

@@ -1,0 +1,80 @@
+import Foundation
+
+/// Rewrites a question as typed in a hurry — "qts alnos largaram em 2023" — into words the
+/// catalog uses ("quantos alunos largaram em 2023") before it is searched. Only what retrieval
+/// reads is rewritten: the model still gets the question as the person wrote it.
+public struct QuestionNormalizer: Sendable {
+    /// Chat abbreviations managers type, folded (no accents, lowercase).
+    static let abbreviations: [String: String] = [
+        "q": "que", "qts": "quantos", "qtas": "quantas", "qtos": "quantos", "qnts": "quantos", "qntos": "quantos", "qnt": "quantos",
+        "qto": "quanto", "qtd": "quantidade", "qtde": "quantidade", "qtds": "quantidade", "tb": "tambem", "tbm": "tambem",
+        "pq": "por que", "vc": "voce", "hj": "hoje", "td": "todos", "tds": "todos", "msm": "mesmo", "mto": "muito", "mt": "muito",
+        "mat": "matematica", "port": "portugues", "ing": "ingles", "prof": "professor", "profs": "professores", "info": "informacao",
+        "p": "para", "c": "com", "s": "sem", "n": "nao", "nº": "numero", "num": "numero", "med": "media",
+    ]
+
+    /// Words of the catalog (descriptions, synonyms, glossary, examples), with how often each appears.
+    let vocabulary: [String: Int]
+    /// Vocabulary by length, for the typo search.
+    let byLength: [Int: [String]]
+
+    public init(texts: [String]) {
+        var counts: [String: Int] = [:]
+        for text in texts {
+            for word in Self.words(text) where word.count >= 3 { counts[word, default: 0] += 1 }
+        }
+        vocabulary = counts
+        byLength = Dictionary(grouping: counts.keys.sorted(), by: \.count)
+    }
+
+    /// The question with abbreviations spelled out and typos of catalog words fixed, folded.
+    public func normalize(_ question: String) -> String {
+        Self.words(question).map { word in
+            if let expanded = Self.abbreviations[word] { return expanded }
+            return correction(for: word) ?? word
+        }.joined(separator: " ")
+    }
+
+    /// The catalog word one edit away from an unknown `word`, the most frequent if several;
+    /// nil for known words, numbers and short words. One edit only: two would turn verb
+    /// forms the catalog lacks ("concluiram") into other words ("concluida").
+    func correction(for word: String) -> String? {
+        guard word.count >= 5, vocabulary[word] == nil, word.allSatisfy(\.isLetter) else { return nil }
+        let limit = 1
+        var best: (word: String, count: Int)?
+        for length in (word.count - limit)...(word.count + limit) {
+            for candidate in byLength[length] ?? [] where Self.distance(word, candidate, limit: limit) <= limit {
+                let count = vocabulary[candidate] ?? 0
+                if best == nil || count > best!.count { best = (candidate, count) }
+            }
+        }
+        return best?.word
+    }
+
+    /// Lowercased, accents removed, split on anything but letters and digits.
+    static func words(_ text: String) -> [String] {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "pt_BR"))
+            .split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    }
+
+    /// Edit distance with adjacent swaps ("quantso" is one edit from "quantos"); stops early past `limit`.
+    static func distance(_ a: String, _ b: String, limit: Int) -> Int {
+        let x = Array(a), y = Array(b)
+        if abs(x.count - y.count) > limit { return limit + 1 }
+        var before = [Int](repeating: 0, count: y.count + 1)
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var current = [i] + [Int](repeating: 0, count: y.count)
+            var rowMinimum = current[0]
+            for j in 1...max(1, y.count) where !y.isEmpty {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { current[j] = min(current[j], before[j - 2] + 1) }
+                rowMinimum = min(rowMinimum, current[j])
+            }
+            if rowMinimum > limit { return limit + 1 }
+            (before, previous) = (previous, current)
+        }
+        return previous[y.count]
+    }
+}

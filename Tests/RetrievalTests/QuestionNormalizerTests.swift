@@ -1,0 +1,22 @@
+import Retrieval
+import Testing
+
+@Suite("Questions typed in a hurry")
+struct QuestionNormalizerTests {
+    @Test("abbreviations are spelled out and typos of catalog words fixed; other words kept")
+    func normalize() throws {
+        let normalizer = try Fixture.retriever.get().normalizer
+        #expect(normalizer.normalize("qts alnos da fase 8 concluiram em 2023?") == "quantos alunos da fase 8 concluiram em 2023")
+        #expect(normalizer.normalize("quantso alunos nasceram em 2015") == "quantos alunos nasceram em 2015")
+        #expect(normalizer.normalize("nota de mat e tb de port") == "nota de matematica e tambem de portugues")
+        #expect(normalizer.normalize("Turma 5B, EMEF Monteiro Lobato") == "turma 5b emef monteiro lobato")
+    }
+
+    @Test("the normalised question finds the example the abbreviated one missed")
+    func retrieval() throws {
+        let retriever = try Fixture.retriever.get()
+        let typed = "me passa a nota de mat da rede toda em 2024 e tb a de port"
+        let context = try Fixture.context(retriever.normalizer.normalize(typed))
+        #expect(context.examples.first?.question == "Qual a nota média de matemática e de português por fase em 2024?")
+    }
+}
