@@ -75,7 +75,8 @@ let package = Package(
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting, CSV and Markdown results.
         .target(name: "Render"),
-        // The keyboard and the screen: line editing with history, the spinner, terminal size and colour.
+        // The keyboard and the screen: line editing with history, the spinner, terminal size and colour,
+        // and a pseudo-terminal to run a program on as a person would (tests, `indaga bench`).
         .target(name: "Terminal", dependencies: ["Render"]),
         // Students' risk and engagement scores: clustering, the risk model, the quality gate, storing and reading them.
         .target(
@@ -129,7 +130,7 @@ let package = Package(
         ),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "LLM", "Render", "TestSupport"]),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
-        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "Terminal", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
