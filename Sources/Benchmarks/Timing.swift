@@ -1,4 +1,5 @@
 import Foundation
+import LLM
 
 /// Repeats `body` until both `minimumRuns` and `duration` are reached, after `warmup` untimed runs.
 ///
@@ -28,4 +29,17 @@ public func peakResidentMemory() -> Int64 {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int64(usage.ru_maxrss) * 1024
+}
+
+extension KeyedEncodingContainer {
+    /// A duration as fractional milliseconds, the unit of every time in the benchmarks' JSON.
+    mutating func encode(milliseconds duration: Duration, forKey key: Key) throws {
+        try encode(duration.milliseconds, forKey: key)
+    }
+}
+
+extension KeyedDecodingContainer {
+    func decode(milliseconds key: Key) throws -> Duration {
+        .nanoseconds(Int64((try decode(Double.self, forKey: key) * 1_000_000).rounded()))
+    }
 }
