@@ -58,8 +58,8 @@ let package = Package(
         .target(name: "MiniLM", swiftSettings: encoderCPUSettings),
         // HTTP over libcurl and the Ollama and OpenAI-compatible chat clients.
         .target(name: "LLM", dependencies: ["CCurl"]),
-        // Timing loops and the Python reference runner behind `indaga bench`.
-        .target(name: "Benchmarks", dependencies: ["Assistant", "LLM", "MiniLM", "Catalog", "Database", "Retrieval"]),
+        // Timing loops, the Python reference runner and the child processes behind `indaga bench`.
+        .target(name: "Benchmarks", dependencies: ["Assistant", "LLM", "MiniLM", "Catalog", "Database", "Retrieval", "Terminal"]),
         // Schema ⊕ metadata: the data dictionary of each database.
         .target(
             name: "Catalog",

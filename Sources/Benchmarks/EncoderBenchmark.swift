@@ -107,6 +107,10 @@ public enum BenchmarkError: Error, LocalizedError, Equatable {
     case missingTexts(String)
     case referenceMissing(String)
     case referenceFailed(Int)
+    /// A benchmark run as a child process (`bench retrieval`…) ended badly or printed no JSON.
+    case childFailed(String, Int)
+    /// The REPL showed no prompt, or did not end on Ctrl-D; its last line on the screen.
+    case replNoPrompt(String)
 
     public var errorDescription: String? {
         switch self {
@@ -116,6 +120,12 @@ public enum BenchmarkError: Error, LocalizedError, Equatable {
             return "o ambiente de referência (Python) não está em \(home); rode bench/setup-reference.sh antes de usar --reference"
         case .referenceFailed(let status):
             return "o script de referência em Python falhou (código \(status)); veja a mensagem acima"
+        case .childFailed(let command, 0):
+            return "indaga \(command) terminou sem imprimir o JSON esperado"
+        case .childFailed(let command, let status):
+            return "indaga \(command) falhou (código \(status)); veja a mensagem acima"
+        case .replNoPrompt(let lastLine):
+            return "a conversa não mostrou o prompt ou não terminou com Ctrl-D; última linha na tela: \(lastLine)"
         }
     }
 }

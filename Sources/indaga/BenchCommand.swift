@@ -12,8 +12,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Mede a velocidade do indaga (compile em release antes: swift build -c release).",
-        subcommands: [EncoderBench.self, RetrievalBench.self, PipelineBench.self],
-        defaultSubcommand: EncoderBench.self
+        subcommands: [AllBench.self, EncoderBench.self, RetrievalBench.self, PipelineBench.self],
+        defaultSubcommand: AllBench.self
     )
 
     /// Numbers from a debug build are an order of magnitude off; said once, before any.
@@ -23,7 +23,7 @@ struct BenchCommand: ParsableCommand {
         #endif
     }
 
-    /// One line of JSON on stdout, for scripts.
+    /// One line of JSON on stdout, for `bench all` (which runs each benchmark as a child) and scripts.
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
