@@ -19,68 +19,34 @@ struct InstantModel: ChatClient {
 }
 
 /// Per-stage time of the pipeline without the model's own time.
-public struct PipelineMeasurement: Sendable {
+public struct PipelineMeasurement: Sendable, Codable {
     /// One stage's time over all the questions.
-    public struct Stage: Sendable {
+    public struct Stage: Sendable, Codable {
         public var stage: String
-        public var p50: Duration
-        public var p95: Duration
+        @Milliseconds public var p50: Duration
+        @Milliseconds public var p95: Duration
     }
 
     public var questions = 0
     public var stages: [Stage] = []
-    public var totalP50: Duration = .zero
-    public var totalP95: Duration = .zero
+    @Milliseconds public var totalP50: Duration = .zero
+    @Milliseconds public var totalP95: Duration = .zero
     /// The same without running the query: the pipeline's own overhead.
-    public var overheadP50: Duration = .zero
-    public var overheadP95: Duration = .zero
+    @Milliseconds public var overheadP50: Duration = .zero
+    @Milliseconds public var overheadP95: Duration = .zero
 }
 
-/// `indaga bench pipeline --json`: times in milliseconds.
-extension PipelineMeasurement: Codable {
+/// `indaga bench pipeline --json`: snake_case keys, times in milliseconds.
+extension PipelineMeasurement {
     enum CodingKeys: String, CodingKey {
         case questions, stages
         case totalP50 = "total_p50_ms", totalP95 = "total_p95_ms", overheadP50 = "overhead_p50_ms", overheadP95 = "overhead_p95_ms"
     }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        questions = try c.decode(Int.self, forKey: .questions)
-        stages = try c.decode([Stage].self, forKey: .stages)
-        totalP50 = try c.decode(milliseconds: .totalP50)
-        totalP95 = try c.decode(milliseconds: .totalP95)
-        overheadP50 = try c.decode(milliseconds: .overheadP50)
-        overheadP95 = try c.decode(milliseconds: .overheadP95)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(questions, forKey: .questions)
-        try c.encode(stages, forKey: .stages)
-        try c.encode(milliseconds: totalP50, forKey: .totalP50)
-        try c.encode(milliseconds: totalP95, forKey: .totalP95)
-        try c.encode(milliseconds: overheadP50, forKey: .overheadP50)
-        try c.encode(milliseconds: overheadP95, forKey: .overheadP95)
-    }
 }
 
-extension PipelineMeasurement.Stage: Codable {
+extension PipelineMeasurement.Stage {
     enum CodingKeys: String, CodingKey {
         case stage, p50 = "p50_ms", p95 = "p95_ms"
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        stage = try c.decode(String.self, forKey: .stage)
-        p50 = try c.decode(milliseconds: .p50)
-        p95 = try c.decode(milliseconds: .p95)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(stage, forKey: .stage)
-        try c.encode(milliseconds: p50, forKey: .p50)
-        try c.encode(milliseconds: p95, forKey: .p95)
     }
 }
 

@@ -8,29 +8,11 @@ import Terminal
 /// The REPL's cold start: from launching the program to its prompt on the screen.
 public struct ReplColdStart: Sendable, Codable {
     public var launches: Int
-    public var p50: Duration
-    public var p95: Duration
+    @Milliseconds public var p50: Duration
+    @Milliseconds public var p95: Duration
 
     enum CodingKeys: String, CodingKey {
         case launches, p50 = "p50_ms", p95 = "p95_ms"
-    }
-
-    public init(launches: Int, p50: Duration, p95: Duration) {
-        (self.launches, self.p50, self.p95) = (launches, p50, p95)
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        launches = try c.decode(Int.self, forKey: .launches)
-        p50 = try c.decode(milliseconds: .p50)
-        p95 = try c.decode(milliseconds: .p95)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(launches, forKey: .launches)
-        try c.encode(milliseconds: p50, forKey: .p50)
-        try c.encode(milliseconds: p95, forKey: .p95)
     }
 }
 

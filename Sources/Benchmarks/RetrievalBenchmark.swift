@@ -5,7 +5,7 @@ import MiniLM
 import Retrieval
 
 /// What `indaga bench retrieval` reports.
-public struct RetrievalMeasurement: Sendable {
+public struct RetrievalMeasurement: Sendable, Codable {
     /// A held-out question whose context lacked some of its gold tables.
     public struct Miss: Sendable, Codable {
         public var question: String
@@ -20,57 +20,23 @@ public struct RetrievalMeasurement: Sendable {
     /// Tables, columns and joins only: the part comparable to the whole schema.
     public var meanSchemaTokens = 0.0
     public var wholeSchemaTokens = 0
-    public var retrieveP50: Duration = .zero
-    public var retrieveP95: Duration = .zero
-    public var withEncodingP50: Duration = .zero
-    public var withEncodingP95: Duration = .zero
+    @Milliseconds public var retrieveP50: Duration = .zero
+    @Milliseconds public var retrieveP95: Duration = .zero
+    @Milliseconds public var withEncodingP50: Duration = .zero
+    @Milliseconds public var withEncodingP95: Duration = .zero
     public var syntheticDocuments = 0
-    public var syntheticP50: Duration = .zero
-    public var syntheticP95: Duration = .zero
+    @Milliseconds public var syntheticP50: Duration = .zero
+    @Milliseconds public var syntheticP95: Duration = .zero
 }
 
-/// `indaga bench retrieval --json`: times in milliseconds.
-extension RetrievalMeasurement: Codable {
+/// `indaga bench retrieval --json`: snake_case keys, times in milliseconds.
+extension RetrievalMeasurement {
     enum CodingKeys: String, CodingKey {
         case examples, recall, misses
         case meanContextTokens = "mean_context_tokens", meanSchemaTokens = "mean_schema_tokens", wholeSchemaTokens = "whole_schema_tokens"
         case retrieveP50 = "retrieve_p50_ms", retrieveP95 = "retrieve_p95_ms"
         case withEncodingP50 = "with_encoding_p50_ms", withEncodingP95 = "with_encoding_p95_ms"
         case syntheticDocuments = "synthetic_documents", syntheticP50 = "synthetic_p50_ms", syntheticP95 = "synthetic_p95_ms"
-    }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        examples = try c.decode(Int.self, forKey: .examples)
-        recall = try c.decode(Double.self, forKey: .recall)
-        misses = try c.decode([Miss].self, forKey: .misses)
-        meanContextTokens = try c.decode(Double.self, forKey: .meanContextTokens)
-        meanSchemaTokens = try c.decode(Double.self, forKey: .meanSchemaTokens)
-        wholeSchemaTokens = try c.decode(Int.self, forKey: .wholeSchemaTokens)
-        retrieveP50 = try c.decode(milliseconds: .retrieveP50)
-        retrieveP95 = try c.decode(milliseconds: .retrieveP95)
-        withEncodingP50 = try c.decode(milliseconds: .withEncodingP50)
-        withEncodingP95 = try c.decode(milliseconds: .withEncodingP95)
-        syntheticDocuments = try c.decode(Int.self, forKey: .syntheticDocuments)
-        syntheticP50 = try c.decode(milliseconds: .syntheticP50)
-        syntheticP95 = try c.decode(milliseconds: .syntheticP95)
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(examples, forKey: .examples)
-        try c.encode(recall, forKey: .recall)
-        try c.encode(misses, forKey: .misses)
-        try c.encode(meanContextTokens, forKey: .meanContextTokens)
-        try c.encode(meanSchemaTokens, forKey: .meanSchemaTokens)
-        try c.encode(wholeSchemaTokens, forKey: .wholeSchemaTokens)
-        try c.encode(milliseconds: retrieveP50, forKey: .retrieveP50)
-        try c.encode(milliseconds: retrieveP95, forKey: .retrieveP95)
-        try c.encode(milliseconds: withEncodingP50, forKey: .withEncodingP50)
-        try c.encode(milliseconds: withEncodingP95, forKey: .withEncodingP95)
-        try c.encode(syntheticDocuments, forKey: .syntheticDocuments)
-        try c.encode(milliseconds: syntheticP50, forKey: .syntheticP50)
-        try c.encode(milliseconds: syntheticP95, forKey: .syntheticP95)
     }
 }
 

@@ -31,15 +31,21 @@ public func peakResidentMemory() -> Int64 {
     return Int64(usage.ru_maxrss) * 1024
 }
 
-extension KeyedEncodingContainer {
-    /// A duration as fractional milliseconds, the unit of every time in the benchmarks' JSON.
-    mutating func encode(milliseconds duration: Duration, forKey key: Key) throws {
-        try encode(duration.milliseconds, forKey: key)
-    }
-}
+/// A duration that is coded as fractional milliseconds, the unit of every time in the benchmarks' JSON.
+@propertyWrapper
+public struct Milliseconds: Sendable, Codable {
+    public var wrappedValue: Duration
 
-extension KeyedDecodingContainer {
-    func decode(milliseconds key: Key) throws -> Duration {
-        .nanoseconds(Int64((try decode(Double.self, forKey: key) * 1_000_000).rounded()))
+    public init(wrappedValue: Duration) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public init(from decoder: Decoder) throws {
+        wrappedValue = .nanoseconds(Int64((try decoder.singleValueContainer().decode(Double.self) * 1_000_000).rounded()))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue.milliseconds)
     }
 }
