@@ -59,9 +59,10 @@ public struct SuiteReport: Sendable, Codable {
 /// is its own and one benchmark's allocations do not slow the next.
 public struct BenchSuite: Sendable {
     public struct Options: Sendable {
-        /// The workspace flags given to `bench all` (`--home`, `--db`, `--catalog`), passed on as they are.
-        public var workspaceArguments: [String] = []
-        /// The resolved folders and database, for the REPL (whose environment is a clean one).
+        /// The `--db` and `--catalog` given to `bench all`, passed on as they are (so that, given
+        /// neither, the bundled database is still created on first use); `--home` is passed resolved.
+        public var databaseArguments: [String] = []
+        /// The resolved folders and database; the REPL gets them all, its environment being a clean one.
         public var home: URL
         public var database: String
         public var catalog: String
@@ -106,8 +107,9 @@ public struct BenchSuite: Sendable {
             do { try body() } catch { report.failures[name] = (error as? LocalizedError)?.errorDescription ?? "\(error)" }
         }
 
+        let workspaceArguments = ["--home", options.home.path] + options.databaseArguments
         announce("codificador em Swift")
-        attempt("encoder") { report.encoder = try child(["bench", "encoder", "--json", "--seconds", seconds]) }
+        attempt("encoder") { report.encoder = try child(["bench", "encoder", "--json", "--seconds", seconds, "--home", options.home.path]) }
 
         for side in referenceReady ? EncoderBenchmark.ReferenceSide.allCases : [] {
             announce("referência em Python: \(side.rawValue)")
@@ -124,16 +126,16 @@ public struct BenchSuite: Sendable {
         }
 
         announce("recuperação (deixando cada exemplo de fora)")
-        attempt("retrieval") { report.retrieval = try child(["bench", "retrieval", "--json", "--synthetic", "0"] + options.workspaceArguments) }
+        attempt("retrieval") { report.retrieval = try child(["bench", "retrieval", "--json", "--synthetic", "0"] + workspaceArguments) }
         if options.syntheticColumns > 0 {
             announce("recuperação num catálogo sintético de \(options.syntheticColumns) colunas")
             attempt("synthetic") {
-                report.synthetic = try child(["bench", "retrieval", "--json", "--synthetic", String(options.syntheticColumns)] + options.workspaceArguments)
+                report.synthetic = try child(["bench", "retrieval", "--json", "--synthetic", String(options.syntheticColumns)] + workspaceArguments)
             }
         }
 
         announce("caminho da pergunta, com um modelo instantâneo")
-        attempt("pipeline") { report.pipeline = try child(["bench", "pipeline", "--json", "--rounds", String(options.rounds)] + options.workspaceArguments) }
+        attempt("pipeline") { report.pipeline = try child(["bench", "pipeline", "--json", "--rounds", String(options.rounds)] + workspaceArguments) }
 
         announce("partida da conversa até o prompt (\(options.launches == 1 ? "1 vez" : "\(options.launches) vezes"))")
         attempt("repl") { report.repl = try replColdStart() }

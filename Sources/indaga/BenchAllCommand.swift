@@ -38,10 +38,8 @@ struct AllBench: ParsableCommand {
         BenchCommand.warnIfDebug()
         let workspace = workspaceOptions.resolve()
         var options = BenchSuite.Options(home: workspace.home, database: workspace.database.path, catalog: workspace.catalogName)
-        options.workspaceArguments = [
-            workspaceOptions.homeOption.home.map { ["--home", $0] }, workspaceOptions.database.map { ["--db", $0] },
-            workspaceOptions.catalog.map { ["--catalog", $0] },
-        ].compactMap { $0 }.flatMap { $0 }
+        options.databaseArguments = [workspaceOptions.database.map { ["--db", $0] }, workspaceOptions.catalog.map { ["--catalog", $0] }]
+            .compactMap { $0 }.flatMap { $0 }
         options.seconds = max(0.01, seconds)
         options.rounds = max(1, rounds)
         options.syntheticColumns = max(0, synthetic)
@@ -58,13 +56,22 @@ struct AllBench: ParsableCommand {
         }
         if !report.failures.isEmpty {
             throw CommandFailure(message: "\(report.failures.count == 1 ? "uma medida falhou" : "\(report.failures.count) medidas falharam"): "
-                + report.failures.keys.sorted().joined(separator: ", "))
+                + report.failures.keys.sorted().map(BenchSummary.label).joined(separator: ", "))
         }
     }
 }
 
 /// The one table `indaga bench all` prints, in pt-BR.
 enum BenchSummary {
+    /// A benchmark's name in `SuiteReport.failures`, as a person reads it.
+    static func label(_ name: String) -> String {
+        let labels = [
+            "encoder": "codificador", "pytorch": "PyTorch", "onnxruntime": "onnxruntime", "retrieval": "recuperação",
+            "synthetic": "recuperação no catálogo sintético", "pipeline": "caminho da pergunta", "repl": "partida da conversa",
+        ]
+        return labels[name] ?? name
+    }
+
     static func render(_ report: SuiteReport) -> String {
         var table = TextTable(columns: [
             .init("medida"), .init("p50", alignment: .right), .init("p95", alignment: .right), .init("mais"),
@@ -137,7 +144,7 @@ enum BenchSummary {
 
         notes.append("Memória máx.: o pico de memória residente do processo que fez a medida (cada uma roda num processo próprio).")
         if report.build == "debug" { notes.append("Compilação de depuração: meça com .build/release/indaga (scripts/bench.sh).") }
-        for (name, message) in report.failures.sorted(by: { $0.key < $1.key }) { notes.append("Falhou (\(name)): \(message)") }
+        for (name, message) in report.failures.sorted(by: { $0.key < $1.key }) { notes.append("Falhou (\(label(name))): \(message)") }
         return ([table.render()] + notes).joined(separator: "\n")
     }
 }
