@@ -58,8 +58,8 @@ let package = Package(
         .target(name: "MiniLM", swiftSettings: encoderCPUSettings),
         // HTTP over libcurl and the Ollama and OpenAI-compatible chat clients.
         .target(name: "LLM", dependencies: ["CCurl"]),
-        // Timing loops and the Python reference runner behind `indaga bench`.
-        .target(name: "Benchmarks", dependencies: ["Assistant", "LLM", "MiniLM", "Catalog", "Database", "Retrieval"]),
+        // Timing loops, the Python reference runner and the child processes behind `indaga bench`.
+        .target(name: "Benchmarks", dependencies: ["Assistant", "LLM", "MiniLM", "Catalog", "Database", "Retrieval", "Terminal"]),
         // Schema ⊕ metadata: the data dictionary of each database.
         .target(
             name: "Catalog",
@@ -75,7 +75,8 @@ let package = Package(
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting, CSV and Markdown results.
         .target(name: "Render"),
-        // The keyboard and the screen: line editing with history, the spinner, terminal size and colour.
+        // The keyboard and the screen: line editing with history, the spinner, terminal size and colour,
+        // and a pseudo-terminal to run a program on as a person would (tests, `indaga bench`).
         .target(name: "Terminal", dependencies: ["Render"]),
         // Students' risk and engagement scores: clustering, the risk model, the quality gate, storing and reading them.
         .target(
@@ -142,7 +143,7 @@ let package = Package(
             dependencies: ["Evaluation", "Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "TestSupport"]
         ),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
-        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "Terminal", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,6 +5,8 @@
            embeddings from sentence-transformers for the texts below.
   bench    times sentence-transformers (PyTorch, 2 threads) and onnxruntime (2 threads)
            on bench/encoder-texts.json and prints JSON, for `indaga bench encoder --reference`.
+           `bench SECONDS pytorch` (or `onnxruntime`) times one side only, in a process of its
+           own, so `indaga bench all --reference` reads each side's peak memory apart.
 
 Runs offline from the weights scripts/setup.sh unpacked (models/all-MiniLM-L6-v2), in the
 environment bench/setup-reference.sh builds.
@@ -19,6 +21,7 @@ import warnings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TQDM_DISABLE", "1")  # no "Loading weights" bar in the benchmark's progress lines
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "all-MiniLM-L6-v2"
 FIXTURE = ROOT / "Tests" / "MiniLMTests" / "Fixtures" / "reference-embeddings.json"
@@ -166,12 +169,27 @@ def onnx_session():
     """Exports the same weights to ONNX once (cached beside the venv) and opens them with 2 threads."""
     import numpy as np
     import onnxruntime
-    import torch
-    from transformers import AutoModel, AutoTokenizer
+    from tokenizers import Tokenizer
+
+    # The Rust tokenizer transformers' fast BERT tokenizer wraps, on the same tokenizer.json, without
+    # importing transformers (which imports torch): the onnxruntime side's memory is then its own.
+    tokenizer = Tokenizer.from_file(str(MODEL / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=256)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # to the longest text, as padding=True
+
+    def tensors(texts):
+        encodings = tokenizer.encode_batch(texts)
+        return {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
 
     path = ROOT / ".venv-reference" / "all-MiniLM-L6-v2.onnx"
-    tokenizer = AutoTokenizer.from_pretrained(str(MODEL))
     if not path.exists():
+        import torch
+        from transformers import AutoModel
+
         bert = AutoModel.from_pretrained(str(MODEL)).eval()
         bert.requires_grad_(False)
 
@@ -181,7 +199,7 @@ def onnx_session():
             def forward(self, input_ids, attention_mask, token_type_ids):
                 return bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
 
-        dummy = tokenizer(["uma frase de exemplo"], return_tensors="pt")
+        dummy = {name: torch.from_numpy(value) for name, value in tensors(["uma frase de exemplo"]).items()}
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(
@@ -199,8 +217,8 @@ def onnx_session():
     load = time.perf_counter() - started
 
     def encode(texts):
-        batch = tokenizer(texts, padding=True, truncation=True, max_length=256, return_tensors="np")
-        hidden = session.run(None, {k: batch[k].astype(np.int64) for k in ["input_ids", "attention_mask", "token_type_ids"]})[0]
+        batch = tensors(texts)
+        hidden = session.run(None, batch)[0]
         mask = batch["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(1) / np.maximum(mask.sum(1), 1e-9)
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -208,19 +226,19 @@ def onnx_session():
     return encode, load
 
 
-def bench(seconds):
+def bench(seconds, sides=("pytorch", "onnxruntime")):
     texts = json.loads((ROOT / "bench" / "encoder-texts.json").read_text(encoding="utf-8"))
     question, batch = texts["question"], texts["batch"]
-    model, load = load_model()
-    result = {
-        "threads": THREADS,
-        "pytorch": bench_side(lambda t: model.encode(t), lambda b: model.encode(b, batch_size=len(b)), question, batch, load, seconds),
-    }
-    try:
-        encode, load = onnx_session()
-        result["onnxruntime"] = bench_side(lambda t: encode([t]), encode, question, batch, load, seconds)
-    except Exception as error:  # onnxruntime is the optional, stronger reference
-        print(f"onnxruntime indisponível: {str(error).splitlines()[0][:200]}", file=sys.stderr)
+    result = {"threads": THREADS}
+    if "pytorch" in sides:
+        model, load = load_model()
+        result["pytorch"] = bench_side(lambda t: model.encode(t), lambda b: model.encode(b, batch_size=len(b)), question, batch, load, seconds)
+    if "onnxruntime" in sides:
+        try:
+            encode, load = onnx_session()
+            result["onnxruntime"] = bench_side(lambda t: encode([t]), encode, question, batch, load, seconds)
+        except Exception as error:  # onnxruntime is the optional, stronger reference
+            print(f"onnxruntime indisponível: {str(error).splitlines()[0][:200]}", file=sys.stderr)
     print(json.dumps(result))
 
 
@@ -228,7 +246,7 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "fixture":
         fixture()
-    elif command == "bench":
-        bench(float(sys.argv[2]) if len(sys.argv) > 2 else 3.0)
+    elif command == "bench" and (len(sys.argv) < 4 or sys.argv[3] in ("pytorch", "onnxruntime")):
+        bench(float(sys.argv[2]) if len(sys.argv) > 2 else 3.0, sys.argv[3:] or ("pytorch", "onnxruntime"))
     else:
-        sys.exit("uso: encoder_reference.py fixture | bench [segundos]")
+        sys.exit("uso: encoder_reference.py fixture | bench [segundos [pytorch|onnxruntime]]")

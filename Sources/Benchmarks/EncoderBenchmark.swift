@@ -51,37 +51,54 @@ public enum EncoderBenchmark {
         )
     }
 
-    /// The Python side's numbers: PyTorch always, onnxruntime when it loads.
-    public struct Reference: Sendable, Decodable {
+    /// The Python side's numbers: PyTorch's and onnxruntime's (when it loads), or the one side asked for.
+    public struct Reference: Sendable, Codable {
         public let threads: Int
-        public let pytorch: EncoderMeasurement
+        public let pytorch: EncoderMeasurement?
         public let onnxruntime: EncoderMeasurement?
+        /// The Python process's peak memory (both sides, when both ran in it).
+        public var peakResidentBytes: Int64 = 0
+
+        enum CodingKeys: String, CodingKey {
+            case threads, pytorch, onnxruntime, peakResidentBytes = "peak_rss_bytes"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            threads = try c.decode(Int.self, forKey: .threads)
+            pytorch = try c.decodeIfPresent(EncoderMeasurement.self, forKey: .pytorch)
+            onnxruntime = try c.decodeIfPresent(EncoderMeasurement.self, forKey: .onnxruntime)
+            peakResidentBytes = try c.decodeIfPresent(Int64.self, forKey: .peakResidentBytes) ?? 0
+        }
+    }
+
+    /// One Python library, timed in a process of its own.
+    public enum ReferenceSide: String, Sendable, CaseIterable {
+        case pytorch, onnxruntime
+    }
+
+    /// The reference environment's Python, if `bench/setup-reference.sh` has built it.
+    public static func referencePython(home: URL) -> URL? {
+        let python = home.appendingPathComponent(".venv-reference/bin/python")
+        return FileManager.default.isExecutableFile(atPath: python.path) ? python : nil
     }
 
     /// Runs `bench/encoder_reference.py bench` in the reference environment and reads its JSON.
     ///
     /// - Parameter home: the project folder holding `bench/` and `.venv-reference/`.
-    public static func measureReference(home: URL, seconds: Double) throws -> Reference {
-        let python = home.appendingPathComponent(".venv-reference/bin/python")
+    /// - Parameter side: one library only; nil for both, in one process.
+    public static func measureReference(home: URL, seconds: Double, side: ReferenceSide? = nil) throws -> Reference {
         let script = home.appendingPathComponent("bench/encoder_reference.py")
-        guard FileManager.default.isExecutableFile(atPath: python.path), FileManager.default.fileExists(atPath: script.path) else {
+        guard let python = referencePython(home: home), FileManager.default.fileExists(atPath: script.path) else {
             throw BenchmarkError.referenceMissing(home.path)
         }
-        let process = Process()
-        process.executableURL = python
-        process.arguments = [script.path, "bench", String(seconds)]
-        process.currentDirectoryURL = home
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
-            let reference = try? JSONDecoder().decode(Reference.self, from: Data(line.utf8))
+        let run = try ChildProcess.run(python.path, [script.path, "bench", String(seconds)] + (side.map { [$0.rawValue] } ?? []))
+        guard run.status == 0, let line = String(decoding: run.output, as: UTF8.self).split(separator: "\n").last,
+            var reference = try? JSONDecoder().decode(Reference.self, from: Data(line.utf8))
         else {
-            throw BenchmarkError.referenceFailed(Int(process.terminationStatus))
+            throw BenchmarkError.referenceFailed(Int(run.status))
         }
+        reference.peakResidentBytes = run.peakResidentBytes
         return reference
     }
 }
@@ -90,6 +107,10 @@ public enum BenchmarkError: Error, LocalizedError, Equatable {
     case missingTexts(String)
     case referenceMissing(String)
     case referenceFailed(Int)
+    /// A benchmark run as a child process (`bench retrieval`…) ended badly or printed no JSON.
+    case childFailed(String, Int)
+    /// The REPL showed no prompt, or did not end on Ctrl-D; its last line on the screen.
+    case replNoPrompt(String)
 
     public var errorDescription: String? {
         switch self {
@@ -99,6 +120,12 @@ public enum BenchmarkError: Error, LocalizedError, Equatable {
             return "o ambiente de referência (Python) não está em \(home); rode bench/setup-reference.sh antes de usar --reference"
         case .referenceFailed(let status):
             return "o script de referência em Python falhou (código \(status)); veja a mensagem acima"
+        case .childFailed(let command, 0):
+            return "indaga \(command) terminou sem imprimir o JSON esperado"
+        case .childFailed(let command, let status):
+            return "indaga \(command) falhou (código \(status)); veja a mensagem acima"
+        case .replNoPrompt(let lastLine):
+            return "a conversa não mostrou o prompt ou não terminou com Ctrl-D; última linha na tela: \(lastLine)"
         }
     }
 }

@@ -19,14 +19,35 @@ struct InstantModel: ChatClient {
 }
 
 /// Per-stage time of the pipeline without the model's own time.
-public struct PipelineMeasurement: Sendable {
+public struct PipelineMeasurement: Sendable, Codable {
+    /// One stage's time over all the questions.
+    public struct Stage: Sendable, Codable {
+        public var stage: String
+        @Milliseconds public var p50: Duration
+        @Milliseconds public var p95: Duration
+    }
+
     public var questions = 0
-    public var stages: [(stage: String, p50: Duration, p95: Duration)] = []
-    public var totalP50: Duration = .zero
-    public var totalP95: Duration = .zero
+    public var stages: [Stage] = []
+    @Milliseconds public var totalP50: Duration = .zero
+    @Milliseconds public var totalP95: Duration = .zero
     /// The same without running the query: the pipeline's own overhead.
-    public var overheadP50: Duration = .zero
-    public var overheadP95: Duration = .zero
+    @Milliseconds public var overheadP50: Duration = .zero
+    @Milliseconds public var overheadP95: Duration = .zero
+}
+
+/// `indaga bench pipeline --json`: snake_case keys, times in milliseconds.
+extension PipelineMeasurement {
+    enum CodingKeys: String, CodingKey {
+        case questions, stages
+        case totalP50 = "total_p50_ms", totalP95 = "total_p95_ms", overheadP50 = "overhead_p50_ms", overheadP95 = "overhead_p95_ms"
+    }
+}
+
+extension PipelineMeasurement.Stage {
+    enum CodingKeys: String, CodingKey {
+        case stage, p50 = "p50_ms", p95 = "p95_ms"
+    }
 }
 
 public enum PipelineBenchmark {
@@ -66,7 +87,7 @@ public enum PipelineBenchmark {
         }
         var result = PipelineMeasurement()
         result.questions = examples.count * max(1, rounds)
-        result.stages = order.map { ($0, percentile(perStage[$0] ?? [], 0.5), percentile(perStage[$0] ?? [], 0.95)) }
+        result.stages = order.map { PipelineMeasurement.Stage(stage: $0, p50: percentile(perStage[$0] ?? [], 0.5), p95: percentile(perStage[$0] ?? [], 0.95)) }
         result.totalP50 = percentile(totals, 0.5)
         result.totalP95 = percentile(totals, 0.95)
         result.overheadP50 = percentile(overheads, 0.5)

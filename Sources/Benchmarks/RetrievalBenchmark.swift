@@ -5,22 +5,39 @@ import MiniLM
 import Retrieval
 
 /// What `indaga bench retrieval` reports.
-public struct RetrievalMeasurement: Sendable {
+public struct RetrievalMeasurement: Sendable, Codable {
+    /// A held-out question whose context lacked some of its gold tables.
+    public struct Miss: Sendable, Codable {
+        public var question: String
+        public var missing: [String]
+    }
+
     public var examples = 0
     /// Share of held-out examples whose gold tables are all in the retrieved context.
     public var recall = 0.0
-    public var misses: [(question: String, missing: [String])] = []
+    public var misses: [Miss] = []
     public var meanContextTokens = 0.0
     /// Tables, columns and joins only: the part comparable to the whole schema.
     public var meanSchemaTokens = 0.0
     public var wholeSchemaTokens = 0
-    public var retrieveP50: Duration = .zero
-    public var retrieveP95: Duration = .zero
-    public var withEncodingP50: Duration = .zero
-    public var withEncodingP95: Duration = .zero
+    @Milliseconds public var retrieveP50: Duration = .zero
+    @Milliseconds public var retrieveP95: Duration = .zero
+    @Milliseconds public var withEncodingP50: Duration = .zero
+    @Milliseconds public var withEncodingP95: Duration = .zero
     public var syntheticDocuments = 0
-    public var syntheticP50: Duration = .zero
-    public var syntheticP95: Duration = .zero
+    @Milliseconds public var syntheticP50: Duration = .zero
+    @Milliseconds public var syntheticP95: Duration = .zero
+}
+
+/// `indaga bench retrieval --json`: snake_case keys, times in milliseconds.
+extension RetrievalMeasurement {
+    enum CodingKeys: String, CodingKey {
+        case examples, recall, misses
+        case meanContextTokens = "mean_context_tokens", meanSchemaTokens = "mean_schema_tokens", wholeSchemaTokens = "whole_schema_tokens"
+        case retrieveP50 = "retrieve_p50_ms", retrieveP95 = "retrieve_p95_ms"
+        case withEncodingP50 = "with_encoding_p50_ms", withEncodingP95 = "with_encoding_p95_ms"
+        case syntheticDocuments = "synthetic_documents", syntheticP50 = "synthetic_p50_ms", syntheticP95 = "synthetic_p95_ms"
+    }
 }
 
 public enum RetrievalBenchmark {
@@ -47,7 +64,7 @@ public enum RetrievalBenchmark {
             totalTimes.append(finished - started)
             let gold = Retriever.tables(in: example.sql).intersection(names)
             let missing = gold.subtracting(context.tables.map(\.name)).sorted()
-            if missing.isEmpty { covered += 1 } else { result.misses.append((example.question, missing)) }
+            if missing.isEmpty { covered += 1 } else { result.misses.append(.init(question: example.question, missing: missing)) }
             tokens += context.tokenEstimate
             schemaTokens += context.schemaTokenEstimate
         }

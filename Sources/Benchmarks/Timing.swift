@@ -1,4 +1,5 @@
 import Foundation
+import LLM
 
 /// Repeats `body` until both `minimumRuns` and `duration` are reached, after `warmup` untimed runs.
 ///
@@ -28,4 +29,23 @@ public func peakResidentMemory() -> Int64 {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     return Int64(usage.ru_maxrss) * 1024
+}
+
+/// A duration that is coded as fractional milliseconds, the unit of every time in the benchmarks' JSON.
+@propertyWrapper
+public struct Milliseconds: Sendable, Codable {
+    public var wrappedValue: Duration
+
+    public init(wrappedValue: Duration) {
+        self.wrappedValue = wrappedValue
+    }
+
+    public init(from decoder: Decoder) throws {
+        wrappedValue = .nanoseconds(Int64((try decoder.singleValueContainer().decode(Double.self) * 1_000_000).rounded()))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(wrappedValue.milliseconds)
+    }
 }

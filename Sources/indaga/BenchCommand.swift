@@ -12,9 +12,23 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Mede a velocidade do indaga (compile em release antes: swift build -c release).",
-        subcommands: [EncoderBench.self, RetrievalBench.self, PipelineBench.self],
-        defaultSubcommand: EncoderBench.self
+        subcommands: [AllBench.self, EncoderBench.self, RetrievalBench.self, PipelineBench.self],
+        defaultSubcommand: AllBench.self
     )
+
+    /// Numbers from a debug build are an order of magnitude off; said once, before any.
+    static func warnIfDebug() {
+        #if DEBUG
+            standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
+        #endif
+    }
+
+    /// One line of JSON on stdout, for `bench all` (which runs each benchmark as a child) and scripts.
+    static func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
 }
 
 struct EncoderBench: ParsableCommand {
@@ -33,22 +47,29 @@ struct EncoderBench: ParsableCommand {
     @Option(help: ArgumentHelp("Threads do codificador (padrão: todos os núcleos).", valueName: "n"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Flag(help: "Imprime os números numa linha JSON (tempos em ms).")
+    var json = false
+
     @OptionGroup var homeOption: HomeOption
 
     func run() throws {
-        #if DEBUG
-            standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
-        #endif
+        if !json { BenchCommand.warnIfDebug() }
         let workspace = homeOption.resolve()
         let texts = try EncoderBenchmarkTexts.load(from: workspace.home.appendingPathComponent("bench/encoder-texts.json"))
         let encoder = try MiniLMEncoder(folder: workspace.modelFolder, threads: max(1, threads))
-        standardError.write("Medindo o codificador em Swift…\n")
+        if !json { standardError.write("Medindo o codificador em Swift…\n") }
         let swift = EncoderBenchmark.measure(encoder, texts: texts, duration: .milliseconds(Int(seconds * 1000)))
         let memory = peakResidentMemory()
         var reference: EncoderBenchmark.Reference?
         if self.reference {
-            standardError.write("Medindo a referência em Python…\n")
+            if !json { standardError.write("Medindo a referência em Python…\n") }
             reference = try EncoderBenchmark.measureReference(home: workspace.home, seconds: seconds)
+        }
+        let questionTokens = encoder.tokenizer.encode(texts.question).count
+        if json {
+            try BenchCommand.printJSON(EncoderReport(
+                threads: max(1, threads), questionTokens: questionTokens, batchTexts: texts.batch.count, swift: swift, reference: reference))
+            return
         }
 
         var table = TextTable(columns: [
@@ -65,14 +86,15 @@ struct EncoderBench: ParsableCommand {
         }
         row("indaga (Swift, \(max(1, threads)) threads)", swift)
         if let reference {
-            row("sentence-transformers (PyTorch, \(reference.threads) threads)", reference.pytorch)
+            if let pytorch = reference.pytorch { row("sentence-transformers (PyTorch, \(reference.threads) threads)", pytorch) }
             if let onnx = reference.onnxruntime { row("onnxruntime (\(reference.threads) threads)", onnx) }
         }
-        print("Pergunta: \"\(texts.question)\" (\(encoder.tokenizer.encode(texts.question).count) tokens); lote de \(texts.batch.count) textos de tamanhos variados")
+        print("Pergunta: \"\(texts.question)\" (\(questionTokens) tokens); lote de \(texts.batch.count) textos de tamanhos variados")
         print(table.render())
         print("Memória máxima do processo (Swift): \(BrazilianFormat.bytes(memory))")
         if let reference {
-            for (name, other) in [("PyTorch", Optional(reference.pytorch)), ("onnxruntime", reference.onnxruntime)] {
+            print("Memória máxima do processo (Python, os dois juntos): \(BrazilianFormat.bytes(reference.peakResidentBytes))")
+            for (name, other) in [("PyTorch", reference.pytorch), ("onnxruntime", reference.onnxruntime)] {
                 guard let other else { continue }
                 print(
                     "Razão contra \(name): latência \(BrazilianFormat.decimal(swift.singleP50Milliseconds / other.singleP50Milliseconds, fractionDigits: 2))× "
@@ -94,13 +116,15 @@ struct RetrievalBench: ParsableCommand {
     @Option(help: ArgumentHelp("Colunas do catálogo sintético (0 para pular).", valueName: "n"))
     var synthetic: Int = 100_000
 
+    @Flag(help: "Imprime os números numa linha JSON (tempos em ms).")
+    var json = false
+
     func run() throws {
-        #if DEBUG
-            standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
-        #endif
+        if !json { BenchCommand.warnIfDebug() }
         let (_, retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
-        standardError.write("Medindo a recuperação…\n")
+        if !json { standardError.write("Medindo a recuperação…\n") }
         let m = RetrievalBenchmark.measure(retriever, encoder: encoder, syntheticColumns: synthetic)
+        if json { return try BenchCommand.printJSON(m) }
         func ms(_ d: Duration) -> String { "\(BrazilianFormat.decimal(d.milliseconds, fractionDigits: 2)) ms" }
         var table = TextTable(columns: [.init("medida"), .init("valor", alignment: .right)])
         table.append(["exemplos (cada um deixado de fora)", BrazilianFormat.integer(m.examples)])
@@ -132,17 +156,19 @@ struct PipelineBench: ParsableCommand {
     @Option(help: ArgumentHelp("Quantas vezes passar pelos exemplos.", valueName: "n"))
     var rounds = 5
 
+    @Flag(help: "Imprime os números numa linha JSON (tempos em ms).")
+    var json = false
+
     func run() throws {
-        #if DEBUG
-            standardError.write("aviso: compilação de depuração; meça com .build/release/indaga\n")
-        #endif
+        if !json { BenchCommand.warnIfDebug() }
         let workspace = workspaceOptions.resolve()
         let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
         let prompts = try PromptTemplates.load(from: workspace.promptsFolder)
-        standardError.write("Medindo o caminho da pergunta…\n")
+        if !json { standardError.write("Medindo o caminho da pergunta…\n") }
         let m = PipelineBenchmark.measure(examples: retriever.catalog.metadata.examples, rounds: rounds, make: { model in
             Assistant(connection: connection, retriever: retriever, encoder: encoder, client: model, prompts: prompts)
         }, render: { answer in _ = AnswerText.render(answer) })
+        if json { return try BenchCommand.printJSON(m) }
         func ms(_ d: Duration) -> String { "\(BrazilianFormat.decimal(d.milliseconds, fractionDigits: 2)) ms" }
         var table = TextTable(columns: [.init("etapa"), .init("p50", alignment: .right), .init("p95", alignment: .right)])
         for stage in m.stages { table.append([stage.stage, ms(stage.p50), ms(stage.p95)]) }

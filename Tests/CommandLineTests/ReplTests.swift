@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import Terminal
 import TestSupport
 import Testing
 

@@ -6,17 +6,26 @@ import Foundation
 
 /// A program run on a pseudo-terminal, as a person at a terminal runs it: keys go in (Ctrl-C
 /// included, which the terminal turns into SIGINT), and the screen's bytes come out.
+///
+/// The end-to-end tests drive the REPL with it, and `indaga bench` times the REPL's start.
+/// Not thread-safe: one caller drives it.
 public final class PseudoTerminal {
     public let pid: pid_t
     private let master: Int32
     private var received = Data()
+    /// Whether the terminal's other side is closed: the program has ended (not yet reaped, perhaps).
+    private var hungUp = false
+    /// Set once the program has ended and been reaped (by `waitForExit`).
+    private var exitStatus: Int32?
+    /// The most memory the program held at once, in bytes, once it has ended (wait4's ru_maxrss).
+    public private(set) var peakResidentBytes: Int64?
 
     /// Starts `executable` in a new session whose controlling terminal is the pty.
     public init(executable: String, arguments: [String], environment: [String: String],
                 columns: UInt16 = 100, rows: UInt16 = 40) throws {
         // posix_openpt, unlockpt and ptsname are hidden from Swift's Glibc module; these are
         // what they do on Linux: open the multiplexer, unlock the pair, ask its number.
-        master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         var unlock: Int32 = 0
         var number: UInt32 = 0
         guard master >= 0, ioctl(master, Self.setLock, &unlock) == 0, ioctl(master, Self.getNumber, &number) == 0 else {
@@ -66,9 +75,11 @@ public final class PseudoTerminal {
     static let spawnSetSID: Int32 = 0x80
 
     deinit {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
         close(master)
     }
 
@@ -84,7 +95,8 @@ public final class PseudoTerminal {
         return String(decoding: received, as: UTF8.self)
     }
 
-    /// Waits until the output, from `offset` characters on, contains `text`; false on timeout.
+    /// Waits until the output, from `offset` characters on, contains `text`; false on timeout, or
+    /// at once when the program has closed the terminal (ended) without writing it.
     @discardableResult
     public func waitFor(_ text: String, after offset: Int = 0, timeout: Double = 20) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
@@ -92,31 +104,47 @@ public final class PseudoTerminal {
             drain(wait: 50)
             let screen = String(decoding: received, as: UTF8.self)
             if screen.count > offset, screen.dropFirst(offset).contains(text) { return true }
+            if hungUp { return false }
         }
         return false
     }
 
     /// Waits for the program to end; its exit status, or nil on timeout.
     public func waitForExit(timeout: Double = 20) -> Int32? {
+        if let exitStatus { return exitStatus }
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             drain(wait: 20)
             var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
+            var usage = rusage()
+            if wait4(pid, &status, WNOHANG, &usage) == pid {
                 drain(wait: 0)
-                return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+                peakResidentBytes = Int64(usage.ru_maxrss) * 1024
+                let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+                exitStatus = code
+                return code
             }
         }
         return nil
     }
 
+    /// Reads what is there, waiting up to `milliseconds` for the first bytes.
     private func drain(wait milliseconds: Int32) {
         var poller = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
         var timeout = milliseconds
-        while poll(&poller, 1, timeout) > 0, poller.revents & Int16(POLLIN) != 0 {
+        while poll(&poller, 1, timeout) > 0 {
+            // Once every program on the terminal has closed it, the master side reports a hang-up
+            // (and reading it fails with EIO) instead of blocking.
+            guard poller.revents & Int16(POLLIN) != 0 else {
+                hungUp = poller.revents & Int16(POLLHUP) != 0
+                return
+            }
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = read(master, &buffer, buffer.count)
-            guard count > 0 else { return }
+            guard count > 0 else {
+                hungUp = true
+                return
+            }
             received.append(contentsOf: buffer[0..<count])
             timeout = 0
         }
