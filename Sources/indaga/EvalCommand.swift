@@ -91,17 +91,19 @@ struct EvalCommand: ParsableCommand {
         let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
         let interrupt = InterruptCancellation()
         let started = Date()
-        var runs: [EvalRun] = []
-        for (position, setup) in configurations(model: client?.endpoint.model).enumerated() {
+        let setups = configurations(model: client?.endpoint.model)
+        let assistants = setups.map { setup in
             var options = setup.options
             options.maxRows = EvalRunner.maxRows
-            let assistant = Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
-            standardError.write("Rodada \(position + 1): \(setup.configuration.label), \(questions.count) perguntas\n")
-            let run = evaluate(questions, runner: runner, configuration: setup.configuration, cancellation: interrupt.flag) { question in
-                assistant.ask(question, cancellation: interrupt.flag)
-            }
-            runs.append(run)
-            if run.interrupted { break }
+            return Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+        }
+        standardError.write("\(questions.count) perguntas; " + setups.map(\.configuration.label).joined(separator: " · ") + "\n")
+        let results = evaluate(questions, runner: runner, configurations: setups.map(\.configuration), cancellation: interrupt.flag) { index, question in
+            assistants[index].ask(question, cancellation: interrupt.flag)
+        }
+        let runs = setups.indices.map { position in
+            EvalRun(configuration: setups[position].configuration, cases: results.cases[position], elapsed: results.elapsed[position],
+                    interrupted: interrupt.flag.isCancelled)
         }
 
         let report = EvalReport(file: file, database: workspace.database.path, startedAt: started, machine: .current(), runs: runs)
@@ -146,29 +148,41 @@ struct EvalCommand: ParsableCommand {
                             : setup("pipeline completo", tries: base.maxTries, retrieval: true)]
     }
 
-    /// Asks every question in turn, with a progress line each on stderr.
-    private func evaluate(_ questions: [EvalQuestion], runner: EvalRunner, configuration: EvalConfiguration, cancellation: CancellationFlag,
-                          ask: (String) -> Answer) -> EvalRun {
+    /// Asks every question in turn under each configuration before the next question, so
+    /// the configurations always cover the same questions, even when Ctrl-C stops the run
+    /// (the question in flight is then left out of all of them). A progress line per answer on stderr.
+    private func evaluate(_ questions: [EvalQuestion], runner: EvalRunner, configurations: [EvalConfiguration], cancellation: CancellationFlag,
+                          ask: (Int, String) -> Answer) -> (cases: [[EvalCase]], elapsed: [Duration]) {
         let clock = ContinuousClock()
-        let started = clock.now
-        var cases: [EvalCase] = []
-        var right = 0
-        for (index, question) in questions.enumerated() {
-            if cancellation.isCancelled { break }
-            let result = runner.evaluate(question, ask: ask)
-            // A question cut short by Ctrl-C has no verdict.
-            if cancellation.isCancelled && !result.outcome.isRight { break }
-            cases.append(result)
-            if result.outcome.isRight { right += 1 }
-            let seconds = BrazilianFormat.decimal(result.latencyMilliseconds / 1000, fractionDigits: 1)
-            var line = "[\(index + 1)/\(questions.count)] \(question.id): \(result.outcome.label) (\(seconds) s) · \(right) certas até aqui\n"
-            // Why, at once: a long run can be read (and stopped) as it goes.
-            if !result.outcome.isRight {
-                if let detail = result.detail { line += "    \(EvalReportText.oneLine(detail))\n" }
-                if let sql = result.predictedSQL { line += "    previsto: \(EvalReportText.oneLine(sql))\n" }
+        var cases = [[EvalCase]](repeating: [], count: configurations.count)
+        var elapsed = [Duration](repeating: .zero, count: configurations.count)
+        var right = [Int](repeating: 0, count: configurations.count)
+        questions: for (index, question) in questions.enumerated() {
+            var these: [(EvalCase, Duration)] = []
+            for position in configurations.indices {
+                if cancellation.isCancelled { break questions }
+                let started = clock.now
+                let result = runner.evaluate(question) { ask(position, $0) }
+                // A question cut short by Ctrl-C has no verdict in any configuration.
+                if cancellation.isCancelled { break questions }
+                these.append((result, clock.now - started))
+                let seconds = BrazilianFormat.decimal(result.latencyMilliseconds / 1000, fractionDigits: 1)
+                let label = configurations.count > 1 ? " [\(configurations[position].label)]" : ""
+                var line = "[\(index + 1)/\(questions.count)] \(question.id)\(label): \(result.outcome.label) (\(seconds) s) · "
+                    + "\(right[position] + (result.outcome.isRight ? 1 : 0)) certas até aqui\n"
+                // Why, at once: a long run can be read (and stopped) as it goes.
+                if !result.outcome.isRight {
+                    if let detail = result.detail { line += "    \(EvalReportText.oneLine(detail))\n" }
+                    if let sql = result.predictedSQL { line += "    previsto: \(EvalReportText.oneLine(sql))\n" }
+                }
+                standardError.write(line)
             }
-            standardError.write(line)
+            for (position, (result, took)) in these.enumerated() {
+                cases[position].append(result)
+                elapsed[position] += took
+                if result.outcome.isRight { right[position] += 1 }
+            }
         }
-        return EvalRun(configuration: configuration, cases: cases, elapsed: clock.now - started, interrupted: cancellation.isCancelled)
+        return (cases, elapsed)
     }
 }
