@@ -258,7 +258,8 @@ public final class Assistant {
         return answer
     }
 
-    /// The first message the model gets: the template filled with the context.
+    /// The first message the model gets: the template filled with the context, and the question
+    /// spelled out ("qtos" as "quantos"; the whole-schema baseline reads it as typed).
     public func generationPrompt(_ question: String, context: RetrievedContext, history: [Turn] = []) -> String {
         PromptTemplates.fill(prompts.generation, [
             "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
@@ -266,7 +267,7 @@ public final class Assistant {
             "glossary": ContextRenderer.glossary(context),
             "examples": ContextRenderer.examples(context),
             "conversation": ContextRenderer.conversation(history),
-            "question": question,
+            "question": options.retrieval ? retriever.normalizer.spellOut(question) : question,
         ])
     }
 

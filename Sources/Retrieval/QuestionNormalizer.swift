@@ -29,10 +29,42 @@ public struct QuestionNormalizer: Sendable {
 
     /// The question with abbreviations spelled out and typos of catalog words fixed, folded.
     public func normalize(_ question: String) -> String {
-        Self.words(question).map { word in
+        question.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { typed in
+            let word = Self.words(String(typed)).first ?? ""
             if let expanded = Self.abbreviations[word] { return expanded }
-            return correction(for: word) ?? word
+            // A capitalised word is a name ("Kevin", "Lobato"): never "corrected" into a catalog word.
+            return typed.first?.isUppercase == true ? word : correction(for: word) ?? word
         }.joined(separator: " ")
+    }
+
+    /// The question as typed, with only its abbreviations spelled out and its typos of catalog
+    /// words fixed: what the model reads ("qtos alunos" is "quantos alunos" to it too), keeping
+    /// the person's accents, capitals and punctuation everywhere else.
+    public func spellOut(_ question: String) -> String {
+        var result = ""
+        var word = ""
+        func flush() {
+            guard !word.isEmpty else { return }
+            let folded = Self.words(word).first ?? word.lowercased()
+            if let expanded = Self.abbreviations[folded], folded.count > 1 || folded == "q" {  // "p", "s"… alone are too ambiguous
+                result += expanded
+            } else if word.first?.isUppercase != true, let fixed = correction(for: folded) {
+                result += fixed
+            } else {
+                result += word
+            }
+            word = ""
+        }
+        for character in question {
+            if character.isLetter || character.isNumber {
+                word.append(character)
+            } else {
+                flush()
+                result.append(character)
+            }
+        }
+        flush()
+        return result
     }
 
     /// The catalog word one edit away from an unknown `word`, the most frequent if several;
@@ -41,9 +73,13 @@ public struct QuestionNormalizer: Sendable {
     func correction(for word: String) -> String? {
         guard word.count >= 5, vocabulary[word] == nil, word.allSatisfy(\.isLetter) else { return nil }
         let limit = 1
+        let stem = PortugueseTerms.stem(word)
         var best: (word: String, count: Int)?
         for length in (word.count - limit)...(word.count + limit) {
-            for candidate in byLength[length] ?? [] where Self.distance(word, candidate, limit: limit) <= limit {
+            // Another form of the same word ("escolares", "entregues", "passados" for "passadas")
+            // is not a typo: same start, or same stem.
+            for candidate in byLength[length] ?? [] where !word.hasPrefix(candidate) && !candidate.hasPrefix(word)
+                && PortugueseTerms.stem(candidate) != stem && Self.distance(word, candidate, limit: limit) <= limit {
                 let count = vocabulary[candidate] ?? 0
                 if best == nil || count > best!.count { best = (candidate, count) }
             }

@@ -12,6 +12,14 @@ struct QuestionNormalizerTests {
         #expect(normalizer.normalize("Turma 5B, EMEF Monteiro Lobato") == "turma 5b emef monteiro lobato")
     }
 
+    @Test("spelled out for the model: only abbreviations and typos change, accents and punctuation stay")
+    func spellOut() throws {
+        let normalizer = try Fixture.retriever.get().normalizer
+        #expect(normalizer.spellOut("qtos alnos NÃO acessaram a plataforma em maio/2023?") == "quantos alunos NÃO acessaram a plataforma em maio/2023?")
+        #expect(normalizer.spellOut("em q cidade fica o Colégio Passo a Passo") == "em que cidade fica o Colégio Passo a Passo")
+        #expect(normalizer.spellOut("notas p/ turma 5B") == "notas p/ turma 5B")
+    }
+
     @Test("the normalised question finds the example the abbreviated one missed")
     func retrieval() throws {
         let retriever = try Fixture.retriever.get()
