@@ -24,9 +24,11 @@ public struct Attempt: Sendable, Encodable {
     public var latency: Duration
     public var promptTokens: Int?
     public var completionTokens: Int?
+    /// Mechanical fixes made to the model's query before it was checked again (`SQLRepair`).
+    public var repairs: [String] = []
 
     enum CodingKeys: String, CodingKey {
-        case sql, error, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case sql, error, repairs, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -36,6 +38,7 @@ public struct Attempt: Sendable, Encodable {
         try container.encode(latency.milliseconds, forKey: .latencyMilliseconds)
         try container.encodeIfPresent(promptTokens, forKey: .promptTokens)
         try container.encodeIfPresent(completionTokens, forKey: .completionTokens)
+        if !repairs.isEmpty { try container.encode(repairs, forKey: .repairs) }
     }
 }
 
@@ -103,6 +106,7 @@ public final class Assistant {
     let encoder: TextEmbedder
     let client: ChatClient?
     let validator: SQLValidator
+    let repairer: SQLRepair
     let prompts: PromptTemplates
     public var options: Options
     /// Read from the database on the first question, not at start: the REPL opens at once.
@@ -115,6 +119,7 @@ public final class Assistant {
         self.encoder = encoder
         self.client = client
         self.validator = SQLValidator(catalog: retriever.catalog)
+        self.repairer = SQLRepair(catalog: retriever.catalog)
         self.prompts = prompts
         self.options = options
     }
@@ -212,7 +217,7 @@ public final class Assistant {
             messages.append(ChatMessage(.assistant, reply.content))
             lap("modelo")
 
-            guard case .sql(let sql) = SQLExtractor.extract(from: reply.content) else {
+            guard case .sql(let written) = SQLExtractor.extract(from: reply.content) else {
                 lastProblem = "a resposta não tinha uma consulta SQL"
                 record.error = lastProblem
                 answer.attempts.append(record)
@@ -220,8 +225,16 @@ public final class Assistant {
                 messages.append(correction(sql: reply.content, problem: lastProblem, hints: ["responda só com uma consulta SELECT"]))
                 continue
             }
+            // Slips with one mechanical fix (an alias ignored, a parent table not joined) are fixed here.
+            var sql = written
+            var failure = validator.validate(sql, on: connection)
+            while let current = failure, record.repairs.count < 3, let fixed = repairer.repair(sql, failure: current) {
+                sql = fixed.sql
+                record.repairs.append(fixed.note)
+                failure = validator.validate(sql, on: connection)
+            }
             record.sql = sql
-            if let failure = validator.validate(sql, on: connection) {
+            if let failure {
                 lap("validar")
                 lastProblem = failure.message
                 record.error = failure.errorDescription

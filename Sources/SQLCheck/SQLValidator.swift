@@ -13,6 +13,15 @@ public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
     public let message: String
     /// Suggestions ("você quis dizer alunos.nome?").
     public let hints: [String]
+    /// The unknown name as SQLite gave it ("matriculas.situacao"), for unknown columns.
+    public var column: String?
+
+    init(kind: Kind, message: String, hints: [String], column: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.hints = hints
+        self.column = column
+    }
 
     public var errorDescription: String? {
         hints.isEmpty ? message : "\(message); \(hints.joined(separator: "; "))"
@@ -66,7 +75,7 @@ public struct SQLValidator: Sendable {
             {
                 return ValidationFailure(
                     kind: .unknownColumn, message: "a tabela \(table.name) não está no FROM nem num JOIN da consulta",
-                    hints: joinHints(to: table.name, from: used))
+                    hints: joinHints(to: table.name, from: used), column: name)
             }
             // The column exists, in a table the query does not join: say where, and how to join it (first:
             // it is exact), then the nearest names.
@@ -77,7 +86,7 @@ public struct SQLValidator: Sendable {
             hints += suggestColumns(for: name, sql: sql)
                 .filter { $0.caseInsensitiveCompare(name) != .orderedSame }
                 .map { "você quis dizer \($0)?" }
-            return ValidationFailure(kind: .unknownColumn, message: "a coluna \(name) não existe", hints: hints)
+            return ValidationFailure(kind: .unknownColumn, message: "a coluna \(name) não existe", hints: hints, column: name)
         }
         if let name = message.after("no such table: ") {
             let hints = suggestTables(for: name).map { "você quis dizer \($0)?" }

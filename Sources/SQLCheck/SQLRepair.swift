@@ -1,0 +1,142 @@
+import Catalog
+import Database
+import Foundation
+
+/// Mechanical fixes for two slips small models make all the time, applied without asking the
+/// model again (each fix is validated again before it is used):
+///
+/// - a table given an alias but then written by its own name (`FROM matriculas m … matriculas.situacao`);
+/// - a column of a table the query never joins (`FROM matriculas … GROUP BY turmas.codigo`), when
+///   the query's FROM table reaches it through foreign keys toward the referenced side, so the
+///   join adds columns without multiplying rows.
+public struct SQLRepair: Sendable {
+    let catalog: Catalog
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+    }
+
+    /// The repaired query and what was done, in pt-BR; nil when neither slip applies.
+    public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
+        guard failure.kind == .unknownColumn, let name = failure.column else { return nil }
+        let parts = name.split(separator: ".").map(String.init)
+        guard parts.count == 2, let table = catalog.schema.table(named: parts[0]), table.column(named: parts[1]) != nil else { return nil }
+        let references = Self.tableReferences(in: sql)
+        let mine = references.filter { $0.table.caseInsensitiveCompare(table.name) == .orderedSame }
+        if !mine.isEmpty {
+            // Written by name while aliased: only when every reference uses one alias.
+            let aliases = Set(mine.map { $0.alias?.lowercased() ?? "" })
+            guard aliases.count == 1, let alias = mine[0].alias else { return nil }
+            let fixed = Self.replaceQualifier(parts[0], with: alias, in: sql)
+            return fixed == sql ? nil : (fixed, "\(parts[0]).\(parts[1]) reescrito como \(alias).\(parts[1]) (o apelido de \(table.name))")
+        }
+        guard let from = references.first(where: \.isFrom), let path = parentPath(from: from.table, to: table.name),
+            path.allSatisfy({ step in !references.contains { $0.table.caseInsensitiveCompare(step.table) == .orderedSame } })
+        else { return nil }
+        var joins = ""
+        var previous = from.alias ?? from.table
+        for step in path {
+            joins += " JOIN \(step.table) ON \(step.table).\(step.referencedColumn) = \(previous).\(step.column)"
+            previous = step.table
+        }
+        var fixed = sql
+        fixed.insert(contentsOf: joins, at: from.end)
+        return (fixed, "junção com \(path.map(\.table).joined(separator: " e ")) acrescentada pela chave estrangeira")
+    }
+
+    struct Step {
+        let table: String
+        let column: String
+        let referencedColumn: String
+    }
+
+    /// The shortest chain (at most two joins) from `start` to `goal` following foreign keys from
+    /// the referencing table to the referenced one.
+    func parentPath(from start: String, to goal: String) -> [Step]? {
+        func parents(_ table: String) -> [Step] {
+            catalog.schema.table(named: table)?.foreignKeys.compactMap { key in
+                guard key.columns.count == 1, let target = catalog.schema.table(named: key.referencedTable) else { return nil }
+                return Step(table: target.name, column: key.columns[0], referencedColumn: key.referencedColumns.first ?? "id")
+            } ?? []
+        }
+        for first in parents(start) {
+            if first.table.caseInsensitiveCompare(goal) == .orderedSame { return [first] }
+        }
+        for first in parents(start) {
+            for second in parents(first.table) where second.table.caseInsensitiveCompare(goal) == .orderedSame {
+                return [first, second]
+            }
+        }
+        return nil
+    }
+
+    struct TableReference {
+        let table: String
+        let alias: String?
+        let isFrom: Bool
+        /// Where the reference (with its alias) ends in the text: a join can go there.
+        let end: String.Index
+    }
+
+    static let notAliases: Set<String> = [
+        "where", "join", "inner", "left", "right", "full", "cross", "outer", "on", "using", "group", "order", "limit", "having",
+        "union", "except", "intersect", "natural", "window", "as",
+    ]
+
+    /// `FROM t [AS] a` and `JOIN t [AS] a`, in order, outside quotes.
+    static func tableReferences(in sql: String) -> [TableReference] {
+        let pattern = try! Regex(#"(?i)\b(from|join)\s+([a-z_][a-z0-9_]*)(?:\s+(?:as\s+)?([a-z_][a-z0-9_]*))?"#)
+        var references: [TableReference] = []
+        for match in sql.matches(of: pattern) where !insideQuotes(sql, at: match.range.lowerBound) {
+            guard let keyword = match[1].substring, let table = match[2].substring else { continue }
+            var end = match[2].range!.upperBound
+            var alias: String?
+            if let candidate = match[3].substring, !notAliases.contains(candidate.lowercased()) {
+                alias = String(candidate)
+                end = match[3].range!.upperBound
+            }
+            references.append(TableReference(table: String(table), alias: alias, isFrom: keyword.lowercased() == "from", end: end))
+        }
+        return references
+    }
+
+    /// `name.` written as a qualifier (not inside quotes, not the end of a longer name) becomes `alias.`.
+    static func replaceQualifier(_ name: String, with alias: String, in sql: String) -> String {
+        let characters = Array(sql)
+        let wanted = Array(name.lowercased() + ".")
+        var result = ""
+        var quote: Character?
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if index + wanted.count <= characters.count,
+                characters[index..<index + wanted.count].map({ Character($0.lowercased()) }) == wanted,
+                index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || "_.".contains(characters[index - 1]))
+            {
+                result += alias + "."
+                index += wanted.count
+                continue
+            }
+            result.append(character)
+            index += 1
+        }
+        return result
+    }
+
+    /// Whether `index` falls inside a '…' or "…" literal.
+    static func insideQuotes(_ sql: String, at index: String.Index) -> Bool {
+        var quote: Character?
+        for character in sql[..<index] {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            }
+        }
+        return quote != nil
+    }
+}
