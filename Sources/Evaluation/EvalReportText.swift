@@ -14,8 +14,12 @@ public enum EvalReportText {
             out += "\n" + comparison(report.runs)
         }
         if failures {
-            for run in report.runs where !run.failures.isEmpty {
-                out += "\n" + failureList(run)
+            for run in report.runs {
+                if run.configuration.model == nil {
+                    out += retrievalMisses(run).map { "\n" + $0 } ?? ""
+                } else if !run.failures.isEmpty {
+                    out += "\n" + failureList(run)
+                }
             }
         }
         return out
@@ -95,6 +99,19 @@ public enum EvalReportText {
             let points = (first - run.summary.accuracy) * 100
             out += "\(runs[0].configuration.label) contra \(run.configuration.label): "
                 + "\(points >= 0 ? "+" : "")\(BrazilianFormat.decimal(points, fractionDigits: 1)) pontos\n"
+        }
+        return out
+    }
+
+    /// Without a model every question is unanswered: what is worth reading is where retrieval
+    /// left a gold table out, and any verified example that answered wrong.
+    static func retrievalMisses(_ run: EvalRun) -> String? {
+        let misses = run.cases.filter { !$0.missingTables.isEmpty || $0.outcome == .wrong }
+        guard !misses.isEmpty else { return nil }
+        var out = "Recuperação · perguntas sem todas as tabelas do gabarito no contexto (\(misses.count)):\n"
+        for item in misses {
+            out += "  [\(item.id)] faltou \(item.missingTables.joined(separator: ", ")): \(item.question)\n"
+            if item.outcome == .wrong { out += "    exemplo verificado errado: \(item.predictedSQL.map(oneLine) ?? "—")\n" }
         }
         return out
     }

@@ -71,5 +71,9 @@ struct EvalCommandTests {
                                             "--no-llm", "--format", "json"])
         #expect(retrievalOnly.status == 0, "\(retrievalOnly.stderr)")
         #expect(retrievalOnly.stdout.contains("\"not_answered\" : 4"))
+        // As text, a run without a model lists retrieval misses, not four "no model" failures.
+        let text = try Indaga.run(["eval", folder.path("perguntas.yaml"), "--home", Self.repository.path, "--db", SharedDemo.path, "--no-llm"])
+        #expect(text.stdout.contains("== sem modelo: recuperação e exemplos verificados =="))
+        #expect(!text.stdout.contains("nenhum modelo configurado"))
     }
 }
