@@ -91,13 +91,13 @@ let package = Package(
         // the append-only output and what --resume reads back, the worker threads, progress.
         .target(
             name: "Batch",
-            dependencies: ["Assistant", "Database", "LLM", "Render", "Session", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Session", .product(name: "Yams", package: "Yams")]
         ),
         // Measuring accuracy (`indaga eval`): the question file with gold SQL, comparing result sets,
         // scoring each answer, and the report.
         .target(
             name: "Evaluation",
-            dependencies: ["Assistant", "Database", "LLM", "Render", "Retrieval", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", .product(name: "Yams", package: "Yams")]
         ),
 
         .executableTarget(

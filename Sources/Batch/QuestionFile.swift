@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Yams
 
@@ -145,16 +146,9 @@ public enum QuestionFile {
     private static func yaml(_ text: String, path: String) throws(BatchError) -> [BatchQuestion] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                throw .malformedYAML(path: path, line: mark.line, problem: problem)
-            default:
-                throw .malformedYAML(path: path, line: nil, problem: "\(error)")
-            }
+            root = try YAMLText.compose(text)
         } catch {
-            throw .malformedYAML(path: path, line: nil, problem: error.localizedDescription)
+            throw .malformedYAML(path: path, line: error.line, problem: error.problem)
         }
         let shapeProblem = "o arquivo precisa ser uma lista de perguntas (cada uma com id e question) ou ter a chave questions com essa lista"
         guard let root else { throw .noQuestions(path: path) }

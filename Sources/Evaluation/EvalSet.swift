@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Yams
 
@@ -49,16 +50,9 @@ public enum EvalSet {
     public static func parse(_ text: String, path: String) throws(EvalSetError) -> [EvalQuestion] {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                throw .malformed(path: path, place: "linha \(mark.line)", problem: problem)
-            default:
-                throw .malformed(path: path, place: nil, problem: "\(error)")
-            }
+            root = try YAMLText.compose(text)
         } catch {
-            throw .malformed(path: path, place: nil, problem: error.localizedDescription)
+            throw .malformed(path: path, place: error.line.map { "linha \($0)" }, problem: error.problem)
         }
         let shape = "esperava uma lista de perguntas, ou a chave questions com essa lista"
         guard let root else { throw .empty(path: path) }
