@@ -80,12 +80,18 @@ public struct SQLValidator: Sendable {
             // The column exists, in a table the query does not join: say where, and how to join it (first:
             // it is exact), then the nearest names.
             let owners = catalog.schema.tables.filter { $0.column(named: column) != nil && !used.contains($0.name) }
-            var hints = owners.prefix(2).map { owner in
+            let whereItLives = owners.prefix(2).map { owner in
                 "\(column) fica na tabela \(owner.name)" + (joinHints(to: owner.name, from: used).first.map { "; \($0)" } ?? "")
             }
+            var hints = whereItLives
             hints += suggestColumns(for: name, sql: sql)
                 .filter { $0.caseInsensitiveCompare(name) != .orderedSame }
                 .map { "você quis dizer \($0)?" }
+            // "f.turma_id": say what f really has, the surest cure for an invented column.
+            if parts.count == 2, let table = qualifiedTable(parts[0], in: sql) {
+                let alias = table.name.caseInsensitiveCompare(parts[0]) == .orderedSame ? "" : " (\(parts[0]))"
+                hints.insert("a tabela \(table.name)\(alias) só tem as colunas " + table.columns.map(\.name).joined(separator: ", "), at: whereItLives.count)
+            }
             return ValidationFailure(kind: .unknownColumn, message: "a coluna \(name) não existe", hints: hints, column: name)
         }
         if let name = message.after("no such table: ") {
@@ -118,6 +124,14 @@ public struct SQLValidator: Sendable {
         "TO_CHAR": "use strftime(formato, coluna)",
         "EXTRACT": "use strftime('%Y', coluna) para o ano",
     ]
+
+    /// The table a qualifier stands for in the query: an alias given in FROM or JOIN, or a table's own name.
+    func qualifiedTable(_ qualifier: String, in sql: String) -> Schema.Table? {
+        let reference = SQLRepair.tableReferences(in: sql).first {
+            $0.alias?.caseInsensitiveCompare(qualifier) == .orderedSame || ($0.alias == nil && $0.table.caseInsensitiveCompare(qualifier) == .orderedSame)
+        }
+        return reference.flatMap { catalog.schema.table(named: $0.table) }
+    }
 
     /// How to join `target` to one of the query's tables, through a direct foreign key.
     func joinHints(to target: String, from tables: [String]) -> [String] {
