@@ -226,13 +226,8 @@ public final class Assistant {
                 continue
             }
             // Slips with one mechanical fix (an alias ignored, a parent table not joined) are fixed here.
-            var sql = written
-            var failure = validator.validate(sql, on: connection)
-            while let current = failure, record.repairs.count < 3, let fixed = repairer.repair(sql, failure: current) {
-                sql = fixed.sql
-                record.repairs.append(fixed.note)
-                failure = validator.validate(sql, on: connection)
-            }
+            let (sql, failure, repairs) = repairer.validated(written, by: validator, on: connection)
+            record.repairs = repairs
             record.sql = sql
             if let failure {
                 lap("validar")
@@ -339,9 +334,11 @@ public final class Assistant {
                                  promptTokens: reply.promptTokens, completionTokens: reply.completionTokens)
             lap("modelo", &answer)
             var problem: (String, [String])?
-            if case .sql(let sql) = SQLExtractor.extract(from: reply.content) {
+            if case .sql(let written) = SQLExtractor.extract(from: reply.content) {
+                let (sql, failure, repairs) = repairer.validated(written, by: validator, on: connection)
                 record.sql = sql
-                if let failure = validator.validate(sql, on: connection) {
+                record.repairs = repairs
+                if let failure {
                     problem = (failure.message, failure.hints)
                 } else if let result = try? connection.runGenerated(sql, timeout: options.timeout, maxRows: options.maxRows, cancelled: {
                     cancellation?.isCancelled ?? false

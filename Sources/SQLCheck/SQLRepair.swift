@@ -16,6 +16,22 @@ public struct SQLRepair: Sendable {
         self.catalog = catalog
     }
 
+    /// Validates `sql`, repairing what can be repaired (at most three fixes), and returns the
+    /// query as it ends up, the failure left if any, and the fixes made.
+    public func validated(_ sql: String, by validator: SQLValidator, on connection: Connection)
+        -> (sql: String, failure: ValidationFailure?, repairs: [String])
+    {
+        var sql = sql
+        var repairs: [String] = []
+        var failure = validator.validate(sql, on: connection)
+        while let current = failure, repairs.count < 3, let fixed = repair(sql, failure: current) {
+            sql = fixed.sql
+            repairs.append(fixed.note)
+            failure = validator.validate(sql, on: connection)
+        }
+        return (sql, failure, repairs)
+    }
+
     /// The repaired query and what was done, in pt-BR; nil when neither slip applies.
     public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
         guard failure.kind == .unknownColumn, let name = failure.column else { return nil }

@@ -7,16 +7,8 @@ struct SQLRepairTests {
     /// The query after every repair that applies, and whether it then passes the checks.
     func repaired(_ sql: String) throws -> (sql: String, valid: Bool, notes: [String]) {
         let (validator, database) = try ValidationTests.setup.get()
-        let connection = try Connection(path: database, mode: .readOnly)
-        let repair = SQLRepair(catalog: validator.catalog)
-        var sql = sql
-        var notes: [String] = []
-        var failure = validator.validate(sql, on: connection)
-        while let current = failure, notes.count < 3, let fixed = repair.repair(sql, failure: current) {
-            (sql, failure) = (fixed.sql, validator.validate(fixed.sql, on: connection))
-            notes.append(fixed.note)
-        }
-        return (sql, failure == nil, notes)
+        let result = SQLRepair(catalog: validator.catalog).validated(sql, by: validator, on: try Connection(path: database, mode: .readOnly))
+        return (result.sql, result.failure == nil, result.repairs)
     }
 
     @Test("a table written by name after it was given an alias uses the alias (strings untouched)")
