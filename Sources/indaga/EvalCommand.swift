@@ -97,7 +97,7 @@ struct EvalCommand: ParsableCommand {
             options.maxRows = EvalRunner.maxRows
             return Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
         }
-        standardError.write("\(questions.count) perguntas; " + setups.map(\.configuration.label).joined(separator: " · ") + "\n")
+        standardError.write("\(questions.count) \(questions.count == 1 ? "pergunta" : "perguntas"); " + setups.map(\.configuration.label).joined(separator: " · ") + "\n")
         let results = evaluate(questions, runner: runner, configurations: setups.map(\.configuration), cancellation: interrupt.flag) { index, question in
             assistants[index].ask(question, cancellation: interrupt.flag)
         }
@@ -171,7 +171,8 @@ struct EvalCommand: ParsableCommand {
                 var line = "[\(index + 1)/\(questions.count)] \(question.id)\(label): \(result.outcome.label) (\(seconds) s) · "
                     + "\(right[position] + (result.outcome.isRight ? 1 : 0)) certas até aqui\n"
                 // Why, at once: a long run can be read (and stopped) as it goes.
-                if !result.outcome.isRight {
+                // Without a model every question is unanswered for the same reason: no need to say it each time.
+                if !result.outcome.isRight, configurations[position].model != nil {
                     if let detail = result.detail { line += "    \(EvalReportText.oneLine(detail))\n" }
                     if let sql = result.predictedSQL { line += "    previsto: \(EvalReportText.oneLine(sql))\n" }
                 }
