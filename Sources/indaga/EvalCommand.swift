@@ -76,6 +76,13 @@ struct EvalCommand: ParsableCommand {
             guard unknown.isEmpty else { throw CommandFailure(message: "ids que não estão em \(file): \(unknown.sorted().joined(separator: ", "))") }
             questions = questions.filter { wanted.contains($0.id) }
         }
+        // A run can take an hour: say now, not after it, that the report cannot be written.
+        if let out {
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw CommandFailure(message: "não consigo gravar o relatório em '\(out)': a pasta \(folder) não existe ou não aceita escrita")
+            }
+        }
         let workspace = workspaceOptions.resolve()
         let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
         let prompts = try PromptTemplates.load(from: workspace.promptsFolder)

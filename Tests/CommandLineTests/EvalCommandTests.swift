@@ -62,6 +62,12 @@ struct EvalCommandTests {
 
         let folder = try TemporaryFolder()
         try Self.file.write(toFile: folder.path("perguntas.yaml"), atomically: true, encoding: .utf8)
+        let nowhere = try Indaga.run(["eval", folder.path("perguntas.yaml"), "--home", Self.repository.path, "--db", SharedDemo.path, "--no-llm",
+                                      "--out", "/nao/existe/relatorio.json"])
+        #expect(nowhere.status == 1)
+        #expect(nowhere.stderr.contains("a pasta /nao/existe não existe ou não aceita escrita"))
+        #expect(!nowhere.stderr.contains("[1/4]"), "the questions are not asked when the report cannot be written")
+
         let down = try Indaga.run(["eval", folder.path("perguntas.yaml"), "--home", Self.repository.path, "--db", SharedDemo.path,
                                    "--llm-url", "http://127.0.0.1:\(FakeHTTPServer.unusedPort())"])
         #expect(down.status == 1)
