@@ -46,6 +46,11 @@ public enum PortugueseTerms {
         return String(scalars)
     }
 
+    /// The folded words of a text, split on anything but letters and digits: "Colégio 5B" → colegio, 5b.
+    public static func words(_ text: String) -> [String] {
+        fold(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    }
+
     static func stem(_ word: String) -> String {
         guard word.count > 3, !word.allSatisfy(\.isNumber) else { return word }
         for suffix in suffixes where word.hasSuffix(suffix) && word.count - suffix.count >= 3 {

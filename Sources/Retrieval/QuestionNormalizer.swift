@@ -21,7 +21,7 @@ public struct QuestionNormalizer: Sendable {
     public init(texts: [String]) {
         var counts: [String: Int] = [:]
         for text in texts {
-            for word in Self.words(text) where word.count >= 3 { counts[word, default: 0] += 1 }
+            for word in PortugueseTerms.words(text) where word.count >= 3 { counts[word, default: 0] += 1 }
         }
         vocabulary = counts
         byLength = Dictionary(grouping: counts.keys.sorted(), by: \.count)
@@ -30,10 +30,7 @@ public struct QuestionNormalizer: Sendable {
     /// The question with abbreviations spelled out and typos of catalog words fixed, folded.
     public func normalize(_ question: String) -> String {
         question.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map { typed in
-            let word = Self.words(String(typed)).first ?? ""
-            if let expanded = Self.abbreviations[word] { return expanded }
-            // A capitalised word is a name ("Kevin", "Lobato"): never "corrected" into a catalog word.
-            return typed.first?.isUppercase == true ? word : correction(for: word) ?? word
+            replacement(for: String(typed), singleLetters: true) ?? PortugueseTerms.words(String(typed)).first ?? ""
         }.joined(separator: " ")
     }
 
@@ -45,14 +42,8 @@ public struct QuestionNormalizer: Sendable {
         var word = ""
         func flush() {
             guard !word.isEmpty else { return }
-            let folded = Self.words(word).first ?? word.lowercased()
-            if let expanded = Self.abbreviations[folded], folded.count > 1 || folded == "q" {  // "p", "s"… alone are too ambiguous
-                result += expanded
-            } else if word.first?.isUppercase != true, let fixed = correction(for: folded) {
-                result += fixed
-            } else {
-                result += word
-            }
+            // "p", "s"… alone are too ambiguous to spell out in what the model reads.
+            result += replacement(for: word, singleLetters: false) ?? word
             word = ""
         }
         for character in question {
@@ -65,6 +56,14 @@ public struct QuestionNormalizer: Sendable {
         }
         flush()
         return result
+    }
+
+    /// What one typed word becomes (folded), or nil to keep it: its abbreviation spelled out, or
+    /// its typo fixed. A capitalised word is a name ("Kevin", "Lobato"): never "corrected".
+    func replacement(for typed: String, singleLetters: Bool) -> String? {
+        let folded = PortugueseTerms.words(typed).first ?? typed.lowercased()
+        if let expanded = Self.abbreviations[folded], singleLetters || folded.count > 1 || folded == "q" { return expanded }
+        return typed.first?.isUppercase == true ? nil : correction(for: folded)
     }
 
     /// The catalog word one edit away from an unknown `word`, the most frequent if several;
@@ -85,12 +84,6 @@ public struct QuestionNormalizer: Sendable {
             }
         }
         return best?.word
-    }
-
-    /// Lowercased, accents removed, split on anything but letters and digits.
-    static func words(_ text: String) -> [String] {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "pt_BR"))
-            .split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
     }
 
     /// Edit distance with adjacent swaps ("quantso" is one edit from "quantos"); stops early past `limit`.

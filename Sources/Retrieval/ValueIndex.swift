@@ -61,12 +61,12 @@ public struct ValueIndex: Sendable {
                 else { continue }
                 for row in rows {
                     guard let value = row[0].text, value.count <= 80 else { continue }
-                    let words = Self.words(value)
+                    let words = PortugueseTerms.words(value)
                     if !words.isEmpty { entries.append(Entry(table: table.name, column: column.name, value: value, words: words)) }
                 }
             }
         }
-        let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { Self.words($0.name.replacingOccurrences(of: "_", with: " ")) } })
+        let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.words($0.name.replacingOccurrences(of: "_", with: " ")) } })
         return ValueIndex(entries: entries, columnWords: columnWords.filter { $0.count >= 4 })
     }
 
@@ -77,7 +77,7 @@ public struct ValueIndex: Sendable {
     /// "EMEF Monteiro Lobato"), and few values end that way. One-word values must be distinctive: four letters
     /// or more, or a code with a digit ("5B").
     public func links(in question: String) -> [ValueLink] {
-        let spoken = Self.words(question)
+        let spoken = PortugueseTerms.words(question)
         guard !spoken.isEmpty else { return [] }
         let candidates = Set(spoken.filter(Self.isSignificant).flatMap { byWord[$0] ?? [] }).sorted()
         var found: [(link: ValueLink, length: Int, full: Bool)] = []
@@ -113,12 +113,6 @@ public struct ValueIndex: Sendable {
         found.sort { ($0.full ? 0 : 1, -$0.length, $0.link.table, $0.link.column, $0.link.value) < ($1.full ? 0 : 1, -$1.length, $1.link.table, $1.link.column, $1.link.value) }
         var seen: Set<String> = []
         return found.map(\.link).filter { seen.insert("\($0.table).\($0.column)=\($0.value)").inserted }.prefix(Self.maxLinks).map { $0 }
-    }
-
-    /// Lowercased, accents removed, split on anything but letters and digits.
-    static func words(_ text: String) -> [String] {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: Locale(identifier: "pt_BR"))
-            .split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
     }
 
     static func occurs(_ words: [String], in spoken: [String]) -> Bool {
