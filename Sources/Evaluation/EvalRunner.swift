@@ -92,9 +92,10 @@ public struct EvalRunner {
         public let message: String
     }
 
-    /// Asks `question` with `ask` and scores the answer.
-    public func evaluate(_ question: EvalQuestion, ask: (String) -> Answer) -> EvalCase {
-        let gold = goldResults(question)
+    /// Asks `question` with `ask` and scores the answer against `gold` (run here when not given:
+    /// pass it when one question is asked under several configurations, so it runs once).
+    public func evaluate(_ question: EvalQuestion, gold: Result<[QueryResult], GoldFailure>? = nil, ask: (String) -> Answer) -> EvalCase {
+        let gold = gold ?? goldResults(question)
         let goldTables = Retriever.tables(in: question.goldSQL).intersection(tableNames).sorted()
         let started = ContinuousClock.now
         let answer = ask(question.question)

@@ -166,10 +166,11 @@ struct EvalCommand: ParsableCommand {
         var right = [Int](repeating: 0, count: configurations.count)
         questions: for (index, question) in questions.enumerated() {
             var these: [(EvalCase, Duration)] = []
+            let gold = runner.goldResults(question)
             for position in configurations.indices {
                 if cancellation.isCancelled { break questions }
                 let started = clock.now
-                let result = runner.evaluate(question) { ask(position, $0) }
+                let result = runner.evaluate(question, gold: gold) { ask(position, $0) }
                 // A question cut short by Ctrl-C has no verdict in any configuration.
                 if cancellation.isCancelled { break questions }
                 these.append((result, clock.now - started))
