@@ -68,6 +68,19 @@ enum ContextRenderer {
             + links.map { "- \($0.table).\($0.column) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: "\n") + "\n"
     }
 
+    /// How each table filters the period the question names; with more years, the others are said.
+    static func periods(_ context: RetrievedContext) -> String {
+        guard let first = context.periods.first, !context.periodFilters.isEmpty else { return "" }
+        let names = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"]
+        let label = first.month.map { "\(names[$0 - 1]) de \(first.year)" } ?? "\(first.year)"
+        let others = context.periods.dropFirst().map { String($0.year) }
+        let heading = others.isEmpty
+            ? "Para filtrar \(label), conforme a tabela:"
+            : "Para filtrar \(label), conforme a tabela (para \(others.joined(separator: ", ")), troque o ano):"
+        // One condition per table: offered alternatives, a small model writes them all, joined by OR.
+        return "\n" + heading + "\n" + context.periodFilters.compactMap { $0.conditions.first.map { "- " + $0 } }.joined(separator: "\n") + "\n"
+    }
+
     static func glossary(_ context: RetrievedContext) -> String {
         guard !context.terms.isEmpty else { return "" }
         return "\nTermos:\n" + context.terms.map { "- \($0.term): \($0.sql)" }.joined(separator: "\n") + "\n"

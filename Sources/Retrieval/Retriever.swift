@@ -40,6 +40,10 @@ public struct RetrievedContext: Sendable, Encodable {
     public var schemaTokenEstimate: Int = 0
     /// Values of the database the question names, to write exactly so in the query.
     public var values: [ValueLink] = []
+    /// The years (and months) the question names, first to last.
+    public var periods: [Period] = []
+    /// How each chosen table is filtered by the first of `periods`.
+    public var periodFilters: [PeriodFilter] = []
 }
 
 /// Retrieval over one catalog: the vectors of its documents, a lexical index, the FK graph.
@@ -69,6 +73,9 @@ public struct Retriever: Sendable {
     static let lookupTableRows = 100
     /// Columns always shown from the start of a table (identity and name come first).
     static let leadingColumns = 2
+    /// A table this narrow is shown whole: hiding a column or two saves a few tokens, and a small
+    /// model then invents the column it could not see (`alunos.data_nascimento` for "mais velho").
+    static let wholeTableColumns = 8
 
     public struct Options: Sendable {
         public var maxTables = 5
@@ -224,7 +231,8 @@ public struct Retriever: Sendable {
             for table in term.tables { add(table, 0.012, "termo do glossário \"\(term.term)\"") }
         }
 
-        // The nearest verified examples, and the tables their SQL reads.
+        // The nearest verified examples, and the tables their SQL reads. By meaning only: fused with
+        // shared words, they found examples that share a word and a shape the model then copied.
         let exampleDocs = documents.indices.lazy.filter { documents[$0].kind == .example && documents[$0].text != options.excludedQuestion }
         let nearest = topIndices(exampleDocs, k: options.examples) { Double(cosine[$0]) }
         var examples: [RetrievedContext.Example] = []
@@ -281,10 +289,16 @@ public struct Retriever: Sendable {
                 hitColumns[table, default: []].insert(String(document.id.split(separator: ".").last ?? ""))
             }
         }
+        // The period the question names, and the columns each table filters it by (shown, then).
+        let periods = PeriodFilters.periods(in: question)
+        let periodFilters = periods.first.map { PeriodFilters.filters(for: $0, tables: chosen, schema: catalog.schema, preferred: hitColumns) } ?? []
+        let periodColumns = Set(periodFilters.flatMap(\.conditions).flatMap { PortugueseTerms.identifiers($0) })
         let tables = chosen.map { name -> RetrievedContext.Table in
             let table = schemaTable(name)
+            let narrow = (table?.columns.count ?? 0) <= Self.wholeTableColumns
             let columns = (table?.columns ?? []).enumerated().filter { offset, column in
-                column.isPrimaryKey || offset < Self.leadingColumns || mentioned.contains(column.name.lowercased())
+                narrow || column.isPrimaryKey || offset < Self.leadingColumns || mentioned.contains(column.name.lowercased())
+                    || periodColumns.contains(column.name.lowercased())
                     || hitColumns[name]?.contains(column.name) == true
                     || table?.foreignKeys.contains { $0.columns.contains(column.name) } == true
             }.map(\.element.name)
@@ -292,6 +306,8 @@ public struct Retriever: Sendable {
         }
         var context = RetrievedContext(tables: tables, joins: joins, terms: terms, examples: examples, tokenEstimate: 0)
         context.values = options.values
+        context.periods = periods
+        context.periodFilters = periodFilters
         context.tokenEstimate = estimateTokens(context)
         while context.tokenEstimate > options.tokenBudget, context.examples.count > 1 {
             context.examples.removeLast()

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The columns that say when: integer years (`ano_letivo`) and ISO dates or months (`mes` = '2024-03').
+/// Retrieval tells the model how each table filters a year by them; the repair of generated SQL
+/// swaps a year column a table does not have for the date column it has.
+extension Schema {
+    /// Integer columns whose name says year: `ano`, `ano_letivo`, `ano_ingresso`, `year`, `fiscal_year`.
+    public func yearColumns(of table: Table) -> [String] {
+        table.columns.filter { column in
+            column.affinity == .integer && !column.isPrimaryKey && Self.namesYear(column.name)
+        }.map(\.name)
+    }
+
+    /// Text columns whose sampled values are ISO dates, date-times or months ('2024-03'). A view is
+    /// never sampled: its columns named like a date column of a table are taken as dates too.
+    public func dateColumns(of table: Table) -> [String] {
+        let isDate = { (column: Column) in !column.sampleValues.isEmpty && column.sampleValues.allSatisfy(Self.isISODate) }
+        guard table.kind == .view else { return table.columns.filter(isDate).map(\.name) }
+        let known = Set(tables.filter { $0.kind == .table }.flatMap { $0.columns.filter(isDate).map { $0.name.lowercased() } })
+        return table.columns.filter { known.contains($0.name.lowercased()) }.map(\.name)
+    }
+
+    /// Whether a column name says year: one of its words is "ano" or "year".
+    public static func namesYear(_ name: String) -> Bool {
+        name.lowercased().split(whereSeparator: { !$0.isLetter }).contains { $0 == "ano" || $0 == "year" }
+    }
+
+    static func isISODate(_ text: String) -> Bool {
+        let characters = Array(text.utf8)
+        guard characters.count >= 7, characters[4] == UInt8(ascii: "-") else { return false }
+        let digit = { (c: UInt8) in c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
+        return characters[0..<4].allSatisfy(digit) && digit(characters[5]) && digit(characters[6])
+            && (characters.count == 7 || characters[7] == UInt8(ascii: "-"))
+    }
+}
