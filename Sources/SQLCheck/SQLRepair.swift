@@ -2,13 +2,19 @@ import Catalog
 import Database
 import Foundation
 
-/// Mechanical fixes for two slips small models make all the time, applied without asking the
+/// Mechanical fixes for slips small models make all the time, applied without asking the
 /// model again (each fix is validated again before it is used):
 ///
 /// - a table given an alias but then written by its own name (`FROM matriculas m … matriculas.situacao`);
 /// - a column of a table the query never joins (`FROM matriculas … GROUP BY turmas.codigo`), when
 ///   the query's FROM table reaches it through foreign keys toward the referenced side, so the
-///   join adds columns without multiplying rows.
+///   join adds columns without multiplying rows;
+/// - a glossary term written as if it were a column (`sum(f.faltas)`, `taxa_presenca`), when the
+///   query reads the term's tables: the term's expression takes its place;
+/// - a column two tables of the query have, written without a table (`ano_letivo`): the FROM
+///   table's is meant, or else the first joined table that has it;
+/// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
+///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
 public struct SQLRepair: Sendable {
     let catalog: Catalog
 
@@ -34,7 +40,11 @@ public struct SQLRepair: Sendable {
 
     /// The repaired query and what was done, in pt-BR; nil when neither slip applies.
     public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
-        guard failure.kind == .unknownColumn, let name = failure.column else { return nil }
+        guard let name = failure.column else { return nil }
+        if failure.kind == .ambiguousColumn { return qualifyAmbiguous(name, in: sql) }
+        guard failure.kind == .unknownColumn else { return nil }
+        if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
+        if let fixed = yearFromDate(name, in: sql) { return fixed }
         let parts = name.split(separator: ".").map(String.init)
         guard parts.count == 2, let table = catalog.schema.table(named: parts[0]), table.column(named: parts[1]) != nil else { return nil }
         let references = Self.tableReferences(in: sql)
@@ -58,6 +68,99 @@ public struct SQLRepair: Sendable {
         var fixed = sql
         fixed.insert(contentsOf: joins, at: from.end)
         return (fixed, "junção com \(path.map(\.table).joined(separator: " e ")) acrescentada pela chave estrangeira")
+    }
+
+    /// `faltas` or `f.faltas` where the glossary defines "faltas": its expression, in parentheses and
+    /// with the query's aliases, replaces the name. Only when the query reads every table the term uses.
+    func replaceGlossaryTerm(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        guard let column = parts.last, parts.count <= 2 else { return nil }
+        let spoken = Self.nameWords(column)
+        guard !spoken.isEmpty,
+            let term = catalog.metadata.glossary.first(where: { term in
+                ([term.term] + term.synonyms).contains { Self.nameWords($0) == spoken }
+            })
+        else { return nil }
+        let references = Self.tableReferences(in: sql)
+        var expression = term.sql
+        for table in term.tables {
+            guard let reference = references.first(where: { $0.table.caseInsensitiveCompare(table) == .orderedSame }) else { return nil }
+            if let alias = reference.alias { expression = Self.replaceQualifier(table, with: alias, in: expression) }
+        }
+        let fixed = Self.replaceName(name, with: "(\(expression))", in: sql)
+        return fixed == sql ? nil : (fixed, "\(name) trocado pela definição de \"\(term.term)\" no glossário")
+    }
+
+    /// `ano_letivo` in a query where two tables have it: the FROM table's, or the first joined one's.
+    func qualifyAmbiguous(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        guard !name.contains(".") else { return nil }
+        let references = Self.tableReferences(in: sql)
+        let owners = references.filter { catalog.schema.table(named: $0.table)?.column(named: name) != nil }
+        guard let owner = owners.first(where: \.isFrom) ?? owners.first else { return nil }
+        let qualifier = owner.alias ?? owner.table
+        let fixed = Self.replaceName(name, with: "\(qualifier).\(name)", in: sql)
+        return fixed == sql ? nil : (fixed, "\(name) lido como \(qualifier).\(name) (a coluna está em mais de uma tabela)")
+    }
+
+    /// `ano_letivo = 2023` on a table with no year column and one date column `mes`: `mes LIKE '2023-%'`.
+    func yearFromDate(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        guard let column = parts.last, parts.count <= 2, Schema.namesYear(column) else { return nil }
+        let references = Self.tableReferences(in: sql)
+        let reference = parts.count == 2
+            ? references.first { ($0.alias ?? $0.table).caseInsensitiveCompare(parts[0]) == .orderedSame }
+            : references.first(where: \.isFrom)
+        guard let reference, let table = catalog.schema.table(named: reference.table),
+            catalog.schema.yearColumns(of: table).isEmpty
+        else { return nil }
+        let dates = catalog.schema.dateColumns(of: table)
+        guard dates.count == 1, let date = dates.first else { return nil }
+        let escaped = NSRegularExpression.escapedPattern(for: name)
+        guard let pattern = try? NSRegularExpression(pattern: "(?<![\\w.])\(escaped)\\s*==?\\s*'?((?:19|20)\\d\\d)'?(?!\\w)", options: [.caseInsensitive])
+        else { return nil }
+        let qualifier = parts.count == 2 ? parts[0] + "." : ""
+        let range = NSRange(sql.startIndex..., in: sql)
+        let fixed = pattern.stringByReplacingMatches(in: sql, range: range, withTemplate: "\(qualifier)\(date) LIKE '$1-%'")
+        return fixed == sql ? nil : (fixed, "\(name) = ano trocado pelo ano de \(table.name).\(date), que a tabela tem")
+    }
+
+    /// The folded words of a name, without linking words: "taxa_presenca" and "taxa de presença" agree.
+    static func nameWords(_ name: String) -> [String] {
+        SQLValidator.fold(name).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+            .filter { !["de", "da", "do", "das", "dos", "e", "em", "o", "a", "os", "as"].contains($0) }
+    }
+
+    /// Every use of the column `name` (`faltas` or `f.faltas`) outside quotes becomes `replacement`;
+    /// a longer name, another table's column (`x.faltas` for `faltas`) and the name an `AS` gives are left.
+    static func replaceName(_ name: String, with replacement: String, in sql: String) -> String {
+        let characters = Array(sql)
+        let wanted = Array(name.lowercased())
+        let isNamePart = { (c: Character) in c.isLetter || c.isNumber || c == "_" }
+        var result = ""
+        var quote: Character?
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if index + wanted.count <= characters.count,
+                characters[index..<index + wanted.count].map({ Character($0.lowercased()) }) == wanted,
+                index == 0 || !(isNamePart(characters[index - 1]) || characters[index - 1] == "."),
+                index + wanted.count == characters.count || !isNamePart(characters[index + wanted.count])
+            {
+                let before = String(characters[..<index]).lowercased().trimmingCharacters(in: .whitespaces)
+                if !(before.hasSuffix(" as") || before == "as") {
+                    result += replacement
+                    index += wanted.count
+                    continue
+                }
+            }
+            result.append(character)
+            index += 1
+        }
+        return result
     }
 
     struct Step {

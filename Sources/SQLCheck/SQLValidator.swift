@@ -87,10 +87,12 @@ public struct SQLValidator: Sendable {
             hints += suggestColumns(for: name, sql: sql)
                 .filter { $0.caseInsensitiveCompare(name) != .orderedSame }
                 .map { "você quis dizer \($0)?" }
-            // "f.turma_id": say what f really has, the surest cure for an invented column.
+            // "f.turma_id": say what f really has, the surest cure for an invented column, and
+            // which table to go through when another table with the same parent has it.
             if parts.count == 2, let table = qualifiedTable(parts[0], in: sql) {
                 let alias = table.name.caseInsensitiveCompare(parts[0]) == .orderedSame ? "" : " (\(parts[0]))"
                 hints.insert("a tabela \(table.name)\(alias) só tem as colunas " + table.columns.map(\.name).joined(separator: ", "), at: whereItLives.count)
+                if let bridge = bridgeHint(from: table, qualifier: parts[0], missing: column) { hints.insert(bridge, at: 0) }
             }
             return ValidationFailure(kind: .unknownColumn, message: "a coluna \(name) não existe", hints: hints, column: name)
         }
@@ -101,7 +103,7 @@ public struct SQLValidator: Sendable {
         if let name = message.after("ambiguous column name: ") {
             let owners = referencedTables(in: sql).filter { catalog.schema.table(named: $0)?.column(named: name) != nil }
             let hint = owners.isEmpty ? [] : ["escreva com a tabela (ou o apelido): " + owners.map { "\($0).\(name)" }.joined(separator: " ou ")]
-            return ValidationFailure(kind: .ambiguousColumn, message: "a coluna \(name) existe em mais de uma tabela da consulta", hints: hint)
+            return ValidationFailure(kind: .ambiguousColumn, message: "a coluna \(name) existe em mais de uma tabela da consulta", hints: hint, column: name)
         }
         if let name = message.after("no such function: ") {
             let hint = Self.functionHints[name.uppercased()].map { [$0] } ?? []
@@ -145,6 +147,24 @@ public struct SQLValidator: Sendable {
             }
         }
         return Array(hints.prefix(2))
+    }
+
+    /// `f.turma_id` on a table that has no turma_id: the table that has it and shares a parent with
+    /// this one (`frequencia_mensal` and `matriculas` both point at `alunos`), and the join through
+    /// that parent. The smallest such table first: usually the one that relates the two.
+    func bridgeHint(from table: Schema.Table, qualifier: String, missing column: String) -> String? {
+        let parents = table.foreignKeys.filter { $0.columns.count == 1 }
+        let bridges = catalog.schema.tables
+            .filter { $0.kind == .table && $0.name != table.name && $0.column(named: column) != nil }
+            .sorted { ($0.rowCount ?? .max, $0.name) < ($1.rowCount ?? .max, $1.name) }
+        for bridge in bridges {
+            for key in bridge.foreignKeys where key.columns.count == 1 {
+                guard let shared = parents.first(where: { $0.referencedTable.caseInsensitiveCompare(key.referencedTable) == .orderedSame })
+                else { continue }
+                return "\(table.name) não tem \(column); passe por \(bridge.name): JOIN \(bridge.name) ON \(bridge.name).\(key.columns[0]) = \(qualifier).\(shared.columns[0]), e use \(bridge.name).\(column)"
+            }
+        }
+        return nil
     }
 
     /// The tables named after FROM and JOIN in the query.

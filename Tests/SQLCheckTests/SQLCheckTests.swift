@@ -92,6 +92,10 @@ struct ValidationTests {
         // What the alias really has comes after where the column lives: the model invents columns less once it sees them.
         #expect(elsewhere.hints.dropFirst(2).first == "a tabela alunos (a) só tem as colunas id, ra, nome, data_nascimento, genero, ano_ingresso",
                 "\(elsewhere.hints)")
+        // A column invented on a table whose sibling has it: go through the sibling, by the parent both share.
+        let sibling = try #require(try validate("SELECT t.codigo, sum(f.presencas) FROM frequencia_mensal f JOIN turmas t ON t.id = f.turma_id GROUP BY t.id"))
+        #expect(sibling.hints.first == "frequencia_mensal não tem turma_id; passe por matriculas: JOIN matriculas ON matriculas.aluno_id = f.aluno_id, e use matriculas.turma_id",
+                "\(sibling.hints)")
     }
 
     @Test("an unknown table, an ambiguous column and a foreign function get hints")

@@ -35,4 +35,42 @@ struct SQLRepairTests {
         #expect(try repaired("SELECT count(*) FROM turmas WHERE matriculas.situacao = 'evadida'").notes.isEmpty)
         #expect(try repaired("SELECT r.probability FROM scores_risco r").notes.isEmpty)
     }
+
+    @Test("a glossary term written as a column becomes its expression, with the query's alias")
+    func glossaryTerm() throws {
+        let aliased = try repaired("SELECT sum(f.faltas) AS faltas FROM frequencia_mensal f WHERE f.mes LIKE '2023-%'")
+        #expect(aliased.sql == "SELECT sum((f.aulas_previstas - f.presencas)) AS faltas FROM frequencia_mensal f WHERE f.mes LIKE '2023-%'")
+        #expect(aliased.valid)
+        #expect(aliased.notes == ["f.faltas trocado pela definição de \"faltas\" no glossário"])
+
+        let bare = try repaired("SELECT sum(faltas) FROM frequencia_mensal WHERE mes LIKE '2023-%'")
+        #expect(bare.sql == "SELECT sum((frequencia_mensal.aulas_previstas - frequencia_mensal.presencas)) FROM frequencia_mensal WHERE mes LIKE '2023-%'")
+        #expect(bare.valid)
+
+        // The term's table is not in the query: nothing to write it with.
+        #expect(try repaired("SELECT sum(faltas) FROM alunos").notes.isEmpty)
+    }
+
+    @Test("a column two joined tables have is read from the FROM table; names in strings and after AS stay")
+    func ambiguousColumn() throws {
+        let result = try repaired("SELECT ano_letivo AS ano_letivo, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE ano_letivo = 2023 AND t.codigo <> 'ano_letivo' GROUP BY ano_letivo")
+        #expect(result.sql == "SELECT m.ano_letivo AS ano_letivo, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE m.ano_letivo = 2023 AND t.codigo <> 'ano_letivo' GROUP BY m.ano_letivo")
+        #expect(result.valid)
+        #expect(result.notes == ["ano_letivo lido como m.ano_letivo (a coluna está em mais de uma tabela)"])
+    }
+
+    @Test("a year column a table does not have becomes the year of the date column it has")
+    func yearFromDate() throws {
+        let bare = try repaired("SELECT sum(presencas) FROM frequencia_mensal WHERE ano_letivo = 2023")
+        #expect(bare.sql == "SELECT sum(presencas) FROM frequencia_mensal WHERE mes LIKE '2023-%'")
+        #expect(bare.valid)
+        #expect(bare.notes == ["ano_letivo = ano trocado pelo ano de frequencia_mensal.mes, que a tabela tem"])
+
+        let aliased = try repaired("SELECT a.nome FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id WHERE f.ano_letivo = '2024' GROUP BY a.id")
+        #expect(aliased.sql == "SELECT a.nome FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id WHERE f.mes LIKE '2024-%' GROUP BY a.id")
+        #expect(aliased.valid)
+
+        // Two date columns (published, deadline): no guessing which.
+        #expect(try repaired("SELECT count(*) FROM atividades WHERE ano_letivo = 2023").notes.isEmpty)
+    }
 }
