@@ -98,7 +98,7 @@ public struct ValueIndex: Sendable {
             for start in 1..<(words.count - 1) {
                 let tail = Array(words[start...])
                 // Two real words at least: "monteiro lobato", not "da turma".
-                guard tail.count { $0.count >= 3 && !PortugueseTerms.stopwords.contains($0) } >= 2, Self.occurs(tail, in: spoken) else { continue }
+                guard tail.count(where: { $0.count >= 3 && !PortugueseTerms.stopwords.contains($0) }) >= 2, Self.occurs(tail, in: spoken) else { continue }
                 let span = tail.joined(separator: " ")
                 found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: span), tail.count, false))
                 partialBySpan[span, default: 0] += 1
