@@ -171,6 +171,8 @@ public final class Assistant {
 
         var lastProblem = "o modelo não respondeu"
         var warnedOnce = false
+        // A valid answer that looked odd: kept, with its warning, if the extra look finds nothing better.
+        var suspect: (sql: String, result: QueryResult?, message: String)?
         var firstAttempt = 1
         if options.samples > 1 {
             let outcome = vote(messages: messages, client: client, answer: &answer, cancellation: cancellation)
@@ -251,16 +253,23 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with the observation, then say so.
-            if let oddity = suspicious(answer.result, sql: sql), !warnedOnce, attempt < options.maxTries {
+            let spelledOut = retriever.normalizer.spellOut(question)
+            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut), !warnedOnce, attempt < options.maxTries {
                 warnedOnce = true
                 lastProblem = oddity
+                suspect = (sql, answer.result, "atenção: \(oddity)")
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
             }
-            if let oddity = suspicious(answer.result, sql: sql) { answer.message = "atenção: \(oddity)" }
+            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut) { answer.message = "atenção: \(oddity)" }
             return answer
         }
-        if answer.status != .ok {
+        if answer.status != .ok, let suspect {
+            answer.status = .ok
+            answer.sql = suspect.sql
+            answer.result = suspect.result
+            answer.message = suspect.message
+        } else if answer.status != .ok {
             answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
         }
         return answer
@@ -272,6 +281,7 @@ public final class Assistant {
         PromptTemplates.fill(prompts.generation, [
             "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
             "values": ContextRenderer.values(context.values),
+            "periods": ContextRenderer.periods(context),
             "glossary": ContextRenderer.glossary(context),
             "examples": ContextRenderer.examples(context),
             "conversation": ContextRenderer.conversation(history),
@@ -400,17 +410,38 @@ public final class Assistant {
         }
     }
 
-    /// No rows, a single NULL, or far more rows than any table the query reads (a join that
-    /// multiplies): usually a wrong filter or join, worth one more look.
-    func suspicious(_ result: QueryResult?, sql: String) -> String? {
+    /// No rows, a single NULL, far more rows than any table the query reads (a join that
+    /// multiplies), or a list where the question asks how many: usually a wrong filter, join or
+    /// shape, worth one more look.
+    func suspicious(_ result: QueryResult?, sql: String, question: String = "") -> String? {
         guard let result else { return nil }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
+        if result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
+            return "a pergunta pede quantos, mas a consulta lista \(result.totalRows) linhas sem contar nada; use count(*)"
+        }
+        // A year the question names and the query never writes: a filter was dropped.
+        let years = PeriodFilters.periods(in: question).map { String($0.year) }
+        if let missing = years.first(where: { !sql.contains($0) }) {
+            return "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele"
+        }
         let largest = Retriever.tables(in: sql).compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
         if largest > 0, result.totalRows > 2 * largest {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         }
         return nil
+    }
+
+    /// "quantos alunos…", "qtd de provas…" (spelled out before it gets here).
+    static func asksHowMany(_ question: String) -> Bool {
+        let words = Set(question.lowercased().split(whereSeparator: { !$0.isLetter }))
+        return !words.isDisjoint(with: ["quantos", "quantas", "quantidade"])
+    }
+
+    /// Whether the query aggregates into counts or sums anywhere.
+    static func counts(_ sql: String) -> Bool {
+        let folded = sql.lowercased().replacingOccurrences(of: " ", with: "")
+        return folded.contains("count(") || folded.contains("sum(") || folded.contains("total(")
     }
 
     /// What retrieval searches with: the question, plus the previous one when this is a

@@ -222,6 +222,28 @@ struct AssistantTests {
         let multiplied = cross.ask("Liste alunos e turmas.")
         #expect(multiplied.message?.contains("a junção multiplicou as linhas") == true, "\(String(describing: multiplied.message))")
     }
+
+    @Test("a list for 'how many', or a dropped year, earns one more look; a failed look keeps the first answer")
+    func listForHowMany() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas", "SELECT count(*) AS escolas FROM escolas"])
+        let answer = assistant.ask("qts escolas tem a rede?")
+        #expect(answer.status == .ok && answer.attempts.count == 2)
+        #expect(Setup.lastMessage(server, request: 1).contains("a pergunta pede quantos, mas a consulta lista"))
+        #expect(answer.sql == "SELECT count(*) AS escolas FROM escolas" && answer.message == nil)
+
+        // A year the question names and the query dropped earns the extra look; when it goes wrong,
+        // the first answer stays, with the warning.
+        let (dropped, droppedServer) = try Setup.assistant(replies: ["SELECT count(*) FROM escolas", "SELECT nada FROM"])
+        let kept = dropped.ask("quantas escolas tinham turmas da tarde em 2023?")
+        #expect(droppedServer.requests.count == 3)
+        #expect(Setup.lastMessage(droppedServer, request: 1).contains("a pergunta fala de 2023, mas a consulta não usa esse ano"))
+        #expect(kept.status == .ok && kept.sql == "SELECT count(*) FROM escolas" && kept.result?.totalRows == 1)
+        #expect(kept.message == "atenção: a pergunta fala de 2023, mas a consulta não usa esse ano; filtre por ele")
+
+        // Counts per group are counts: no second look.
+        let (grouped, groupedServer) = try Setup.assistant(replies: ["SELECT rede, count(*) FROM escolas GROUP BY rede"])
+        #expect(grouped.ask("Quantas escolas há em cada rede?").attempts.count == 1 && groupedServer.requests.count == 1)
+    }
 }
 
 @Suite("follow-up questions")
