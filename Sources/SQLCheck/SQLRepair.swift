@@ -38,7 +38,7 @@ public struct SQLRepair: Sendable {
         return (sql, failure, repairs)
     }
 
-    /// The repaired query and what was done, in pt-BR; nil when neither slip applies.
+    /// The repaired query and what was done, in pt-BR; nil when no repair applies.
     public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
         guard let name = failure.column else { return nil }
         if failure.kind == .ambiguousColumn { return qualifyAmbiguous(name, in: sql) }
