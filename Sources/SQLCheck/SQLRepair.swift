@@ -45,6 +45,25 @@ public struct SQLRepair: Sendable {
         guard failure.kind == .unknownColumn else { return nil }
         if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
         if let fixed = yearFromDate(name, in: sql) { return fixed }
+        return aliasOrJoin(name, in: sql) ?? requalify(name, in: sql)
+    }
+
+    /// `en.prazo` where `en` has no prazo and one other table of the query has it (`atividades a`):
+    /// `a.prazo`. Also for a qualifier that names nothing (`turma.turno` with `turmas t`).
+    func requalify(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        guard parts.count == 2 else { return nil }
+        let owners = Self.tableReferences(in: sql).filter { catalog.schema.table(named: $0.table)?.column(named: parts[1]) != nil }
+        let qualifiers = Set(owners.map { ($0.alias ?? $0.table).lowercased() })
+        guard qualifiers.count == 1, let owner = owners.first else { return nil }
+        let qualifier = owner.alias ?? owner.table
+        guard qualifier.caseInsensitiveCompare(parts[0]) != .orderedSame else { return nil }
+        let fixed = Self.replaceName(name, with: "\(qualifier).\(parts[1])", in: sql)
+        return fixed == sql ? nil : (fixed, "\(name) lido como \(qualifier).\(parts[1]) (\(owner.table) é a tabela da consulta que tem \(parts[1]))")
+    }
+
+    /// A table written by name while aliased gets its alias; a parent table never joined gets its join.
+    func aliasOrJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
         let parts = name.split(separator: ".").map(String.init)
         guard parts.count == 2, let table = catalog.schema.table(named: parts[0]), table.column(named: parts[1]) != nil else { return nil }
         let references = Self.tableReferences(in: sql)

@@ -73,4 +73,19 @@ struct SQLRepairTests {
         // Two date columns (published, deadline): no guessing which.
         #expect(try repaired("SELECT count(*) FROM atividades WHERE ano_letivo = 2023").notes.isEmpty)
     }
+
+    @Test("a column under the wrong qualifier moves to the one table of the query that has it")
+    func requalify() throws {
+        let wrongAlias = try repaired("SELECT count(*) FROM entregas en JOIN atividades a ON a.id = en.atividade_id WHERE en.prazo LIKE '2024-%'")
+        #expect(wrongAlias.sql == "SELECT count(*) FROM entregas en JOIN atividades a ON a.id = en.atividade_id WHERE a.prazo LIKE '2024-%'")
+        #expect(wrongAlias.valid)
+        #expect(wrongAlias.notes == ["en.prazo lido como a.prazo (atividades é a tabela da consulta que tem prazo)"])
+
+        let noSuchAlias = try repaired("SELECT turma.turno, count(*) FROM interacoes i JOIN turmas t ON i.turma_id = t.id GROUP BY turma.turno")
+        #expect(noSuchAlias.sql == "SELECT t.turno, count(*) FROM interacoes i JOIN turmas t ON i.turma_id = t.id GROUP BY t.turno")
+        #expect(noSuchAlias.valid)
+
+        // Two tables of the query have it: no guessing.
+        #expect(try repaired("SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE x.ano_letivo = 2023").notes.isEmpty)
+    }
 }
