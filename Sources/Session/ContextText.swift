@@ -20,6 +20,11 @@ public enum ContextText {
         if !context.values.isEmpty {
             lines += ["", "Valores citados:"] + context.values.map { "  \($0.table).\($0.column) = '\($0.value)'  (a pergunta diz \"\($0.spoken)\")" }
         }
+        if let period = context.periods.first, !context.periodFilters.isEmpty {
+            let named = context.periods.map { period in period.month.map { String(format: "%02d/%d", $0, period.year) } ?? String(period.year) }
+            lines += ["", "Período citado: \(named.joined(separator: ", ")) (o filtro de \(period.year) em cada tabela):"]
+                + context.periodFilters.compactMap { $0.conditions.first.map { "  \($0)" } }
+        }
         if !context.terms.isEmpty {
             lines += ["", "Glossário:"] + context.terms.map { "  \($0.term): \($0.sql)  (\($0.reason))" }
         }

@@ -332,5 +332,17 @@ struct CatalogCommandTests {
         let tables = (context?["tables"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
         #expect(tables.contains("matriculas"))
         #expect((context?["terms"] as? [[String: Any]])?.contains { $0["term"] as? String == "evasão" } == true)
+        let filters = context?["periodFilters"] as? [[String: Any]] ?? []
+        #expect(filters.contains { ($0["conditions"] as? [String])?.first == "matriculas.ano_letivo = 2023" })
+    }
+
+    @Test("retrieve says how each table filters the period the question names")
+    func retrievePeriod() throws {
+        _ = try SharedDemo.result.get()
+        let run = try Indaga.run(["retrieve", "total de faltas em março de 2024", "--db", SharedDemo.path, "--home", Self.repository.path])
+        #expect(run.status == 0, "stderr: \(run.stderr)")
+        #expect(run.stdout.contains("Período citado: 03/2024 (o filtro de 2024 em cada tabela):\n  frequencia_mensal.mes LIKE '2024-03%'"), "\(run.stdout)")
+        let prompt = try Indaga.run(["retrieve", "--prompt", "total de faltas em março de 2024", "--db", SharedDemo.path, "--home", Self.repository.path])
+        #expect(prompt.stdout.contains("Para filtrar março de 2024, conforme a tabela:\n- frequencia_mensal.mes LIKE '2024-03%'"), "\(prompt.stdout)")
     }
 }
