@@ -169,6 +169,7 @@ public final class Assistant {
         var messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history))]
         lap("montar prompt")
 
+        let spelledOut = retriever.normalizer.spellOut(question)
         var lastProblem = "o modelo não respondeu"
         var warnedOnce = false
         // A valid answer that looked odd: kept, with its warning, if the extra look finds nothing better.
@@ -228,8 +229,14 @@ public final class Assistant {
                 continue
             }
             // Slips with one mechanical fix (an alias ignored, a parent table not joined) are fixed here.
-            let (sql, failure, repairs) = repairer.validated(written, by: validator, on: connection)
+            let (validated, failure, repairs) = repairer.validated(written, by: validator, on: connection)
+            var sql = validated
             record.repairs = repairs
+            // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
+            if failure == nil, let whole = UnaskedLimit.removed(from: sql, question: spelledOut) {
+                sql = whole
+                record.repairs.append("LIMIT tirado: a pergunta não pede só os primeiros")
+            }
             record.sql = sql
             if let failure {
                 lap("validar")
@@ -253,7 +260,6 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with the observation, then say so.
-            let spelledOut = retriever.normalizer.spellOut(question)
             if let oddity = suspicious(answer.result, sql: sql, question: spelledOut), !warnedOnce, attempt < options.maxTries {
                 warnedOnce = true
                 lastProblem = oddity

@@ -223,6 +223,15 @@ struct AssistantTests {
         #expect(multiplied.message?.contains("a junção multiplicou as linhas") == true, "\(String(describing: multiplied.message))")
     }
 
+    @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
+    func unaskedLimit() throws {
+        let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])
+        let answer = assistant.ask("me mostra o nome das escolas da rede")
+        #expect(answer.status == .ok && answer.sql == "SELECT nome FROM escolas ORDER BY nome")
+        #expect(answer.result?.totalRows == 4)
+        #expect(answer.attempts.first?.repairs == ["LIMIT tirado: a pergunta não pede só os primeiros"])
+    }
+
     @Test("a list for 'how many', or a dropped year, earns one more look; a failed look keeps the first answer")
     func listForHowMany() throws {
         let (assistant, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas", "SELECT count(*) AS escolas FROM escolas"])
