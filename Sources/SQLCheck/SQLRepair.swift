@@ -152,34 +152,10 @@ public struct SQLRepair: Sendable {
     /// Every use of the column `name` (`faltas` or `f.faltas`) outside quotes becomes `replacement`;
     /// a longer name, another table's column (`x.faltas` for `faltas`) and the name an `AS` gives are left.
     static func replaceName(_ name: String, with replacement: String, in sql: String) -> String {
-        let characters = Array(sql)
-        let wanted = Array(name.lowercased())
-        let isNamePart = { (c: Character) in c.isLetter || c.isNumber || c == "_" }
-        var result = ""
-        var quote: Character?
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if index + wanted.count <= characters.count,
-                characters[index..<index + wanted.count].map({ Character($0.lowercased()) }) == wanted,
-                index == 0 || !(isNamePart(characters[index - 1]) || characters[index - 1] == "."),
-                index + wanted.count == characters.count || !isNamePart(characters[index + wanted.count])
-            {
-                let before = String(characters[..<index]).lowercased().trimmingCharacters(in: .whitespaces)
-                if !(before.hasSuffix(" as") || before == "as") {
-                    result += replacement
-                    index += wanted.count
-                    continue
-                }
-            }
-            result.append(character)
-            index += 1
+        replaceOutsideQuotes(name, with: replacement, in: sql) { characters, start, end in
+            let before = String(characters[..<start]).lowercased().trimmingCharacters(in: .whitespaces)
+            return (end == characters.count || !isNamePart(characters[end])) && !(before.hasSuffix(" as") || before == "as")
         }
-        return result
     }
 
     struct Step {
@@ -240,8 +216,19 @@ public struct SQLRepair: Sendable {
 
     /// `name.` written as a qualifier (not inside quotes, not the end of a longer name) becomes `alias.`.
     static func replaceQualifier(_ name: String, with alias: String, in sql: String) -> String {
+        replaceOutsideQuotes(name + ".", with: alias + ".", in: sql) { _, _, _ in true }
+    }
+
+    static func isNamePart(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "_"
+    }
+
+    /// Each case-insensitive occurrence of `wanted` outside quotes that starts a name (nothing of a
+    /// name or a `.` before it) and that `accept` takes (given the text, its start and end) becomes `replacement`.
+    static func replaceOutsideQuotes(_ wanted: String, with replacement: String, in sql: String,
+                                     accept: (_ characters: [Character], _ start: Int, _ end: Int) -> Bool) -> String {
         let characters = Array(sql)
-        let wanted = Array(name.lowercased() + ".")
+        let wanted = Array(wanted.lowercased())
         var result = ""
         var quote: Character?
         var index = 0
@@ -253,9 +240,10 @@ public struct SQLRepair: Sendable {
                 quote = character
             } else if index + wanted.count <= characters.count,
                 characters[index..<index + wanted.count].map({ Character($0.lowercased()) }) == wanted,
-                index == 0 || !(characters[index - 1].isLetter || characters[index - 1].isNumber || "_.".contains(characters[index - 1]))
+                index == 0 || !(isNamePart(characters[index - 1]) || characters[index - 1] == "."),
+                accept(characters, index, index + wanted.count)
             {
-                result += alias + "."
+                result += replacement
                 index += wanted.count
                 continue
             }
