@@ -416,9 +416,9 @@ public final class Assistant {
         }
     }
 
-    /// No rows, a single NULL, far more rows than any table the query reads (a join that
-    /// multiplies), or a list where the question asks how many: usually a wrong filter, join or
-    /// shape, worth one more look.
+    /// No rows, a single NULL, a list where the question asks how many, a year the question names
+    /// and the query never writes, or far more rows than any table the query reads (a join that
+    /// multiplies): usually a wrong filter, join or shape, worth one more look.
     func suspicious(_ result: QueryResult?, sql: String, question: String = "") -> String? {
         guard let result else { return nil }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
