@@ -21,11 +21,9 @@ public enum UnaskedLimit {
     /// few; nil when the limit stays (or there is none).
     public static func removed(from sql: String, question: String) -> String? {
         let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
+        // At the very end of a valid query, a LIMIT is the outer query's: a subquery's ends before a ")".
         guard let match = trimmed.firstMatch(of: #/(?i)\s+limit\s+(\d+)$/#), let limit = Int(match.1) else { return nil }
-        // Inside a subquery or a parenthesis the LIMIT is not the answer's.
-        guard trimmed[..<match.range.lowerBound].filter({ $0 == "(" }).count == trimmed[..<match.range.lowerBound].filter({ $0 == ")" }).count
-        else { return nil }
-        let words = fold(question).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        let words = SQLValidator.fold(question).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
         if words.contains(String(limit)) || words.contains(where: { spelled[$0] == limit }) { return nil }
         for (index, word) in words.enumerated() {
             if superlatives.contains(word) { return nil }
@@ -37,9 +35,5 @@ public enum UnaskedLimit {
             }
         }
         return String(trimmed[..<match.range.lowerBound])
-    }
-
-    static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
     }
 }
