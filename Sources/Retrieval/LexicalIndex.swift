@@ -12,6 +12,19 @@ public enum PortugueseTerms {
         "the", "of", "and", "is", "entre", "sobre", "seu", "sua", "seus", "suas", "ja", "ainda", "tambem", "chamada",
     ]
 
+    /// The singulars a folded plural may come from: "acessos" → "acesso", "evasoes" → "evasao",
+    /// "materiais" → "material", "professores" → "professor". Over-generates; callers match the
+    /// forms against real values, so a wrong form finds nothing.
+    public static func singulars(of word: String) -> [String] {
+        guard word.count > 3, word.hasSuffix("s"), word.allSatisfy(\.isLetter) else { return [] }
+        var forms = [String(word.dropLast())]
+        if word.hasSuffix("es") { forms.append(String(word.dropLast(2))) }
+        for (plural, singular) in [("oes", "ao"), ("aes", "ao"), ("ais", "al"), ("eis", "el"), ("ns", "m")] where word.hasSuffix(plural) {
+            forms.append(String(word.dropLast(plural.count)) + singular)
+        }
+        return forms
+    }
+
     /// Suffixes tried longest first; a stem keeps at least three letters.
     static let suffixes = [
         "mente", "coes", "cao", "iram", "aram", "eram", "ando", "endo", "indo", "adas", "idas", "ados", "idos", "oes",

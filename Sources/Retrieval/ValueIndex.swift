@@ -79,15 +79,19 @@ public struct ValueIndex: Sendable {
     public func links(in question: String) -> [ValueLink] {
         let spoken = PortugueseTerms.words(question)
         guard !spoken.isEmpty else { return [] }
-        let candidates = Set(spoken.filter(Self.isSignificant).flatMap { byWord[$0] ?? [] }).sorted()
+        // A value is often said in the plural: "acessos" names 'acesso', "nao entregues" 'nao_entregue'.
+        let forms = spoken.filter(Self.isSignificant).flatMap { [$0] + PortugueseTerms.singulars(of: $0) }
+        let candidates = Set(forms.flatMap { byWord[$0] ?? [] }).sorted()
         var found: [(link: ValueLink, length: Int, full: Bool)] = []
         var partialBySpan: [String: Int] = [:]
         for index in candidates {
             let entry = entries[index]
             let words = entry.words
             if words.count == 1 {
-                guard Self.isDistinctive(words[0]), spoken.contains(words[0]), !columnWords.contains(words[0]) else { continue }
-                found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: words[0]), 1, true))
+                guard Self.isDistinctive(words[0]), let said = spoken.first(where: { Self.names($0, words[0]) }),
+                    !columnWords.contains(words[0])
+                else { continue }
+                found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: said), 1, true))
                 continue
             }
             if Self.occurs(words, in: spoken) {
@@ -117,7 +121,14 @@ public struct ValueIndex: Sendable {
 
     static func occurs(_ words: [String], in spoken: [String]) -> Bool {
         guard words.count <= spoken.count else { return false }
-        return (0...(spoken.count - words.count)).contains { Array(spoken[$0..<($0 + words.count)]) == words }
+        return (0...(spoken.count - words.count)).contains { start in
+            words.indices.allSatisfy { names(spoken[start + $0], words[$0]) }
+        }
+    }
+
+    /// A word of the question names a word of a value: the same, or its plural.
+    static func names(_ spoken: String, _ word: String) -> Bool {
+        spoken == word || (spoken.count > word.count && PortugueseTerms.singulars(of: spoken).contains(word))
     }
 
     static func isSignificant(_ word: String) -> Bool {

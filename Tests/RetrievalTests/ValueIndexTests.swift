@@ -22,9 +22,20 @@ struct ValueIndexTests {
             == ["escolas.nome=Colégio Passo a Passo", "turmas.codigo=4A"])
         #expect(try links("qtd de alunos classificados como agata em 2024") == ["avaliacoes_anuais.pedra=Ágata"])
         #expect(try links("qts turmas funcionam de manha") == ["turmas.turno=manhã"])
-        #expect(try links("quantas provas de historia em 2023") == ["disciplinas.nome=História"])
+        #expect(try links("quantas provas de historia em 2023") == ["atividades.tipo=prova", "disciplinas.nome=História"])
         // A column says it better: nota_matematica, not the subject.
         #expect(try links("quantos alunos tiraram menos de 5 em matematica").isEmpty)
+    }
+
+    @Test("a value said in the plural: acessos, curtidas, materiais, atividades nao entregues")
+    func plurals() throws {
+        #expect(try links("total de acessos por escola") == ["interacoes.tipo=acesso"])
+        #expect(try links("quantas curtidas e quantos materiais em 2024") == ["interacoes.tipo=curtida", "interacoes.tipo=material"])
+        #expect(try links("alunos com atividades nao entregues") == ["entregas.status=nao_entregue"])
+        // A plural that only looks like one names nothing.
+        #expect(try links("quantos alunos tem cada turma").isEmpty)
+        #expect(PortugueseTerms.singulars(of: "evasoes").contains("evasao") && PortugueseTerms.singulars(of: "materiais").contains("material"))
+        #expect(PortugueseTerms.singulars(of: "2023s").isEmpty && PortugueseTerms.singulars(of: "mes").isEmpty)
     }
 
     @Test("the end of a school's name is enough; a tail many names share, or one common word, is not")
