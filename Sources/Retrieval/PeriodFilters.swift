@@ -86,8 +86,14 @@ public enum PeriodFilters {
             let found = preferred[table.name] ?? []
             let first = { (columns: [String]) in columns.filter(found.contains) + columns.filter { !found.contains($0) } }
             let years = first(schema.yearColumns(of: table)).map { "\(table.name).\($0) = \(period.year)" }
-            let dates = first(schema.dateColumns(of: table)).map { "\(table.name).\($0) LIKE '\(period.isoPrefix)%'" }
-            let conditions = period.month == nil ? years + dates : dates + years
+            let dateColumns = first(schema.dateColumns(of: table))
+            let dates = dateColumns.map { "\(table.name).\($0) LIKE '\(period.isoPrefix)%'" }
+            // A month needs a date, but only one the question's words found is surely the event it
+            // asks about: with a year column, `matriculas.ano_letivo` beats `data_matricula` for
+            // "frequência em setembro de 2024", and the month is another table's to say.
+            let hitDates = dateColumns.prefix { found.contains($0) }.count
+            let conditions = period.month == nil || years.isEmpty ? years + dates
+                : dates.prefix(hitDates) + years + dates.dropFirst(hitDates)
             return conditions.isEmpty ? nil : PeriodFilter(table: table.name, conditions: conditions)
         }
     }

@@ -34,10 +34,14 @@ struct PeriodFiltersTests {
         #expect(byTable["escolas"] == nil)
         // A student's birth date and year of entry describe the student; they are not when things happened.
         #expect(byTable["alunos"] == nil)
-        // With a month, the date comes first: a year column cannot say it.
-        let may = PeriodFilters.filters(for: Period(year: 2023, month: 5), tables: ["matriculas"], schema: schema)
-        #expect(may.first?.conditions.last == "matriculas.ano_letivo = 2023")
-        #expect(may.first?.conditions.first?.hasSuffix("LIKE '2023-05%'") == true)
+        // With a month, the date the question's words found comes first: a year column cannot say it.
+        let may = PeriodFilters.filters(for: Period(year: 2023, month: 5), tables: ["matriculas", "interacoes"], schema: schema,
+                                        preferred: ["matriculas": ["data_saida"]])
+        #expect(may.first?.conditions.prefix(2) == ["matriculas.data_saida LIKE '2023-05%'", "matriculas.ano_letivo = 2023"])
+        // A date nothing pointed at may be some other event (the day of enrolment): the year column first.
+        let september = PeriodFilters.filters(for: Period(year: 2024, month: 9), tables: ["matriculas", "interacoes"], schema: schema)
+        #expect(september.first?.conditions.first == "matriculas.ano_letivo = 2024")
+        #expect(september.last?.conditions == ["interacoes.ocorrido_em LIKE '2024-09%'"])
     }
 
     @Test("every filter runs on the bundled database; each table's first one finds that year's rows")
