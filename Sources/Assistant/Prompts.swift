@@ -86,9 +86,11 @@ enum ContextRenderer {
         return "\nTermos:\n" + context.terms.map { "- \($0.term): \($0.sql)" }.joined(separator: "\n") + "\n"
     }
 
+    /// The nearest example last, right above the question: a small model leans on the example
+    /// it read last.
     static func examples(_ context: RetrievedContext) -> String {
         guard !context.examples.isEmpty else { return "" }
-        return "\nExemplos:\n" + context.examples.map { "Pergunta: \($0.question)\nSQL: \($0.sql)" }.joined(separator: "\n\n") + "\n"
+        return "\nExemplos:\n" + context.examples.reversed().map { "Pergunta: \($0.question)\nSQL: \($0.sql)" }.joined(separator: "\n\n") + "\n"
     }
 
     static func conversation(_ history: [Turn]) -> String {

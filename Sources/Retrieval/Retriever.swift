@@ -235,10 +235,10 @@ public struct Retriever: Sendable {
         // shared words, they found examples that share a word and a shape the model then copied.
         let exampleDocs = documents.indices.lazy.filter { documents[$0].kind == .example && documents[$0].text != options.excludedQuestion }
         let nearest = topIndices(exampleDocs, k: options.examples) { Double(cosine[$0]) }
-        var examples: [RetrievedContext.Example] = []
+        var examples: [(example: RetrievedContext.Example, tables: Set<String>)] = []
         for (rank, index) in nearest.enumerated() {
             guard let example = catalog.metadata.examples.first(where: { $0.question == documents[index].text }) else { continue }
-            examples.append(.init(question: example.question, sql: example.sql, similarity: Double(cosine[index])))
+            examples.append((.init(question: example.question, sql: example.sql, similarity: Double(cosine[index])), exampleTables[index] ?? []))
             for table in exampleTables[index] ?? [] {
                 add(table, 0.01 / Double(rank + 1), "usada no exemplo parecido \"\(example.question)\"")
             }
@@ -281,12 +281,24 @@ public struct Retriever: Sendable {
             }
         }
 
+        // An example reading a table the context leaves out answers some other question: shown it,
+        // a small model copied it whole, tables and all (the dev runs: 7 answers of 75).
+        let shownExamples = examples.filter { $0.tables.isSubset(of: chosen) }.map(\.example)
+
         // Columns: keys, the ones the rankings, terms and nearest examples point at, and the first few.
-        let mentioned = Set((examples.map(\.sql) + terms.map(\.sql)).flatMap { PortugueseTerms.identifiers($0) })
+        let mentioned = Set((shownExamples.map(\.sql) + terms.map(\.sql)).flatMap { PortugueseTerms.identifiers($0) })
         for index in byCosine.prefix(20) + byLexical.prefix(20) {
             let document = documents[index]
             if document.kind == .column, let table = document.table {
                 hitColumns[table, default: []].insert(String(document.id.split(separator: ".").last ?? ""))
+            }
+        }
+        // A column the question names by a word of its own name ("em matematica": nota_matematica)
+        // is shown, however many others its table has and wherever the rankings put it.
+        let questionWords = Set(PortugueseTerms.words(question).flatMap { [$0] + PortugueseTerms.singulars(of: $0) })
+        for name in chosen {
+            for column in schemaTable(name)?.columns ?? [] where Self.nameWords(column.name).contains(where: questionWords.contains) {
+                hitColumns[name, default: []].insert(column.name)
             }
         }
         // The period the question names, and the columns each table filters it by (shown, then).
@@ -304,7 +316,7 @@ public struct Retriever: Sendable {
             }.map(\.element.name)
             return .init(name: name, score: tableScore[name] ?? 0, reasons: reasons[name] ?? [], columns: columns)
         }
-        var context = RetrievedContext(tables: tables, joins: joins, terms: terms, examples: examples, tokenEstimate: 0)
+        var context = RetrievedContext(tables: tables, joins: joins, terms: terms, examples: shownExamples, tokenEstimate: 0)
         context.values = options.values
         context.periods = periods
         context.periodFilters = periodFilters
@@ -315,6 +327,12 @@ public struct Retriever: Sendable {
         }
         context.schemaTokenEstimate = schemaCharacters(context) / 4
         return context
+    }
+
+    /// The words of a column's name that can only mean it: "nota_matematica" → nota, matematica
+    /// ("id", "ano" and linking words are too common to name a column).
+    static func nameWords(_ column: String) -> [String] {
+        PortugueseTerms.words(column.replacingOccurrences(of: "_", with: " ")).filter { $0.count >= 4 && !PortugueseTerms.stopwords.contains($0) }
     }
 
     /// Cosine similarity (vectors are unit length, so a dot product) of every document.

@@ -54,6 +54,29 @@ struct RetrievalTests {
         #expect(context.tokenEstimate <= Retriever.Options().tokenBudget)
     }
 
+    @Test("every example shown reads only tables the context shows: one that needs another table answers another question")
+    func examplesFitTheContext() throws {
+        for question in ["escolas em ordem de evasão em 2022, da que mais perdeu aluno pra que menos perdeu",
+                         "qts alunos melhoraram o inde todo ano de 2022 ate 2024", "Quais alunos da turma 5B correm mais risco de evasão?"] {
+            let context = try Fixture.context(question)
+            let shown = Set(context.tables.map(\.name))
+            for example in context.examples {
+                #expect(Retriever.tables(in: example.sql).isSubset(of: shown), "\(question): \(example.question)")
+            }
+        }
+        // The one that reads avaliacoes_anuais, a table this question does not need, stays out.
+        let evasion = try Fixture.context("escolas em ordem de evasão em 2022, da que mais perdeu aluno pra que menos perdeu")
+        #expect(evasion.examples.first?.question == "Quantas evasões houve em cada escola em 2024?")
+        #expect(!evasion.examples.contains { $0.sql.contains("avaliacoes_anuais") })
+    }
+
+    @Test("a column the question names by a word of its name is shown, in a table of many columns")
+    func namedColumn() throws {
+        let context = try Fixture.context("qntos alunos tiraram menos de 5 em matematica em 2023?")
+        let grades = try #require(context.tables.first { $0.name == "avaliacoes_anuais" })
+        #expect(grades.columns.contains("nota_matematica") && !grades.columns.contains("nota_ingles"))
+    }
+
     @Test("a synonym a manager uses finds its table", arguments: [
         ("Quais alunos sumiram em 2023?", "matriculas"),
         ("Qual a assiduidade da turma 3A?", "frequencia_mensal"),
