@@ -87,6 +87,9 @@ public final class Assistant {
         public var maxRows = 1_000
         /// Cosine at or above which a verified example's SQL answers directly (with the same literals).
         public var verifiedThreshold: Float = 0.95
+        /// Below this cosine an example asks something else than the question, so writing its query
+        /// back with other literals is a copy, not an answer.
+        public var copyThreshold = 0.9
         public var generation = GenerationOptions(temperature: 0, maxTokens: 400)
         /// Temperature of the correction tries (the first try is greedy).
         public var retryTemperature = 0.4
@@ -139,7 +142,7 @@ public final class Assistant {
 
         let spoken = Self.retrievalText(for: question, history: history)
         let isFollowUp = spoken != question
-        let context: RetrievedContext
+        var context: RetrievedContext
         if options.retrieval {
             let searchText = retriever.normalizer.normalize(spoken)
             let vector = encoder.embed([searchText])[0]
@@ -172,6 +175,7 @@ public final class Assistant {
         let spelledOut = retriever.normalizer.spellOut(question)
         var lastProblem = "o modelo não respondeu"
         var warnedOnce = false
+        var askedAfresh = false
         // A valid answer that looked odd: kept, with its warning, if the extra look finds nothing better.
         var suspect: (sql: String, result: QueryResult?, message: String)?
         var firstAttempt = 1
@@ -257,6 +261,19 @@ public final class Assistant {
                 lastProblem = answer.message ?? "a consulta falhou"
                 answer.attempts[answer.attempts.count - 1].error = lastProblem
                 messages.append(correction(sql: sql, problem: lastProblem, hints: []))
+                continue
+            }
+            // The query of a shown example that asks something else, literals swapped: in the dev
+            // runs, every such answer was wrong. Asked again without that example, the model reads
+            // the question; if that fails, this answer stays, with a warning.
+            if !askedAfresh, attempt < options.maxTries, let copied = copiedExample(written, in: context) {
+                askedAfresh = true
+                lastProblem = "a consulta repete a do exemplo \"\(copied.question)\", que pergunta outra coisa"
+                suspect = (sql, answer.result, "atenção: \(lastProblem)")
+                context.examples.removeAll { $0.question == copied.question }
+                answer.context = context
+                messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history))]
+                lap("montar prompt")
                 continue
             }
             // Suspicious rather than wrong: one more try with the observation, then say so.
@@ -436,6 +453,13 @@ public final class Assistant {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         }
         return nil
+    }
+
+    /// The shown example whose query `sql` repeats, literals aside, when that example is not a
+    /// rewording of the question (its cosine is below `copyThreshold`).
+    func copiedExample(_ sql: String, in context: RetrievedContext) -> RetrievedContext.Example? {
+        let shape = QueryShape.of(sql)
+        return context.examples.first { $0.similarity < options.copyThreshold && QueryShape.of($0.sql) == shape }
     }
 
     /// "quantos alunos…", "qtd de provas…" (spelled out before it gets here).

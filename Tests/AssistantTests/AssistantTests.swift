@@ -232,6 +232,40 @@ struct AssistantTests {
         #expect(answer.attempts.first?.repairs == ["LIMIT tirado: a pergunta não pede só os primeiros"])
     }
 
+    @Test("the nearest example is the last thing before the question")
+    func nearestExampleLast() throws {
+        let (assistant, _) = try Setup.assistant(replies: ["SELECT 1"])
+        let question = "Quais alunos da turma 5B correm mais risco de evasão?"
+        let context = assistant.context(for: question)
+        let prompt = assistant.generationPrompt(question, context: context)
+        let positions = context.examples.compactMap { prompt.range(of: "Pergunta: \($0.question)\n")?.lowerBound }
+        #expect(positions.count >= 2 && positions == positions.sorted(by: >))
+    }
+
+    @Test("an example's query written back for another question is asked again without that example")
+    func copiedExample() throws {
+        let evaded = "SELECT substr(data_saida, 1, 7) AS mes, count(*) AS evasoes FROM matriculas WHERE situacao = 'evadida' AND ano_letivo = 2022 GROUP BY mes ORDER BY evasoes DESC LIMIT 1"
+        let transferred = "SELECT substr(data_saida, 1, 7) AS mes, count(*) AS n FROM matriculas WHERE situacao = 'transferida' AND ano_letivo = 2022 GROUP BY mes ORDER BY n DESC LIMIT 1"
+        let example = "Pergunta: Em que mês de 2023 mais alunos evadiram?"
+        let (assistant, server) = try Setup.assistant(replies: [evaded, transferred])
+        let answer = assistant.ask("Em que mês de 2022 mais alunos foram transferidos?")
+        #expect(Setup.lastMessage(server, request: 0).contains(example))
+        // A fresh prompt, the copied example left out, not a correction of the copy.
+        let second = server.requests[1].json?["messages"] as? [[String: String]] ?? []
+        #expect(second.count == 1 && second[0]["content"]?.contains(example) == false)
+        #expect(answer.status == .ok && answer.sql == transferred && answer.message == nil)
+
+        // When the fresh try fails, the copy stays, said to be one.
+        let (failing, _) = try Setup.assistant(replies: [evaded, "SELECT nada FROM"])
+        let kept = failing.ask("Em que mês de 2022 mais alunos foram transferidos?")
+        #expect(kept.status == .ok && kept.sql == evaded)
+        #expect(kept.message == "atenção: a consulta repete a do exemplo \"Em que mês de 2023 mais alunos evadiram?\", que pergunta outra coisa")
+
+        // The same question with another year is the example's query, literals swapped: kept at once.
+        let (reworded, rewordedServer) = try Setup.assistant(replies: [evaded])
+        #expect(reworded.ask("Em que mês de 2022 mais alunos evadiram?").sql == evaded && rewordedServer.requests.count == 1)
+    }
+
     @Test("a list for 'how many', or a dropped year, earns one more look; a failed look keeps the first answer")
     func listForHowMany() throws {
         let (assistant, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas", "SELECT count(*) AS escolas FROM escolas"])

@@ -1,0 +1,19 @@
+import Foundation
+
+/// A query with its literals blanked, so two queries that differ only in years, names and numbers
+/// compare equal: how the assistant sees that the model wrote an example's query back.
+public enum QueryShape {
+    public static func of(_ sql: String) -> String {
+        var words = SQLFormatter.tokenize(sql).compactMap { token -> String? in
+            switch token.kind {
+            case .comment: return nil
+            case .string: return token.text.hasPrefix("'") ? "?" : token.text.lowercased()
+            case .word: return token.text.first?.isNumber == true ? "0" : token.text.lowercased()
+            case .symbol: return token.text == ";" ? nil : token.text
+            }
+        }
+        // A final LIMIT is dropped when the question asks for no first few: compare without it.
+        if words.count > 2, words[words.count - 2] == "limit", words.last == "0" { words.removeLast(2) }
+        return words.joined(separator: " ")
+    }
+}

@@ -1,0 +1,27 @@
+import SQLCheck
+import Testing
+
+@Suite("The shape of a query, literals aside")
+struct QueryShapeTests {
+    let example = "SELECT e.nome, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024 GROUP BY e.nome ORDER BY evasoes DESC"
+
+    @Test("other years, values, spacing, case, a final LIMIT or semicolon: the same shape")
+    func same() {
+        let copy = """
+            select e.nome, count(*) as evasoes from matriculas m
+            join turmas t on t.id = m.turma_id join escolas e on e.id = t.escola_id
+            where m.situacao = 'transferida' and m.ano_letivo = 2022 group by e.nome order by evasoes desc limit 5;
+            """
+        #expect(QueryShape.of(copy) == QueryShape.of(example))
+        #expect(QueryShape.of("SELECT nota FROM entregas WHERE nota > 7.5") == QueryShape.of("SELECT nota FROM entregas WHERE nota > 5"))
+    }
+
+    @Test("another column, table, condition or alias: another shape")
+    func different() {
+        #expect(QueryShape.of(example.replacingOccurrences(of: "e.nome", with: "e.cidade")) != QueryShape.of(example))
+        #expect(QueryShape.of(example.replacingOccurrences(of: "GROUP BY", with: "AND m.aluno_id > 0 GROUP BY")) != QueryShape.of(example))
+        #expect(QueryShape.of(example.replacingOccurrences(of: "AS evasoes", with: "AS n")) != QueryShape.of(example))
+        // A quoted name is a name, not a value.
+        #expect(QueryShape.of(#"SELECT "nome" FROM escolas"#) != QueryShape.of(#"SELECT "cidade" FROM escolas"#))
+    }
+}
