@@ -233,9 +233,11 @@ public final class Assistant {
                 continue
             }
             // Slips with one mechanical fix (an alias ignored, a parent table not joined) are fixed here.
-            let (validated, failure, repairs) = repairer.validated(written, by: validator, on: connection)
+            let offered = context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
+            let stray = StrayConditions.removed(from: written, conditions: offered)
+            let (validated, failure, repairs) = repairer.validated(stray?.sql ?? written, by: validator, on: connection)
             var sql = validated
-            record.repairs = repairs
+            record.repairs = (stray?.removed ?? []).map { "filtro de período de tabela que a consulta não lê tirado: \($0)" } + repairs
             // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
             if failure == nil, let whole = UnaskedLimit.removed(from: sql, question: spelledOut) {
                 sql = whole
@@ -277,14 +279,14 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with the observation, then say so.
-            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut), !warnedOnce, attempt < options.maxTries {
+            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, terms: context.terms), !warnedOnce, attempt < options.maxTries {
                 warnedOnce = true
                 lastProblem = oddity
                 suspect = (sql, answer.result, "atenção: \(oddity)")
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
             }
-            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut) { answer.message = "atenção: \(oddity)" }
+            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, terms: context.terms) { answer.message = "atenção: \(oddity)" }
             return answer
         }
         if answer.status != .ok, let suspect {
@@ -436,7 +438,7 @@ public final class Assistant {
     /// No rows, a single NULL, a list where the question asks how many, a year the question names
     /// and the query never writes, or far more rows than any table the query reads (a join that
     /// multiplies): usually a wrong filter, join or shape, worth one more look.
-    func suspicious(_ result: QueryResult?, sql: String, question: String = "") -> String? {
+    func suspicious(_ result: QueryResult?, sql: String, question: String = "", terms: [RetrievedContext.Term] = []) -> String? {
         guard let result else { return nil }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
@@ -447,6 +449,15 @@ public final class Assistant {
         let years = PeriodFilters.periods(in: question).map { String($0.year) }
         if let missing = years.first(where: { !sql.contains($0) }) {
             return "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele"
+        }
+        // A year the question never names, copied from an example ("nota 10" read as October 2024).
+        // Those between the named ones are meant, the one after closes a range ('2025-01-01'), and
+        // a term's definition may say one ("ano em andamento").
+        let named = (years + Self.years(in: question)).compactMap { Int($0) }
+        let span = named.isEmpty ? [] : Array(named.min()!...(named.max()! + 1)).map(String.init)
+        let allowed = Set(span + terms.flatMap { Self.years(in: $0.sql) })
+        if let extra = Self.years(in: sql).first(where: { !allowed.contains($0) }) {
+            return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
         }
         let largest = Retriever.tables(in: sql).compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
         if largest > 0, result.totalRows > 2 * largest {
@@ -460,6 +471,11 @@ public final class Assistant {
     func copiedExample(_ sql: String, in context: RetrievedContext) -> RetrievedContext.Example? {
         let shape = QueryShape.of(sql)
         return context.examples.first { $0.similarity < options.copyThreshold && QueryShape.of($0.sql) == shape }
+    }
+
+    /// The years (1900–2099) written in `text`, dates included ('2024-10-01'), first to last.
+    static func years(in text: String) -> [String] {
+        text.matches(of: #/\b(19|20)\d\d\b/#).map { String(text[$0.range]) }
     }
 
     /// "quantos alunos…", "qtd de provas…" (spelled out before it gets here).

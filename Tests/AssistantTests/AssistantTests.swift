@@ -266,7 +266,7 @@ struct AssistantTests {
         #expect(reworded.ask("Em que mês de 2022 mais alunos evadiram?").sql == evaded && rewordedServer.requests.count == 1)
     }
 
-    @Test("a list for 'how many', or a dropped year, earns one more look; a failed look keeps the first answer")
+    @Test("a list for 'how many', a dropped year or one never named earns one more look; a failed look keeps the first answer")
     func listForHowMany() throws {
         let (assistant, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas", "SELECT count(*) AS escolas FROM escolas"])
         let answer = assistant.ask("qts escolas tem a rede?")
@@ -282,6 +282,20 @@ struct AssistantTests {
         #expect(Setup.lastMessage(droppedServer, request: 1).contains("a pergunta fala de 2023, mas a consulta não usa esse ano"))
         #expect(kept.status == .ok && kept.sql == "SELECT count(*) FROM escolas" && kept.result?.totalRows == 1)
         #expect(kept.message == "atenção: a pergunta fala de 2023, mas a consulta não usa esse ano; filtre por ele")
+
+        // A year the question never names, from an example most likely, earns the extra look too;
+        // years between the named ones, and the one after that closes a range, do not.
+        let (copied, copiedServer) = try Setup.assistant(replies: [
+            "SELECT count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE e.rede = 'municipal' AND t.ano_letivo = 2023",
+            "SELECT count(*) FROM escolas WHERE rede = 'municipal'",
+        ])
+        #expect(copied.ask("quantas escolas da rede municipal?").sql == "SELECT count(*) FROM escolas WHERE rede = 'municipal'")
+        #expect(Setup.lastMessage(copiedServer, request: 1).contains("a consulta filtra 2023, um ano que a pergunta não cita"))
+        for (question, sql) in [("quantas matriculas de 2022 a 2024?", "SELECT count(*) FROM matriculas WHERE ano_letivo IN (2022, 2023, 2024)"),
+                                ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'")] {
+            let (ranged, rangedServer) = try Setup.assistant(replies: [sql])
+            #expect(ranged.ask(question).status == .ok && rangedServer.requests.count == 1, "\(question)")
+        }
 
         // Counts per group are counts: no second look.
         let (grouped, groupedServer) = try Setup.assistant(replies: ["SELECT rede, count(*) FROM escolas GROUP BY rede"])
