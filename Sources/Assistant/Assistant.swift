@@ -265,12 +265,13 @@ public final class Assistant {
                 messages.append(correction(sql: sql, problem: lastProblem, hints: []))
                 continue
             }
-            // The query of a shown example that asks something else, literals swapped: in the dev
-            // runs, every such answer was wrong. Asked again without that example, the model reads
-            // the question; if that fails, this answer stays, with a warning.
-            if !askedAfresh, attempt < options.maxTries, let copied = copiedExample(written, in: context) {
+            // The query of a shown example that asks something else, literals swapped, or a year of an
+            // example the question never names: in the dev runs, every such answer was wrong, and a
+            // correction that quotes the copy gets it back. Asked again without that example, the
+            // model reads the question; if that fails, this answer stays, with a warning.
+            if !askedAfresh, attempt < options.maxTries, let (copied, problem) = borrowedExample(sql, question: spelledOut, in: context) {
                 askedAfresh = true
-                lastProblem = "a consulta repete a do exemplo \"\(copied.question)\", que pergunta outra coisa"
+                lastProblem = problem
                 suspect = (sql, answer.result, "atenção: \(lastProblem)")
                 context.examples.removeAll { $0.question == copied.question }
                 answer.context = context
@@ -279,14 +280,14 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with the observation, then say so.
-            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, terms: context.terms), !warnedOnce, attempt < options.maxTries {
+            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, context: context), !warnedOnce, attempt < options.maxTries {
                 warnedOnce = true
                 lastProblem = oddity
                 suspect = (sql, answer.result, "atenção: \(oddity)")
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
             }
-            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, terms: context.terms) { answer.message = "atenção: \(oddity)" }
+            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, context: context) { answer.message = "atenção: \(oddity)" }
             return answer
         }
         if answer.status != .ok, let suspect {
@@ -436,9 +437,10 @@ public final class Assistant {
     }
 
     /// No rows, a single NULL, a list where the question asks how many, a year the question names
-    /// and the query never writes, or far more rows than any table the query reads (a join that
-    /// multiplies): usually a wrong filter, join or shape, worth one more look.
-    func suspicious(_ result: QueryResult?, sql: String, question: String = "", terms: [RetrievedContext.Term] = []) -> String? {
+    /// and the query never writes or the other way round, a value the question names left out, or
+    /// far more rows than any table the query reads (a join that multiplies): usually a wrong
+    /// filter, join or shape, worth one more look.
+    func suspicious(_ result: QueryResult?, sql: String, question: String = "", context: RetrievedContext? = nil) -> String? {
         guard let result else { return nil }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
@@ -450,16 +452,17 @@ public final class Assistant {
         if let missing = years.first(where: { !sql.contains($0) }) {
             return "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele"
         }
-        // A year the question never names, copied from an example ("nota 10" read as October 2024).
-        // Those between the named ones are meant, the one after closes a range ('2025-01-01'), and
-        // a term's definition may say one ("ano em andamento").
-        let named = (years + Self.years(in: question)).compactMap { Int($0) }
-        let span = named.isEmpty ? [] : Array(named.min()!...(named.max()! + 1)).map(String.init)
-        let allowed = Set(span + terms.flatMap { Self.years(in: $0.sql) })
-        if let extra = Self.years(in: sql).first(where: { !allowed.contains($0) }) {
+        // A year the question never names ("nota 10" read as October 2024).
+        if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
             return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
         }
-        let largest = Retriever.tables(in: sql).compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
+        // A value the question names, of a table the query reads, never compared with: "acessos"
+        // said, and every kind of interaction counted.
+        let read = Retriever.tables(in: sql)
+        if let dropped = context?.values.first(where: { read.contains($0.table) && !Self.writes($0, in: sql) }) {
+            return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
+        }
+        let largest = read.compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
         if largest > 0, result.totalRows > 2 * largest {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         }
@@ -471,6 +474,41 @@ public final class Assistant {
     func copiedExample(_ sql: String, in context: RetrievedContext) -> RetrievedContext.Example? {
         let shape = QueryShape.of(sql)
         return context.examples.first { $0.similarity < options.copyThreshold && QueryShape.of($0.sql) == shape }
+    }
+
+    /// The shown example `sql` was taken from rather than written for `question`, and why: its
+    /// query with other literals, or a year of its query that the question never names.
+    func borrowedExample(_ sql: String, question: String, in context: RetrievedContext) -> (RetrievedContext.Example, String)? {
+        if let copied = copiedExample(sql, in: context) {
+            return (copied, "a consulta repete a do exemplo \"\(copied.question)\", que pergunta outra coisa")
+        }
+        for year in Self.unnamedYears(in: sql, question: question, terms: context.terms) {
+            if let lender = context.examples.first(where: { Self.years(in: $0.sql).contains(year) }) {
+                return (lender, "a consulta usa \(year), ano do exemplo \"\(lender.question)\" que a pergunta não cita")
+            }
+        }
+        return nil
+    }
+
+    /// Years written in `sql` that `question` does not ask for: not one it names or one between
+    /// them, not the first day or month of the year after one (a range's end, '2025-01-01'), and
+    /// not one a shown term's definition says ("ano em andamento").
+    static func unnamedYears(in sql: String, question: String, terms: [RetrievedContext.Term]) -> [String] {
+        let named = (PeriodFilters.periods(in: question).map(\.year) + years(in: question).compactMap { Int($0) })
+        var text = sql
+        for next in Set(named.map { $0 + 1 }) {
+            text = text.replacingOccurrences(of: "'\(next)-01-01'", with: "").replacingOccurrences(of: "'\(next)-01'", with: "")
+        }
+        let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init) + terms.flatMap { years(in: $0.sql) })
+        var seen: Set<String> = []
+        return years(in: text).filter { !allowed.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Whether `sql` compares with the value `link` names: quoted ('acesso', 'acesso%'), or, for a
+    /// name of several words, by the words the question used ('%Monteiro Lobato%').
+    static func writes(_ link: ValueLink, in sql: String) -> Bool {
+        let folded = PortugueseTerms.fold(sql), value = PortugueseTerms.fold(link.value)
+        return folded.contains("'" + value) || folded.contains(value + "'") || (link.spoken.contains(" ") && folded.contains(link.spoken))
     }
 
     /// The years (1900–2099) written in `text`, dates included ('2024-10-01'), first to last.

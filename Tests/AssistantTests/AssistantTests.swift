@@ -261,12 +261,22 @@ struct AssistantTests {
         #expect(kept.status == .ok && kept.sql == evaded)
         #expect(kept.message == "atenção: a consulta repete a do exemplo \"Em que mês de 2023 mais alunos evadiram?\", que pergunta outra coisa")
 
+        // A year the question never names, found in a shown example's query: borrowed, asked again too.
+        let (borrowing, borrowingServer) = try Setup.assistant(replies: [
+            "SELECT count(*) FROM turmas WHERE turno = 'tarde' AND ano_letivo = 2023", "SELECT count(*) FROM turmas WHERE turno = 'tarde'",
+        ])
+        let lender = "Pergunta: Quantas turmas há no turno da tarde por fase em 2023?"
+        let afternoon = borrowing.ask("quantas turmas do turno da tarde existem?")
+        #expect(Setup.lastMessage(borrowingServer, request: 0).contains(lender))
+        #expect(Setup.lastMessage(borrowingServer, request: 1).contains(lender) == false)
+        #expect(afternoon.sql == "SELECT count(*) FROM turmas WHERE turno = 'tarde'" && afternoon.attempts.count == 2)
+
         // The same question with another year is the example's query, literals swapped: kept at once.
         let (reworded, rewordedServer) = try Setup.assistant(replies: [evaded])
         #expect(reworded.ask("Em que mês de 2022 mais alunos evadiram?").sql == evaded && rewordedServer.requests.count == 1)
     }
 
-    @Test("a list for 'how many', a dropped year or one never named earns one more look; a failed look keeps the first answer")
+    @Test("a list for 'how many', a dropped year or value, or a year never named, earns one more look; a failed look keeps the first answer")
     func listForHowMany() throws {
         let (assistant, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas", "SELECT count(*) AS escolas FROM escolas"])
         let answer = assistant.ask("qts escolas tem a rede?")
@@ -296,6 +306,17 @@ struct AssistantTests {
             let (ranged, rangedServer) = try Setup.assistant(replies: [sql])
             #expect(ranged.ask(question).status == .ok && rangedServer.requests.count == 1, "\(question)")
         }
+
+        // A value the question names ("acessos": interacoes.tipo = 'acesso') left out of a query
+        // that reads its table earns the extra look; written, or its table not read, it does not.
+        let (unfiltered, unfilteredServer) = try Setup.assistant(replies: [
+            "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%'",
+            "SELECT count(*) FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2024-%'",
+        ])
+        #expect(unfiltered.ask("quantos acessos a plataforma teve em 2024?").attempts.count == 2)
+        #expect(Setup.lastMessage(unfilteredServer, request: 1).contains("a pergunta cita 'acesso' (interacoes.tipo), mas a consulta não filtra por esse valor"))
+        let (filtered, filteredServer) = try Setup.assistant(replies: ["SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"])
+        #expect(filtered.ask("quantos acessos a plataforma teve em 2024?").status == .ok && filteredServer.requests.count == 1)
 
         // Counts per group are counts: no second look.
         let (grouped, groupedServer) = try Setup.assistant(replies: ["SELECT rede, count(*) FROM escolas GROUP BY rede"])
