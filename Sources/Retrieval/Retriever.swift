@@ -282,7 +282,7 @@ public struct Retriever: Sendable {
         }
 
         // An example reading a table the context leaves out answers some other question: shown it,
-        // a small model copied it whole, tables and all (the dev runs: 7 answers of 75).
+        // a small model copied it whole, tables and all (3 of the 7 copied answers of a dev run).
         let shownExamples = examples.filter { $0.tables.isSubset(of: chosen) }.map(\.example)
 
         // Columns: keys, the ones the rankings, terms and nearest examples point at, and the first few.
