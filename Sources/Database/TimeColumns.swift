@@ -5,9 +5,12 @@ import Foundation
 /// swaps a year column a table does not have for the date column it has.
 extension Schema {
     /// Integer columns whose name says year: `ano`, `ano_letivo`, `ano_ingresso`, `year`, `fiscal_year`.
+    /// Part of a key with others (one row per student per year) still counts; the whole key of a
+    /// table of years does not.
     public func yearColumns(of table: Table) -> [String] {
-        table.columns.filter { column in
-            column.affinity == .integer && !column.isPrimaryKey && Self.namesYear(column.name)
+        let soleKey = table.columns.count(where: \.isPrimaryKey) == 1
+        return table.columns.filter { column in
+            column.affinity == .integer && !(column.isPrimaryKey && soleKey) && Self.namesYear(column.name)
         }.map(\.name)
     }
 
