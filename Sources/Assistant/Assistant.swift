@@ -470,9 +470,12 @@ public final class Assistant {
     }
 
     /// The shown example whose query `sql` repeats, literals aside, when that example is not a
-    /// rewording of the question (its cosine is below `copyThreshold`).
+    /// rewording of the question (its cosine is below `copyThreshold`). A query with no literals
+    /// at all ("SELECT nome FROM disciplinas") has nothing to get wrong by copying: it is the
+    /// model's reading that the question asks the same, as "as matérias do currículo" does.
     func copiedExample(_ sql: String, in context: RetrievedContext) -> RetrievedContext.Example? {
         let shape = QueryShape.of(sql)
+        guard QueryShape.hasLiterals(shape) else { return nil }
         return context.examples.first { $0.similarity < options.copyThreshold && QueryShape.of($0.sql) == shape }
     }
 

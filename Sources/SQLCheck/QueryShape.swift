@@ -16,4 +16,9 @@ public enum QueryShape {
         if words.count > 2, words[words.count - 2] == "limit", words.last == "0" { words.removeLast(2) }
         return words.joined(separator: " ")
     }
+
+    /// Whether a shape has a blanked value or number in it.
+    public static func hasLiterals(_ shape: String) -> Bool {
+        shape.split(separator: " ").contains { $0 == "?" || $0 == "0" }
+    }
 }

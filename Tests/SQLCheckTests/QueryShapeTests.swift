@@ -14,6 +14,7 @@ struct QueryShapeTests {
             """
         #expect(QueryShape.of(copy) == QueryShape.of(example))
         #expect(QueryShape.of("SELECT nota FROM entregas WHERE nota > 7.5") == QueryShape.of("SELECT nota FROM entregas WHERE nota > 5"))
+        #expect(QueryShape.hasLiterals(QueryShape.of(example)) && !QueryShape.hasLiterals(QueryShape.of("SELECT nome FROM disciplinas ORDER BY nome")))
     }
 
     @Test("another column, table, condition or alias: another shape")
