@@ -437,9 +437,9 @@ public final class Assistant {
     }
 
     /// No rows, a single NULL, a list where the question asks how many, a year the question names
-    /// and the query never writes or the other way round, a value the question names left out, or
-    /// far more rows than any table the query reads (a join that multiplies): usually a wrong
-    /// filter, join or shape, worth one more look.
+    /// and the query never writes or the other way round, the same SELECT repeated per value with
+    /// UNION, a value the question names left out, or far more rows than any table the query reads
+    /// (a join that multiplies): usually a wrong filter, join or shape, worth one more look.
     func suspicious(_ result: QueryResult?, sql: String, question: String = "", context: RetrievedContext? = nil) -> String? {
         guard let result else { return nil }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
@@ -455,6 +455,11 @@ public final class Assistant {
         // A year the question never names ("nota 10" read as October 2024).
         if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
             return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
+        }
+        // The same SELECT once per value, joined by UNION: a result with no column saying which
+        // group each row is (or one column per group), where GROUP BY gives a row per group.
+        if let parts = QueryShape.unionOfOneQuery(sql) {
+            return "a consulta repete a mesma SELECT \(parts) vezes com UNION, mudando só um valor; escreva uma só, com GROUP BY pela coluna desse valor, uma linha por grupo"
         }
         // A value the question names, of a table the query reads, never compared with: "acessos"
         // said, and every kind of interaction counted.

@@ -22,3 +22,30 @@ public enum QueryShape {
         shape.split(separator: " ").contains { $0 == "?" || $0 == "0" }
     }
 }
+
+extension QueryShape {
+    /// How many SELECTs a top-level UNION joins when they all have the same shape: the same query
+    /// once per value ("… WHERE genero = 'M' UNION … WHERE genero = 'F'"), which one GROUP BY
+    /// writes as a row per group. Nil for anything else.
+    public static func unionOfOneQuery(_ sql: String) -> Int? {
+        var parts: [[String]] = [[]]
+        var depth = 0
+        var skipAll = false
+        for token in SQLFormatter.tokenize(sql) where token.kind != .comment {
+            let lower = token.text.lowercased()
+            if skipAll, lower == "all" { skipAll = false; continue }
+            skipAll = false
+            if token.kind == .symbol, lower == "(" { depth += 1 }
+            if token.kind == .symbol, lower == ")" { depth -= 1 }
+            if depth == 0, token.kind == .word, lower == "union" {
+                parts.append([])
+                skipAll = true
+                continue
+            }
+            parts[parts.count - 1].append(token.text)
+        }
+        guard parts.count > 1 else { return nil }
+        let shapes = Set(parts.map { of($0.joined(separator: " ")) })
+        return shapes.count == 1 && hasLiterals(shapes.first!) ? parts.count : nil
+    }
+}

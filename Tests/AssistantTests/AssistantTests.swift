@@ -318,6 +318,14 @@ struct AssistantTests {
         let (filtered, filteredServer) = try Setup.assistant(replies: ["SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"])
         #expect(filtered.ask("quantos acessos a plataforma teve em 2024?").status == .ok && filteredServer.requests.count == 1)
 
+        // The same SELECT per value, joined by UNION, earns the extra look toward GROUP BY.
+        let (unions, unionsServer) = try Setup.assistant(replies: [
+            "SELECT count(*) FROM escolas WHERE rede = 'municipal' UNION ALL SELECT count(*) FROM escolas WHERE rede = 'estadual'",
+            "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede",
+        ])
+        #expect(unions.ask("quantas escolas municipais e quantas estaduais?").attempts.count == 2)
+        #expect(Setup.lastMessage(unionsServer, request: 1).contains("a consulta repete a mesma SELECT 2 vezes com UNION"))
+
         // Counts per group are counts: no second look.
         let (grouped, groupedServer) = try Setup.assistant(replies: ["SELECT rede, count(*) FROM escolas GROUP BY rede"])
         #expect(grouped.ask("Quantas escolas há em cada rede?").attempts.count == 1 && groupedServer.requests.count == 1)
