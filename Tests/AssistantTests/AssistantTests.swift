@@ -276,59 +276,49 @@ struct AssistantTests {
         #expect(reworded.ask("Em que mês de 2022 mais alunos evadiram?").sql == evaded && rewordedServer.requests.count == 1)
     }
 
-    @Test("a list for 'how many', a dropped year or value, or a year never named, earns one more look; a failed look keeps the first answer")
-    func listForHowMany() throws {
-        let (assistant, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas", "SELECT count(*) AS escolas FROM escolas"])
-        let answer = assistant.ask("qts escolas tem a rede?")
-        #expect(answer.status == .ok && answer.attempts.count == 2)
-        #expect(Setup.lastMessage(server, request: 1).contains("a pergunta pede quantos, mas a consulta lista"))
-        #expect(answer.sql == "SELECT count(*) AS escolas FROM escolas" && answer.message == nil)
+    @Test("an odd answer earns one more look, told why, and the better query answers", arguments: [
+        ("qts escolas tem a rede?", "SELECT nome FROM escolas", "SELECT count(*) AS escolas FROM escolas",
+         "a pergunta pede quantos, mas a consulta lista"),
+        // A year the question never names, from an example most likely.
+        ("quantas escolas da rede municipal?",
+         "SELECT count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE e.rede = 'municipal' AND t.ano_letivo = 2023",
+         "SELECT count(*) FROM escolas WHERE rede = 'municipal'", "a consulta filtra 2023, um ano que a pergunta não cita"),
+        // A value the question names ("acessos": interacoes.tipo = 'acesso') left out of a query that reads its table.
+        ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%'",
+         "SELECT count(*) FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2024-%'",
+         "a pergunta cita 'acesso' (interacoes.tipo), mas a consulta não filtra por esse valor"),
+        // The same SELECT per value, joined by UNION, where GROUP BY gives a row per group.
+        ("quantas escolas municipais e quantas estaduais?",
+         "SELECT count(*) FROM escolas WHERE rede = 'municipal' UNION ALL SELECT count(*) FROM escolas WHERE rede = 'estadual'",
+         "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede",
+         "a consulta repete a mesma SELECT 2 vezes com UNION"),
+    ])
+    func secondLook(question: String, odd: String, better: String, reason: String) throws {
+        let (assistant, server) = try Setup.assistant(replies: [odd, better])
+        let answer = assistant.ask(question)
+        #expect(answer.status == .ok && answer.attempts.count == 2 && answer.sql == better && answer.message == nil)
+        #expect(Setup.lastMessage(server, request: 1).contains(reason))
+    }
 
-        // A year the question names and the query dropped earns the extra look; when it goes wrong,
-        // the first answer stays, with the warning.
+    @Test("years between the named ones or closing a range, a value written by LIKE, counts per group: no second look", arguments: [
+        ("quantas matriculas de 2022 a 2024?", "SELECT count(*) FROM matriculas WHERE ano_letivo IN (2022, 2023, 2024)"),
+        ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'"),
+        ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"),
+        ("Quantas escolas há em cada rede?", "SELECT rede, count(*) FROM escolas GROUP BY rede"),
+    ])
+    func noSecondLook(question: String, sql: String) throws {
+        let (assistant, server) = try Setup.assistant(replies: [sql])
+        #expect(assistant.ask(question).status == .ok && server.requests.count == 1)
+    }
+
+    @Test("a dropped year earns the extra look; when it goes wrong, the first answer stays, with the warning")
+    func failedSecondLook() throws {
         let (dropped, droppedServer) = try Setup.assistant(replies: ["SELECT count(*) FROM escolas", "SELECT nada FROM"])
         let kept = dropped.ask("quantas escolas tinham turmas da tarde em 2023?")
         #expect(droppedServer.requests.count == 3)
         #expect(Setup.lastMessage(droppedServer, request: 1).contains("a pergunta fala de 2023, mas a consulta não usa esse ano"))
         #expect(kept.status == .ok && kept.sql == "SELECT count(*) FROM escolas" && kept.result?.totalRows == 1)
         #expect(kept.message == "atenção: a pergunta fala de 2023, mas a consulta não usa esse ano; filtre por ele")
-
-        // A year the question never names, from an example most likely, earns the extra look too;
-        // years between the named ones, and the one after that closes a range, do not.
-        let (copied, copiedServer) = try Setup.assistant(replies: [
-            "SELECT count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE e.rede = 'municipal' AND t.ano_letivo = 2023",
-            "SELECT count(*) FROM escolas WHERE rede = 'municipal'",
-        ])
-        #expect(copied.ask("quantas escolas da rede municipal?").sql == "SELECT count(*) FROM escolas WHERE rede = 'municipal'")
-        #expect(Setup.lastMessage(copiedServer, request: 1).contains("a consulta filtra 2023, um ano que a pergunta não cita"))
-        for (question, sql) in [("quantas matriculas de 2022 a 2024?", "SELECT count(*) FROM matriculas WHERE ano_letivo IN (2022, 2023, 2024)"),
-                                ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'")] {
-            let (ranged, rangedServer) = try Setup.assistant(replies: [sql])
-            #expect(ranged.ask(question).status == .ok && rangedServer.requests.count == 1, "\(question)")
-        }
-
-        // A value the question names ("acessos": interacoes.tipo = 'acesso') left out of a query
-        // that reads its table earns the extra look; written, or its table not read, it does not.
-        let (unfiltered, unfilteredServer) = try Setup.assistant(replies: [
-            "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%'",
-            "SELECT count(*) FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2024-%'",
-        ])
-        #expect(unfiltered.ask("quantos acessos a plataforma teve em 2024?").attempts.count == 2)
-        #expect(Setup.lastMessage(unfilteredServer, request: 1).contains("a pergunta cita 'acesso' (interacoes.tipo), mas a consulta não filtra por esse valor"))
-        let (filtered, filteredServer) = try Setup.assistant(replies: ["SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"])
-        #expect(filtered.ask("quantos acessos a plataforma teve em 2024?").status == .ok && filteredServer.requests.count == 1)
-
-        // The same SELECT per value, joined by UNION, earns the extra look toward GROUP BY.
-        let (unions, unionsServer) = try Setup.assistant(replies: [
-            "SELECT count(*) FROM escolas WHERE rede = 'municipal' UNION ALL SELECT count(*) FROM escolas WHERE rede = 'estadual'",
-            "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede",
-        ])
-        #expect(unions.ask("quantas escolas municipais e quantas estaduais?").attempts.count == 2)
-        #expect(Setup.lastMessage(unionsServer, request: 1).contains("a consulta repete a mesma SELECT 2 vezes com UNION"))
-
-        // Counts per group are counts: no second look.
-        let (grouped, groupedServer) = try Setup.assistant(replies: ["SELECT rede, count(*) FROM escolas GROUP BY rede"])
-        #expect(grouped.ask("Quantas escolas há em cada rede?").attempts.count == 1 && groupedServer.requests.count == 1)
     }
 }
 
