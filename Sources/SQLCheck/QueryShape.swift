@@ -24,17 +24,21 @@ public enum QueryShape {
 }
 
 extension QueryShape {
-    /// How many SELECTs a top-level UNION joins when they all have the same shape: the same query
-    /// once per value ("… WHERE genero = 'M' UNION … WHERE genero = 'F'"), which one GROUP BY
-    /// writes as a row per group. Nil for anything else.
+    /// How many SELECTs a top-level UNION joins when they all have the same shape, column names
+    /// aside: the same query once per value ("… count(*) AS meninos … WHERE genero = 'M' UNION …
+    /// count(*) AS meninas … WHERE genero = 'F'"), which one GROUP BY writes as a row per group.
+    /// Nil for anything else.
     public static func unionOfOneQuery(_ sql: String) -> Int? {
         var parts: [[String]] = [[]]
         var depth = 0
         var skipAll = false
+        var previous = ""
         for token in SQLFormatter.tokenize(sql) where token.kind != .comment {
             let lower = token.text.lowercased()
+            defer { previous = lower }
             if skipAll, lower == "all" { skipAll = false; continue }
             skipAll = false
+            if previous == "as", token.kind != .symbol { continue }
             if token.kind == .symbol, lower == "(" { depth += 1 }
             if token.kind == .symbol, lower == ")" { depth -= 1 }
             if depth == 0, token.kind == .word, lower == "union" {

@@ -30,7 +30,7 @@ struct QueryShapeTests {
     func unionOfOneQuery() {
         let perGender = "SELECT genero, count(*) FROM alunos WHERE ano_ingresso = 2023 AND genero = 'M' GROUP BY genero UNION SELECT genero, count(*) FROM alunos WHERE ano_ingresso = 2023 AND genero = 'F' GROUP BY genero"
         #expect(QueryShape.unionOfOneQuery(perGender) == 2)
-        let perStatus = "SELECT count(*) AS concluidos FROM matriculas WHERE situacao = 'concluida' UNION ALL SELECT count(*) AS concluidos FROM matriculas WHERE situacao = 'evadida' UNION ALL SELECT count(*) AS concluidos FROM matriculas WHERE situacao = 'transferida'"
+        let perStatus = "SELECT count(*) AS concluidos FROM matriculas WHERE situacao = 'concluida' UNION ALL SELECT count(*) AS evadidos FROM matriculas WHERE situacao = 'evadida' UNION ALL SELECT count(*) AS transferidos FROM matriculas WHERE situacao = 'transferida'"
         #expect(QueryShape.unionOfOneQuery(perStatus) == 3)
         #expect(QueryShape.unionOfOneQuery("SELECT nome FROM escolas UNION SELECT nome FROM disciplinas") == nil)
         #expect(QueryShape.unionOfOneQuery("SELECT nome FROM escolas WHERE id IN (SELECT 1 UNION SELECT 2)") == nil)
