@@ -280,14 +280,15 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with the observation, then say so.
-            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, context: context), !warnedOnce, attempt < options.maxTries {
+            let oddity = suspicious(answer.result, sql: sql, question: spelledOut, context: context)
+            if let oddity, !warnedOnce, attempt < options.maxTries {
                 warnedOnce = true
                 lastProblem = oddity
                 suspect = (sql, answer.result, "atenção: \(oddity)")
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
             }
-            if let oddity = suspicious(answer.result, sql: sql, question: spelledOut, context: context) { answer.message = "atenção: \(oddity)" }
+            if let oddity { answer.message = "atenção: \(oddity)" }
             return answer
         }
         if answer.status != .ok, let suspect {

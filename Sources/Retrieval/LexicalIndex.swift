@@ -50,6 +50,12 @@ public enum PortugueseTerms {
         sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)
     }
 
+    /// The words of a column's name that can only mean it: "nota_matematica" → nota, matematica
+    /// ("id", "ano" and linking words are too common to name a column).
+    public static func nameWords(_ column: String) -> [String] {
+        words(column.replacingOccurrences(of: "_", with: " ")).filter { $0.count >= 4 && !stopwords.contains($0) }
+    }
+
     /// Lowercase with accents removed: "Evasão" → "evasao".
     public static func fold(_ text: String) -> String {
         var scalars = String.UnicodeScalarView()

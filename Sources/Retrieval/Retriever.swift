@@ -297,7 +297,7 @@ public struct Retriever: Sendable {
         // is shown, however many others its table has and wherever the rankings put it.
         let questionWords = Set(PortugueseTerms.words(question).flatMap { [$0] + PortugueseTerms.singulars(of: $0) })
         for name in chosen {
-            for column in schemaTable(name)?.columns ?? [] where Self.nameWords(column.name).contains(where: questionWords.contains) {
+            for column in schemaTable(name)?.columns ?? [] where PortugueseTerms.nameWords(column.name).contains(where: questionWords.contains) {
                 hitColumns[name, default: []].insert(column.name)
             }
         }
@@ -327,12 +327,6 @@ public struct Retriever: Sendable {
         }
         context.schemaTokenEstimate = schemaCharacters(context) / 4
         return context
-    }
-
-    /// The words of a column's name that can only mean it: "nota_matematica" → nota, matematica
-    /// ("id", "ano" and linking words are too common to name a column).
-    static func nameWords(_ column: String) -> [String] {
-        PortugueseTerms.words(column.replacingOccurrences(of: "_", with: " ")).filter { $0.count >= 4 && !PortugueseTerms.stopwords.contains($0) }
     }
 
     /// Cosine similarity (vectors are unit length, so a dot product) of every document.

@@ -66,8 +66,9 @@ public struct ValueIndex: Sendable {
                 }
             }
         }
-        let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.words($0.name.replacingOccurrences(of: "_", with: " ")) } })
-        return ValueIndex(entries: entries, columnWords: columnWords.filter { $0.count >= 4 })
+        // Stopwords among them would change nothing: a one-word value that is a stopword never matches.
+        let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.nameWords($0.name) } })
+        return ValueIndex(entries: entries, columnWords: columnWords)
     }
 
     /// The values `question` names, longest match first, at most `maxLinks`.
