@@ -53,3 +53,35 @@ extension QueryShape {
         return shapes.count == 1 && hasLiterals(shapes.first!) ? parts.count : nil
     }
 }
+
+extension QueryShape {
+    /// What the outermost SELECT groups by, as written without its qualifier (`t.turno` → turno,
+    /// lowercased), and whether it has a HAVING; nil when it does not group. Subqueries and CTE
+    /// bodies are skipped: a per-student GROUP BY inside a count is not a per-group answer.
+    public static func outerGrouping(_ sql: String) -> (columns: [String], having: Bool)? {
+        var depth = 0
+        var previous = ""
+        var inGroupBy = false
+        var columns: [String]?
+        var having = false
+        for token in SQLFormatter.tokenize(sql) where token.kind != .comment {
+            let lower = token.text.lowercased()
+            defer { previous = lower }
+            if token.kind == .symbol, lower == "(" { depth += 1 }
+            if token.kind == .symbol, lower == ")" { depth -= 1 }
+            guard depth == 0, token.kind == .word else { continue }
+            if previous == "group", lower == "by" {
+                inGroupBy = true
+                columns = []
+                continue
+            }
+            if ["having", "order", "limit", "union", "window", "intersect", "except", "select"].contains(lower) {
+                inGroupBy = false
+                if lower == "having" { having = true }
+                continue
+            }
+            if inGroupBy { columns?.append(String(lower.split(separator: ".").last ?? Substring(lower))) }
+        }
+        return columns.map { ($0, having) }
+    }
+}

@@ -109,6 +109,14 @@ public struct SQLValidator: Sendable {
             let hint = Self.functionHints[name.uppercased()].map { [$0] } ?? []
             return ValidationFailure(kind: .unknownFunction, message: "a função \(name) não existe no SQLite", hints: hint)
         }
+        // sum() in WHERE: the commonest way a small model writes "alunos com presença abaixo de 75%".
+        if message.hasPrefix("misuse of aggregate") {
+            return ValidationFailure(kind: .syntax, message: "a consulta usa count, sum ou avg onde eles não valem (\(message))", hints: [
+                "uma condição sobre a soma ou a média de um grupo vai no HAVING, depois do GROUP BY, não no WHERE",
+                "para escolher alunos pelo total de cada um, calcule-o numa subconsulta: aluno_id IN (SELECT aluno_id FROM … GROUP BY aluno_id HAVING …)",
+                "não ponha uma agregação dentro de outra (avg(sum(…))): calcule a de dentro numa subconsulta",
+            ])
+        }
         return ValidationFailure(kind: .syntax, message: "o SQL não é válido (\(message))", hints: [])
     }
 

@@ -36,4 +36,13 @@ struct QueryShapeTests {
         #expect(QueryShape.unionOfOneQuery("SELECT nome FROM escolas WHERE id IN (SELECT 1 UNION SELECT 2)") == nil)
         #expect(QueryShape.unionOfOneQuery("SELECT nome FROM escolas") == nil)
     }
+
+    @Test("what the outer query groups by, without qualifiers; a subquery's GROUP BY is not the answer's")
+    func outerGrouping() {
+        let grouped = QueryShape.outerGrouping("SELECT e.nome, t.turno, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.turno ORDER BY 3 DESC")
+        #expect(grouped?.columns == ["nome", "turno"] && grouped?.having == false)
+        #expect(QueryShape.outerGrouping("SELECT t.id, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id GROUP BY t.id HAVING count(*) > 3")?.having == true)
+        #expect(QueryShape.outerGrouping("SELECT count(*) FROM (SELECT aluno_id FROM frequencia_mensal GROUP BY aluno_id HAVING sum(presencas) < 10)") == nil)
+        #expect(QueryShape.outerGrouping("SELECT count(*) FROM alunos") == nil)
+    }
 }

@@ -107,6 +107,10 @@ struct ValidationTests {
         #expect(ambiguous.hints.first?.contains("alunos.id ou matriculas.id") == true)
         let function = try #require(try validate("SELECT YEAR(data_nascimento) FROM alunos"))
         #expect(function.kind == .unknownFunction && function.hints == ["use strftime('%Y', coluna) ou substr(coluna, 1, 4)"])
+        // sum() in WHERE: said plainly, with where such a condition goes.
+        let aggregate = try #require(try validate("SELECT count(*) FROM frequencia_mensal WHERE sum(presencas) < 10"))
+        #expect(aggregate.message.hasPrefix("a consulta usa count, sum ou avg onde eles não valem"))
+        #expect(aggregate.hints.contains { $0.contains("HAVING") } && aggregate.hints.contains { $0.contains("subconsulta") })
     }
 
     @Test("writes, two statements and bad syntax are refused in plain words", arguments: [

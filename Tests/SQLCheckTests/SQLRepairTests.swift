@@ -89,3 +89,35 @@ struct SQLRepairTests {
         #expect(try repaired("SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE x.ano_letivo = 2023").notes.isEmpty)
     }
 }
+
+@Suite("Joins that compare keys of different things")
+struct JoinKeysTests {
+    func fixed(_ sql: String) throws -> (sql: String, notes: [String])? {
+        let (validator, _) = try ValidationTests.setup.get()
+        return SQLRepair(catalog: validator.catalog).joinKeysFixed(sql)
+    }
+
+    @Test("an enrolment's id compared with a student's becomes the enrolment's student; a code compared with an id, the id")
+    func wrongKeys() throws {
+        let enrolment = try #require(try fixed("SELECT count(*) FROM matriculas m JOIN avaliacoes_anuais va ON m.id = va.aluno_id WHERE va.nota_matematica < 5"))
+        #expect(enrolment.sql == "SELECT count(*) FROM matriculas m JOIN avaliacoes_anuais va ON m.aluno_id = va.aluno_id WHERE va.nota_matematica < 5")
+        #expect(enrolment.notes == ["junção m.id = va.aluno_id trocada por m.aluno_id: avaliacoes_anuais.aluno_id aponta para alunos"])
+        let code = try #require(try fixed("SELECT avg(T2.inde) FROM alunos AS T1 JOIN avaliacoes_anuais AS T2 ON T1.ra = T2.aluno_id"))
+        #expect(code.sql == "SELECT avg(T2.inde) FROM alunos AS T1 JOIN avaliacoes_anuais AS T2 ON T1.id = T2.aluno_id")
+        // The other way round, and more than one in a query.
+        let both = try #require(try fixed("SELECT 1 FROM cubo_engajamento c JOIN matriculas m ON c.aluno_id = m.id JOIN alunos a ON a.ra = m.aluno_id"))
+        #expect(both.sql == "SELECT 1 FROM cubo_engajamento c JOIN matriculas m ON c.aluno_id = m.aluno_id JOIN alunos a ON a.id = m.aluno_id")
+        #expect(both.notes.count == 2)
+    }
+
+    @Test("right joins, self-joins, years and values compared with keys of other tables are left alone", arguments: [
+        "SELECT 1 FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id",
+        "SELECT 1 FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo",
+        "SELECT 1 FROM avaliacoes_anuais atual JOIN avaliacoes_anuais anterior ON anterior.aluno_id = atual.aluno_id",
+        "SELECT 1 FROM frequencia_mensal f JOIN matriculas m ON f.presencas = m.aluno_id",
+        "SELECT 'm.id = v.aluno_id' FROM matriculas m",
+    ])
+    func leftAlone(sql: String) throws {
+        #expect(try fixed(sql) == nil)
+    }
+}

@@ -1,0 +1,101 @@
+import Database
+import Foundation
+
+extension SQLRepair {
+    /// Joins that compare two different things' keys, which SQLite runs without a word and which
+    /// answer about the wrong rows: `matriculas.id = avaliacoes_anuais.aluno_id` (an enrolment's
+    /// number with a student's), `alunos.ra = entregas.aluno_id` (a registration code with an id).
+    /// The side that has a key of the right thing is made to use it: `matriculas.aluno_id`,
+    /// `alunos.id`. Only when exactly one such fix exists; the query and the notes, or nil.
+    public func joinKeysFixed(_ sql: String) -> (sql: String, notes: [String])? {
+        let pattern = #/(?i)\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*=\s*([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b/#
+        let references = Self.tableReferences(in: sql)
+        func table(_ qualifier: Substring) -> Schema.Table? {
+            let matching = references.filter {
+                ($0.alias ?? $0.table).caseInsensitiveCompare(qualifier) == .orderedSame
+            }
+            guard matching.count == 1 else { return nil }
+            return catalog.schema.table(named: matching[0].table)
+        }
+        var fixed = sql
+        var notes: [String] = []
+        for match in sql.matches(of: pattern).reversed() where !Self.insideQuotes(sql, at: match.range.lowerBound) {
+            let (_, leftQualifier, leftColumn, rightQualifier, rightColumn) = match.output
+            guard let left = table(leftQualifier), let right = table(rightQualifier),
+                left.column(named: String(leftColumn)) != nil, right.column(named: String(rightColumn)) != nil
+            else { continue }
+            let leftKey = entityKey(left, String(leftColumn)), rightKey = entityKey(right, String(rightColumn))
+            guard leftKey == nil || rightKey == nil || leftKey! != rightKey! else { continue }
+            // Each side rewritten to point where the other points, when it can be in one way only.
+            let leftFix = fix(left, String(leftColumn), isKey: leftKey != nil, toward: rightKey)
+            let rightFix = fix(right, String(rightColumn), isKey: rightKey != nil, toward: leftKey)
+            let replacement: String
+            let note: String
+            switch (leftFix, rightFix) {
+            case (let column?, nil):
+                replacement = "\(leftQualifier).\(column) = \(rightQualifier).\(rightColumn)"
+                note = "junção \(leftQualifier).\(leftColumn) = \(rightQualifier).\(rightColumn) trocada por \(leftQualifier).\(column): \(right.name).\(rightColumn) aponta para \(rightKey!.table)"
+            case (nil, let column?):
+                replacement = "\(leftQualifier).\(leftColumn) = \(rightQualifier).\(column)"
+                note = "junção \(leftQualifier).\(leftColumn) = \(rightQualifier).\(rightColumn) trocada por \(rightQualifier).\(column): \(left.name).\(leftColumn) aponta para \(leftKey!.table)"
+            default:
+                continue
+            }
+            fixed.replaceSubrange(match.range, with: replacement)
+            notes.insert(note, at: 0)
+        }
+        return notes.isEmpty ? nil : (fixed, notes)
+    }
+
+    /// The column of `table` to compare with `key` in place of `written`. A column that is no key
+    /// (`alunos.ra`) is replaced only by its own table's key: a value compared with a key in
+    /// another table may be meant.
+    func fix(_ table: Schema.Table, _ written: String, isKey: Bool, toward key: EntityKey?) -> String? {
+        guard let key, isKey || table.name.lowercased() == key.table,
+            let replacement = column(of: table, pointingAt: key), replacement.caseInsensitiveCompare(written) != .orderedSame
+        else { return nil }
+        return replacement
+    }
+
+    struct EntityKey: Equatable {
+        let table: String
+        let column: String
+    }
+
+    /// What a column identifies: the row it points at, or its own table's row when it is the
+    /// table's single-column primary key. Nil for other columns (ano_letivo, ra).
+    func entityKey(_ table: Schema.Table, _ column: String) -> EntityKey? {
+        if let target = pointsAt(table, column) { return target }
+        if table.primaryKey.count == 1, table.primaryKey[0].caseInsensitiveCompare(column) == .orderedSame {
+            return EntityKey(table: table.name.lowercased(), column: column.lowercased())
+        }
+        return nil
+    }
+
+    /// The row a column points at: by its declared foreign key, or, in a table or view that
+    /// declares none for it, by its name (`aluno_id` → alunos.id, when alunos has that key).
+    func pointsAt(_ table: Schema.Table, _ column: String) -> EntityKey? {
+        if let key = table.foreignKeys.first(where: { $0.columns.count == 1 && $0.columns[0].caseInsensitiveCompare(column) == .orderedSame }) {
+            return EntityKey(table: key.referencedTable.lowercased(), column: (key.referencedColumns.first ?? "id").lowercased())
+        }
+        let lower = column.lowercased()
+        guard lower.hasSuffix("_id"), lower.count > 3 else { return nil }
+        let stem = String(lower.dropLast(3))
+        for name in [stem, stem + "s", stem + "es"] {
+            if let target = catalog.schema.table(named: name), target.name.lowercased() != table.name.lowercased(),
+                target.primaryKey.count == 1, target.primaryKey[0].lowercased() == "id"
+            {
+                return EntityKey(table: target.name.lowercased(), column: "id")
+            }
+        }
+        return nil
+    }
+
+    /// The one column of `table` that identifies `key`'s row: its primary key when it is that
+    /// table, or its only column pointing at it.
+    func column(of table: Schema.Table, pointingAt key: EntityKey) -> String? {
+        if table.name.lowercased() == key.table { return table.column(named: key.column)?.name }
+        let pointing = table.columns.filter { pointsAt(table, $0.name) == key }
+        return pointing.count == 1 ? pointing[0].name : nil
+    }
+}
