@@ -1,3 +1,4 @@
+import Catalog
 import Database
 import Foundation
 
@@ -47,8 +48,9 @@ public struct ValueIndex: Sendable {
     }
 
     /// Reads the distinct text values of each table's text columns, skipping dates, numbers
-    /// and columns with too many values.
-    public static func build(connection: Connection, schema: Schema) -> ValueIndex {
+    /// and columns with too many values; with `metadata`, the one-word names it gives a value
+    /// ("F: feminino (alunas, meninas)") name that value too.
+    public static func build(connection: Connection, schema: Schema, metadata: CatalogMetadata? = nil) -> ValueIndex {
         var entries: [Entry] = []
         for table in schema.tables where table.kind == .table {
             for column in table.columns where column.affinity == .text && !column.isPrimaryKey {
@@ -68,7 +70,41 @@ public struct ValueIndex: Sendable {
         }
         // Stopwords among them would change nothing: a one-word value that is a stopword never matches.
         let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.nameWords($0.name) } })
+        if let metadata { entries += aliasEntries(metadata, stored: entries, columnWords: columnWords) }
         return ValueIndex(entries: entries, columnWords: columnWords)
+    }
+
+    /// The one-word names the metadata gives a stored value, before or inside parentheses
+    /// ("F: feminino (alunas, meninas)"): "quantas meninas" names 'F', which no word of 'F' says.
+    /// A word that names a table or a column ("M: masculino (alunos, meninos)") is said of
+    /// everything, and is left out.
+    static func aliasEntries(_ metadata: CatalogMetadata, stored: [Entry], columnWords: Set<String>) -> [Entry] {
+        let storedValues = Set(stored.map { "\($0.table).\($0.column)=\($0.value)" })
+        var reserved = columnWords
+        for table in metadata.tables {
+            for word in ([table.name] + table.synonyms).flatMap(PortugueseTerms.words) {
+                reserved.insert(word)
+                reserved.formUnion(PortugueseTerms.singulars(of: word))
+            }
+        }
+        var aliases: [Entry] = []
+        for table in metadata.tables {
+            for column in table.columns {
+                for (value, description) in column.values.sorted(by: { $0.key < $1.key })
+                where storedValues.contains("\(table.name).\(column.name)=\(value)") {
+                    let phrases = description.split(whereSeparator: { "(),;".contains($0) }).map { PortugueseTerms.words(String($0)) }
+                    for phrase in phrases where phrase.count == 1 {
+                        let word = phrase[0]
+                        guard word.count >= 4, word.allSatisfy(\.isLetter), !PortugueseTerms.stopwords.contains(word),
+                            !reserved.contains(word), !PortugueseTerms.singulars(of: word).contains(where: reserved.contains),
+                            word != PortugueseTerms.fold(value)
+                        else { continue }
+                        aliases.append(Entry(table: table.name, column: column.name, value: value, words: [word]))
+                    }
+                }
+            }
+        }
+        return aliases
     }
 
     /// The values `question` names, longest match first, at most `maxLinks`.

@@ -9,7 +9,7 @@ struct ValueIndexTests {
     static let index: Result<ValueIndex, Error> = Result {
         let retriever = try Fixture.retriever.get()
         let connection = try Connection(path: Fixture.folder.path("escola.sqlite"), mode: .readOnly)
-        return ValueIndex.build(connection: connection, schema: retriever.catalog.schema)
+        return ValueIndex.build(connection: connection, schema: retriever.catalog.schema, metadata: retriever.catalog.metadata)
     }
 
     func links(_ question: String) throws -> [String] {
@@ -36,6 +36,28 @@ struct ValueIndexTests {
         #expect(try links("quantos alunos tem cada turma").isEmpty)
         #expect(PortugueseTerms.singulars(of: "evasoes").contains("evasao") && PortugueseTerms.singulars(of: "materiais").contains("material"))
         #expect(PortugueseTerms.singulars(of: "2023s").isEmpty && PortugueseTerms.singulars(of: "mes").isEmpty)
+    }
+
+    @Test("a one-word name the metadata gives a value names it: meninas is 'F'; a table's name names nothing")
+    func describedValues() throws {
+        #expect(try links("quantos meninos e quantas meninas largaram a escola") == ["alunos.genero=F", "alunos.genero=M"])
+        #expect(try links("quantas alunas entraram em 2023") == ["alunos.genero=F"])
+        // "M: masculino (alunos, meninos)": "alunos" is the table, said of every student.
+        #expect(try links("quantos alunos entraram em 2023").isEmpty)
+    }
+
+    @Test("several values of one column, named or by glossary terms, make a group; one value does not")
+    func valueGroups() throws {
+        let index = try Self.index.get()
+        var options = Retriever.Options()
+        options.values = index.links(in: "quantos meninos e quantas meninas evadiram")
+        let genders = try Fixture.context("quantos meninos e quantas meninas evadiram", options: options)
+        #expect(ValueGroup.named(in: genders) == [ValueGroup(table: "alunos", column: "genero", values: ["F", "M"])])
+        // "concluíram", "transferidos" and "evadidos" are glossary terms, each `matriculas.situacao = '…'`.
+        let statuses = try Fixture.context("em 2022, quantos alunos foram transferidos e quantos evadiram")
+        #expect(ValueGroup.named(in: statuses).first { $0.column == "situacao" }.map { Set($0.values) } == ["transferida", "evadida"])
+        options.values = index.links(in: "quantas turmas de manha em 2024")
+        #expect(ValueGroup.named(in: try Fixture.context("quantas turmas de manha em 2024", options: options)).isEmpty)
     }
 
     @Test("the end of a school's name is enough; a tail many names share, or one common word, is not")

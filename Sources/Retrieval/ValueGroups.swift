@@ -1,0 +1,42 @@
+import Foundation
+
+/// A column the question names several values of, by the values themselves ("de manhã e de
+/// tarde") or by glossary terms that stand for them ("concluíram", "transferidos", "evadidos").
+/// "Quantos de cada" is then one row per value: GROUP BY that column, where a small model
+/// writes a query per value joined by UNION, or filters the first value only.
+public struct ValueGroup: Sendable, Equatable {
+    public let table: String
+    public let column: String
+    /// As stored, in the order the question names them.
+    public let values: [String]
+
+    public init(table: String, column: String, values: [String]) {
+        self.table = table
+        self.column = column
+        self.values = values
+    }
+
+    /// The columns of `context` with two or more named values.
+    public static func named(in context: RetrievedContext) -> [ValueGroup] {
+        var found: [(table: String, column: String, value: String)] = context.values.map { ($0.table, $0.column, $0.value) }
+        found += context.terms.compactMap { equality(in: $0.sql) }
+        var groups: [ValueGroup] = []
+        for item in found {
+            if let index = groups.firstIndex(where: { $0.table == item.table && $0.column == item.column }) {
+                if !groups[index].values.contains(item.value) {
+                    groups[index] = ValueGroup(table: item.table, column: item.column, values: groups[index].values + [item.value])
+                }
+            } else {
+                groups.append(ValueGroup(table: item.table, column: item.column, values: [item.value]))
+            }
+        }
+        return groups.filter { $0.values.count >= 2 }
+    }
+
+    /// `table.column = 'value'`, the whole of a term's definition, or nil.
+    static func equality(in sql: String) -> (table: String, column: String, value: String)? {
+        let pattern = #/^\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*'((?:[^']|'')*)'\s*$/#
+        guard let match = sql.wholeMatch(of: pattern) else { return nil }
+        return (String(match.1), String(match.2), String(match.3).replacingOccurrences(of: "''", with: "'"))
+    }
+}
