@@ -113,7 +113,7 @@ public final class Assistant {
     let prompts: PromptTemplates
     public var options: Options
     /// Read from the database on the first question, not at start: the REPL opens at once.
-    private lazy var valueIndex = ValueIndex.build(connection: connection, schema: retriever.catalog.schema)
+    private lazy var valueIndex = ValueIndex.build(connection: connection, schema: retriever.catalog.schema, metadata: retriever.catalog.metadata)
 
     public init(connection: Connection, retriever: Retriever, encoder: TextEmbedder, client: ChatClient?,
                 prompts: PromptTemplates, options: Options = Options()) {
@@ -180,7 +180,7 @@ public final class Assistant {
         var suspect: (sql: String, result: QueryResult?, message: String)?
         var firstAttempt = 1
         if options.samples > 1 {
-            let outcome = vote(messages: messages, client: client, answer: &answer, cancellation: cancellation)
+            let outcome = vote(messages: messages, question: spelledOut, context: context, client: client, answer: &answer, cancellation: cancellation)
             mark = clock.now  // voting recorded its own stage times
             switch outcome {
             case .answered:
@@ -232,17 +232,8 @@ public final class Assistant {
                 messages.append(correction(sql: reply.content, problem: lastProblem, hints: ["responda só com uma consulta SELECT"]))
                 continue
             }
-            // Slips with one mechanical fix (an alias ignored, a parent table not joined) are fixed here.
-            let offered = context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
-            let stray = StrayConditions.removed(from: written, conditions: offered)
-            let (validated, failure, repairs) = repairer.validated(stray?.sql ?? written, by: validator, on: connection)
-            var sql = validated
-            record.repairs = (stray?.removed ?? []).map { "filtro de período de tabela que a consulta não lê tirado: \($0)" } + repairs
-            // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
-            if failure == nil, let whole = UnaskedLimit.removed(from: sql, question: spelledOut) {
-                sql = whole
-                record.repairs.append("LIMIT tirado: a pergunta não pede só os primeiros")
-            }
+            let (sql, failure, repairs) = polished(written, question: spelledOut, context: context)
+            record.repairs = repairs
             record.sql = sql
             if let failure {
                 lap("validar")
@@ -302,12 +293,41 @@ public final class Assistant {
         return answer
     }
 
+    /// The model's query with the slips that have one mechanical fix fixed, validated: the
+    /// failure left if any, and the fixes made (in pt-BR, for the user).
+    func polished(_ written: String, question: String, context: RetrievedContext) -> (sql: String, failure: ValidationFailure?, repairs: [String]) {
+        // Period conditions of tables the query never reads: offered for each table, written for all.
+        let offered = context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
+        let stray = StrayConditions.removed(from: written, conditions: offered)
+        // An alias ignored, a parent table not joined, a glossary term written as a column…
+        let (validated, failure, fixes) = repairer.validated(stray?.sql ?? written, by: validator, on: connection)
+        var sql = validated
+        var repairs = (stray?.removed ?? []).map { "filtro de período de tabela que a consulta não lê tirado: \($0)" } + fixes
+        guard failure == nil else { return (sql, failure, repairs) }
+        // An enrolment's id compared with a student's: it runs, and answers about other rows.
+        if let joins = repairer.joinKeysFixed(sql), validator.validate(joins.sql, on: connection) == nil {
+            sql = joins.sql
+            repairs += joins.notes
+        }
+        // The same count once per value, joined by UNION: one query, a labelled row per value.
+        if let merged = UnionOfValues.merged(sql), validator.validate(merged.sql, on: connection) == nil {
+            sql = merged.sql
+            repairs.append("a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \(merged.column)")
+        }
+        // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
+        if let whole = UnaskedLimit.removed(from: sql, question: question) {
+            sql = whole
+            repairs.append("LIMIT tirado: a pergunta não pede só os primeiros")
+        }
+        return (sql, nil, repairs)
+    }
+
     /// The first message the model gets: the template filled with the context, and the question
     /// spelled out ("qtos" as "quantos"; the whole-schema baseline reads it as typed).
     public func generationPrompt(_ question: String, context: RetrievedContext, history: [Turn] = []) -> String {
         PromptTemplates.fill(prompts.generation, [
             "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
-            "values": ContextRenderer.values(context.values),
+            "values": ContextRenderer.values(context),
             "periods": ContextRenderer.periods(context),
             "glossary": ContextRenderer.glossary(context),
             "examples": ContextRenderer.examples(context),
@@ -338,11 +358,14 @@ public final class Assistant {
     }
 
     /// Generates `samples` candidates, runs the valid ones, and answers with the result most of
-    /// them agree on (ties go to the earliest candidate).
+    /// them agree on (ties go to the earliest candidate). Results that look odd, or that copy a
+    /// shown example, win only when no other result was found: the checks that ask the model
+    /// again one answer at a time choose among answers here.
     ///
     /// It records its own stage times on `answer`: a timing closure that also touched `answer`
     /// would overlap the inout access (Swift traps on that).
-    private func vote(messages: [ChatMessage], client: ChatClient, answer: inout Answer, cancellation: CancellationFlag?) -> VoteOutcome {
+    private func vote(messages: [ChatMessage], question: String, context: RetrievedContext, client: ChatClient,
+                      answer: inout Answer, cancellation: CancellationFlag?) -> VoteOutcome {
         let clock = ContinuousClock()
         var mark = clock.now
         func lap(_ stage: String, _ answer: inout Answer) {
@@ -350,7 +373,7 @@ public final class Assistant {
             answer.timings.append((stage, now - mark))
             mark = now
         }
-        var groups: [(fingerprint: String, sql: String, result: QueryResult, votes: Int, first: Int)] = []
+        var groups: [(fingerprint: String, sql: String, result: QueryResult, votes: Int, first: Int, doubt: String?)] = []
         var greedy: (reply: String, problem: String, hints: [String])?
         for index in 0..<options.samples {
             var generation = options.generation
@@ -372,7 +395,7 @@ public final class Assistant {
             lap("modelo", &answer)
             var problem: (String, [String])?
             if case .sql(let written) = SQLExtractor.extract(from: reply.content) {
-                let (sql, failure, repairs) = repairer.validated(written, by: validator, on: connection)
+                let (sql, failure, repairs) = polished(written, question: question, context: context)
                 record.sql = sql
                 record.repairs = repairs
                 if let failure {
@@ -384,7 +407,9 @@ public final class Assistant {
                     if let position = groups.firstIndex(where: { $0.fingerprint == fingerprint }) {
                         groups[position].votes += 1
                     } else {
-                        groups.append((fingerprint, sql, result, 1, index))
+                        let doubt = borrowedExample(sql, question: question, in: context)?.1
+                            ?? suspicious(result, sql: sql, question: question, context: context)
+                        groups.append((fingerprint, sql, result, 1, index, doubt))
                     }
                 } else {
                     problem = ("a consulta falhou ao rodar", [])
@@ -397,13 +422,18 @@ public final class Assistant {
             answer.attempts.append(record)
             if index == 0, let problem { greedy = (reply.content, problem.0, problem.1) }
         }
-        guard let winner = groups.max(by: { ($0.votes, -$0.first) < ($1.votes, -$1.first) }) else {
+        let trusted = groups.filter { $0.doubt == nil }
+        guard let winner = (trusted.isEmpty ? groups : trusted).max(by: { ($0.votes, -$0.first) < ($1.votes, -$1.first) }) else {
             return .noneValid(reply: greedy?.reply ?? "", problem: greedy?.problem ?? "nenhum candidato válido", hints: greedy?.hints ?? [])
         }
         answer.sql = winner.sql
         answer.result = winner.result
         answer.status = .ok
-        answer.message = groups.count > 1 ? "\(winner.votes) de \(options.samples) candidatos concordaram nesta resposta" : nil
+        if let doubt = winner.doubt {
+            answer.message = "atenção: \(doubt)"
+        } else if groups.count > 1 {
+            answer.message = "\(winner.votes) de \(options.samples) candidatos concordaram nesta resposta"
+        }
         return .answered
     }
 
@@ -457,6 +487,19 @@ public final class Assistant {
         if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
             return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
         }
+        // "Quantos de manhã e quantos de tarde" answered with one number, or the first value only.
+        let grouping = QueryShape.outerGrouping(sql)
+        let groups = context.map(ValueGroup.named) ?? []
+        if Self.aggregates(sql), let group = groups.first(where: { !(grouping?.columns.contains($0.column.lowercased()) ?? false) }) {
+            let listed = group.values.map { "'\($0)'" }.joined(separator: " e ")
+            return "a pergunta cita \(listed) (\(group.table).\(group.column)), mas a consulta não agrupa por \(group.column); "
+                + "para um número de cada, use GROUP BY \(group.table).\(group.column), uma linha por valor"
+        }
+        // "Quantos…" with no "cada" or "por": one number, where a copied example gave one per school.
+        if let grouping, !grouping.having, result.totalRows > 1, groups.isEmpty, Self.asksHowMany(question), !Self.asksPerGroup(question) {
+            return "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY \(grouping.columns.joined(separator: ", "))); "
+                + "tire o GROUP BY, a menos que a pergunta peça um número de cada"
+        }
         // The same SELECT once per value, joined by UNION: a result with no column saying which
         // group each row is (or one column per group), where GROUP BY gives a row per group.
         if let parts = QueryShape.unionOfOneQuery(sql) {
@@ -465,7 +508,9 @@ public final class Assistant {
         // A value the question names, of a table the query reads, never compared with: "acessos"
         // said, and every kind of interaction counted.
         let read = Retriever.tables(in: sql)
-        if let dropped = context?.values.first(where: { read.contains($0.table) && !Self.writes($0, in: sql) }) {
+        if let dropped = context?.values.first(where: {
+            read.contains($0.table) && !Self.writes($0, in: sql) && !(grouping?.columns.contains($0.column.lowercased()) ?? false)
+        }) {
             return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
         }
         let largest = read.compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
@@ -529,6 +574,18 @@ public final class Assistant {
     static func asksHowMany(_ question: String) -> Bool {
         let words = Set(question.lowercased().split(whereSeparator: { !$0.isLetter }))
         return !words.isDisjoint(with: ["quantos", "quantas", "quantidade"])
+    }
+
+    /// Whether the question asks for one number per group: "por escola", "em cada mês", "separando".
+    static func asksPerGroup(_ question: String) -> Bool {
+        let words = Set(PortugueseTerms.words(question))
+        return !words.isDisjoint(with: ["por", "cada", "separando", "separado", "separados", "conforme", "distribuicao", "entre", "ranking", "segundo"])
+    }
+
+    /// Whether the query aggregates anywhere: counts, sums, averages, extremes.
+    static func aggregates(_ sql: String) -> Bool {
+        let folded = sql.lowercased().replacingOccurrences(of: " ", with: "")
+        return ["count(", "sum(", "total(", "avg(", "min(", "max("].contains { folded.contains($0) }
     }
 
     /// Whether the query aggregates into counts or sums anywhere.

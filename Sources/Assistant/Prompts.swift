@@ -61,11 +61,26 @@ enum ContextRenderer {
         return lines.joined(separator: "\n")
     }
 
-    /// The values the question names, as the query must write them.
-    static func values(_ links: [ValueLink]) -> String {
-        guard !links.isEmpty else { return "" }
-        return "\nValores citados na pergunta (escreva-os assim na consulta):\n"
-            + links.map { "- \($0.table).\($0.column) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: "\n") + "\n"
+    /// The values the question names, as the query must write them; several of one column
+    /// ask for a row per value.
+    static func values(_ context: RetrievedContext) -> String {
+        var text = ""
+        if !context.values.isEmpty {
+            text += "\nValores citados na pergunta (escreva-os assim na consulta):\n"
+                + context.values.map { "- \($0.table).\($0.column) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: "\n") + "\n"
+        }
+        for group in ValueGroup.named(in: context) {
+            text += "\n" + groupAdvice(group) + "\n"
+        }
+        return text
+    }
+
+    /// "Quantos de manhã e quantos de tarde": one query, a row per value.
+    static func groupAdvice(_ group: ValueGroup) -> String {
+        let column = "\(group.table).\(group.column)"
+        let listed = group.values.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+        return "A pergunta cita \(group.values.count) valores de \(column) (\(listed)): para um número de cada, "
+            + "agrupe por \(column) (GROUP BY), uma linha por valor, numa só consulta, sem UNION."
     }
 
     /// How each table filters the period the question names; with more years, the others are said.

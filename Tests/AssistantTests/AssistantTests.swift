@@ -287,11 +287,18 @@ struct AssistantTests {
         ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%'",
          "SELECT count(*) FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2024-%'",
          "a pergunta cita 'acesso' (interacoes.tipo), mas a consulta não filtra por esse valor"),
-        // The same SELECT per value, joined by UNION, where GROUP BY gives a row per group.
-        ("quantas escolas municipais e quantas estaduais?",
-         "SELECT count(*) FROM escolas WHERE rede = 'municipal' UNION ALL SELECT count(*) FROM escolas WHERE rede = 'estadual'",
-         "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede",
+        // The same SELECT per value, joined by UNION (a list: no count to merge into one query).
+        ("quais escolas são municipais e quais estaduais?",
+         "SELECT nome FROM escolas WHERE rede = 'municipal' UNION SELECT nome FROM escolas WHERE rede = 'estadual'",
+         "SELECT rede, nome FROM escolas WHERE rede IN ('municipal', 'estadual') ORDER BY rede, nome",
          "a consulta repete a mesma SELECT 2 vezes com UNION"),
+        // Two values of one column named, one number for the first only.
+        ("quantas escolas municipais e quantas estaduais?", "SELECT count(*) FROM escolas WHERE rede = 'municipal'",
+         "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede",
+         "a pergunta cita 'estadual' e 'municipal' (escolas.rede), mas a consulta não agrupa por rede"),
+        // "Quantas…" with no "cada" or "por", answered with a number per group.
+        ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
+         "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
     ])
     func secondLook(question: String, odd: String, better: String, reason: String) throws {
         let (assistant, server) = try Setup.assistant(replies: [odd, better])
@@ -305,10 +312,49 @@ struct AssistantTests {
         ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'"),
         ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"),
         ("Quantas escolas há em cada rede?", "SELECT rede, count(*) FROM escolas GROUP BY rede"),
+        // Girls and boys named ('F', 'M'), grouped by their column rather than compared with each.
+        ("quantas meninas e quantos meninos evadiram em 2023?",
+         "SELECT a.genero, count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 GROUP BY a.genero"),
     ])
     func noSecondLook(question: String, sql: String) throws {
         let (assistant, server) = try Setup.assistant(replies: [sql])
         #expect(assistant.ask(question).status == .ok && server.requests.count == 1)
+    }
+
+    @Test("the same count once per value, joined by UNION, is merged into one grouped query without asking again")
+    func unionMerged() throws {
+        let perValue = "SELECT count(*) AS municipais FROM escolas WHERE rede = 'municipal' UNION ALL SELECT count(*) AS estaduais FROM escolas WHERE rede = 'estadual'"
+        let (assistant, server) = try Setup.assistant(replies: [perValue])
+        let answer = assistant.ask("quantas escolas municipais e quantas estaduais?")
+        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
+        #expect(answer.sql == "SELECT rede , count ( * ) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede")
+        #expect(answer.result?.columns.first == "rede" && answer.result?.totalRows == 2)
+        #expect(answer.attempts.first?.repairs == ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por rede"])
+    }
+
+    @Test("the prompt asks for a row per value when the question names several of one column")
+    func groupAdvice() throws {
+        let (assistant, _) = try Setup.assistant(replies: ["SELECT 1"])
+        let question = "quantos meninos e quantas meninas evadiram em 2023?"
+        let prompt = assistant.generationPrompt(question, context: assistant.context(for: question))
+        #expect(prompt.contains("A pergunta cita 2 valores de alunos.genero ('F', 'M'): para um número de cada, agrupe por alunos.genero (GROUP BY)"))
+        let single = "quantas meninas evadiram em 2023?"
+        #expect(!assistant.generationPrompt(single, context: assistant.context(for: single)).contains("agrupe por"))
+    }
+
+    @Test("voting passes over results that look odd when another candidate's does not")
+    func votingSkipsOddResults() throws {
+        var options = Assistant.Options()
+        options.samples = 3
+        let grouped = "SELECT nome, count(*) FROM disciplinas GROUP BY nome"
+        let (assistant, _) = try Setup.assistant(replies: [grouped, grouped, "SELECT count(*) AS disciplinas FROM disciplinas"], options: options)
+        let answer = assistant.ask("quantas disciplinas tem o curriculo?")
+        #expect(answer.status == .ok && answer.sql == "SELECT count(*) AS disciplinas FROM disciplinas")
+        #expect(answer.result?.totalRows == 1)
+        // All odd: the most agreed stays, with the warning.
+        let (odd, _) = try Setup.assistant(replies: [grouped, grouped, grouped], options: options)
+        let kept = odd.ask("quantas disciplinas tem o curriculo?")
+        #expect(kept.sql == grouped && kept.message?.hasPrefix("atenção: a pergunta pede um número só") == true)
     }
 
     @Test("a dropped year earns the extra look; when it goes wrong, the first answer stays, with the warning")
