@@ -309,6 +309,14 @@ public final class Assistant {
             sql = joins.sql
             repairs += joins.notes
         }
+        // The year said, filtered on one yearly table and forgotten on another joined by the student.
+        if context.periods.count == 1, let year = context.periods.first?.year,
+            let dated = MissingYearConditions.added(to: sql, offered: offered, year: year),
+            validator.validate(dated.sql, on: connection) == nil
+        {
+            sql = dated.sql
+            repairs += dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" }
+        }
         // The same count once per value, joined by UNION: one query, a labelled row per value.
         if let merged = UnionOfValues.merged(sql), validator.validate(merged.sql, on: connection) == nil {
             sql = merged.sql

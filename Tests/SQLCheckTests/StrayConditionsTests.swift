@@ -31,3 +31,39 @@ struct StrayConditionsTests {
         #expect(StrayConditions.removed(from: longer, conditions: offered) == nil)
     }
 }
+
+@Suite("The named year, forgotten on one yearly table of the query")
+struct MissingYearConditionsTests {
+    let offered = [(table: "avaliacoes_anuais", condition: "avaliacoes_anuais.ano_letivo = 2024"),
+                   (table: "turmas", condition: "turmas.ano_letivo = 2024"),
+                   (table: "matriculas", condition: "matriculas.ano_letivo = 2024"),
+                   (table: "atividades", condition: "atividades.prazo LIKE '2024-%'")]
+
+    @Test("a yearly table joined by the student only gets the year, by its alias, in the outer WHERE")
+    func added() throws {
+        let sql = "SELECT e.rede, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.rede"
+        let result = try #require(MissingYearConditions.added(to: sql, offered: offered, year: 2024))
+        #expect(result.sql == "SELECT e.rede, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 AND v.ano_letivo = 2024 AND m.ano_letivo = 2024 GROUP BY e.rede")
+        #expect(result.added == ["v.ano_letivo = 2024", "m.ano_letivo = 2024"])
+        // An OR keeps its meaning; with no WHERE, one is made before GROUP BY.
+        let alternative = "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.ano_letivo = 2024 AND t.turno = 'manhã' OR t.turno = 'tarde'"
+        #expect(MissingYearConditions.added(to: alternative, offered: offered, year: 2024)?.sql
+            == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE (t.ano_letivo = 2024 AND t.turno = 'manhã' OR t.turno = 'tarde') AND m.ano_letivo = 2024")
+        let joined = "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id AND t.ano_letivo = 2024 GROUP BY t.turno;"
+        #expect(MissingYearConditions.added(to: joined, offered: offered, year: 2024)?.sql
+            == "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id AND t.ano_letivo = 2024 WHERE m.ano_letivo = 2024 GROUP BY t.turno")
+    }
+
+    @Test("a year the model placed, another year, a self-join, a subquery, a LEFT JOIN or no year at all: left alone", arguments: [
+        "SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo WHERE v.ano_letivo = 2024",
+        "SELECT count(*) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id WHERE m.ano_letivo = 2024 AND v.ano_letivo = 2023",
+        "SELECT count(*) FROM avaliacoes_anuais atual JOIN avaliacoes_anuais anterior ON anterior.aluno_id = atual.aluno_id WHERE atual.ano_letivo = 2024",
+        "SELECT count(*) FROM alunos WHERE id IN (SELECT aluno_id FROM matriculas WHERE situacao = 'evadida') AND ano_ingresso = 2024",
+        "SELECT count(*) FROM turmas t LEFT JOIN matriculas m ON m.turma_id = t.id WHERE t.ano_letivo = 2024",
+        "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B'",
+        "SELECT count(*) FROM atividades a WHERE a.prazo LIKE '2024-%'",
+    ])
+    func leftAlone(sql: String) {
+        #expect(MissingYearConditions.added(to: sql, offered: offered, year: 2024) == nil)
+    }
+}

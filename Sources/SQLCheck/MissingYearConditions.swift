@@ -1,0 +1,87 @@
+import Foundation
+
+/// The year a question names, applied to one yearly table of the query and forgotten for
+/// another: "INDE médio por rede em 2024" filtered `turmas.ano_letivo = 2024` and averaged
+/// `avaliacoes_anuais` over every year, since the two meet by the student only. SQLite runs it;
+/// the answer mixes years. Each yearly table the outer query reads gets the year too.
+public enum MissingYearConditions {
+    /// `sql` with `alias.column = year` added for each offered year condition (`table.column =
+    /// year`) whose table the outer query reads once and never constrains by that column; nil
+    /// when nothing is added. Only when the query already uses the year somewhere (the model
+    /// meant it), and never for LEFT JOINs or UNIONs, whose meaning a WHERE condition changes.
+    public static func added(to sql: String, offered: [(table: String, condition: String)], year: Int) -> (sql: String, added: [String])? {
+        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
+        let characters = Array(text)
+        let depth = depths(characters)
+        let lowered = text.lowercased()
+        guard lowered.contains(String(year)), keyword("union", in: characters, depth: depth).isEmpty,
+            lowered.firstMatch(of: #/\bleft\s+(outer\s+)?join\b/#) == nil
+        else { return nil }
+        let references = SQLRepair.tableReferences(in: text)
+        var conditions: [String] = []
+        for (table, condition) in offered {
+            let pattern = try! Regex("(?i)^\\s*\(NSRegularExpression.escapedPattern(for: table))\\.([a-z_][a-z0-9_]*)\\s*=\\s*\(year)\\s*$")
+            guard let match = condition.firstMatch(of: pattern), let column = match.output[1].substring.map(String.init) else { continue }
+            let mine = references.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
+            guard mine.count == 1, let reference = mine.first,
+                depth[text.distance(from: text.startIndex, to: reference.end) - 1] == 0
+            else { continue }
+            // The column named through this table, or bare: the model's own say about its year.
+            let qualifier = reference.alias ?? reference.table
+            let name = NSRegularExpression.escapedPattern(for: column)
+            let qualified = try! Regex("(?i)(^|[^a-z0-9_])\(NSRegularExpression.escapedPattern(for: qualifier))\\.\(name)([^a-z0-9_]|$)")
+            let bare = try! Regex("(?i)(^|[^a-z0-9_.])\(name)([^a-z0-9_]|$)")
+            guard text.firstMatch(of: qualified) == nil, text.firstMatch(of: bare) == nil else { continue }
+            conditions.append("\(qualifier).\(column) = \(year)")
+        }
+        guard !conditions.isEmpty else { return nil }
+        let added = conditions.joined(separator: " AND ")
+        let ends = ["group", "order", "limit", "having", "window"].flatMap { keyword($0, in: characters, depth: depth) }
+        if let start = keyword("where", in: characters, depth: depth).first {
+            let bodyStart = start + 5
+            let bodyEnd = ends.filter { $0 > start }.min() ?? characters.count
+            let body = String(characters[bodyStart..<bodyEnd]).trimmingCharacters(in: .whitespaces)
+            let hasOr = !keyword("or", in: Array(body), depth: depths(Array(body))).isEmpty
+            let where_ = "WHERE " + (hasOr ? "(\(body))" : body) + " AND " + added
+            let rebuilt = String(characters[..<start]) + where_ + (bodyEnd < characters.count ? " " + String(characters[bodyEnd...]) : "")
+            return (rebuilt, conditions)
+        }
+        let position = ends.min() ?? characters.count
+        let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces)
+        let after = position < characters.count ? " " + String(characters[position...]) : ""
+        return (before + " WHERE " + added + after, conditions)
+    }
+
+    /// The parenthesis depth at each character, quotes skipped (they keep the depth around them).
+    static func depths(_ characters: [Character]) -> [Int] {
+        var result = [Int](repeating: 0, count: characters.count)
+        var depth = 0
+        var quote: Character?
+        for (index, character) in characters.enumerated() {
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "'" || character == "\"" {
+                quote = character
+            } else if character == "(" {
+                depth += 1
+            } else if character == ")" {
+                depth -= 1
+            }
+            result[index] = quote == nil ? depth : -1
+        }
+        return result
+    }
+
+    /// Where `word` starts as a whole word at depth 0, outside quotes.
+    static func keyword(_ word: String, in characters: [Character], depth: [Int]) -> [Int] {
+        let target = Array(word)
+        guard characters.count >= target.count else { return [] }
+        let isName = { (c: Character) in c.isLetter || c.isNumber || c == "_" || c == "." }
+        return (0...(characters.count - target.count)).filter { start in
+            depth[start] == 0
+                && (start == 0 || !isName(characters[start - 1]))
+                && (start + target.count == characters.count || !isName(characters[start + target.count]))
+                && zip(characters[start..<(start + target.count)], target).allSatisfy { $0.lowercased() == String($1) }
+        }
+    }
+}
