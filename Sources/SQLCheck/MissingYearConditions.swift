@@ -26,12 +26,12 @@ public enum MissingYearConditions {
             guard mine.count == 1, let reference = mine.first,
                 depth[text.distance(from: text.startIndex, to: reference.end) - 1] == 0
             else { continue }
-            // The column named through this table, or bare: the model's own say about its year.
+            // Any period column of this table named through it, or bare, is the model's own say
+            // about its period: "data_matricula LIKE '2023-12%'" dates enrolments well enough.
             let qualifier = reference.alias ?? reference.table
-            let name = NSRegularExpression.escapedPattern(for: column)
-            let qualified = try! Regex("(?i)(^|[^a-z0-9_])\(NSRegularExpression.escapedPattern(for: qualifier))\\.\(name)([^a-z0-9_]|$)")
-            let bare = try! Regex("(?i)(^|[^a-z0-9_.])\(name)([^a-z0-9_]|$)")
-            guard text.firstMatch(of: qualified) == nil, text.firstMatch(of: bare) == nil else { continue }
+            let periodColumns = offered.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
+                .compactMap { $0.condition.firstMatch(of: #/\.([A-Za-z_][A-Za-z0-9_]*)/#).map { String($0.1) } }
+            guard !periodColumns.contains(where: { mentions(text, column: $0, qualifier: qualifier) }) else { continue }
             conditions.append("\(qualifier).\(column) = \(year)")
         }
         guard !conditions.isEmpty else { return nil }
@@ -50,6 +50,14 @@ public enum MissingYearConditions {
         let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces)
         let after = position < characters.count ? " " + String(characters[position...]) : ""
         return (before + " WHERE " + added + after, conditions)
+    }
+
+    /// Whether `text` names `column` through `qualifier`, or bare.
+    static func mentions(_ text: String, column: String, qualifier: String) -> Bool {
+        let name = NSRegularExpression.escapedPattern(for: column)
+        let qualified = try! Regex("(?i)(^|[^a-z0-9_])\(NSRegularExpression.escapedPattern(for: qualifier))\\.\(name)([^a-z0-9_]|$)")
+        let bare = try! Regex("(?i)(^|[^a-z0-9_.])\(name)([^a-z0-9_]|$)")
+        return text.firstMatch(of: qualified) != nil || text.firstMatch(of: bare) != nil
     }
 
     /// The parenthesis depth at each character, quotes skipped (they keep the depth around them).

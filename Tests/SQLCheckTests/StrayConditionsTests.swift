@@ -5,6 +5,7 @@ import Testing
 struct StrayConditionsTests {
     let offered = [(table: "atividades", condition: "atividades.prazo LIKE '2024-10%'"),
                    (table: "matriculas", condition: "matriculas.ano_letivo = 2024"),
+                   (table: "matriculas", condition: "matriculas.data_matricula LIKE '2024-%'"),
                    (table: "cubo_engajamento", condition: "cubo_engajamento.mes LIKE '2024-10%'")]
 
     @Test("written all together, the ones of tables outside FROM and JOIN go, wherever they stand")
@@ -37,6 +38,7 @@ struct MissingYearConditionsTests {
     let offered = [(table: "avaliacoes_anuais", condition: "avaliacoes_anuais.ano_letivo = 2024"),
                    (table: "turmas", condition: "turmas.ano_letivo = 2024"),
                    (table: "matriculas", condition: "matriculas.ano_letivo = 2024"),
+                   (table: "matriculas", condition: "matriculas.data_matricula LIKE '2024-%'"),
                    (table: "atividades", condition: "atividades.prazo LIKE '2024-%'")]
 
     @Test("a yearly table joined by the student only gets the year, by its alias, in the outer WHERE")
@@ -62,6 +64,8 @@ struct MissingYearConditionsTests {
         "SELECT count(*) FROM turmas t LEFT JOIN matriculas m ON m.turma_id = t.id WHERE t.ano_letivo = 2024",
         "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B'",
         "SELECT count(*) FROM atividades a WHERE a.prazo LIKE '2024-%'",
+        // Dated by another of its period columns: enrolments made in December.
+        "SELECT count(*) FROM matriculas WHERE data_matricula LIKE '2024-12%'",
     ])
     func leftAlone(sql: String) {
         #expect(MissingYearConditions.added(to: sql, offered: offered, year: 2024) == nil)
