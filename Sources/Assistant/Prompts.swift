@@ -85,7 +85,9 @@ enum ContextRenderer {
 
     /// How each table filters the period the question names; with more years, the others are said.
     static func periods(_ context: RetrievedContext) -> String {
-        guard let first = context.periods.first, !context.periodFilters.isEmpty else { return "" }
+        let attributes = context.attributeFilters.isEmpty ? ""
+            : "\nFiltros que a pergunta cita:\n" + context.attributeFilters.map { "- " + $0 }.joined(separator: "\n") + "\n"
+        guard let first = context.periods.first, !context.periodFilters.isEmpty else { return attributes }
         let names = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"]
         let label = first.month.map { "\(names[$0 - 1]) de \(first.year)" } ?? "\(first.year)"
         let others = context.periods.dropFirst().map { String($0.year) }
@@ -93,7 +95,7 @@ enum ContextRenderer {
             ? "Para filtrar \(label), conforme a tabela:"
             : "Para filtrar \(label), conforme a tabela (para \(others.joined(separator: ", ")), troque o ano):"
         // One condition per table: offered alternatives, a small model writes them all, joined by OR.
-        return "\n" + heading + "\n" + context.periodFilters.compactMap { $0.conditions.first.map { "- " + $0 } }.joined(separator: "\n") + "\n"
+        return attributes + "\n" + heading + "\n" + context.periodFilters.compactMap { $0.conditions.first.map { "- " + $0 } }.joined(separator: "\n") + "\n"
     }
 
     static func glossary(_ context: RetrievedContext) -> String {

@@ -1,3 +1,4 @@
+import Catalog
 import Database
 import Foundation
 
@@ -96,5 +97,47 @@ public enum PeriodFilters {
                 : dates.prefix(hitDates) + years + dates.dropFirst(hitDates)
             return conditions.isEmpty ? nil : PeriodFilter(table: table.name, conditions: conditions)
         }
+    }
+
+    /// The years that say what something is rather than when it happened: "nascidos em 2010" is
+    /// a birth date, "modelos treinados em 2024" a training date. A year is one when the word
+    /// before it (past "em", "de"…) says a year or date column of a table that points at no other
+    /// (the student, not the enrolment), by the column's name or its synonyms; each comes with
+    /// its condition on that column (`alunos.data_nascimento LIKE '2010-%'`).
+    public static func attributeYears(in question: String, periods: [Period], tables: [String], schema: Schema,
+                                      metadata: CatalogMetadata) -> [(period: Period, condition: String)] {
+        let words = PortugueseTerms.words(question)
+        let linking: Set<String> = ["em", "de", "do", "da", "no", "na", "desde", "ate", "entre", "a", "o"]
+        var found: [(Period, String)] = []
+        for period in periods {
+            guard let position = words.firstIndex(of: String(period.year)) else { continue }
+            var before = position - 1
+            while before >= 0, linking.contains(words[before]) { before -= 1 }
+            guard before >= 0 else { continue }
+            let said = words[before]
+            for name in tables {
+                guard let table = schema.table(named: name), table.kind == .table, table.foreignKeys.isEmpty else { continue }
+                let described = metadata.table(named: table.name)
+                let tableWords = Set(([table.name] + (described?.synonyms ?? [])).flatMap(PortugueseTerms.words))
+                guard !tableWords.contains(said) else { continue }
+                let years = schema.yearColumns(of: table).map { ($0, "\(table.name).\($0) = \(period.year)") }
+                let dates = schema.dateColumns(of: table).map { ($0, "\(table.name).\($0) LIKE '\(period.isoPrefix)%'") }
+                let match = (years + dates).first { column, _ in
+                    let columnWords = PortugueseTerms.nameWords(column) + (described?.column(named: column)?.synonyms ?? []).flatMap(PortugueseTerms.words)
+                    return columnWords.contains { !tableWords.contains($0) && sameRoot($0, said) }
+                }
+                if let match {
+                    found.append((period, match.1))
+                    break
+                }
+            }
+        }
+        return found
+    }
+
+    /// Two words of five letters or more that start alike for four: "nascidos" and "nascimento",
+    /// "treinados" and "treinado".
+    static func sameRoot(_ a: String, _ b: String) -> Bool {
+        a.count >= 5 && b.count >= 5 && a.prefix(4) == b.prefix(4)
     }
 }

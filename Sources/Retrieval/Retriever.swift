@@ -44,6 +44,8 @@ public struct RetrievedContext: Sendable, Encodable {
     public var periods: [Period] = []
     /// How each chosen table is filtered by the first of `periods`.
     public var periodFilters: [PeriodFilter] = []
+    /// Years that describe rather than date ("nascidos em 2010"), as conditions on their column.
+    public var attributeFilters: [String] = []
 }
 
 /// Retrieval over one catalog: the vectors of its documents, a lexical index, the FK graph.
@@ -210,6 +212,15 @@ public struct Retriever: Sendable {
             add(link.table, Self.valueBonus, "a pergunta cita o valor '\(link.value)' (coluna \(link.column))")
             hitColumns[link.table, default: []].insert(link.column)
         }
+        // A birth year ("nascidos em 2010") is a filter of its own, on a column of its own table.
+        let named = PeriodFilters.periods(in: question)
+        let attributes = PeriodFilters.attributeYears(in: question, periods: named, tables: catalog.schema.tables.map(\.name),
+                                                      schema: catalog.schema, metadata: catalog.metadata)
+        for attribute in attributes {
+            let parts = attribute.condition.split(separator: " ")[0].split(separator: ".").map(String.init)
+            add(parts[0], Self.valueBonus, "a pergunta cita \(parts[1]) (\(attribute.period.year))")
+            hitColumns[parts[0], default: []].insert(parts[1])
+        }
 
         // Glossary terms the question uses (by word) or is close to (by meaning).
         var terms: [RetrievedContext.Term] = []
@@ -302,9 +313,11 @@ public struct Retriever: Sendable {
             }
         }
         // The period the question names, and the columns each table filters it by (shown, then).
-        let periods = PeriodFilters.periods(in: question)
+        // The years left are the period of the facts.
+        let shownAttributes = attributes.filter { chosen.contains(String($0.condition.prefix { $0 != "." })) }
+        let periods = named.filter { period in !shownAttributes.contains { $0.period == period } }
         let periodFilters = periods.first.map { PeriodFilters.filters(for: $0, tables: chosen, schema: catalog.schema, preferred: hitColumns) } ?? []
-        let periodColumns = Set(periodFilters.flatMap(\.conditions).flatMap { PortugueseTerms.identifiers($0) })
+        let periodColumns = Set((periodFilters.flatMap(\.conditions) + shownAttributes.map(\.condition)).flatMap { PortugueseTerms.identifiers($0) })
         let tables = chosen.map { name -> RetrievedContext.Table in
             let table = schemaTable(name)
             let narrow = (table?.columns.count ?? 0) <= Self.wholeTableColumns
@@ -320,6 +333,7 @@ public struct Retriever: Sendable {
         context.values = options.values
         context.periods = periods
         context.periodFilters = periodFilters
+        context.attributeFilters = shownAttributes.map(\.condition)
         context.tokenEstimate = estimateTokens(context)
         while context.tokenEstimate > options.tokenBudget, context.examples.count > 1 {
             context.examples.removeLast()

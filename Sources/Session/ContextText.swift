@@ -20,6 +20,9 @@ public enum ContextText {
         if !context.values.isEmpty {
             lines += ["", "Valores citados:"] + context.values.map { "  \($0.table).\($0.column) = '\($0.value)'  (a pergunta diz \"\($0.spoken)\")" }
         }
+        if !context.attributeFilters.isEmpty {
+            lines += ["", "Filtros citados (um ano que descreve, não que data):"] + context.attributeFilters.map { "  \($0)" }
+        }
         if let period = context.periods.first, !context.periodFilters.isEmpty {
             let named = context.periods.map { period in period.month.map { String(format: "%02d/%d", $0, period.year) } ?? String(period.year) }
             lines += ["", "Período citado: \(named.joined(separator: ", ")) (o filtro de \(period.year) em cada tabela):"]

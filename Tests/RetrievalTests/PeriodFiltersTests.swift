@@ -75,4 +75,16 @@ struct PeriodFiltersTests {
         }
         #expect(try Fixture.context("quantas escolas há na rede").periodFilters.isEmpty)
     }
+
+    @Test("a birth year is a filter on the birth date, not the period of the facts; a year after a table's name is a period")
+    func attributeYears() throws {
+        let context = try Fixture.context("dos nascidos em 2010, qts evadiram no ano letivo de 2023")
+        #expect(context.attributeFilters == ["alunos.data_nascimento LIKE '2010-%'"])
+        #expect(context.periods == [Period(year: 2023)])
+        #expect(context.periodFilters.first { $0.table == "matriculas" }?.conditions.first == "matriculas.ano_letivo = 2023")
+        #expect(context.tables.first { $0.name == "alunos" }?.columns.contains("data_nascimento") == true)
+        // "alunos em 2024": the students' table named, not one of its date columns.
+        let students = try Fixture.context("quantos alunos em 2024")
+        #expect(students.attributeFilters.isEmpty && students.periods == [Period(year: 2024)])
+    }
 }
