@@ -592,14 +592,17 @@ public final class Assistant {
 
     /// Whether the query aggregates anywhere: counts, sums, averages, extremes.
     static func aggregates(_ sql: String) -> Bool {
-        let folded = sql.lowercased().replacingOccurrences(of: " ", with: "")
-        return ["count(", "sum(", "total(", "avg(", "min(", "max("].contains { folded.contains($0) }
+        calls(sql, anyOf: ["count", "sum", "total", "avg", "min", "max"])
     }
 
     /// Whether the query aggregates into counts or sums anywhere.
     static func counts(_ sql: String) -> Bool {
+        calls(sql, anyOf: ["count", "sum", "total"])
+    }
+
+    static func calls(_ sql: String, anyOf functions: [String]) -> Bool {
         let folded = sql.lowercased().replacingOccurrences(of: " ", with: "")
-        return folded.contains("count(") || folded.contains("sum(") || folded.contains("total(")
+        return functions.contains { folded.contains($0 + "(") }
     }
 
     /// What retrieval searches with: the question, plus the previous one when this is a
