@@ -29,16 +29,25 @@ extension QueryShape {
     /// count(*) AS meninas … WHERE genero = 'F'"), which one GROUP BY writes as a row per group.
     /// Nil for anything else.
     public static func unionOfOneQuery(_ sql: String) -> Int? {
-        var parts: [[String]] = [[]]
+        let parts = unionParts(sql).map { tokens in
+            // Column names after AS aside: "count(*) AS meninos" and "count(*) AS meninas" are one query.
+            tokens.indices.filter { $0 == 0 || tokens[$0 - 1].text.lowercased() != "as" || tokens[$0].kind == .symbol }.map { tokens[$0].text }
+        }
+        guard parts.count > 1 else { return nil }
+        let shapes = Set(parts.map { of($0.joined(separator: " ")) })
+        return shapes.count == 1 && hasLiterals(shapes.first!) ? parts.count : nil
+    }
+
+    /// The tokens of each SELECT a top-level UNION (or UNION ALL) joins, comments and semicolons
+    /// left out; one part for a query without one.
+    static func unionParts(_ sql: String) -> [[SQLFormatter.Token]] {
+        var parts: [[SQLFormatter.Token]] = [[]]
         var depth = 0
         var skipAll = false
-        var previous = ""
-        for token in SQLFormatter.tokenize(sql) where token.kind != .comment {
+        for token in SQLFormatter.tokenize(sql) where token.kind != .comment && token.text != ";" {
             let lower = token.text.lowercased()
-            defer { previous = lower }
             if skipAll, lower == "all" { skipAll = false; continue }
             skipAll = false
-            if previous == "as", token.kind != .symbol { continue }
             if token.kind == .symbol, lower == "(" { depth += 1 }
             if token.kind == .symbol, lower == ")" { depth -= 1 }
             if depth == 0, token.kind == .word, lower == "union" {
@@ -46,11 +55,9 @@ extension QueryShape {
                 skipAll = true
                 continue
             }
-            parts[parts.count - 1].append(token.text)
+            parts[parts.count - 1].append(token)
         }
-        guard parts.count > 1 else { return nil }
-        let shapes = Set(parts.map { of($0.joined(separator: " ")) })
-        return shapes.count == 1 && hasLiterals(shapes.first!) ? parts.count : nil
+        return parts
     }
 }
 

@@ -10,22 +10,7 @@ public enum UnionOfValues {
     /// UNION is the same aggregate SELECT, save one `coluna = 'valor'` literal and the column names.
     public static func merged(_ sql: String) -> (sql: String, column: String)? {
         typealias Token = SQLFormatter.Token
-        var parts: [[Token]] = [[]]
-        var depth = 0
-        var skipAll = false
-        for token in SQLFormatter.tokenize(sql) where token.kind != .comment && token.text != ";" {
-            let lower = token.text.lowercased()
-            if skipAll, lower == "all" { skipAll = false; continue }
-            skipAll = false
-            if token.kind == .symbol, lower == "(" { depth += 1 }
-            if token.kind == .symbol, lower == ")" { depth -= 1 }
-            if depth == 0, token.kind == .word, lower == "union" {
-                parts.append([])
-                skipAll = true
-                continue
-            }
-            parts[parts.count - 1].append(token)
-        }
+        var parts = QueryShape.unionParts(sql)
         guard parts.count > 1, let first = parts.first else { return nil }
         let length = first.count
         // The last part may carry the whole UNION's ORDER BY or LIMIT.
