@@ -13,6 +13,8 @@ import Foundation
 ///   query reads the term's tables: the term's expression takes its place;
 /// - a column two tables of the query have, written without a table (`ano_letivo`): the FROM
 ///   table's is meant, or else the first joined table that has it;
+/// - a join on a key the table does not have (`JOIN turmas t ON a.id = t.aluno_id`), through the
+///   table that has both keys (`matriculas`);
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
 public struct SQLRepair: Sendable {
@@ -45,6 +47,7 @@ public struct SQLRepair: Sendable {
         guard failure.kind == .unknownColumn else { return nil }
         if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
         if let fixed = yearFromDate(name, in: sql) { return fixed }
+        if let fixed = bridgeJoin(name, in: sql) { return fixed }
         return aliasOrJoin(name, in: sql) ?? requalify(name, in: sql)
     }
 

@@ -137,10 +137,7 @@ public struct SQLValidator: Sendable {
 
     /// The table a qualifier stands for in the query: an alias given in FROM or JOIN, or a table's own name.
     func qualifiedTable(_ qualifier: String, in sql: String) -> Schema.Table? {
-        let reference = SQLRepair.tableReferences(in: sql).first {
-            $0.alias?.caseInsensitiveCompare(qualifier) == .orderedSame || ($0.alias == nil && $0.table.caseInsensitiveCompare(qualifier) == .orderedSame)
-        }
-        return reference.flatMap { catalog.schema.table(named: $0.table) }
+        SQLRepair(catalog: catalog).qualifiedTable(qualifier, in: sql)
     }
 
     /// How to join `target` to one of the query's tables, through a direct foreign key.

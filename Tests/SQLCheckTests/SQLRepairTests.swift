@@ -90,6 +90,27 @@ struct SQLRepairTests {
     }
 }
 
+@Suite("A join on a column the table lacks, through the table that has both keys")
+struct BridgeJoinTests {
+    @Test("students joined to their class by a turmas.aluno_id that does not exist go through their enrolments")
+    func throughEnrolments() throws {
+        let (validator, database) = try ValidationTests.setup.get()
+        let repairer = SQLRepair(catalog: validator.catalog)
+        let connection = try Connection(path: database, mode: .readOnly)
+        let written = "SELECT a.ra, a.nome FROM alunos a JOIN turmas t ON a.id = t.aluno_id WHERE t.codigo = '4A' AND t.ano_letivo = 2024"
+        let result = repairer.validated(written, by: validator, on: connection)
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT a.ra, a.nome FROM alunos a JOIN matriculas ON matriculas.aluno_id = a.id JOIN turmas t ON t.id = matriculas.turma_id WHERE t.codigo = '4A' AND t.ano_letivo = 2024")
+        #expect(result.repairs == ["turmas não tem aluno_id: a junção passa por matriculas"])
+        // Written the other way round, with AS.
+        let reversed = repairer.validated("SELECT count(*) FROM alunos a JOIN turmas AS t ON t.aluno_id = a.id", by: validator, on: connection)
+        #expect(reversed.sql == "SELECT count(*) FROM alunos a JOIN matriculas ON matriculas.aluno_id = a.id JOIN turmas AS t ON t.id = matriculas.turma_id")
+        // The bridge already read: the class joins the enrolment the query has.
+        let bridged = repairer.validated("SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id JOIN turmas t ON a.id = t.aluno_id", by: validator, on: connection)
+        #expect(bridged.sql == "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id JOIN turmas t ON t.id = m.turma_id")
+    }
+}
+
 @Suite("Joins that compare keys of different things")
 struct JoinKeysTests {
     func fixed(_ sql: String) throws -> (sql: String, notes: [String])? {

@@ -1,0 +1,62 @@
+import Database
+import Foundation
+
+extension SQLRepair {
+    /// `JOIN turmas t ON a.id = t.aluno_id`: turmas has no aluno_id, because students reach a class
+    /// through their enrolments. The join goes through the table that has both keys (the smallest,
+    /// as `bridgeHint` says): `JOIN matriculas ON matriculas.aluno_id = a.id JOIN turmas t ON
+    /// t.id = matriculas.turma_id`; when the query already reads that table, the target joins it
+    /// (`JOIN turmas t ON t.id = m.turma_id`). Only for an ON with that one equality.
+    func bridgeJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        guard parts.count == 2, let target = qualifiedTable(parts[0], in: sql), target.column(named: parts[1]) == nil,
+            target.primaryKey.count == 1
+        else { return nil }
+        let qualifier = NSRegularExpression.escapedPattern(for: parts[0]), missing = NSRegularExpression.escapedPattern(for: parts[1])
+        let identifier = "[A-Za-z_][A-Za-z0-9_]*"
+        let joinHead = "(?i)\\b(JOIN\\s+\(NSRegularExpression.escapedPattern(for: target.name))(?:\\s+(?:AS\\s+)?\(qualifier))?)\\s+ON\\s+"
+        let pattern = try! Regex(joinHead + "(?:(\(identifier))\\.(\(identifier))\\s*=\\s*\(qualifier)\\.\(missing)|\(qualifier)\\.\(missing)\\s*=\\s*(\(identifier))\\.(\(identifier)))"
+            + "(?=\\s*(?:$|\\)|\\b(?:JOIN|INNER|LEFT|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
+        guard let match = sql.firstMatch(of: pattern), !Self.insideQuotes(sql, at: match.range.lowerBound) else { return nil }
+        let output = match.output
+        guard let head = output[1].substring.map(String.init),
+            let otherQualifier = (output[2].substring ?? output[4].substring).map(String.init),
+            let otherColumn = (output[3].substring ?? output[5].substring).map(String.init),
+            let other = qualifiedTable(otherQualifier, in: sql),
+            let pointed = entityKey(other, otherColumn)
+        else { return nil }
+        let read = Set(Self.tableReferences(in: sql).map { $0.table.lowercased() })
+        let targetKey = EntityKey(table: target.name.lowercased(), column: target.primaryKey[0].lowercased())
+        // The table that has the missing column, pointing where the other side points, and a key to the target.
+        var bridges: [(table: Schema.Table, toTarget: String)] = []
+        for bridge in catalog.schema.tables where bridge.kind == .table && bridge.name != target.name {
+            guard let bridgeColumn = bridge.column(named: parts[1]), pointsAt(bridge, bridgeColumn.name) == pointed,
+                let toTarget = column(of: bridge, pointingAt: targetKey)
+            else { continue }
+            bridges.append((bridge, toTarget))
+        }
+        bridges.sort { ($0.table.rowCount ?? .max, $0.table.name) < ($1.table.rowCount ?? .max, $1.table.name) }
+        guard let (bridge, toTarget) = bridges.first, let bridgeColumn = bridge.column(named: parts[1])?.name else { return nil }
+        let replacement: String
+        if read.contains(bridge.name.lowercased()) {
+            // Already read (once): the target joins it, where another bridge would multiply rows.
+            let readings = Self.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(bridge.name) == .orderedSame }
+            guard readings.count == 1 else { return nil }
+            replacement = "\(head) ON \(parts[0]).\(target.primaryKey[0]) = \(readings[0].alias ?? bridge.name).\(toTarget)"
+        } else {
+            replacement = "JOIN \(bridge.name) ON \(bridge.name).\(bridgeColumn) = \(otherQualifier).\(otherColumn) "
+                + "\(head) ON \(parts[0]).\(target.primaryKey[0]) = \(bridge.name).\(toTarget)"
+        }
+        var fixed = sql
+        fixed.replaceSubrange(match.range, with: replacement)
+        return (fixed, "\(target.name) não tem \(parts[1]): a junção passa por \(bridge.name)")
+    }
+
+    /// The table a qualifier stands for: an alias given in FROM or JOIN, or a table's own name.
+    func qualifiedTable(_ qualifier: String, in sql: String) -> Schema.Table? {
+        let reference = Self.tableReferences(in: sql).first {
+            $0.alias?.caseInsensitiveCompare(qualifier) == .orderedSame || ($0.alias == nil && $0.table.caseInsensitiveCompare(qualifier) == .orderedSame)
+        }
+        return reference.flatMap { catalog.schema.table(named: $0.table) }
+    }
+}
