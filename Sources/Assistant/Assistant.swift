@@ -317,6 +317,11 @@ public final class Assistant {
             sql = dated.sql
             repairs += dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" }
         }
+        // "O mais velho" sorted by birth date, newest first.
+        if let ordered = repairer.ageOrderFixed(sql, question: question), validator.validate(ordered.sql, on: connection) == nil {
+            sql = ordered.sql
+            repairs.append(ordered.note)
+        }
         // The same count once per value, joined by UNION: one query, a labelled row per value.
         if let merged = UnionOfValues.merged(sql), validator.validate(merged.sql, on: connection) == nil {
             sql = merged.sql

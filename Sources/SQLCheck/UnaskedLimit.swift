@@ -23,7 +23,7 @@ public enum UnaskedLimit {
         let trimmed = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
         // At the very end of a valid query, a LIMIT is the outer query's: a subquery's ends before a ")".
         guard let match = trimmed.firstMatch(of: #/(?i)\s+limit\s+(\d+)$/#), let limit = Int(match.1) else { return nil }
-        let words = SQLValidator.fold(question).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+        let words = PortugueseWords.of(question)
         if words.contains(String(limit)) || words.contains(where: { spelled[$0] == limit }) { return nil }
         for (index, word) in words.enumerated() {
             if superlatives.contains(word) { return nil }

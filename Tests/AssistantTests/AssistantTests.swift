@@ -232,6 +232,17 @@ struct AssistantTests {
         #expect(answer.attempts.first?.repairs == ["LIMIT tirado: a pergunta não pede só os primeiros"])
     }
 
+    @Test("the oldest student sorted newest first is sorted the other way before the query runs, and said so")
+    func ageOrder() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT ra, nome, data_nascimento FROM alunos ORDER BY data_nascimento DESC LIMIT 1"])
+        let answer = assistant.ask("quem é o aluno mais velho da rede?")
+        #expect(server.requests.count == 1 && answer.status == .ok)
+        #expect(answer.sql == "SELECT ra, nome, data_nascimento FROM alunos ORDER BY data_nascimento ASC LIMIT 1")
+        #expect(answer.attempts.first?.repairs == ["ordem de data_nascimento invertida: \"mais velho\" é a data mais antiga"])
+        let oldest = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly).query("SELECT min(data_nascimento) FROM alunos")
+        #expect(answer.result?.rows.first?[2] == oldest.first?[0])
+    }
+
     @Test("the nearest example is the last thing before the question")
     func nearestExampleLast() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT 1"])

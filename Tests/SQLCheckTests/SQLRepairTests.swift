@@ -111,6 +111,34 @@ struct BridgeJoinTests {
     }
 }
 
+@Suite("Oldest and newest: the order of a date agrees with the question")
+struct AgeOrderTests {
+    func fixed(_ sql: String, _ question: String) throws -> (sql: String, note: String)? {
+        let (validator, _) = try ValidationTests.setup.get()
+        return SQLRepair(catalog: validator.catalog).ageOrderFixed(sql, question: question)
+    }
+
+    @Test("'o mais velho' sorts birth dates oldest first; 'a mais recente' dates newest first")
+    func flipped() throws {
+        let oldest = try #require(try fixed("SELECT nome, data_nascimento FROM alunos ORDER BY data_nascimento DESC LIMIT 1", "quem é o aluno mais velho da rede?"))
+        #expect(oldest.sql == "SELECT nome, data_nascimento FROM alunos ORDER BY data_nascimento ASC LIMIT 1")
+        #expect(oldest.note == "ordem de data_nascimento invertida: \"mais velho\" é a data mais antiga")
+        let newest = try fixed("SELECT a.nome FROM matriculas m JOIN alunos a ON a.id = m.aluno_id ORDER BY m.data_matricula LIMIT 5", "as 5 matriculas mais recentes")
+        #expect(newest?.sql == "SELECT a.nome FROM matriculas m JOIN alunos a ON a.id = m.aluno_id ORDER BY m.data_matricula DESC LIMIT 5")
+    }
+
+    @Test("the right order, another column, or no age word: left alone", arguments: [
+        ("SELECT nome FROM alunos ORDER BY data_nascimento LIMIT 1", "quem é o aluno mais velho?"),
+        ("SELECT nome FROM alunos ORDER BY data_nascimento DESC LIMIT 1", "quem é o aluno mais novo?"),
+        ("SELECT nome FROM alunos ORDER BY nome DESC", "alunos mais velhos"),
+        ("SELECT nome FROM alunos ORDER BY data_nascimento DESC", "alunos por data de nascimento"),
+        ("SELECT nome FROM alunos ORDER BY data_nascimento DESC", "alunos menos velhos"),
+    ])
+    func leftAlone(sql: String, question: String) throws {
+        #expect(try fixed(sql, question) == nil)
+    }
+}
+
 @Suite("Joins that compare keys of different things")
 struct JoinKeysTests {
     func fixed(_ sql: String) throws -> (sql: String, notes: [String])? {
