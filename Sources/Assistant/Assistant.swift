@@ -317,6 +317,12 @@ public final class Assistant {
             sql = dated.sql
             repairs += dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" }
         }
+        // A school's name beside the whole network's count: grouped by, or dropped for "quantos".
+        let perGroup = Self.asksPerGroup(question) || !Self.asksHowMany(question)
+        if let grouped = BareColumns.fixed(sql, perGroup: perGroup), validator.validate(grouped.sql, on: connection) == nil {
+            sql = grouped.sql
+            repairs.append(grouped.note)
+        }
         // "O mais velho" sorted by birth date, newest first.
         if let ordered = repairer.ageOrderFixed(sql, question: question), validator.validate(ordered.sql, on: connection) == nil {
             sql = ordered.sql

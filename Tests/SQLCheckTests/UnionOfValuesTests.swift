@@ -46,3 +46,28 @@ struct UnionOfValuesTests {
         #expect(UnionOfValues.merged("SELECT count(*) FROM matriculas WHERE situacao = 'evadida' UNION ALL SELECT count(*) FROM matriculas WHERE situacao = 'evadida'") == nil)
     }
 }
+
+@Suite("Plain columns beside an aggregate, with no GROUP BY")
+struct BareColumnsTests {
+    @Test("a name beside a count is grouped by when the question asks per group, and dropped when it asks how many")
+    func fixed() throws {
+        let sql = "SELECT e.nome AS escola, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' ORDER BY evasoes DESC LIMIT 1"
+        let grouped = try #require(BareColumns.fixed(sql, perGroup: true))
+        #expect(grouped.sql == "SELECT e.nome AS escola , count ( * ) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' GROUP BY e.nome ORDER BY evasoes DESC LIMIT 1")
+        let counted = try #require(BareColumns.fixed(sql, perGroup: false))
+        #expect(counted.sql.hasPrefix("SELECT count ( * ) AS evasoes FROM matriculas m"))
+        #expect(counted.note == "e.nome tirado do resultado: sem GROUP BY, era o valor de uma linha qualquer ao lado da conta")
+    }
+
+    @Test("grouped, all aggregates, windows, literals or lists: left alone", arguments: [
+        "SELECT e.nome, count(*) FROM escolas e GROUP BY e.nome",
+        "SELECT count(*), max(nota) FROM entregas",
+        "SELECT nome, count(*) OVER () FROM escolas",
+        "SELECT 'total' AS rotulo, count(*) FROM escolas",
+        "SELECT nome FROM escolas",
+        "SELECT count(*) FROM (SELECT aluno_id, count(*) FROM entregas GROUP BY aluno_id)",
+    ])
+    func leftAlone(sql: String) {
+        #expect(BareColumns.fixed(sql, perGroup: true) == nil)
+    }
+}
