@@ -243,6 +243,19 @@ struct AssistantTests {
         #expect(answer.result?.rows.first?[2] == oldest.first?[0])
     }
 
+    @Test("a school's name beside a count with no GROUP BY: dropped for 'quantos', grouped by for 'por escola'")
+    func bareColumns() throws {
+        let bare = "SELECT e.nome, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024"
+        let (total, _) = try Setup.assistant(replies: [bare])
+        let counted = total.ask("quantas turmas havia em 2024?")
+        #expect(counted.status == .ok && counted.result?.columns.count == 1 && counted.result?.totalRows == 1)
+        #expect(counted.attempts.first?.repairs.first?.hasPrefix("e.nome tirado do resultado") == true)
+        let (perSchool, _) = try Setup.assistant(replies: [bare])
+        let grouped = perSchool.ask("turmas por escola em 2024")
+        #expect(grouped.status == .ok && grouped.result?.totalRows == 4)
+        #expect(grouped.sql?.hasSuffix("GROUP BY e.nome") == true)
+    }
+
     @Test("the nearest example is the last thing before the question")
     func nearestExampleLast() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT 1"])
