@@ -42,8 +42,8 @@ public enum MissingYearConditions {
             let bodyEnd = ends.filter { $0 > start }.min() ?? characters.count
             let body = String(characters[bodyStart..<bodyEnd]).trimmingCharacters(in: .whitespaces)
             let hasOr = !keyword("or", in: Array(body), depth: depths(Array(body))).isEmpty
-            let where_ = "WHERE " + (hasOr ? "(\(body))" : body) + " AND " + added
-            let rebuilt = String(characters[..<start]) + where_ + (bodyEnd < characters.count ? " " + String(characters[bodyEnd...]) : "")
+            let whereClause = "WHERE " + (hasOr ? "(\(body))" : body) + " AND " + added
+            let rebuilt = String(characters[..<start]) + whereClause + (bodyEnd < characters.count ? " " + String(characters[bodyEnd...]) : "")
             return (rebuilt, conditions)
         }
         let position = ends.min() ?? characters.count
