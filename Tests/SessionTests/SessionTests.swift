@@ -131,6 +131,17 @@ struct SessionTests {
         #expect(fixture.reply(":aluno 20220042").text.contains("Risco: ainda não calculado"))
     }
 
+    @Test("what the checks changed in the model's query is said under the answer")
+    func repairsShown() throws {
+        let fixture = try SessionFixture { _ in "SELECT nome FROM escolas ORDER BY nome LIMIT 2" }
+        let answer = fixture.reply("me mostra o nome das escolas da rede")
+        #expect(answer.text.contains("ajustes no SQL do modelo: LIMIT tirado: a pergunta não pede só os primeiros"), "\(answer.text)")
+        #expect(answer.text.contains("4 linhas"))
+        // Nothing changed, nothing said.
+        let plain = try SessionFixture { _ in "SELECT nome FROM escolas ORDER BY nome" }
+        #expect(!plain.reply("me mostra o nome das escolas da rede").text.contains("ajustes"))
+    }
+
     @Test(":explicar, :sql, :formato, :limite and :nova")
     func commands() throws {
         let fixture = try SessionFixture { _ in "SELECT codigo, fase FROM turmas WHERE ano_letivo = 2024 ORDER BY codigo LIMIT 10" }
