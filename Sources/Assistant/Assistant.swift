@@ -304,35 +304,27 @@ public final class Assistant {
         var sql = validated
         var repairs = (stray?.removed ?? []).map { "filtro de período de tabela que a consulta não lê tirado: \($0)" } + fixes
         guard failure == nil else { return (sql, failure, repairs) }
-        // An enrolment's id compared with a student's: it runs, and answers about other rows.
-        if let joins = repairer.joinKeysFixed(sql), validator.validate(joins.sql, on: connection) == nil {
-            sql = joins.sql
-            repairs += joins.notes
+        // Each fix below is kept only if the fixed query still passes the checks.
+        func adopt(_ fixed: (sql: String, notes: [String])?) {
+            guard let fixed, validator.validate(fixed.sql, on: connection) == nil else { return }
+            sql = fixed.sql
+            repairs += fixed.notes
         }
+        // An enrolment's id compared with a student's: it runs, and answers about other rows.
+        adopt(repairer.joinKeysFixed(sql))
         // The year said, filtered on one yearly table and forgotten on another joined by the student.
-        if context.periods.count == 1, let year = context.periods.first?.year,
-            let dated = MissingYearConditions.added(to: sql, offered: offered, year: year),
-            validator.validate(dated.sql, on: connection) == nil
-        {
-            sql = dated.sql
-            repairs += dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" }
+        if context.periods.count == 1, let year = context.periods.first?.year {
+            adopt(MissingYearConditions.added(to: sql, offered: offered, year: year).map { dated in
+                (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+            })
         }
         // A school's name beside the whole network's count: grouped by, or dropped for "quantos".
         let perGroup = Self.asksPerGroup(question) || !Self.asksHowMany(question)
-        if let grouped = BareColumns.fixed(sql, perGroup: perGroup), validator.validate(grouped.sql, on: connection) == nil {
-            sql = grouped.sql
-            repairs.append(grouped.note)
-        }
+        adopt(BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) })
         // "O mais velho" sorted by birth date, newest first.
-        if let ordered = repairer.ageOrderFixed(sql, question: question), validator.validate(ordered.sql, on: connection) == nil {
-            sql = ordered.sql
-            repairs.append(ordered.note)
-        }
+        adopt(repairer.ageOrderFixed(sql, question: question).map { ($0.sql, [$0.note]) })
         // The same count once per value, joined by UNION: one query, a labelled row per value.
-        if let merged = UnionOfValues.merged(sql), validator.validate(merged.sql, on: connection) == nil {
-            sql = merged.sql
-            repairs.append("a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \(merged.column)")
-        }
+        adopt(UnionOfValues.merged(sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) })
         // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
         if let whole = UnaskedLimit.removed(from: sql, question: question) {
             sql = whole
@@ -603,7 +595,7 @@ public final class Assistant {
 
     /// Whether the query aggregates anywhere: counts, sums, averages, extremes.
     static func aggregates(_ sql: String) -> Bool {
-        calls(sql, anyOf: ["count", "sum", "total", "avg", "min", "max"])
+        calls(sql, anyOf: QueryShape.aggregateFunctions)
     }
 
     /// Whether the query aggregates into counts or sums anywhere.
@@ -611,7 +603,7 @@ public final class Assistant {
         calls(sql, anyOf: ["count", "sum", "total"])
     }
 
-    static func calls(_ sql: String, anyOf functions: [String]) -> Bool {
+    static func calls(_ sql: String, anyOf functions: some Sequence<String>) -> Bool {
         let folded = sql.lowercased().replacingOccurrences(of: " ", with: "")
         return functions.contains { folded.contains($0 + "(") }
     }

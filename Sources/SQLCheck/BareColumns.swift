@@ -5,7 +5,8 @@ import Foundation
 /// count, which reads as that school's. Either the count is per school (GROUP BY e.nome) or the
 /// name does not belong (the count alone): the caller says which the question asks for.
 public enum BareColumns {
-    static let aggregates: Set<String> = ["count", "sum", "avg", "total", "min", "max", "group_concat"]
+    /// group_concat too: a name beside a list of names is as loose as one beside a count.
+    static let aggregates = QueryShape.aggregateFunctions.union(["group_concat"])
 
     /// The outer query with its plain columns grouped by (`perGroup`) or dropped, and a note;
     /// nil unless its SELECT list mixes aggregates with plain columns and it has no GROUP BY.

@@ -17,6 +17,9 @@ public enum QueryShape {
         return words.joined(separator: " ")
     }
 
+    /// SQLite's aggregate functions that the checks look for: counts, sums, averages, extremes.
+    public static let aggregateFunctions: Set<String> = ["count", "sum", "avg", "total", "min", "max"]
+
     /// Whether a shape has a blanked value or number in it.
     public static func hasLiterals(_ shape: String) -> Bool {
         shape.split(separator: " ").contains { $0 == "?" || $0 == "0" }

@@ -64,6 +64,7 @@ public enum UnionOfValues {
         var from: Int?
         var groupBy: Int?
         var groupEnd: Int?
+        var tail: Int?
         for (index, token) in tokens.enumerated() {
             let lower = token.lowercased()
             if token == "(" { depth += 1 }
@@ -72,8 +73,9 @@ public enum UnionOfValues {
             if lower == "from", from == nil { from = index }
             if lower == "by", index > 0, tokens[index - 1].lowercased() == "group" { groupBy = index }
             if groupBy != nil, groupEnd == nil, ["having", "order", "limit", "window"].contains(lower) { groupEnd = index }
+            if from != nil, tail == nil, ["order", "limit", "having"].contains(lower) { tail = index }
         }
-        guard tokens.first?.lowercased() == "select", let from, tokens[1..<from].contains(where: { ["count", "sum", "avg", "total", "min", "max"].contains($0.lowercased()) })
+        guard tokens.first?.lowercased() == "select", let from, tokens[1..<from].contains(where: { QueryShape.aggregateFunctions.contains($0.lowercased()) })
         else { return nil }
         let name = column.lowercased(), bare = String(name.split(separator: ".").last ?? Substring(name))
         func names(_ token: String) -> Bool {
@@ -85,19 +87,12 @@ public enum UnionOfValues {
             let end = groupEnd ?? tokens.count
             if !tokens[(groupBy + 1)..<end].contains(where: names) { result.insert(contentsOf: [",", column], at: end) }
         } else {
-            let end = tokens.indices.first { index in
-                index > from && ["order", "limit", "having"].contains(tokens[index].lowercased()) && depthAt(index, in: tokens) == 0
-            } ?? tokens.count
-            result.insert(contentsOf: ["GROUP", "BY", column], at: end)
+            result.insert(contentsOf: ["GROUP", "BY", column], at: tail ?? tokens.count)
         }
         // Shown first, unless the SELECT list already has it.
         var start = 1
         if result.count > 1, result[1].lowercased() == "distinct" { start = 2 }
         if !result[start..<from].contains(where: names) { result.insert(contentsOf: [column, ","], at: start) }
         return result
-    }
-
-    static func depthAt(_ position: Int, in tokens: [String]) -> Int {
-        tokens[..<position].reduce(0) { depth, token in depth + (token == "(" ? 1 : token == ")" ? -1 : 0) }
     }
 }
