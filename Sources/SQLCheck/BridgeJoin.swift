@@ -28,15 +28,9 @@ extension SQLRepair {
         let read = Set(Self.tableReferences(in: sql).map { $0.table.lowercased() })
         let targetKey = EntityKey(table: target.name.lowercased(), column: target.primaryKey[0].lowercased())
         // The table that has the missing column, pointing where the other side points, and a key to the target.
-        var bridges: [(table: Schema.Table, toTarget: String)] = []
-        for bridge in catalog.schema.tables where bridge.kind == .table && bridge.name != target.name {
-            guard let bridgeColumn = bridge.column(named: parts[1]), pointsAt(bridge, bridgeColumn.name) == pointed,
-                let toTarget = column(of: bridge, pointingAt: targetKey)
-            else { continue }
-            bridges.append((bridge, toTarget))
-        }
-        bridges.sort { ($0.table.rowCount ?? .max, $0.table.name) < ($1.table.rowCount ?? .max, $1.table.name) }
-        guard let (bridge, toTarget) = bridges.first, let bridgeColumn = bridge.column(named: parts[1])?.name else { return nil }
+        guard let (bridge, toTarget, bridgeColumn) = bridgeTables(between: targetKey, and: pointed).first(where: {
+            $0.toSecond.caseInsensitiveCompare(parts[1]) == .orderedSame && $0.table.name != target.name
+        }) else { return nil }
         let replacement: String
         if read.contains(bridge.name.lowercased()) {
             // Already read (once): the target joins it, where another bridge would multiply rows.
@@ -58,5 +52,17 @@ extension SQLRepair {
             $0.alias?.caseInsensitiveCompare(qualifier) == .orderedSame || ($0.alias == nil && $0.table.caseInsensitiveCompare(qualifier) == .orderedSame)
         }
         return reference.flatMap { catalog.schema.table(named: $0.table) }
+    }
+
+    /// Tables (not views) with one column pointing at `first`'s row and one at `second`'s, the
+    /// smallest first: what a join between the two things goes through (`matriculas` between
+    /// `turmas` and `alunos`).
+    func bridgeTables(between first: EntityKey, and second: EntityKey) -> [(table: Schema.Table, toFirst: String, toSecond: String)] {
+        var bridges: [(table: Schema.Table, toFirst: String, toSecond: String)] = []
+        for bridge in catalog.schema.tables where bridge.kind == .table && ![first.table, second.table].contains(bridge.name.lowercased()) {
+            guard let toFirst = column(of: bridge, pointingAt: first), let toSecond = column(of: bridge, pointingAt: second) else { continue }
+            bridges.append((bridge, toFirst, toSecond))
+        }
+        return bridges.sorted { ($0.table.rowCount ?? .max, $0.table.name) < ($1.table.rowCount ?? .max, $1.table.name) }
     }
 }

@@ -15,6 +15,7 @@ import Foundation
 ///   table's is meant, or else the first joined table that has it;
 /// - a join on a key the table does not have (`JOIN turmas t ON a.id = t.aluno_id`), through the
 ///   table that has both keys (`matriculas`);
+/// - a table joined twice under its own name to repeat a relation the query already has;
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
 public struct SQLRepair: Sendable {
@@ -43,7 +44,7 @@ public struct SQLRepair: Sendable {
     /// The repaired query and what was done, in pt-BR; nil when no repair applies.
     public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
         guard let name = failure.column else { return nil }
-        if failure.kind == .ambiguousColumn { return qualifyAmbiguous(name, in: sql) }
+        if failure.kind == .ambiguousColumn { return qualifyAmbiguous(name, in: sql) ?? repeatedJoin(name, in: sql) }
         guard failure.kind == .unknownColumn else { return nil }
         if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
         if let fixed = yearFromDate(name, in: sql) { return fixed }
@@ -202,7 +203,9 @@ public struct SQLRepair: Sendable {
 
     /// `FROM t [AS] a` and `JOIN t [AS] a`, in order, outside quotes.
     static func tableReferences(in sql: String) -> [TableReference] {
-        let pattern = try! Regex(#"(?i)\b(from|join)\s+([a-z_][a-z0-9_]*)(?:\s+(?:as\s+)?([a-z_][a-z0-9_]*))?"#)
+        // A keyword after the table is no alias, and must stay unread: `FROM a JOIN b` has two references.
+        let keywords = notAliases.sorted().joined(separator: "|")
+        let pattern = try! Regex("(?i)\\b(from|join)\\s+([a-z_][a-z0-9_]*)(?:\\s+(?:as\\s+)?(?!(?:\(keywords))\\b)([a-z_][a-z0-9_]*))?")
         var references: [TableReference] = []
         for match in sql.matches(of: pattern) where !insideQuotes(sql, at: match.range.lowerBound) {
             guard let keyword = match[1].substring, let table = match[2].substring else { continue }

@@ -170,3 +170,58 @@ struct JoinKeysTests {
         #expect(try fixed(sql) == nil)
     }
 }
+
+@Suite("Keys of two things that no column swap mends, joined through the table that has both")
+struct JoinKeysBridgedTests {
+    func bridged(_ sql: String) throws -> (sql: String, notes: [String])? {
+        let (validator, _) = try ValidationTests.setup.get()
+        return SQLRepair(catalog: validator.catalog).joinKeysBridged(sql)
+    }
+
+    @Test("a class's id compared with a student's goes through the enrolments, alias kept")
+    func throughEnrolments() throws {
+        let written = "SELECT max(v.nota_ingles) FROM turmas t JOIN avaliacoes_anuais v ON t.id = v.aluno_id WHERE t.ano_letivo = 2024"
+        let result = try #require(try bridged(written))
+        #expect(result.sql == "SELECT max(v.nota_ingles) FROM turmas t JOIN matriculas ON matriculas.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = matriculas.aluno_id WHERE t.ano_letivo = 2024")
+        #expect(result.notes == ["junção t.id = v.aluno_id comparava chaves de turmas e de alunos: passa por matriculas"])
+        // The joined table on the left of the equality, and no alias.
+        let plain = try #require(try bridged("SELECT count(*) FROM turmas JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = turmas.id"))
+        #expect(plain.sql == "SELECT count(*) FROM turmas JOIN matriculas ON matriculas.turma_id = turmas.id JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = matriculas.aluno_id")
+    }
+
+    @Test("keys that agree, a swap that mends it, a bridge already read, or more than one condition: left alone", arguments: [
+        "SELECT 1 FROM matriculas m JOIN turmas t ON t.id = m.turma_id",
+        "SELECT count(*) FROM matriculas m JOIN avaliacoes_anuais va ON m.id = va.aluno_id",
+        "SELECT 1 FROM turmas t JOIN matriculas m ON m.turma_id = t.id JOIN avaliacoes_anuais v ON t.id = v.aluno_id",
+        "SELECT 1 FROM turmas t JOIN avaliacoes_anuais v ON t.id = v.aluno_id AND v.ano_letivo = t.ano_letivo",
+        "SELECT 1 FROM alunos a JOIN avaliacoes_anuais v ON a.ra = v.aluno_id",
+    ])
+    func leftAlone(sql: String) throws {
+        #expect(try bridged(sql) == nil)
+    }
+}
+
+@Suite("A table joined again under its own name")
+struct RepeatedJoinTests {
+    @Test("the second join of turmas, repeating a relation already written, goes; then the query runs")
+    func dropped() throws {
+        let (validator, database) = try ValidationTests.setup.get()
+        let repairer = SQLRepair(catalog: validator.catalog)
+        let connection = try Connection(path: database, mode: .readOnly)
+        let written = "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON escolas.id = turmas.escola_id JOIN turmas ON turmas.escola_id = escolas.id WHERE escolas.nome = 'EMEF Monteiro Lobato'"
+        let result = repairer.validated(written, by: validator, on: connection)
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON escolas.id = turmas.escola_id WHERE escolas.nome = 'EMEF Monteiro Lobato'")
+        #expect(result.repairs == ["turmas juntada duas vezes: a segunda junção (ON turmas.escola_id = escolas.id) só repetia uma condição e saiu"])
+    }
+
+    @Test("a second join that says something new, or one with an alias: not dropped")
+    func kept() throws {
+        let (validator, _) = try ValidationTests.setup.get()
+        let repairer = SQLRepair(catalog: validator.catalog)
+        let different = "SELECT count(*) FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON escolas.id = turmas.escola_id JOIN turmas ON turmas.ano_letivo = matriculas.ano_letivo"
+        #expect(repairer.repeatedJoin("turmas.id", in: different) == nil)
+        let aliased = "SELECT count(*) FROM turmas t JOIN escolas ON escolas.id = t.escola_id JOIN turmas ON turmas.escola_id = escolas.id"
+        #expect(repairer.repeatedJoin("turmas.id", in: aliased) == nil)
+    }
+}
