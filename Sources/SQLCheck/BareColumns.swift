@@ -12,10 +12,8 @@ public enum BareColumns {
     /// nil unless its SELECT list mixes aggregates with plain columns and it has no GROUP BY.
     public static func fixed(_ sql: String, perGroup: Bool) -> (sql: String, note: String)? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
-        guard tokens.first?.text.lowercased() == "select" else { return nil }
+        guard let (items, from) = QueryShape.outerSelectList(tokens) else { return nil }
         var depth = 0
-        var from: Int?
-        var commas: [Int] = []
         var clauseEnd = tokens.count
         for (index, token) in tokens.enumerated() {
             let lower = token.text.lowercased()
@@ -23,13 +21,8 @@ public enum BareColumns {
             if token.kind == .symbol, lower == ")" { depth -= 1 }
             guard depth == 0 else { continue }
             if ["group", "union", "intersect", "except", "over", "window", "distinct"].contains(lower), token.kind == .word { return nil }
-            if from == nil, lower == "from" { from = index }
-            if from == nil, lower == "," { commas.append(index) }
-            if from != nil, clauseEnd == tokens.count, ["having", "order", "limit"].contains(lower) { clauseEnd = index }
+            if index > from, clauseEnd == tokens.count, ["having", "order", "limit"].contains(lower) { clauseEnd = index }
         }
-        guard let from else { return nil }
-        let bounds = [0] + commas + [from]
-        let items = zip(bounds, bounds.dropFirst()).map { Array(tokens[($0 + 1)..<$1]) }
         let isAggregate = { (item: [SQLFormatter.Token]) in
             item.indices.contains { index in
                 index + 1 < item.count && aggregates.contains(item[index].text.lowercased()) && item[index + 1].text == "("

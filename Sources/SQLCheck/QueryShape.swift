@@ -95,3 +95,26 @@ extension QueryShape {
         return columns.map { ($0, having) }
     }
 }
+
+extension QueryShape {
+    /// The items of the outermost SELECT list (the tokens between SELECT and FROM, split at the
+    /// commas outside parentheses) and where its FROM is; nil for a query that does not start
+    /// with SELECT or has no FROM. `tokens` as `SQLFormatter.tokenize` gives them, comments out.
+    static func outerSelectList(_ tokens: [SQLFormatter.Token]) -> (items: [[SQLFormatter.Token]], from: Int)? {
+        guard tokens.first?.text.lowercased() == "select" else { return nil }
+        var depth = 0
+        var commas: [Int] = []
+        for (index, token) in tokens.enumerated() where token.kind == .symbol || token.kind == .word {
+            let lower = token.text.lowercased()
+            if lower == "(" { depth += 1 }
+            if lower == ")" { depth -= 1 }
+            guard depth == 0 else { continue }
+            if lower == "," { commas.append(index) }
+            if lower == "from", token.kind == .word {
+                let bounds = [0] + commas + [index]
+                return (zip(bounds, bounds.dropFirst()).map { Array(tokens[($0 + 1)..<$1]) }, index)
+            }
+        }
+        return nil
+    }
+}

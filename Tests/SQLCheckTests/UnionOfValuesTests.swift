@@ -71,3 +71,27 @@ struct BareColumnsTests {
         #expect(BareColumns.fixed(sql, perGroup: true) == nil)
     }
 }
+
+@Suite("The same expression twice in the SELECT list, under names that differ")
+struct RepeatedColumnsTests {
+    @Test("one count per value heard, both the same count: one column stays, named for what the names share")
+    func dropped() throws {
+        let written = "SELECT t.turno , e.nome AS escola , COUNT ( * ) AS turmas_manha , COUNT ( * ) AS turmas_tarde FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.nome , t.turno"
+        let result = try #require(RepeatedColumns.dropped(from: written))
+        #expect(result.sql == "SELECT t.turno, e.nome AS escola, COUNT ( * ) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.nome , t.turno")
+        #expect(result.note == "coluna repetida tirada: COUNT ( * ) aparecia mais de uma vez com nomes diferentes e o mesmo valor")
+        // Names that share nothing: the first one stays.
+        let unrelated = try #require(RepeatedColumns.dropped(from: "SELECT avg(nota) AS media, avg(nota) AS nota_final FROM entregas"))
+        #expect(unrelated.sql == "SELECT avg ( nota ) AS media FROM entregas")
+    }
+
+    @Test("different expressions, a name used later, or DISTINCT and CASE items: left alone", arguments: [
+        "SELECT count(*) AS alunos, avg(nota) AS media FROM entregas",
+        "SELECT e.nome, avg(v.nota_matematica) AS m22, avg(v.nota_matematica) AS m23 FROM avaliacoes_anuais v JOIN escolas e ON 1 ORDER BY m23 - m22 DESC",
+        "SELECT DISTINCT a.nome, CASE WHEN a.genero = 'F' THEN 1 ELSE 0 END FROM alunos a",
+        "SELECT count(*) FROM (SELECT count(*) AS x, count(*) AS y FROM alunos)",
+    ])
+    func leftAlone(sql: String) {
+        #expect(RepeatedColumns.dropped(from: sql) == nil)
+    }
+}
