@@ -7,14 +7,17 @@ import Foundation
 public enum MissingYearConditions {
     /// `sql` with `alias.column = year` added for each offered year condition (`table.column =
     /// year`) whose table the outer query reads once and never constrains by that column; nil
-    /// when nothing is added. Only when the query already uses the year somewhere (the model
-    /// meant it), and never for LEFT JOINs or UNIONs, whose meaning a WHERE condition changes.
+    /// when nothing is added. Only when the query uses that year somewhere (the model meant it)
+    /// or writes no year at all (the model forgot it: "quantas matrículas a escola X teve em
+    /// 2023" counted every year), and never for LEFT JOINs or UNIONs, whose meaning a WHERE
+    /// condition changes.
     public static func added(to sql: String, offered: [(table: String, condition: String)], year: Int) -> (sql: String, added: [String])? {
         let text = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
         let characters = Array(text)
         let depth = depths(characters)
         let lowered = text.lowercased()
-        guard lowered.contains(String(year)), keyword("union", in: characters, depth: depth).isEmpty,
+        let writesNoYear = lowered.firstMatch(of: #/\b(19|20)\d\d\b/#) == nil
+        guard lowered.contains(String(year)) || writesNoYear, keyword("union", in: characters, depth: depth).isEmpty,
             lowered.firstMatch(of: #/\bleft\s+(outer\s+)?join\b/#) == nil
         else { return nil }
         let references = SQLRepair.tableReferences(in: text)

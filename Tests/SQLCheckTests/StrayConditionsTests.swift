@@ -54,15 +54,19 @@ struct MissingYearConditionsTests {
         let joined = "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id AND t.ano_letivo = 2024 GROUP BY t.turno;"
         #expect(MissingYearConditions.added(to: joined, offered: offered, year: 2024)?.sql
             == "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id AND t.ano_letivo = 2024 WHERE m.ano_letivo = 2024 GROUP BY t.turno")
+        // No year written at all: the one the question names was forgotten everywhere.
+        let undated = "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B'"
+        let dated = try #require(MissingYearConditions.added(to: undated, offered: offered, year: 2024))
+        #expect(dated.sql == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B' AND t.ano_letivo = 2024 AND m.ano_letivo = 2024")
     }
 
-    @Test("a year the model placed, another year, a self-join, a subquery, a LEFT JOIN or no year at all: left alone", arguments: [
+    @Test("a year the model placed, another year, a self-join, a subquery, a LEFT JOIN or a table dated otherwise: left alone", arguments: [
         "SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo WHERE v.ano_letivo = 2024",
         "SELECT count(*) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id WHERE m.ano_letivo = 2024 AND v.ano_letivo = 2023",
         "SELECT count(*) FROM avaliacoes_anuais atual JOIN avaliacoes_anuais anterior ON anterior.aluno_id = atual.aluno_id WHERE atual.ano_letivo = 2024",
         "SELECT count(*) FROM alunos WHERE id IN (SELECT aluno_id FROM matriculas WHERE situacao = 'evadida') AND ano_ingresso = 2024",
         "SELECT count(*) FROM turmas t LEFT JOIN matriculas m ON m.turma_id = t.id WHERE t.ano_letivo = 2024",
-        "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B'",
+        "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B' AND m.data_saida LIKE '2023-%' AND t.ano_letivo = 2023",
         "SELECT count(*) FROM atividades a WHERE a.prazo LIKE '2024-%'",
         // Dated by another of its period columns: enrolments made in December.
         "SELECT count(*) FROM matriculas WHERE data_matricula LIKE '2024-12%'",
