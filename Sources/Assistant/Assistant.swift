@@ -312,12 +312,16 @@ public final class Assistant {
         }
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt(repairer.joinKeysFixed(sql))
+        // A class's id compared with a student's: through the table that has both keys.
+        adopt(repairer.joinKeysBridged(sql))
         // The year said, filtered on one yearly table and forgotten on another joined by the student.
         if context.periods.count == 1, let year = context.periods.first?.year {
             adopt(MissingYearConditions.added(to: sql, offered: offered, year: year).map { dated in
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             })
         }
+        // "Quantas de manhã e quantas de tarde" as two copies of one count: one column stays.
+        adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })
         // A school's name beside the whole network's count: grouped by, or dropped for "quantos".
         let perGroup = Self.asksPerGroup(question) || !Self.asksHowMany(question)
         adopt(BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) })
@@ -524,6 +528,11 @@ public final class Assistant {
         }) {
             return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
         }
+        // A glossary condition the question says in so many words ("evasões": situacao =
+        // 'evadida') that the query never writes: the thing counted is not the one asked about.
+        if let context, let term = context.terms.first(where: { Self.drops($0, sql: sql, question: question, grouping: grouping?.columns ?? []) }) {
+            return "a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição"
+        }
         let largest = read.compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
         if largest > 0, result.totalRows > 2 * largest {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
@@ -567,6 +576,20 @@ public final class Assistant {
         let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init) + terms.flatMap { years(in: $0.sql) })
         var seen: Set<String> = []
         return years(in: text).filter { !allowed.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Whether the question says `term` plainly (its own name, a phrase, or a synonym word as
+    /// written: a shared stem alone, "estudos" for "estudando", is too loose) and `sql` writes
+    /// none of the quoted values of its definition, nor groups by a column the definition names.
+    static func drops(_ term: RetrievedContext.Term, sql: String, question: String, grouping: [String]) -> Bool {
+        guard let spoken = term.spoken else { return false }
+        let questionWords = Set(PortugueseTerms.words(question))
+        guard spoken == term.term || spoken.contains(" ") || questionWords.contains(PortugueseTerms.fold(spoken)) else { return false }
+        let values = term.sql.matches(of: #/'([^']+)'/#).map { PortugueseTerms.fold(String($0.1)) }
+        guard !values.isEmpty else { return false }
+        let folded = PortugueseTerms.fold(sql)
+        let columns = term.sql.matches(of: #/[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)/#).map { $0.1.lowercased() }
+        return !values.contains { folded.contains("'\($0)'") } && !columns.contains { grouping.contains($0) }
     }
 
     /// Whether `sql` compares with the value `link` names: quoted ('acesso', 'acesso%'), or, for a

@@ -22,6 +22,8 @@ public struct RetrievedContext: Sendable, Encodable {
         public let term: String
         public let sql: String
         public let reason: String
+        /// The name or synonym the question says it by; nil for a term found by meaning only.
+        public var spoken: String? = nil
     }
 
     public struct Example: Sendable, Encodable {
@@ -233,7 +235,7 @@ public struct Retriever: Sendable {
                 return !words.isEmpty && folded.contains(" \(words) ")
             }
             if let spoken {
-                terms.append(.init(term: term.term, sql: term.sql, reason: "a pergunta diz \"\(spoken)\""))
+                terms.append(.init(term: term.term, sql: term.sql, reason: "a pergunta diz \"\(spoken)\"", spoken: spoken))
             } else if cosine[index] >= 0.62 {
                 terms.append(.init(term: term.term, sql: term.sql, reason: "próximo da pergunta (cosseno \(String(format: "%.2f", cosine[index])))"))
             } else {

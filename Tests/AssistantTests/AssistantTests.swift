@@ -320,6 +320,11 @@ struct AssistantTests {
         ("quantas escolas municipais e quantas estaduais?", "SELECT count(*) FROM escolas WHERE rede = 'municipal'",
          "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede",
          "a pergunta cita 'estadual' e 'municipal' (escolas.rede), mas a consulta não agrupa por rede"),
+        // A glossary term said in words ("largaram a escola": evasão) whose condition the query never writes.
+        ("quantos meninos e quantas meninas largaram a escola em 2023",
+         "SELECT genero, count(*) FROM alunos WHERE ano_ingresso = 2023 GROUP BY genero",
+         "SELECT a.genero, count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.ano_letivo = 2023 AND m.situacao = 'evadida' GROUP BY a.genero",
+         "a pergunta fala de evasão (matriculas.situacao = 'evadida'), mas a consulta não usa essa condição"),
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
@@ -339,6 +344,9 @@ struct AssistantTests {
         // Girls and boys named ('F', 'M'), grouped by their column rather than compared with each.
         ("quantas meninas e quantos meninos evadiram em 2023?",
          "SELECT a.genero, count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 GROUP BY a.genero"),
+        // "estudos" shares a stem with "estudando" (alunos ativos) and says something else: no look for 'ativa'.
+        ("dos nascidos em 2010, qts largaram os estudos no ano letivo de 2023",
+         "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.data_nascimento LIKE '2010-%' AND m.ano_letivo = 2023 AND m.situacao = 'evadida'"),
     ])
     func noSecondLook(question: String, sql: String) throws {
         let (assistant, server) = try Setup.assistant(replies: [sql])
@@ -354,6 +362,21 @@ struct AssistantTests {
         #expect(answer.sql == "SELECT rede , count ( * ) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede")
         #expect(answer.result?.columns.first == "rede" && answer.result?.totalRows == 2)
         #expect(answer.attempts.first?.repairs == ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por rede"])
+    }
+
+    @Test("two copies of one count under two names, and a class joined to a student's grades: fixed before the query runs")
+    func repeatedColumnAndBridgedKeys() throws {
+        let twoCounts = "SELECT t.turno, count(*) AS turmas_manha, count(*) AS turmas_tarde FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY t.turno"
+        let (assistant, server) = try Setup.assistant(replies: [twoCounts])
+        let answer = assistant.ask("qts turmas de manha e qts de tarde em 2024")
+        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
+        #expect(answer.sql == "SELECT t.turno, count ( * ) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY t.turno")
+        #expect(answer.result?.columns == ["turno", "turmas"])
+        let crossed = "SELECT max(v.nota_ingles) FROM turmas t JOIN avaliacoes_anuais v ON t.id = v.aluno_id WHERE t.ano_letivo = 2024 AND v.ano_letivo = 2024"
+        let (grades, _) = try Setup.assistant(replies: [crossed])
+        let best = grades.ask("maior nota de ingles em 2024")
+        #expect(best.sql?.contains("JOIN matriculas ON matriculas.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = matriculas.aluno_id") == true)
+        #expect(best.attempts.first?.repairs.first == "junção t.id = v.aluno_id comparava chaves de turmas e de alunos: passa por matriculas")
     }
 
     @Test("the prompt asks for a row per value when the question names several of one column")
