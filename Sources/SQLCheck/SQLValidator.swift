@@ -5,7 +5,7 @@ import Foundation
 /// Why a generated query cannot run, in plain pt-BR, with hints for the correction prompt.
 public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
     public enum Kind: String, Sendable, Codable {
-        case multipleStatements, notReadOnly, notAllowed, unknownTable, unknownColumn, ambiguousColumn, unknownFunction, syntax
+        case multipleStatements, notReadOnly, notAllowed, unknownTable, unknownColumn, ambiguousColumn, unknownFunction, syntax, selfComparison
     }
 
     public let kind: Kind
@@ -52,12 +52,29 @@ public struct SQLValidator: Sendable {
         }
         do {
             _ = try connection.prepareGenerated(sql)
-            return nil
         } catch let refusal as QueryRefusal {
             return explain(refusal, sql: sql)
         } catch {
             return ValidationFailure(kind: .syntax, message: "o SQL não é válido: \(error.localizedDescription)", hints: [])
         }
+        // `JOIN turmas t ON v.aluno_id = v.aluno_id`: SQLite runs it, and since the condition holds
+        // on every row, each row of one table meets every row of the other.
+        if let column = Self.selfComparison(in: sql) {
+            return ValidationFailure(
+                kind: .selfComparison, message: "a condição \(column) = \(column) compara a coluna com ela mesma e vale para todas as linhas",
+                hints: ["cada JOIN precisa comparar uma coluna da tabela que entra com uma coluna de outra tabela da consulta (as junções do contexto)"])
+        }
+        return nil
+    }
+
+    /// A qualified column compared with itself by `=`, outside quotes: `v.aluno_id = v.aluno_id`.
+    static func selfComparison(in sql: String) -> String? {
+        let pattern = #/(?i)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_.])/#
+        for match in sql.matches(of: pattern) where match.1.lowercased() == match.2.lowercased() {
+            // Quotes before it in even number: outside a string.
+            if sql[..<match.1.startIndex].filter({ $0 == "'" }).count % 2 == 0 { return String(match.1) }
+        }
+        return nil
     }
 
     /// Turns SQLite's message into a sentence and hints.

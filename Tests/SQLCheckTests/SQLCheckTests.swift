@@ -113,6 +113,19 @@ struct ValidationTests {
         #expect(aggregate.hints.contains { $0.contains("HAVING") } && aggregate.hints.contains { $0.contains("subconsulta") })
     }
 
+    @Test("a join whose condition compares a column with itself is refused, with what a join compares")
+    func selfComparison() throws {
+        let written = "SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN turmas t ON v.aluno_id = v.aluno_id AND v.ano_letivo = t.ano_letivo WHERE t.turno = 'tarde'"
+        let failure = try #require(try validate(written))
+        #expect(failure.kind == .selfComparison)
+        #expect(failure.message == "a condição v.aluno_id = v.aluno_id compara a coluna com ela mesma e vale para todas as linhas")
+        #expect(failure.hints.first?.hasPrefix("cada JOIN precisa comparar") == true)
+        // Two tables' columns, a self-join's two readings, a longer name, the words in a string: fine.
+        #expect(try validate("SELECT count(*) FROM avaliacoes_anuais atual JOIN avaliacoes_anuais anterior ON anterior.aluno_id = atual.aluno_id") == nil)
+        #expect(try validate("SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id AND t.ano_letivo = m.ano_letivo") == nil)
+        #expect(try validate("SELECT 'v.aluno_id = v.aluno_id' FROM alunos v") == nil)
+    }
+
     @Test("writes, two statements and bad syntax are refused in plain words", arguments: [
         ("DELETE FROM alunos", ValidationFailure.Kind.notReadOnly),
         ("DROP TABLE alunos", .notReadOnly),
