@@ -502,6 +502,10 @@ public final class Assistant {
         if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
             return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
         }
+        // A month the question never names ("em 2024" answered for October 2024).
+        if let month = Self.unnamedMonths(in: sql, question: question).first {
+            return "a consulta filtra só o mês \(month), mas a pergunta não cita mês; use o período inteiro que ela pede"
+        }
         // "Quantos de manhã e quantos de tarde" answered with one number, or the first value only.
         let grouping = QueryShape.outerGrouping(sql)
         let groups = context.map(ValueGroup.named) ?? []
@@ -523,8 +527,13 @@ public final class Assistant {
         // A value the question names, of a table the query reads, never compared with: "acessos"
         // said, and every kind of interaction counted.
         let read = Retriever.tables(in: sql)
-        if let dropped = context?.values.first(where: {
-            read.contains($0.table) && !Self.writes($0, in: sql) && !(grouping?.columns.contains($0.column.lowercased()) ?? false)
+        // Grouping by the value's column answers for it too, unless the query keeps one other
+        // value only ("manhã comparado com a tarde" grouped by turno, WHERE turno = 'tarde').
+        let values = context?.values ?? []
+        if let dropped = values.first(where: { link in
+            let grouped = grouping?.columns.contains(link.column.lowercased()) ?? false
+            let sibling = values.contains { $0.table == link.table && $0.column == link.column && $0.value != link.value && Self.writes($0, in: sql) }
+            return read.contains(link.table) && !Self.writes(link, in: sql) && (!grouped || sibling)
         }) {
             return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
         }
@@ -555,6 +564,12 @@ public final class Assistant {
     func borrowedExample(_ sql: String, question: String, in context: RetrievedContext) -> (RetrievedContext.Example, String)? {
         if let copied = copiedExample(sql, in: context) {
             return (copied, "a consulta repete a do exemplo \"\(copied.question)\", que pergunta outra coisa")
+        }
+        for month in Self.unnamedMonths(in: sql, question: question) {
+            let number = "-" + month.suffix(2)
+            if let lender = context.examples.first(where: { Self.months(in: $0.sql).contains { $0.hasSuffix(number) } }) {
+                return (lender, "a consulta filtra o mês \(month), como o exemplo \"\(lender.question)\", e a pergunta não cita mês")
+            }
         }
         for year in Self.unnamedYears(in: sql, question: question, terms: context.terms) {
             if let lender = context.examples.first(where: { Self.years(in: $0.sql).contains(year) }) {
@@ -590,6 +605,23 @@ public final class Assistant {
         let folded = PortugueseTerms.fold(sql)
         let columns = term.sql.matches(of: #/[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)/#).map { $0.1.lowercased() }
         return !values.contains { folded.contains("'\($0)'") } && !columns.contains { grouping.contains($0) }
+    }
+
+    /// Months (`2024-10`) that `sql` compares dates with when `question` names no month and
+    /// does not speak of months at all; January and December, where a year's range starts and
+    /// ends, are no sign of one month.
+    static func unnamedMonths(in sql: String, question: String) -> [String] {
+        let words = Set(PortugueseTerms.words(question))
+        guard PeriodFilters.periods(in: question).allSatisfy({ $0.month == nil }),
+            words.isDisjoint(with: PeriodFilters.months.keys), words.isDisjoint(with: ["mes", "meses", "mensal", "mensais", "mensalmente"])
+        else { return [] }
+        var seen: Set<String> = []
+        return months(in: sql).filter { !$0.hasSuffix("-01") && !$0.hasSuffix("-12") && seen.insert($0).inserted }
+    }
+
+    /// The year-months ISO dates and months in quotes start with ('2024-10-01' → 2024-10).
+    static func months(in sql: String) -> [String] {
+        sql.matches(of: #/'((?:19|20)\d\d-(?:0[1-9]|1[0-2]))/#).map { String($0.1) }
     }
 
     /// Whether `sql` compares with the value `link` names: quoted ('acesso', 'acesso%'), or, for a

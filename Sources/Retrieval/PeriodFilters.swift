@@ -31,7 +31,7 @@ public struct PeriodFilter: Sendable, Encodable, Equatable {
 }
 
 public enum PeriodFilters {
-    static let months: [String: Int] = [
+    public static let months: [String: Int] = [
         "janeiro": 1, "fevereiro": 2, "marco": 3, "abril": 4, "maio": 5, "junho": 6,
         "julho": 7, "agosto": 8, "setembro": 9, "outubro": 10, "novembro": 11, "dezembro": 12,
     ]

@@ -295,6 +295,17 @@ struct AssistantTests {
         #expect(Setup.lastMessage(borrowingServer, request: 1).contains(lender) == false)
         #expect(afternoon.sql == "SELECT count(*) FROM turmas WHERE turno = 'tarde'" && afternoon.attempts.count == 2)
 
+        // A month the question never names, the one a shown example filters: borrowed, asked again.
+        let (monthly, monthlyServer) = try Setup.assistant(replies: [
+            "SELECT count(*) AS entregas FROM entregas WHERE entregue_em >= '2024-10-01' AND entregue_em < '2024-11-01' AND status = 'atrasada'",
+            "SELECT count(*) FROM entregas WHERE status = 'atrasada' AND entregue_em LIKE '2024-%'",
+        ])
+        let october = "Pergunta: Quantas entregas foram feitas em outubro de 2024?"
+        let late = monthly.ask("qts entregas atrasadas rolaram em 2024")
+        #expect(Setup.lastMessage(monthlyServer, request: 0).contains(october))
+        #expect(Setup.lastMessage(monthlyServer, request: 1).contains(october) == false)
+        #expect(late.sql == "SELECT count(*) FROM entregas WHERE status = 'atrasada' AND entregue_em LIKE '2024-%'" && late.attempts.count == 2)
+
         // The same question with another year is the example's query, literals swapped: kept at once.
         let (reworded, rewordedServer) = try Setup.assistant(replies: [evaded])
         #expect(reworded.ask("Em que mês de 2022 mais alunos evadiram?").sql == evaded && rewordedServer.requests.count == 1)
@@ -325,6 +336,16 @@ struct AssistantTests {
          "SELECT genero, count(*) FROM alunos WHERE ano_ingresso = 2023 GROUP BY genero",
          "SELECT a.genero, count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.ano_letivo = 2023 AND m.situacao = 'evadida' GROUP BY a.genero",
          "a pergunta fala de evasão (matriculas.situacao = 'evadida'), mas a consulta não usa essa condição"),
+        // One shift of the two the question compares: grouped by turno, and only 'tarde' kept.
+        ("inde medio dos alunos da manha comparado com os da tarde em 2022",
+         "SELECT t.turno, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE t.turno = 'tarde' AND v.ano_letivo = 2022 AND t.ano_letivo = 2022 GROUP BY t.turno",
+         "SELECT t.turno, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2022 AND t.ano_letivo = 2022 GROUP BY t.turno",
+         "a pergunta cita 'manhã' (turmas.turno), mas a consulta não filtra por esse valor"),
+        // A month the question never names, with no example to have lent it.
+        ("quantas interacoes houve em 2023?",
+         "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-03-01' AND ocorrido_em < '2023-04-01'",
+         "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-%'",
+         "a consulta filtra só o mês 2023-03, mas a pergunta não cita mês"),
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
@@ -339,6 +360,9 @@ struct AssistantTests {
     @Test("years between the named ones or closing a range, a value written by LIKE, counts per group: no second look", arguments: [
         ("quantas matriculas de 2022 a 2024?", "SELECT count(*) FROM matriculas WHERE ano_letivo IN (2022, 2023, 2024)"),
         ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'"),
+        // A month the question names, or speaks of months: the query's months are asked for.
+        ("quantas interacoes em marco de 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-03%'"),
+        ("qual mes de 2023 teve mais interacoes?", "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS n FROM interacoes WHERE ocorrido_em >= '2023-02-01' AND ocorrido_em < '2024-01-01' GROUP BY mes ORDER BY n DESC LIMIT 1"),
         ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"),
         ("Quantas escolas há em cada rede?", "SELECT rede, count(*) FROM escolas GROUP BY rede"),
         // Girls and boys named ('F', 'M'), grouped by their column rather than compared with each.
