@@ -519,6 +519,11 @@ public final class Assistant {
             return "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY \(grouping.columns.joined(separator: ", "))); "
                 + "tire o GROUP BY, a menos que a pergunta peça um número de cada"
         }
+        // Grouped by something the question never mentions ("a nota da rede toda" per school and
+        // phase): the answer is split in a way nobody asked for, most likely after an example.
+        if let context, let column = unaskedGrouping(sql, question: question, context: context).first {
+            return "a consulta agrupa por \(column), que a pergunta não cita; tire \(column) do GROUP BY e do SELECT, a menos que a pergunta peça um resultado por \(column)"
+        }
         // The same SELECT once per value, joined by UNION: a result with no column saying which
         // group each row is (or one column per group), where GROUP BY gives a row per group.
         if let parts = QueryShape.unionOfOneQuery(sql) {
@@ -547,6 +552,26 @@ public final class Assistant {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         }
         return nil
+    }
+
+    /// Columns the outer query groups by that the question mentions in no way: not by the
+    /// column's name or synonyms, nor by its table's, nor by a value of it. Only names that are
+    /// a column of a table the query reads (an alias or expression is left alone).
+    func unaskedGrouping(_ sql: String, question: String, context: RetrievedContext) -> [String] {
+        guard let grouping = QueryShape.outerGrouping(sql) else { return [] }
+        let asked = Set(PortugueseTerms.terms(question))
+        let read = Retriever.tables(in: sql).compactMap { retriever.catalog.schema.table(named: $0) }
+        let valued = Set(context.values.map { $0.column.lowercased() })
+        return grouping.columns.filter { column in
+            let owners = read.filter { $0.column(named: column) != nil }
+            guard !owners.isEmpty, !valued.contains(column) else { return false }
+            return !owners.contains { table in
+                let described = retriever.catalog.metadata.table(named: table.name)
+                let columnWords = described?.columns.first { $0.name.caseInsensitiveCompare(column) == .orderedSame }?.synonyms ?? []
+                let words = [column, table.name] + (described?.synonyms ?? []) + columnWords
+                return !asked.isDisjoint(with: PortugueseTerms.terms(words.joined(separator: " ")))
+            }
+        }
     }
 
     /// The shown example whose query `sql` repeats, literals aside, when that example is not a

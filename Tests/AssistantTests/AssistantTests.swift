@@ -346,6 +346,11 @@ struct AssistantTests {
          "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-03-01' AND ocorrido_em < '2023-04-01'",
          "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-%'",
          "a consulta filtra só o mês 2023-03, mas a pergunta não cita mês"),
+        // Grouped by a column the question never mentions, by name, table or value.
+        ("me passa a nota media de matematica da rede toda em 2024",
+         "SELECT t.fase, round(avg(v.nota_matematica), 2) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase",
+         "SELECT round(avg(nota_matematica), 2) FROM avaliacoes_anuais WHERE ano_letivo = 2024",
+         "a consulta agrupa por fase, que a pergunta não cita"),
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
@@ -368,6 +373,11 @@ struct AssistantTests {
         // Girls and boys named ('F', 'M'), grouped by their column rather than compared with each.
         ("quantas meninas e quantos meninos evadiram em 2023?",
          "SELECT a.genero, count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 GROUP BY a.genero"),
+        // Groups the question asks for: by a column's name, by a synonym of its table.
+        ("quantos alunos evadiram por turno em 2023?",
+         "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 AND t.ano_letivo = 2023 GROUP BY t.turno"),
+        ("qual unidade teve mais evasões em 2024?",
+         "SELECT e.nome, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024 AND t.ano_letivo = 2024 GROUP BY e.nome ORDER BY evasoes DESC LIMIT 1"),
         // "estudos" shares a stem with "estudando" (alunos ativos) and says something else: no look for 'ativa'.
         ("dos nascidos em 2010, qts largaram os estudos no ano letivo de 2023",
          "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.data_nascimento LIKE '2010-%' AND m.ano_letivo = 2023 AND m.situacao = 'evadida'"),
