@@ -542,6 +542,10 @@ public final class Assistant {
         }) {
             return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
         }
+        // A column the question names word for word ("nota de inglês": nota_ingles) left unread.
+        if let context, let (table, column) = Self.namedColumns(in: question, context: context).first(where: { !Self.reads($0.column, in: sql) }) {
+            return "a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(table).\(column)), mas a consulta não usa essa coluna"
+        }
         // A glossary condition the question says in so many words ("evasões": situacao =
         // 'evadida') that the query never writes: the thing counted is not the one asked about.
         if let context, let term = context.terms.first(where: { Self.drops($0, sql: sql, question: question, grouping: grouping?.columns ?? []) }) {
@@ -616,6 +620,34 @@ public final class Assistant {
         let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init) + terms.flatMap { years(in: $0.sql) })
         var seen: Set<String> = []
         return years(in: text).filter { !allowed.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Columns of the context's tables whose name has two or more words that can only mean it
+    /// (`nota_ingles`, `data_nascimento`), every one of them in the question. One-word names
+    /// ("nota", "turno") are left out: "nota de matemática" says `nota` too, and means another;
+    /// so are names of a measure already summed up (`nota_media`, `interacoes_total`), since
+    /// "nota média" and "total" ask for the average or the sum as often as for that column.
+    static func namedColumns(in question: String, context: RetrievedContext) -> [(table: String, column: String)] {
+        let asked = Set(PortugueseTerms.terms(question))
+        let summaries: Set<String> = ["media", "medio", "total", "soma", "taxa", "percentual", "quantidade", "maxima", "maximo", "minima", "minimo"]
+        // Words that name a value ("entregas atrasadas": status 'atrasada') say that value, not a
+        // column that counts it (`entregas_atrasadas` of a summary table).
+        let valueWords = Set(context.values.flatMap { PortugueseTerms.terms($0.spoken) })
+        return context.tables.flatMap { table in
+            table.columns.compactMap { column -> (table: String, column: String)? in
+                let words = PortugueseTerms.nameWords(column)
+                let stems = words.map { PortugueseTerms.terms($0).first ?? $0 }
+                guard words.count >= 2, summaries.isDisjoint(with: words), valueWords.isDisjoint(with: stems),
+                    stems.allSatisfy(asked.contains)
+                else { return nil }
+                return (table.name, column)
+            }
+        }
+    }
+
+    /// Whether `sql` names `column` (qualified or not) outside quotes.
+    static func reads(_ column: String, in sql: String) -> Bool {
+        PortugueseTerms.identifiers(sql.replacing(#/'[^']*'/#, with: "''")).contains(column.lowercased())
     }
 
     /// Whether the question says `term` plainly (its own name, a phrase, or a synonym word as

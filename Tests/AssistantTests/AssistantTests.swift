@@ -346,6 +346,11 @@ struct AssistantTests {
          "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-03-01' AND ocorrido_em < '2023-04-01'",
          "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-%'",
          "a consulta filtra só o mês 2023-03, mas a pergunta não cita mês"),
+        // A column the question names word for word, left unread: grades from the wrong table.
+        ("qts alunos ficaram sem nota de ingles no boletim de 2024",
+         "SELECT count(*) FROM entregas WHERE nota IS NULL AND entregue_em LIKE '2024-%'",
+         "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND nota_ingles IS NULL",
+         "a pergunta fala de nota ingles (avaliacoes_anuais.nota_ingles), mas a consulta não usa essa coluna"),
         // Grouped by a column the question never mentions, by name, table or value.
         ("me passa a nota media de matematica da rede toda em 2024",
          "SELECT t.fase, round(avg(v.nota_matematica), 2) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase",
@@ -373,6 +378,9 @@ struct AssistantTests {
         // Girls and boys named ('F', 'M'), grouped by their column rather than compared with each.
         ("quantas meninas e quantos meninos evadiram em 2023?",
          "SELECT a.genero, count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 GROUP BY a.genero"),
+        // "nota de matemática" read from nota_matematica: the one-word entregas.nota is not insisted on.
+        ("nota media de matematica das meninas em 2023",
+         "SELECT round(avg(v.nota_matematica), 2) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.ano_letivo = 2023 AND a.genero = 'F'"),
         // Groups the question asks for: by a column's name, by a synonym of its table.
         ("quantos alunos evadiram por turno em 2023?",
          "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 AND t.ano_letivo = 2023 GROUP BY t.turno"),
