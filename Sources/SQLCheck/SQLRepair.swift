@@ -15,6 +15,9 @@ import Foundation
 ///   table's is meant, or else the first joined table that has it;
 /// - a join on a key the table does not have (`JOIN turmas t ON a.id = t.aluno_id`), through the
 ///   table that has both keys (`matriculas`);
+/// - a join written as the ON of the wrong table (`JOIN turmas ON turmas.escola_id = escolas.id`
+///   with escolas never joined), and a column of a parent table written bare (`escola_id` in a
+///   query of matriculas alone): the join is made by the foreign keys;
 /// - a table joined twice under its own name to repeat a relation the query already has;
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
@@ -49,7 +52,7 @@ public struct SQLRepair: Sendable {
         if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
         if let fixed = yearFromDate(name, in: sql) { return fixed }
         if let fixed = bridgeJoin(name, in: sql) { return fixed }
-        return aliasOrJoin(name, in: sql) ?? requalify(name, in: sql)
+        return aliasOrJoin(name, in: sql) ?? misplacedJoin(name, in: sql) ?? bareColumnJoin(name, in: sql) ?? requalify(name, in: sql)
     }
 
     /// `en.prazo` where `en` has no prazo and one other table of the query has it (`atividades a`):

@@ -70,8 +70,11 @@ struct SQLRepairTests {
         #expect(aliased.sql == "SELECT a.nome FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id WHERE f.mes LIKE '2024-%' GROUP BY a.id")
         #expect(aliased.valid)
 
-        // Two date columns (published, deadline): no guessing which.
-        #expect(try repaired("SELECT count(*) FROM atividades WHERE ano_letivo = 2023").notes.isEmpty)
+        // Two date columns (published, deadline): no guessing which; the year is the class's
+        // school year, read through the class.
+        let activities = try repaired("SELECT count(*) FROM atividades WHERE ano_letivo = 2023")
+        #expect(activities.sql == "SELECT count(*) FROM atividades JOIN turmas ON turmas.id = atividades.turma_id WHERE turmas.ano_letivo = 2023")
+        #expect(activities.notes == ["junção com turmas acrescentada pela chave estrangeira; ano_letivo lido de turmas"])
     }
 
     @Test("a column under the wrong qualifier moves to the one table of the query that has it")
@@ -223,5 +226,39 @@ struct RepeatedJoinTests {
         #expect(repairer.repeatedJoin("turmas.id", in: different) == nil)
         let aliased = "SELECT count(*) FROM turmas t JOIN escolas ON escolas.id = t.escola_id JOIN turmas ON turmas.escola_id = escolas.id"
         #expect(repairer.repeatedJoin("turmas.id", in: aliased) == nil)
+    }
+}
+
+@Suite("A join written as the ON of the wrong table, and a parent's column written bare")
+struct MisplacedJoinTests {
+    func repaired(_ sql: String) throws -> (sql: String, failure: ValidationFailure?, repairs: [String]) {
+        let (validator, database) = try ValidationTests.setup.get()
+        return SQLRepair(catalog: validator.catalog).validated(sql, by: validator, on: try Connection(path: database, mode: .readOnly))
+    }
+
+    @Test("turmas joined on escolas, which is never joined: turmas meets matriculas by its key, escolas joins on the condition")
+    func misplaced() throws {
+        let result = try repaired("SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.escola_id = escolas.id WHERE escolas.nome = 'EMEF Monteiro Lobato' AND turmas.ano_letivo = 2023")
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON turmas.escola_id = escolas.id WHERE escolas.nome = 'EMEF Monteiro Lobato' AND turmas.ano_letivo = 2023")
+        #expect(result.repairs == ["escolas não estava na consulta: turmas liga-se por turmas.id = matriculas.turma_id, e escolas entra com turmas.escola_id = escolas.id"])
+        // With aliases for the tables the query has.
+        let aliased = try repaired("SELECT count(*) FROM matriculas m JOIN turmas t ON escolas.id = t.escola_id WHERE escolas.rede = 'municipal'")
+        #expect(aliased.sql == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas ON escolas.id = t.escola_id WHERE escolas.rede = 'municipal'")
+    }
+
+    @Test("escola_id in a query of matriculas alone: turmas is joined and the name read from it")
+    func bare() throws {
+        let result = try repaired("SELECT count(*) AS matriculas FROM matriculas WHERE escola_id = (SELECT id FROM escolas WHERE nome = 'EMEF Monteiro Lobato') AND ano_letivo = 2023")
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id WHERE turmas.escola_id = (SELECT id FROM escolas WHERE nome = 'EMEF Monteiro Lobato') AND matriculas.ano_letivo = 2023")
+    }
+
+    @Test("a table no key reaches, or a name several parents have: left to the model")
+    func leftAlone() throws {
+        // escolas reaches no table with nota_ingles by its keys.
+        #expect(try repaired("SELECT avg(nota_ingles) FROM escolas").failure != nil)
+        // entregas never meets escolas by a direct key.
+        #expect(try repaired("SELECT count(*) FROM alunos JOIN entregas ON entregas.nota = escolas.id").failure != nil)
     }
 }

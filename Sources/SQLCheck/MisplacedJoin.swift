@@ -1,0 +1,78 @@
+import Database
+import Foundation
+
+extension SQLRepair {
+    /// `FROM matriculas JOIN turmas ON turmas.escola_id = escolas.id`: the model wrote the join to
+    /// escolas as the ON of turmas, so escolas is never read (and turmas never meets matriculas).
+    /// turmas gets its own key to a table read before it (`turmas.id = matriculas.turma_id`) and
+    /// escolas joins with the condition written. `name` is the column of the missing table
+    /// SQLite stopped at (`escolas.id`).
+    func misplacedJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        let references = Self.tableReferences(in: sql)
+        guard parts.count == 2, let missing = catalog.schema.table(named: parts[0]),
+            !references.contains(where: { ($0.alias ?? $0.table).caseInsensitiveCompare(parts[0]) == .orderedSame })
+        else { return nil }
+        let identifier = "[A-Za-z_][A-Za-z0-9_]*"
+        let pattern = try! Regex("(?i)\\bJOIN\\s+(\(identifier))(?:\\s+(?:AS\\s+)?(\(identifier)))?\\s+ON\\s+((\(identifier))\\.(\(identifier))\\s*=\\s*(\(identifier))\\.(\(identifier)))"
+            + "(?=\\s*(?:$|;|\\)|\\b(?:JOIN|INNER|LEFT|CROSS|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
+        for match in sql.matches(of: pattern) where !Self.insideQuotes(sql, at: match.range.lowerBound) {
+            let output = match.output
+            guard let joinedName = output[1].substring.map(String.init), let joined = catalog.schema.table(named: joinedName),
+                let condition = output[3].substring.map(String.init),
+                let left = output[4].substring, let right = output[6].substring
+            else { continue }
+            let alias = output[2].substring.map(String.init).flatMap { Self.notAliases.contains($0.lowercased()) ? nil : $0 }
+            let qualifier = alias ?? joinedName
+            // The ON compares the joined table with the missing one, and nothing else.
+            let sides = [String(left), String(right)].map { $0.lowercased() }
+            guard Set(sides) == Set([qualifier.lowercased(), parts[0].lowercased()]),
+                let leftColumn = output[5].substring.map(String.init), let rightColumn = output[7].substring.map(String.init)
+            else { continue }
+            // …by keys of one thing: escolas.id and the escola_id that points at it.
+            let (joinedColumn, missingColumn) = sides[0] == qualifier.lowercased() ? (leftColumn, rightColumn) : (rightColumn, leftColumn)
+            guard let key = entityKey(joined, joinedColumn), key == entityKey(missing, missingColumn) else { continue }
+            // A direct foreign key between the joined table and one read before it.
+            let earlier = references.filter { $0.end < match.range.lowerBound }
+            guard let link = earlier.lazy.compactMap({ reference in
+                self.directLink(between: joined, qualifier, and: reference)
+            }).first else { continue }
+            let head = alias.map { "JOIN \(joinedName) \($0)" } ?? "JOIN \(joinedName)"
+            let replacement = "\(head) ON \(link) JOIN \(missing.name) ON \(condition)"
+            var fixed = sql
+            fixed.replaceSubrange(match.range, with: replacement)
+            return (fixed, "\(missing.name) não estava na consulta: \(joinedName) liga-se por \(link), e \(missing.name) entra com \(condition)")
+        }
+        return nil
+    }
+
+    /// The equality of a single-column foreign key between `table` (as `qualifier`) and the table
+    /// `reference` reads, either way round; nil when there is none or more than one.
+    func directLink(between table: Schema.Table, _ qualifier: String, and reference: TableReference) -> String? {
+        guard let other = catalog.schema.table(named: reference.table), other.name != table.name else { return nil }
+        let otherQualifier = reference.alias ?? reference.table
+        var links: [String] = []
+        for key in table.foreignKeys where key.columns.count == 1 && key.referencedTable.caseInsensitiveCompare(other.name) == .orderedSame {
+            links.append("\(qualifier).\(key.columns[0]) = \(otherQualifier).\(key.referencedColumns.first ?? "id")")
+        }
+        for key in other.foreignKeys where key.columns.count == 1 && key.referencedTable.caseInsensitiveCompare(table.name) == .orderedSame {
+            links.append("\(qualifier).\(key.referencedColumns.first ?? "id") = \(otherQualifier).\(key.columns[0])")
+        }
+        return links.count == 1 ? links[0] : nil
+    }
+
+    /// `escola_id` in a query of matriculas alone: no table of the query has it, and one table the
+    /// FROM table points to (directly or through one more) does. That table is joined by its
+    /// keys and the name is read from it (`turmas.escola_id`).
+    func bareColumnJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        guard !name.contains("."), let from = Self.tableReferences(in: sql).first(where: \.isFrom) else { return nil }
+        let reachable = catalog.schema.tables.filter { owner in
+            owner.column(named: name) != nil && parentPath(from: from.table, to: owner.name) != nil
+        }
+        guard reachable.count == 1, let owner = reachable.first,
+            let joined = aliasOrJoin("\(owner.name).\(name)", in: sql)
+        else { return nil }
+        let fixed = Self.replaceName(name, with: "\(owner.name).\(name)", in: joined.sql)
+        return fixed == joined.sql ? nil : (fixed, joined.note + "; \(name) lido de \(owner.name)")
+    }
+}
