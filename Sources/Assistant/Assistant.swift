@@ -320,8 +320,6 @@ public final class Assistant {
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             })
         }
-        // "Quantas de manhã e quantas de tarde" as two copies of one count: one column stays.
-        adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })
         // A school's name beside the whole network's count: grouped by, or dropped for "quantos".
         let perGroup = Self.asksPerGroup(question) || !Self.asksHowMany(question)
         adopt(BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) })
@@ -329,6 +327,9 @@ public final class Assistant {
         adopt(repairer.ageOrderFixed(sql, question: question).map { ($0.sql, [$0.note]) })
         // The same count once per value, joined by UNION: one query, a labelled row per value.
         adopt(UnionOfValues.merged(sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) })
+        // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
+        // which keeps each part's name): one column stays.
+        adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })
         // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
         if let whole = UnaskedLimit.removed(from: sql, question: question) {
             sql = whole
@@ -501,6 +502,10 @@ public final class Assistant {
         // A year the question never names ("nota 10" read as October 2024).
         if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
             return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
+        }
+        // A value the question never names ("menos de 5 em matemática" counted among 'Ametista' only).
+        if let context, let extra = unnamedLiterals(in: sql, question: question, context: context).first {
+            return "a consulta filtra '\(extra)', valor que a pergunta não cita; tire esse filtro, ou use o valor que ela pede"
         }
         // A month the question never names ("em 2024" answered for October 2024).
         if let month = Self.unnamedMonths(in: sql, question: question).first {
@@ -679,6 +684,35 @@ public final class Assistant {
     /// The year-months ISO dates and months in quotes start with ('2024-10-01' → 2024-10).
     static func months(in sql: String) -> [String] {
         sql.matches(of: #/'((?:19|20)\d\d-(?:0[1-9]|1[0-2]))/#).map { String($0.1) }
+    }
+
+    /// Quoted words `sql` compares with that nothing asked for: not in the question (as words
+    /// or their stems), not a value the question was linked to, not in a shown glossary term or
+    /// example (those are the model's reading of the question, right or wrong).
+    /// Dates, numbers, patterns and one- or two-letter codes are left alone. `'Topázio'` in a
+    /// count of students with low grades came from an example, and so did its answer.
+    func unnamedLiterals(in sql: String, question: String, context: RetrievedContext) -> [String] {
+        let asked = Set(PortugueseTerms.terms(question))
+        // A value of a column the question names by the column's name or synonyms ("largaram":
+        // situacao, whose synonyms say "largou") is the model reading the question.
+        let namedColumnValues = Set(retriever.catalog.metadata.tables.flatMap { table in
+            table.columns.filter { column in
+                !column.values.isEmpty && !asked.isDisjoint(with: PortugueseTerms.terms(([column.name] + column.synonyms).joined(separator: " ")))
+            }.flatMap { $0.values.keys.map(PortugueseTerms.fold) }
+        })
+        let foldedQuestion = PortugueseTerms.fold(question)
+        let linked = Set(context.values.map { PortugueseTerms.fold($0.value) })
+        let defined = PortugueseTerms.fold((context.terms.map(\.sql) + context.examples.map(\.sql)).joined(separator: " "))
+        var seen: Set<String> = []
+        return sql.matches(of: #/'([^']*)'/#).compactMap { match -> String? in
+            let literal = String(match.1)
+            let bare = PortugueseTerms.fold(literal.trimmingCharacters(in: CharacterSet(charactersIn: "% ")))
+            guard bare.count > 2, !bare.contains(where: \.isNumber), !bare.contains("%"),
+                !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"), !foldedQuestion.contains(bare),
+                !Set(PortugueseTerms.terms(bare)).isSubset(of: asked), seen.insert(literal).inserted
+            else { return nil }
+            return literal
+        }
     }
 
     /// Whether `sql` compares with the value `link` names: quoted ('acesso', 'acesso%'), or, for a

@@ -346,6 +346,11 @@ struct AssistantTests {
          "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-03-01' AND ocorrido_em < '2023-04-01'",
          "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-%'",
          "a consulta filtra só o mês 2023-03, mas a pergunta não cita mês"),
+        // A value of the schema's listing that nothing in the question asks for.
+        ("qntos alunos tiraram menos de 5 em matematica em 2023?",
+         "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' AND nota_matematica < 5",
+         "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5",
+         "a consulta filtra 'Ametista', valor que a pergunta não cita"),
         // A column the question names word for word, left unread: grades from the wrong table.
         ("qts alunos ficaram sem nota de ingles no boletim de 2024",
          "SELECT count(*) FROM entregas WHERE nota IS NULL AND entregue_em LIKE '2024-%'",
@@ -381,6 +386,11 @@ struct AssistantTests {
         // "nota de matemática" read from nota_matematica: the one-word entregas.nota is not insisted on.
         ("nota media de matematica das meninas em 2023",
          "SELECT round(avg(v.nota_matematica), 2) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.ano_letivo = 2023 AND a.genero = 'F'"),
+        // Values the question says through their column's synonyms ("largaram": situacao), or
+        // through its name ("pedra"), are its reading of the question.
+        ("dos nascidos em 2010, qts largaram os estudos em 2023",
+         "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.data_nascimento LIKE '2010-%' AND m.ano_letivo = 2023 AND m.situacao = 'evadida'"),
+        ("quantos alunos de pedra mais alta em 2024?", "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'Topázio'"),
         // Groups the question asks for: by a column's name, by a synonym of its table.
         ("quantos alunos evadiram por turno em 2023?",
          "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 AND t.ano_letivo = 2023 GROUP BY t.turno"),
