@@ -1,0 +1,280 @@
+import Database
+import Foundation
+import Retrieval
+import SQLCheck
+
+/// The looks an answer gets after it runs: whether it seems to answer another question (a filter
+/// dropped or invented, a grouping nobody asked for, an example's query or period borrowed), and
+/// the readings of the question and the query those checks share.
+extension Assistant {
+    /// No rows, a single NULL, a list where the question asks how many, a year the question names
+    /// and the query never writes or the other way round, the same SELECT repeated per value with
+    /// UNION, a value the question names left out, or far more rows than any table the query reads
+    /// (a join that multiplies): usually a wrong filter, join or shape, worth one more look.
+    func suspicious(_ result: QueryResult?, sql: String, question: String = "", context: RetrievedContext? = nil) -> String? {
+        guard let result else { return nil }
+        if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
+        if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
+        if result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
+            return "a pergunta pede quantos, mas a consulta lista \(result.totalRows) linhas sem contar nada; use count(*)"
+        }
+        // A year the question names and the query never writes: a filter was dropped.
+        let years = PeriodFilters.periods(in: question).map { String($0.year) }
+        if let missing = years.first(where: { !sql.contains($0) }) {
+            return "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele"
+        }
+        // A year the question never names ("nota 10" read as October 2024).
+        if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
+            return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
+        }
+        // A value the question never names ("menos de 5 em matemática" counted among 'Ametista' only).
+        if let context, let extra = unnamedLiterals(in: sql, question: question, context: context).first {
+            return "a consulta filtra '\(extra)', valor que a pergunta não cita; tire esse filtro, ou use o valor que ela pede"
+        }
+        // A month the question never names ("em 2024" answered for October 2024).
+        if let month = Self.unnamedMonths(in: sql, question: question).first {
+            return "a consulta filtra só o mês \(month), mas a pergunta não cita mês; use o período inteiro que ela pede"
+        }
+        // "Quantos de manhã e quantos de tarde" answered with one number, or the first value only.
+        let grouping = QueryShape.outerGrouping(sql)
+        let groups = context.map(ValueGroup.named) ?? []
+        if Self.aggregates(sql), let group = groups.first(where: { !(grouping?.columns.contains($0.column.lowercased()) ?? false) }) {
+            let listed = group.values.map { "'\($0)'" }.joined(separator: " e ")
+            return "a pergunta cita \(listed) (\(group.table).\(group.column)), mas a consulta não agrupa por \(group.column); "
+                + "para um número de cada, use GROUP BY \(group.table).\(group.column), uma linha por valor"
+        }
+        // "Quantos…" with no "cada" or "por": one number, where a copied example gave one per school.
+        if let grouping, !grouping.having, result.totalRows > 1, groups.isEmpty, Self.asksHowMany(question), !Self.asksPerGroup(question) {
+            return "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY \(grouping.columns.joined(separator: ", "))); "
+                + "tire o GROUP BY, a menos que a pergunta peça um número de cada"
+        }
+        // Grouped by something the question never mentions ("a nota da rede toda" per school and
+        // phase): the answer is split in a way nobody asked for, most likely after an example.
+        if let context, let column = unaskedGrouping(sql, question: question, context: context).first {
+            return "a consulta agrupa por \(column), que a pergunta não cita; tire \(column) do GROUP BY e do SELECT, a menos que a pergunta peça um resultado por \(column)"
+        }
+        // The same SELECT once per value, joined by UNION: a result with no column saying which
+        // group each row is (or one column per group), where GROUP BY gives a row per group.
+        if let parts = QueryShape.unionOfOneQuery(sql) {
+            return "a consulta repete a mesma SELECT \(parts) vezes com UNION, mudando só um valor; escreva uma só, com GROUP BY pela coluna desse valor, uma linha por grupo"
+        }
+        // A value the question names, of a table the query reads, never compared with: "acessos"
+        // said, and every kind of interaction counted.
+        let read = Retriever.tables(in: sql)
+        // Grouping by the value's column answers for it too, unless the query keeps one other
+        // value only ("manhã comparado com a tarde" grouped by turno, WHERE turno = 'tarde').
+        let values = context?.values ?? []
+        if let dropped = values.first(where: { link in
+            let grouped = grouping?.columns.contains(link.column.lowercased()) ?? false
+            let sibling = values.contains { $0.table == link.table && $0.column == link.column && $0.value != link.value && Self.writes($0, in: sql) }
+            return read.contains(link.table) && !Self.writes(link, in: sql) && (!grouped || sibling)
+        }) {
+            return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
+        }
+        // A column the question names word for word ("nota de inglês": nota_ingles) left unread.
+        if let context, let (table, column) = Self.namedColumns(in: question, context: context).first(where: { !Self.reads($0.column, in: sql) }) {
+            return "a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(table).\(column)), mas a consulta não usa essa coluna"
+        }
+        // A glossary condition the question says in so many words ("evasões": situacao =
+        // 'evadida') that the query never writes: the thing counted is not the one asked about.
+        if let context, let term = context.terms.first(where: { Self.drops($0, sql: sql, question: question, grouping: grouping?.columns ?? []) }) {
+            return "a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição"
+        }
+        let largest = read.compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
+        if largest > 0, result.totalRows > 2 * largest {
+            return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
+        }
+        return nil
+    }
+
+    /// Columns the outer query groups by that the question mentions in no way: not by the
+    /// column's name or synonyms, nor by its table's, nor by a value of it. Only names that are
+    /// a column of a table the query reads (an alias or expression is left alone).
+    func unaskedGrouping(_ sql: String, question: String, context: RetrievedContext) -> [String] {
+        guard let grouping = QueryShape.outerGrouping(sql) else { return [] }
+        let asked = Set(PortugueseTerms.terms(question))
+        let read = Retriever.tables(in: sql).compactMap { retriever.catalog.schema.table(named: $0) }
+        let valued = Set(context.values.map { $0.column.lowercased() })
+        return grouping.columns.filter { column in
+            let owners = read.filter { $0.column(named: column) != nil }
+            guard !owners.isEmpty, !valued.contains(column) else { return false }
+            return !owners.contains { table in
+                let described = retriever.catalog.metadata.table(named: table.name)
+                let columnWords = described?.columns.first { $0.name.caseInsensitiveCompare(column) == .orderedSame }?.synonyms ?? []
+                let words = [column, table.name] + (described?.synonyms ?? []) + columnWords
+                return !asked.isDisjoint(with: PortugueseTerms.terms(words.joined(separator: " ")))
+            }
+        }
+    }
+
+    /// The shown example whose query `sql` repeats, literals aside, when that example is not a
+    /// rewording of the question (its cosine is below `copyThreshold`). A query with no literals
+    /// at all ("SELECT nome FROM disciplinas") has nothing to get wrong by copying: it is the
+    /// model's reading that the question asks the same, as "as matérias do currículo" does.
+    func copiedExample(_ sql: String, in context: RetrievedContext) -> RetrievedContext.Example? {
+        let shape = QueryShape.of(sql)
+        guard QueryShape.hasLiterals(shape) else { return nil }
+        return context.examples.first { $0.similarity < options.copyThreshold && QueryShape.of($0.sql) == shape }
+    }
+
+    /// The shown example `sql` was taken from rather than written for `question`, and why: its
+    /// query with other literals, or a year of its query that the question never names.
+    func borrowedExample(_ sql: String, question: String, in context: RetrievedContext) -> (RetrievedContext.Example, String)? {
+        if let copied = copiedExample(sql, in: context) {
+            return (copied, "a consulta repete a do exemplo \"\(copied.question)\", que pergunta outra coisa")
+        }
+        for month in Self.unnamedMonths(in: sql, question: question) {
+            let number = "-" + month.suffix(2)
+            if let lender = context.examples.first(where: { Self.months(in: $0.sql).contains { $0.hasSuffix(number) } }) {
+                return (lender, "a consulta filtra o mês \(month), como o exemplo \"\(lender.question)\", e a pergunta não cita mês")
+            }
+        }
+        for year in Self.unnamedYears(in: sql, question: question, terms: context.terms) {
+            if let lender = context.examples.first(where: { Self.years(in: $0.sql).contains(year) }) {
+                return (lender, "a consulta usa \(year), ano do exemplo \"\(lender.question)\" que a pergunta não cita")
+            }
+        }
+        return nil
+    }
+
+    /// Years written in `sql` that `question` does not ask for: not one it names or one between
+    /// them, not the first day or month of the year after one (a range's end, '2025-01-01'), and
+    /// not one a shown term's definition says ("ano em andamento").
+    static func unnamedYears(in sql: String, question: String, terms: [RetrievedContext.Term]) -> [String] {
+        let named = (PeriodFilters.periods(in: question).map(\.year) + years(in: question).compactMap { Int($0) })
+        var text = sql
+        for next in Set(named.map { $0 + 1 }) {
+            text = text.replacingOccurrences(of: "'\(next)-01-01'", with: "").replacingOccurrences(of: "'\(next)-01'", with: "")
+        }
+        let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init) + terms.flatMap { years(in: $0.sql) })
+        var seen: Set<String> = []
+        return years(in: text).filter { !allowed.contains($0) && seen.insert($0).inserted }
+    }
+
+    /// Columns of the context's tables whose name has two or more words that can only mean it
+    /// (`nota_ingles`, `data_nascimento`), every one of them in the question. One-word names
+    /// ("nota", "turno") are left out: "nota de matemática" says `nota` too, and means another;
+    /// so are names of a measure already summed up (`nota_media`, `interacoes_total`), since
+    /// "nota média" and "total" ask for the average or the sum as often as for that column.
+    static func namedColumns(in question: String, context: RetrievedContext) -> [(table: String, column: String)] {
+        let asked = Set(PortugueseTerms.terms(question))
+        let summaries: Set<String> = ["media", "medio", "total", "soma", "taxa", "percentual", "quantidade", "maxima", "maximo", "minima", "minimo"]
+        // Words that name a value ("entregas atrasadas": status 'atrasada') say that value, not a
+        // column that counts it (`entregas_atrasadas` of a summary table).
+        let valueWords = Set(context.values.flatMap { PortugueseTerms.terms($0.spoken) })
+        return context.tables.flatMap { table in
+            table.columns.compactMap { column -> (table: String, column: String)? in
+                let words = PortugueseTerms.nameWords(column)
+                let stems = words.map { PortugueseTerms.terms($0).first ?? $0 }
+                guard words.count >= 2, summaries.isDisjoint(with: words), valueWords.isDisjoint(with: stems),
+                    stems.allSatisfy(asked.contains)
+                else { return nil }
+                return (table.name, column)
+            }
+        }
+    }
+
+    /// Whether `sql` names `column` (qualified or not) outside quotes.
+    static func reads(_ column: String, in sql: String) -> Bool {
+        PortugueseTerms.identifiers(sql.replacing(#/'[^']*'/#, with: "''")).contains(column.lowercased())
+    }
+
+    /// Whether the question says `term` plainly (its own name, a phrase, or a synonym word as
+    /// written: a shared stem alone, "estudos" for "estudando", is too loose) and `sql` writes
+    /// none of the quoted values of its definition, nor groups by a column the definition names.
+    static func drops(_ term: RetrievedContext.Term, sql: String, question: String, grouping: [String]) -> Bool {
+        guard let spoken = term.spoken else { return false }
+        let questionWords = Set(PortugueseTerms.words(question))
+        guard spoken == term.term || spoken.contains(" ") || questionWords.contains(PortugueseTerms.fold(spoken)) else { return false }
+        let values = term.sql.matches(of: #/'([^']+)'/#).map { PortugueseTerms.fold(String($0.1)) }
+        guard !values.isEmpty else { return false }
+        let folded = PortugueseTerms.fold(sql)
+        let columns = term.sql.matches(of: #/[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)/#).map { $0.1.lowercased() }
+        return !values.contains { folded.contains("'\($0)'") } && !columns.contains { grouping.contains($0) }
+    }
+
+    /// Months (`2024-10`) that `sql` compares dates with when `question` names no month and
+    /// does not speak of months at all; January and December, where a year's range starts and
+    /// ends, are no sign of one month.
+    static func unnamedMonths(in sql: String, question: String) -> [String] {
+        let words = Set(PortugueseTerms.words(question))
+        guard PeriodFilters.periods(in: question).allSatisfy({ $0.month == nil }),
+            words.isDisjoint(with: PeriodFilters.months.keys), words.isDisjoint(with: ["mes", "meses", "mensal", "mensais", "mensalmente"])
+        else { return [] }
+        var seen: Set<String> = []
+        return months(in: sql).filter { !$0.hasSuffix("-01") && !$0.hasSuffix("-12") && seen.insert($0).inserted }
+    }
+
+    /// The year-months ISO dates and months in quotes start with ('2024-10-01' → 2024-10).
+    static func months(in sql: String) -> [String] {
+        sql.matches(of: #/'((?:19|20)\d\d-(?:0[1-9]|1[0-2]))/#).map { String($0.1) }
+    }
+
+    /// Quoted words `sql` compares with that nothing asked for: not in the question (as words
+    /// or their stems), not a value the question was linked to, not in a shown glossary term or
+    /// example (those are the model's reading of the question, right or wrong).
+    /// Dates, numbers, patterns and one- or two-letter codes are left alone. `'Ametista'` in a
+    /// count of students with low grades came from the column's listing of values.
+    func unnamedLiterals(in sql: String, question: String, context: RetrievedContext) -> [String] {
+        let asked = Set(PortugueseTerms.terms(question))
+        // A value of a column the question names by the column's name or synonyms ("largaram":
+        // situacao, whose synonyms say "largou") is the model reading the question.
+        let namedColumnValues = Set(retriever.catalog.metadata.tables.flatMap { table in
+            table.columns.filter { column in
+                !column.values.isEmpty && !asked.isDisjoint(with: PortugueseTerms.terms(([column.name] + column.synonyms).joined(separator: " ")))
+            }.flatMap { $0.values.keys.map(PortugueseTerms.fold) }
+        })
+        let foldedQuestion = PortugueseTerms.fold(question)
+        let linked = Set(context.values.map { PortugueseTerms.fold($0.value) })
+        let defined = PortugueseTerms.fold((context.terms.map(\.sql) + context.examples.map(\.sql)).joined(separator: " "))
+        var seen: Set<String> = []
+        return sql.matches(of: #/'([^']*)'/#).compactMap { match -> String? in
+            let literal = String(match.1)
+            let bare = PortugueseTerms.fold(literal.trimmingCharacters(in: CharacterSet(charactersIn: "% ")))
+            guard bare.count > 2, !bare.contains(where: \.isNumber), !bare.contains("%"),
+                !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"), !foldedQuestion.contains(bare),
+                !Set(PortugueseTerms.terms(bare)).isSubset(of: asked), seen.insert(literal).inserted
+            else { return nil }
+            return literal
+        }
+    }
+
+    /// Whether `sql` compares with the value `link` names: quoted ('acesso', 'acesso%'), or, for a
+    /// name of several words, by the words the question used ('%Monteiro Lobato%').
+    static func writes(_ link: ValueLink, in sql: String) -> Bool {
+        let folded = PortugueseTerms.fold(sql), value = PortugueseTerms.fold(link.value)
+        return folded.contains("'" + value) || folded.contains(value + "'") || (link.spoken.contains(" ") && folded.contains(link.spoken))
+    }
+
+    /// The years (1900–2099) written in `text`, dates included ('2024-10-01'), first to last.
+    static func years(in text: String) -> [String] {
+        text.matches(of: #/\b(19|20)\d\d\b/#).map { String(text[$0.range]) }
+    }
+
+    /// "quantos alunos…", "qtd de provas…" (spelled out before it gets here).
+    static func asksHowMany(_ question: String) -> Bool {
+        let words = Set(question.lowercased().split(whereSeparator: { !$0.isLetter }))
+        return !words.isDisjoint(with: ["quantos", "quantas", "quantidade"])
+    }
+
+    /// Whether the question asks for one number per group: "por escola", "em cada mês", "separando".
+    static func asksPerGroup(_ question: String) -> Bool {
+        let words = Set(PortugueseTerms.words(question))
+        return !words.isDisjoint(with: ["por", "cada", "separando", "separado", "separados", "conforme", "distribuicao", "entre", "ranking", "segundo"])
+    }
+
+    /// Whether the query aggregates anywhere: counts, sums, averages, extremes.
+    static func aggregates(_ sql: String) -> Bool {
+        calls(sql, anyOf: QueryShape.aggregateFunctions)
+    }
+
+    /// Whether the query aggregates into counts or sums anywhere.
+    static func counts(_ sql: String) -> Bool {
+        calls(sql, anyOf: ["count", "sum", "total"])
+    }
+
+    static func calls(_ sql: String, anyOf functions: some Sequence<String>) -> Bool {
+        let folded = sql.lowercased().replacingOccurrences(of: " ", with: "")
+        return functions.contains { folded.contains($0 + "(") }
+    }
+}
