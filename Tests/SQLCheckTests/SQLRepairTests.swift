@@ -208,11 +208,8 @@ struct JoinKeysBridgedTests {
 struct RepeatedJoinTests {
     @Test("the second join of turmas, repeating a relation already written, goes; then the query runs")
     func dropped() throws {
-        let (validator, database) = try ValidationTests.setup.get()
-        let repairer = SQLRepair(catalog: validator.catalog)
-        let connection = try Connection(path: database, mode: .readOnly)
         let written = "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON escolas.id = turmas.escola_id JOIN turmas ON turmas.escola_id = escolas.id WHERE escolas.nome = 'EMEF Monteiro Lobato'"
-        let result = repairer.validated(written, by: validator, on: connection)
+        let result = try validatedWithRepairs(written)
         #expect(result.failure == nil)
         #expect(result.sql == "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON escolas.id = turmas.escola_id WHERE escolas.nome = 'EMEF Monteiro Lobato'")
         #expect(result.repairs == ["turmas juntada duas vezes: a segunda junção (ON turmas.escola_id = escolas.id) só repetia uma condição e saiu"])
@@ -232,8 +229,7 @@ struct RepeatedJoinTests {
 @Suite("A join written as the ON of the wrong table, and a parent's column written bare")
 struct MisplacedJoinTests {
     func repaired(_ sql: String) throws -> (sql: String, failure: ValidationFailure?, repairs: [String]) {
-        let (validator, database) = try ValidationTests.setup.get()
-        return SQLRepair(catalog: validator.catalog).validated(sql, by: validator, on: try Connection(path: database, mode: .readOnly))
+        try validatedWithRepairs(sql)
     }
 
     @Test("turmas joined on escolas, which is never joined: turmas meets matriculas by its key, escolas joins on the condition")
@@ -261,4 +257,10 @@ struct MisplacedJoinTests {
         // entregas never meets escolas by a direct key.
         #expect(try repaired("SELECT count(*) FROM alunos JOIN entregas ON entregas.nota = escolas.id").failure != nil)
     }
+}
+
+/// `sql` validated against the demo database with every repair that applies.
+func validatedWithRepairs(_ sql: String) throws -> (sql: String, failure: ValidationFailure?, repairs: [String]) {
+    let (validator, database) = try ValidationTests.setup.get()
+    return SQLRepair(catalog: validator.catalog).validated(sql, by: validator, on: try Connection(path: database, mode: .readOnly))
 }
