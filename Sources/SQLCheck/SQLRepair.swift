@@ -18,6 +18,8 @@ import Foundation
 /// - a join written as the ON of the wrong table (`JOIN turmas ON turmas.escola_id = escolas.id`
 ///   with escolas never joined), and a column of a parent table written bare (`escola_id` in a
 ///   query of matriculas alone): the join is made by the foreign keys;
+/// - a join whose ON compares a column with itself (`v.aluno_id = v.aluno_id`): by that column's
+///   key, directly or through the table that has both keys;
 /// - a table joined twice under its own name to repeat a relation the query already has;
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
@@ -48,6 +50,7 @@ public struct SQLRepair: Sendable {
     public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
         guard let name = failure.column else { return nil }
         if failure.kind == .ambiguousColumn { return qualifyAmbiguous(name, in: sql) ?? repeatedJoin(name, in: sql) }
+        if failure.kind == .selfComparison { return selfComparisonJoined(name, in: sql) }
         guard failure.kind == .unknownColumn else { return nil }
         if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
         if let fixed = yearFromDate(name, in: sql) { return fixed }

@@ -13,7 +13,8 @@ public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
     public let message: String
     /// Suggestions ("você quis dizer alunos.nome?").
     public let hints: [String]
-    /// The unknown name as SQLite gave it ("matriculas.situacao"), for unknown columns.
+    /// The name the failure is about: the unknown or ambiguous column as SQLite gave it
+    /// ("matriculas.situacao"), or the column compared with itself.
     public var column: String?
 
     init(kind: Kind, message: String, hints: [String], column: String? = nil) {
@@ -62,7 +63,8 @@ public struct SQLValidator: Sendable {
         if let column = Self.selfComparison(in: sql) {
             return ValidationFailure(
                 kind: .selfComparison, message: "a condição \(column) = \(column) compara a coluna com ela mesma e vale para todas as linhas",
-                hints: ["cada JOIN precisa comparar uma coluna da tabela que entra com uma coluna de outra tabela da consulta (as junções do contexto)"])
+                hints: ["cada JOIN precisa comparar uma coluna da tabela que entra com uma coluna de outra tabela da consulta (as junções do contexto)"],
+                column: column)
         }
         return nil
     }

@@ -264,3 +264,23 @@ func validatedWithRepairs(_ sql: String) throws -> (sql: String, failure: Valida
     let (validator, database) = try ValidationTests.setup.get()
     return SQLRepair(catalog: validator.catalog).validated(sql, by: validator, on: try Connection(path: database, mode: .readOnly))
 }
+
+@Suite("A join whose ON compares a column with itself")
+struct SelfComparisonJoinTests {
+    @Test("grades joined to classes on v.aluno_id = v.aluno_id go through the enrolments; to students, by their key")
+    func joined() throws {
+        let written = "SELECT AVG(v.inde) AS media_tarde FROM avaliacoes_anuais v JOIN turmas t ON v.aluno_id = v.aluno_id AND v.ano_letivo = t.ano_letivo WHERE v.ano_letivo = 2022 AND t.turno = 'tarde'"
+        let result = try validatedWithRepairs(written)
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT AVG(v.inde) AS media_tarde FROM avaliacoes_anuais v JOIN matriculas ON matriculas.aluno_id = v.aluno_id JOIN turmas t ON t.id = matriculas.turma_id AND v.ano_letivo = t.ano_letivo WHERE v.ano_letivo = 2022 AND t.turno = 'tarde'")
+        #expect(result.repairs == ["a junção com turmas comparava v.aluno_id com ela mesma: agora liga turmas a alunos por v.aluno_id"])
+        let students = try validatedWithRepairs("SELECT a.nome FROM avaliacoes_anuais v JOIN alunos a ON v.aluno_id = v.aluno_id WHERE v.inde > 9")
+        #expect(students.sql == "SELECT a.nome FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.inde > 9")
+    }
+
+    @Test("a column that identifies nothing compared with itself is left to the model")
+    func leftToTheModel() throws {
+        let result = try validatedWithRepairs("SELECT count(*) FROM avaliacoes_anuais v JOIN turmas t ON v.inde = v.inde")
+        #expect(result.failure?.kind == .selfComparison && result.repairs.isEmpty)
+    }
+}
