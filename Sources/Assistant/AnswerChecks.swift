@@ -74,17 +74,36 @@ extension Assistant {
         // A column the question names word for word ("nota de inglês": nota_ingles) left unread.
         if let context, let (table, column) = Self.namedColumns(in: question, context: context).first(where: { !Self.reads($0.column, in: sql) }) {
             return "a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(table).\(column)), mas a consulta não usa essa coluna"
+                + joinAdvice(to: table, sql: sql, context: context)
         }
         // A glossary condition the question says in so many words ("evasões": situacao =
         // 'evadida') that the query never writes: the thing counted is not the one asked about.
         if let context, let term = context.terms.first(where: { Self.drops($0, sql: sql, question: question, grouping: grouping?.columns ?? []) }) {
+            let tables = term.sql.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#).map { String($0.1) }
             return "a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição"
+                + (tables.first.map { joinAdvice(to: $0, sql: sql, context: context) } ?? "")
         }
         let largest = read.compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
         if largest > 0, result.totalRows > 2 * largest {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         }
         return nil
+    }
+
+    /// For a check that needs `table` and a query that does not read it: how the context joins
+    /// it to a table the query reads ("; junte matriculas: JOIN matriculas ON matriculas.aluno_id
+    /// = alunos.id"), or that it is missing. Empty when the query reads it.
+    func joinAdvice(to table: String, sql: String, context: RetrievedContext) -> String {
+        let read = Set(Retriever.tables(in: sql).map { $0.lowercased() })
+        let target = table.lowercased()
+        guard !read.contains(target) else { return "" }
+        for step in context.joins.flatMap(\.steps) {
+            let sides = step.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces).split(separator: ".").first.map { $0.lowercased() } ?? "" }
+            if sides.count == 2, sides.contains(target), let other = sides.first(where: { $0 != target }), read.contains(other) {
+                return "; junte \(table): JOIN \(table) ON \(step)"
+            }
+        }
+        return "; a consulta nem lê a tabela \(table)"
     }
 
     /// Columns the outer query groups by that the question mentions in no way: not by the

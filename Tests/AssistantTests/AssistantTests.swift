@@ -335,7 +335,7 @@ struct AssistantTests {
         ("quantos meninos e quantas meninas largaram a escola em 2023",
          "SELECT genero, count(*) FROM alunos WHERE ano_ingresso = 2023 GROUP BY genero",
          "SELECT a.genero, count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.ano_letivo = 2023 AND m.situacao = 'evadida' GROUP BY a.genero",
-         "a pergunta fala de evasão (matriculas.situacao = 'evadida'), mas a consulta não usa essa condição"),
+         "a pergunta fala de evasão (matriculas.situacao = 'evadida'), mas a consulta não usa essa condição; junte matriculas: JOIN matriculas ON matriculas.aluno_id = alunos.id"),
         // One shift of the two the question compares: grouped by turno, and only 'tarde' kept.
         ("inde medio dos alunos da manha comparado com os da tarde em 2022",
          "SELECT t.turno, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE t.turno = 'tarde' AND v.ano_letivo = 2022 AND t.ano_letivo = 2022 GROUP BY t.turno",
@@ -355,7 +355,7 @@ struct AssistantTests {
         ("qts alunos ficaram sem nota de ingles no boletim de 2024",
          "SELECT count(*) FROM entregas WHERE nota IS NULL AND entregue_em LIKE '2024-%'",
          "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND nota_ingles IS NULL",
-         "a pergunta fala de nota ingles (avaliacoes_anuais.nota_ingles), mas a consulta não usa essa coluna"),
+         "a pergunta fala de nota ingles (avaliacoes_anuais.nota_ingles), mas a consulta não usa essa coluna; a consulta nem lê a tabela avaliacoes_anuais"),
         // Grouped by a column the question never mentions, by name, table or value.
         ("me passa a nota media de matematica da rede toda em 2024",
          "SELECT t.fase, round(avg(v.nota_matematica), 2) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase",
