@@ -320,6 +320,12 @@ public final class Assistant {
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             })
         }
+        // A value the question names, of a table the query reads by a column it never mentions:
+        // "acessos" counted as every kind of interaction.
+        let unwritten = context.values.filter { !Self.writes($0, in: sql) }.map { (table: $0.table, column: $0.column, value: $0.value) }
+        adopt(NamedValueConditions.added(to: sql, values: unwritten).map { named in
+            (named.sql, named.added.map { "filtro do valor citado acrescentado: \($0) (a pergunta o cita, e a consulta não olhava essa coluna)" })
+        })
         // A school's name beside the whole network's count: grouped by, or dropped for "quantos".
         let perGroup = Self.asksPerGroup(question) || !Self.asksHowMany(question)
         adopt(BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) })

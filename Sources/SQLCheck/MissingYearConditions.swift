@@ -38,7 +38,14 @@ public enum MissingYearConditions {
             conditions.append("\(qualifier).\(column) = \(year)")
         }
         guard !conditions.isEmpty else { return nil }
-        let added = conditions.joined(separator: " AND ")
+        return (whereExtended(text, with: conditions.joined(separator: " AND ")), conditions)
+    }
+
+    /// `text` (one outer query, no UNION) with `added` ANDed to its outer WHERE, or a WHERE made
+    /// for it before GROUP BY, ORDER BY or LIMIT; a WHERE with an OR keeps its meaning in parentheses.
+    static func whereExtended(_ text: String, with added: String) -> String {
+        let characters = Array(text)
+        let depth = depths(characters)
         let ends = ["group", "order", "limit", "having", "window"].flatMap { keyword($0, in: characters, depth: depth) }
         if let start = keyword("where", in: characters, depth: depth).first {
             let bodyStart = start + 5
@@ -46,13 +53,12 @@ public enum MissingYearConditions {
             let body = String(characters[bodyStart..<bodyEnd]).trimmingCharacters(in: .whitespaces)
             let hasOr = !keyword("or", in: Array(body), depth: depths(Array(body))).isEmpty
             let whereClause = "WHERE " + (hasOr ? "(\(body))" : body) + " AND " + added
-            let rebuilt = String(characters[..<start]) + whereClause + (bodyEnd < characters.count ? " " + String(characters[bodyEnd...]) : "")
-            return (rebuilt, conditions)
+            return String(characters[..<start]) + whereClause + (bodyEnd < characters.count ? " " + String(characters[bodyEnd...]) : "")
         }
         let position = ends.min() ?? characters.count
         let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces)
         let after = position < characters.count ? " " + String(characters[position...]) : ""
-        return (before + " WHERE " + added + after, conditions)
+        return before + " WHERE " + added + after
     }
 
     /// Whether `text` names `column` through `qualifier`, or bare.

@@ -318,8 +318,8 @@ struct AssistantTests {
         ("quantas escolas da rede municipal?",
          "SELECT count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE e.rede = 'municipal' AND t.ano_letivo = 2023",
          "SELECT count(*) FROM escolas WHERE rede = 'municipal'", "a consulta filtra 2023, um ano que a pergunta não cita"),
-        // A value the question names ("acessos": interacoes.tipo = 'acesso') left out of a query that reads its table.
-        ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%'",
+        // A value the question names ("acessos": interacoes.tipo = 'acesso') left out, its column read otherwise.
+        ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE tipo IS NOT NULL AND ocorrido_em LIKE '2024-%'",
          "SELECT count(*) FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2024-%'",
          "a pergunta cita 'acesso' (interacoes.tipo), mas a consulta não filtra por esse valor"),
         // The same SELECT per value, joined by UNION (a list: no count to merge into one query).
@@ -429,6 +429,15 @@ struct AssistantTests {
         let best = grades.ask("maior nota de ingles em 2024")
         #expect(best.sql?.contains("JOIN matriculas ON matriculas.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = matriculas.aluno_id") == true)
         #expect(best.attempts.first?.repairs.first == "junção t.id = v.aluno_id comparava chaves de turmas e de alunos: passa por matriculas")
+    }
+
+    @Test("a named value whose column the query never mentions is added to its WHERE, and said so")
+    func namedValueAdded() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%'"])
+        let answer = assistant.ask("quantos acessos a plataforma teve em 2024?")
+        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
+        #expect(answer.sql == "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%' AND interacoes.tipo = 'acesso'")
+        #expect(answer.attempts.first?.repairs == ["filtro do valor citado acrescentado: interacoes.tipo = 'acesso' (a pergunta o cita, e a consulta não olhava essa coluna)"])
     }
 
     @Test("the prompt asks for a row per value when the question names several of one column")

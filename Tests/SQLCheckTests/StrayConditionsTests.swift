@@ -75,3 +75,31 @@ struct MissingYearConditionsTests {
         #expect(MissingYearConditions.added(to: sql, offered: offered, year: 2024) == nil)
     }
 }
+
+@Suite("A value the question names, on a column the query never mentions")
+struct NamedValueConditionsTests {
+    @Test("accesses counted as every interaction get the kind the question names, by the query's alias")
+    func added() throws {
+        let sql = "SELECT e.nome, count(i.id) AS acessos FROM interacoes i JOIN turmas t ON t.id = i.turma_id JOIN escolas e ON e.id = t.escola_id WHERE i.ocorrido_em LIKE '2024-10%' GROUP BY e.nome"
+        let result = try #require(NamedValueConditions.added(to: sql, values: [(table: "interacoes", column: "tipo", value: "acesso")]))
+        #expect(result.sql == "SELECT e.nome, count(i.id) AS acessos FROM interacoes i JOIN turmas t ON t.id = i.turma_id JOIN escolas e ON e.id = t.escola_id WHERE i.ocorrido_em LIKE '2024-10%' AND i.tipo = 'acesso' GROUP BY e.nome")
+        #expect(result.added == ["i.tipo = 'acesso'"])
+        // No WHERE yet: one is made; a quote in the value is doubled.
+        #expect(NamedValueConditions.added(to: "SELECT count(*) FROM escolas", values: [(table: "escolas", column: "nome", value: "EMEF D'Ávila")])?.sql
+            == "SELECT count(*) FROM escolas WHERE escolas.nome = 'EMEF D''Ávila'")
+    }
+
+    @Test("a column the query mentions, two values of one column, a table not read, a UNION or a LEFT JOIN: left alone", arguments: [
+        "SELECT count(*) FROM interacoes WHERE tipo LIKE 'acess%'",
+        "SELECT tipo, count(*) FROM interacoes GROUP BY tipo",
+        "SELECT count(*) FROM escolas",
+        "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024%' UNION SELECT count(*) FROM interacoes",
+        "SELECT count(i.id) FROM turmas t LEFT JOIN interacoes i ON i.turma_id = t.id",
+    ])
+    func leftAlone(sql: String) {
+        let values = [(table: "interacoes", column: "tipo", value: "acesso")]
+        #expect(NamedValueConditions.added(to: sql, values: values) == nil)
+        // Two values of one column named: a grouping the question asks for.
+        #expect(NamedValueConditions.added(to: "SELECT count(*) FROM interacoes", values: values + [(table: "interacoes", column: "tipo", value: "comentario")]) == nil)
+    }
+}
