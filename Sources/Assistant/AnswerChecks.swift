@@ -247,8 +247,7 @@ extension Assistant {
         let linked = Set(context.values.map { PortugueseTerms.fold($0.value) })
         let defined = PortugueseTerms.fold((context.terms.map(\.sql) + context.examples.map(\.sql)).joined(separator: " "))
         var seen: Set<String> = []
-        return sql.matches(of: #/'([^']*)'/#).compactMap { match -> String? in
-            let literal = String(match.1)
+        return Self.comparedLiterals(in: sql).compactMap { literal -> String? in
             let bare = PortugueseTerms.fold(literal.trimmingCharacters(in: CharacterSet(charactersIn: "% ")))
             guard bare.count > 2, !bare.contains(where: \.isNumber), !bare.contains("%"),
                 !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"), !foldedQuestion.contains(bare),
@@ -256,6 +255,19 @@ extension Assistant {
             else { return nil }
             return literal
         }
+    }
+
+    /// The quoted values `sql` compares with (`= 'x'`, `<> 'x'`, `LIKE 'x%'`, `IN ('x', 'y')`),
+    /// first to last; labels a CASE gives its groups (`THEN 'alto'`) are no filter.
+    static func comparedLiterals(in sql: String) -> [String] {
+        var found: [(position: String.Index, text: String)] = []
+        for match in sql.matches(of: #/(?i)(?:=|<>|!=|\blike)\s*'([^']*)'/#) {
+            found.append((match.range.lowerBound, String(match.1)))
+        }
+        for list in sql.matches(of: #/(?i)\bin\s*\(([^()]*)\)/#) {
+            for item in list.1.matches(of: #/'([^']*)'/#) { found.append((item.range.lowerBound, String(item.1))) }
+        }
+        return found.sorted { $0.position < $1.position }.map(\.text)
     }
 
     /// Whether `sql` compares with the value `link` names: quoted ('acesso', 'acesso%'), or, for a

@@ -391,6 +391,9 @@ struct AssistantTests {
         ("dos nascidos em 2010, qts largaram os estudos em 2023",
          "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.data_nascimento LIKE '2010-%' AND m.ano_letivo = 2023 AND m.situacao = 'evadida'"),
         ("quantos alunos de pedra mais alta em 2024?", "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'Topázio'"),
+        // Labels a CASE gives its groups are no filter.
+        ("quantos alunos por turno em 2023?",
+         "SELECT CASE WHEN t.turno = 'manhã' THEN 'cedo' ELSE 'depois' END AS periodo, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE m.ano_letivo = 2023 AND t.ano_letivo = 2023 GROUP BY periodo"),
         // Groups the question asks for: by a column's name, by a synonym of its table.
         ("quantos alunos evadiram por turno em 2023?",
          "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 AND t.ano_letivo = 2023 GROUP BY t.turno"),
