@@ -29,6 +29,6 @@ extension SQLRepair {
         guard elsewhere else { return nil }
         var fixed = sql
         fixed.removeSubrange(last.range)
-        return (fixed, "\(table) juntada duas vezes: a segunda junção (ON \(left) = \(right)) só repetia uma condição e saiu")
+        return (fixed, "a tabela \(table) estava juntada duas vezes: a segunda junção (ON \(left) = \(right)) só repetia uma condição e saiu")
     }
 }

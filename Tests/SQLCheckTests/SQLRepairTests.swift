@@ -212,7 +212,7 @@ struct RepeatedJoinTests {
         let result = try validatedWithRepairs(written)
         #expect(result.failure == nil)
         #expect(result.sql == "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON escolas.id = turmas.escola_id WHERE escolas.nome = 'EMEF Monteiro Lobato'")
-        #expect(result.repairs == ["turmas juntada duas vezes: a segunda junção (ON turmas.escola_id = escolas.id) só repetia uma condição e saiu"])
+        #expect(result.repairs == ["a tabela turmas estava juntada duas vezes: a segunda junção (ON turmas.escola_id = escolas.id) só repetia uma condição e saiu"])
     }
 
     @Test("a second join that says something new, or one with an alias: not dropped")
