@@ -53,34 +53,24 @@ extension SQLRepair {
     /// matriculas.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = matriculas.aluno_id`.
     /// Only for an ON with that one equality, and a bridge the query does not read yet.
     public func joinKeysBridged(_ sql: String) -> (sql: String, notes: [String])? {
-        let name = "([A-Za-z_][A-Za-z0-9_]*)"
-        let pattern = try! Regex("(?i)\\bJOIN\\s+\(name)(?:\\s+(?:AS\\s+)?\(name))?\\s+ON\\s+\(name)\\.\(name)\\s*=\\s*\(name)\\.\(name)"
-            + "(?=\\s*(?:$|;|\\)|\\b(?:JOIN|INNER|LEFT|CROSS|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
         let read = Set(Self.tableReferences(in: sql).map { $0.table.lowercased() })
-        for match in sql.matches(of: pattern) where !Self.insideQuotes(sql, at: match.range.lowerBound) {
-            let output = match.output
-            guard let joinedName = output[1].substring.map(String.init), let joined = catalog.schema.table(named: joinedName),
-                let firstQualifier = output[3].substring.map(String.init), let firstColumn = output[4].substring.map(String.init),
-                let secondQualifier = output[5].substring.map(String.init), let secondColumn = output[6].substring.map(String.init)
-            else { continue }
-            let alias = output[2].substring.map(String.init).flatMap { Self.notAliases.contains($0.lowercased()) ? nil : $0 }
-            let joinedQualifier = alias ?? joinedName
+        for join in Self.equalityJoins(in: sql) {
+            guard let joined = catalog.schema.table(named: join.table) else { continue }
             // Which side of the equality is the joined table's; the other is a table read before it.
-            let sides = [(firstQualifier, firstColumn), (secondQualifier, secondColumn)]
-            guard let mine = sides.firstIndex(where: { $0.0.caseInsensitiveCompare(joinedQualifier) == .orderedSame }) else { continue }
-            let (otherQualifier, otherColumn) = sides[1 - mine], joinedColumn = sides[mine].1
+            let sides = [join.left, join.right]
+            guard let mine = sides.firstIndex(where: { $0.qualifier.caseInsensitiveCompare(join.qualifier) == .orderedSame }) else { continue }
+            let (otherQualifier, otherColumn) = sides[1 - mine], joinedColumn = sides[mine].column
             guard let other = qualifiedTable(otherQualifier, in: sql), other.name != joined.name,
                 other.column(named: otherColumn) != nil, joined.column(named: joinedColumn) != nil,
                 let otherKey = entityKey(other, otherColumn), let joinedKey = entityKey(joined, joinedColumn), otherKey != joinedKey,
                 fix(other, otherColumn, isKey: true, toward: joinedKey) == nil, fix(joined, joinedColumn, isKey: true, toward: otherKey) == nil,
                 let bridge = bridgeTables(between: otherKey, and: joinedKey).first, !read.contains(bridge.table.name.lowercased())
             else { continue }
-            let head = alias.map { "JOIN \(joinedName) \($0)" } ?? "JOIN \(joinedName)"
             let replacement = "JOIN \(bridge.table.name) ON \(bridge.table.name).\(bridge.toFirst) = \(otherQualifier).\(otherColumn) "
-                + "\(head) ON \(joinedQualifier).\(joinedColumn) = \(bridge.table.name).\(bridge.toSecond)"
+                + "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(bridge.table.name).\(bridge.toSecond)"
             var fixed = sql
-            fixed.replaceSubrange(match.range, with: replacement)
-            let note = "junção \(otherQualifier).\(otherColumn) = \(joinedQualifier).\(joinedColumn) comparava chaves de \(otherKey.table) e de \(joinedKey.table): passa por \(bridge.table.name)"
+            fixed.replaceSubrange(join.range, with: replacement)
+            let note = "junção \(otherQualifier).\(otherColumn) = \(join.qualifier).\(joinedColumn) comparava chaves de \(otherKey.table) e de \(joinedKey.table): passa por \(bridge.table.name)"
             return (fixed, [note])
         }
         return nil

@@ -13,35 +13,24 @@ extension SQLRepair {
         guard parts.count == 2, let missing = catalog.schema.table(named: parts[0]),
             !references.contains(where: { ($0.alias ?? $0.table).caseInsensitiveCompare(parts[0]) == .orderedSame })
         else { return nil }
-        let identifier = "[A-Za-z_][A-Za-z0-9_]*"
-        let pattern = try! Regex("(?i)\\bJOIN\\s+(\(identifier))(?:\\s+(?:AS\\s+)?(\(identifier)))?\\s+ON\\s+((\(identifier))\\.(\(identifier))\\s*=\\s*(\(identifier))\\.(\(identifier)))"
-            + "(?=\\s*(?:$|;|\\)|\\b(?:JOIN|INNER|LEFT|CROSS|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
-        for match in sql.matches(of: pattern) where !Self.insideQuotes(sql, at: match.range.lowerBound) {
-            let output = match.output
-            guard let joinedName = output[1].substring.map(String.init), let joined = catalog.schema.table(named: joinedName),
-                let condition = output[3].substring.map(String.init),
-                let left = output[4].substring, let right = output[6].substring
-            else { continue }
-            let alias = output[2].substring.map(String.init).flatMap { Self.notAliases.contains($0.lowercased()) ? nil : $0 }
-            let qualifier = alias ?? joinedName
-            // The ON compares the joined table with the missing one, and nothing else.
-            let sides = [String(left), String(right)].map { $0.lowercased() }
-            guard Set(sides) == Set([qualifier.lowercased(), parts[0].lowercased()]),
-                let leftColumn = output[5].substring.map(String.init), let rightColumn = output[7].substring.map(String.init)
-            else { continue }
+        for join in Self.equalityJoins(in: sql) {
+            guard let joined = catalog.schema.table(named: join.table) else { continue }
+            // The ON compares the joined table with the missing one, and nothing else…
+            let qualifier = join.qualifier.lowercased()
+            guard Set([join.left.qualifier.lowercased(), join.right.qualifier.lowercased()]) == Set([qualifier, parts[0].lowercased()]) else { continue }
             // …by keys of one thing: escolas.id and the escola_id that points at it.
-            let (joinedColumn, missingColumn) = sides[0] == qualifier.lowercased() ? (leftColumn, rightColumn) : (rightColumn, leftColumn)
+            let (joinedColumn, missingColumn) = join.left.qualifier.lowercased() == qualifier
+                ? (join.left.column, join.right.column) : (join.right.column, join.left.column)
             guard let key = entityKey(joined, joinedColumn), key == entityKey(missing, missingColumn) else { continue }
             // A direct foreign key between the joined table and one read before it.
-            let earlier = references.filter { $0.end < match.range.lowerBound }
+            let earlier = references.filter { $0.end < join.range.lowerBound }
             guard let link = earlier.lazy.compactMap({ reference in
-                self.directLink(between: joined, qualifier, and: reference)
+                self.directLink(between: joined, join.qualifier, and: reference)
             }).first else { continue }
-            let head = alias.map { "JOIN \(joinedName) \($0)" } ?? "JOIN \(joinedName)"
-            let replacement = "\(head) ON \(link) JOIN \(missing.name) ON \(condition)"
+            let replacement = "\(join.head) ON \(link) JOIN \(missing.name) ON \(join.condition)"
             var fixed = sql
-            fixed.replaceSubrange(match.range, with: replacement)
-            return (fixed, "\(missing.name) não estava na consulta: \(joinedName) liga-se por \(link), e \(missing.name) entra com \(condition)")
+            fixed.replaceSubrange(join.range, with: replacement)
+            return (fixed, "\(missing.name) não estava na consulta: \(join.table) liga-se por \(link), e \(missing.name) entra com \(join.condition)")
         }
         return nil
     }

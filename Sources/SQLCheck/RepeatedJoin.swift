@@ -12,23 +12,21 @@ extension SQLRepair {
         let table = parts[0]
         let references = Self.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
         guard references.count > 1, references.allSatisfy({ $0.alias == nil }) else { return nil }
-        let equality = #"([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)"#
-        let joinPattern = try! Regex("(?i)\\s*\\b(?:INNER\\s+)?JOIN\\s+\(NSRegularExpression.escapedPattern(for: table))\\s+ON\\s+\(equality)"
-            + "(?=\\s*(?:$|;|\\)|\\b(?:JOIN|INNER|LEFT|CROSS|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
-        let joins = sql.matches(of: joinPattern).filter { !Self.insideQuotes(sql, at: $0.range.lowerBound) }
-        guard let last = joins.last,
-            let left = last.output[1].substring, let right = last.output[2].substring
+        guard let last = Self.equalityJoins(in: sql).last(where: { $0.alias == nil && $0.table.caseInsensitiveCompare(table) == .orderedSame })
         else { return nil }
+        let left = "\(last.left.qualifier).\(last.left.column)", right = "\(last.right.qualifier).\(last.right.column)"
         // The same equality, either way round, written elsewhere in the query.
-        func key(_ a: Substring, _ b: Substring) -> [String] { [a.lowercased(), b.lowercased()].sorted() }
+        func key(_ a: some StringProtocol, _ b: some StringProtocol) -> [String] { [a.lowercased(), b.lowercased()].sorted() }
         let repeated = key(left, right)
-        let elsewhere = sql.matches(of: try! Regex(equality)).contains { match in
-            !last.range.contains(match.range.lowerBound)
-                && key(match.output[1].substring!, match.output[2].substring!) == repeated
+        let equality = #/([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)/#
+        let elsewhere = sql.matches(of: equality).contains { match in
+            !last.range.contains(match.range.lowerBound) && key(match.1, match.2) == repeated
         }
         guard elsewhere else { return nil }
+        // The join goes with the space and the INNER before it.
+        let start = sql[..<last.range.lowerBound].firstMatch(of: #/(?i)\s*(?:\bINNER\s+)?$/#)?.range.lowerBound ?? last.range.lowerBound
         var fixed = sql
-        fixed.removeSubrange(last.range)
+        fixed.removeSubrange(start..<last.range.upperBound)
         return (fixed, "a tabela \(table) estava juntada duas vezes: a segunda junção (ON \(left) = \(right)) só repetia uma condição e saiu")
     }
 }

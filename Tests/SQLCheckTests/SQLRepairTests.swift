@@ -213,6 +213,9 @@ struct RepeatedJoinTests {
         #expect(result.failure == nil)
         #expect(result.sql == "SELECT count(*) AS matriculas FROM matriculas JOIN turmas ON turmas.id = matriculas.turma_id JOIN escolas ON escolas.id = turmas.escola_id WHERE escolas.nome = 'EMEF Monteiro Lobato'")
         #expect(result.repairs == ["a tabela turmas estava juntada duas vezes: a segunda junção (ON turmas.escola_id = escolas.id) só repetia uma condição e saiu"])
+        // Written INNER JOIN: the INNER goes with it.
+        let inner = try validatedWithRepairs("SELECT count(*) FROM matriculas INNER JOIN turmas ON turmas.id = matriculas.turma_id INNER JOIN escolas ON escolas.id = turmas.escola_id INNER JOIN turmas ON turmas.escola_id = escolas.id")
+        #expect(inner.sql == "SELECT count(*) FROM matriculas INNER JOIN turmas ON turmas.id = matriculas.turma_id INNER JOIN escolas ON escolas.id = turmas.escola_id")
     }
 
     @Test("a second join that says something new, or one with an alias: not dropped")
