@@ -21,6 +21,8 @@ import Foundation
 /// - a join whose ON compares a column with itself (`v.aluno_id = v.aluno_id`): by that column's
 ///   key, directly or through the table that has both keys;
 /// - a table joined twice under its own name to repeat a relation the query already has;
+/// - a column read through an alias the query never defines (`a.pedra`), when one table has it:
+///   that table joins under the alias, by its keys;
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
 public struct SQLRepair: Sendable {
@@ -56,6 +58,7 @@ public struct SQLRepair: Sendable {
         if let fixed = yearFromDate(name, in: sql) { return fixed }
         if let fixed = bridgeJoin(name, in: sql) { return fixed }
         return aliasOrJoin(name, in: sql) ?? misplacedJoin(name, in: sql) ?? bareColumnJoin(name, in: sql) ?? requalify(name, in: sql)
+            ?? undefinedAliasJoin(name, in: sql)
     }
 
     /// `en.prazo` where `en` has no prazo and one other table of the query has it (`atividades a`):

@@ -287,3 +287,30 @@ struct SelfComparisonJoinTests {
         #expect(result.failure?.kind == .selfComparison && result.repairs.isEmpty)
     }
 }
+
+@Suite("A column read through an alias the query never defines")
+struct UndefinedAliasTests {
+    @Test("a.pedra with no table a: avaliacoes_anuais joins as a child, by every column of its key the query's table has")
+    func child() throws {
+        let result = try validatedWithRepairs("SELECT e.nome AS escola, a.pedra, count(*) AS alunos FROM matriculas m JOIN turmas t ON m.turma_id = t.id JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.nome, a.pedra ORDER BY alunos DESC")
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT e.nome AS escola, a.pedra, count(*) AS alunos FROM matriculas m JOIN turmas t ON m.turma_id = t.id JOIN escolas e ON e.id = t.escola_id JOIN avaliacoes_anuais a ON a.aluno_id = m.aluno_id AND a.ano_letivo = m.ano_letivo WHERE t.ano_letivo = 2024 GROUP BY e.nome, a.pedra ORDER BY alunos DESC")
+        #expect(result.repairs == ["a não era apelido de nenhuma tabela: avaliacoes_anuais a juntada por a.aluno_id = m.aluno_id AND a.ano_letivo = m.ano_letivo"])
+        // From the parent's side: alunos reads its own evaluations by its id.
+        let parent = try validatedWithRepairs("SELECT avg(v.inde) FROM alunos WHERE alunos.genero = 'F'")
+        #expect(parent.sql == "SELECT avg(v.inde) FROM alunos JOIN avaliacoes_anuais v ON v.aluno_id = alunos.id WHERE alunos.genero = 'F'")
+    }
+
+    @Test("e.rede with no table e, and escolas reached from turmas: joined by the foreign key")
+    func parent() throws {
+        let result = try validatedWithRepairs("SELECT count(*) FROM turmas t WHERE e.rede = 'municipal'")
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT count(*) FROM turmas t JOIN escolas ON escolas.id = t.escola_id WHERE escolas.rede = 'municipal'")
+    }
+
+    @Test("a column several tables have, or none, is left to the model")
+    func leftAlone() throws {
+        #expect(try validatedWithRepairs("SELECT x.nome FROM turmas t").failure != nil)
+        #expect(try validatedWithRepairs("SELECT x.cor FROM turmas t").failure != nil)
+    }
+}

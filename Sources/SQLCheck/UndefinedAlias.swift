@@ -1,0 +1,58 @@
+import Database
+import Foundation
+
+extension SQLRepair {
+    /// `a.pedra` where no table of the query is `a` and none has pedra: the model meant the one
+    /// table that has it, under that alias, and never joined it. The table joins the query by
+    /// its keys: toward its parents (`e.id` with escolas reached from turmas), or as a child of a
+    /// table the query reads (`avaliacoes_anuais a ON a.aluno_id = m.aluno_id AND a.ano_letivo =
+    /// m.ano_letivo`: every column of its key that table has too, so it adds no rows).
+    func undefinedAliasJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        guard parts.count == 2, catalog.schema.table(named: parts[0]) == nil else { return nil }
+        let (qualifier, column) = (parts[0], parts[1])
+        let references = Self.tableReferences(in: sql)
+        guard !references.contains(where: { ($0.alias ?? $0.table).caseInsensitiveCompare(qualifier) == .orderedSame }),
+            !references.contains(where: { catalog.schema.table(named: $0.table)?.column(named: column) != nil })
+        else { return nil }
+        let owners = catalog.schema.tables.filter { $0.kind == .table && $0.column(named: column) != nil }
+        guard owners.count == 1, let owner = owners.first,
+            !references.contains(where: { $0.table.caseInsensitiveCompare(owner.name) == .orderedSame })
+        else { return nil }
+        // Toward the parents, the way a parent's column written with its table's name is joined.
+        if let from = references.first(where: \.isFrom), parentPath(from: from.table, to: owner.name) != nil,
+            let joined = aliasOrJoin("\(owner.name).\(column)", in: Self.replaceQualifier(qualifier, with: owner.name, in: sql))
+        {
+            return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(column) lido de \(owner.name); " + joined.note)
+        }
+        // As a child of a table the outer query reads, by the key it holds.
+        let characters = Array(sql)
+        let depth = MissingYearConditions.depths(characters)
+        let outer = references.filter { depth[sql.distance(from: sql.startIndex, to: $0.end) - 1] == 0 }
+        for key in owner.foreignKeys where key.columns.count == 1 {
+            let held = key.columns[0]
+            for reference in outer {
+                guard let table = catalog.schema.table(named: reference.table) else { continue }
+                let other = reference.alias ?? reference.table
+                var conditions: [String]
+                if table.name.caseInsensitiveCompare(key.referencedTable) == .orderedSame {
+                    conditions = ["\(qualifier).\(held) = \(other).\(key.referencedColumns[0])"]
+                } else if table.foreignKeys.contains(where: { $0.columns == [held] && $0.referencedTable == key.referencedTable }) {
+                    conditions = ["\(qualifier).\(held) = \(other).\(held)"]
+                } else {
+                    continue
+                }
+                conditions += owner.primaryKey.filter { $0 != held && table.column(named: $0) != nil }.map { "\(qualifier).\($0) = \(other).\($0)" }
+                let join = " JOIN \(owner.name) \(qualifier) ON " + conditions.joined(separator: " AND ")
+                // After the last join of the outer FROM: before its WHERE, GROUP BY, ORDER BY or LIMIT.
+                let ends = ["where", "group", "order", "limit", "having", "window", "union", "except", "intersect"]
+                    .flatMap { MissingYearConditions.keyword($0, in: characters, depth: depth) }
+                let position = ends.min() ?? characters.count
+                let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ";")))
+                let after = position < characters.count ? " " + String(characters[position...]) : ""
+                return (before + join + after, "\(qualifier) não era apelido de nenhuma tabela: \(owner.name) \(qualifier) juntada por " + conditions.joined(separator: " AND "))
+            }
+        }
+        return nil
+    }
+}
