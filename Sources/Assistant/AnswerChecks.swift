@@ -13,6 +13,11 @@ extension Assistant {
     /// (a join that multiplies): usually a wrong filter, join or shape, worth one more look.
     func suspicious(_ result: QueryResult?, sql: String, question: String = "", context: RetrievedContext? = nil) -> String? {
         guard let result else { return nil }
+        // A value its column never stores ('F' compared with turmas.fase): says where it is.
+        if let mismatch = literalMismatches(in: sql).first {
+            return Self.describe(mismatch) + (mismatch.holders.first.flatMap { holder in
+                context.map { joinAdvice(to: holder.table, sql: sql, context: $0) } } ?? "")
+        }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
         if result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
@@ -88,6 +93,21 @@ extension Assistant {
             return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         }
         return nil
+    }
+
+    /// "'F' não é valor de turmas.fase; está em alunos.genero", or the values the column has.
+    static func describe(_ mismatch: ValueLiterals.Mismatch) -> String {
+        let head = "'\(mismatch.value)' não é valor de \(mismatch.table).\(mismatch.column)" + (mismatch.stored.isEmpty ? ", uma coluna de números" : "")
+        if !mismatch.holders.isEmpty {
+            let places = mismatch.holders.prefix(3).map { "'\($0.value)' em \($0.table).\($0.column)" }
+            return head + "; há " + places.joined(separator: ", ")
+        }
+        if mismatch.stored.isEmpty { return head }
+        if mismatch.stored.count <= 12 {
+            return head + ", que guarda " + mismatch.stored.map { "'\($0)'" }.joined(separator: ", ")
+        }
+        // A column of names: the closest few, not the whole list.
+        return head + "; os mais parecidos que ela guarda: " + mismatch.closest(5).map { "'\($0)'" }.joined(separator: ", ")
     }
 
     /// For a check that needs `table` and a query that does not read it: how the context joins

@@ -26,9 +26,11 @@ public struct Attempt: Sendable, Encodable {
     public var completionTokens: Int?
     /// Mechanical fixes made to the model's query before it was checked again (`SQLRepair`).
     public var repairs: [String] = []
+    /// Why a query that ran got another look anyway (a year dropped, an example copied), in pt-BR.
+    public var observation: String?
 
     enum CodingKeys: String, CodingKey {
-        case sql, error, repairs, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case sql, error, repairs, observation, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -39,6 +41,7 @@ public struct Attempt: Sendable, Encodable {
         try container.encodeIfPresent(promptTokens, forKey: .promptTokens)
         try container.encodeIfPresent(completionTokens, forKey: .completionTokens)
         if !repairs.isEmpty { try container.encode(repairs, forKey: .repairs) }
+        try container.encodeIfPresent(observation, forKey: .observation)
     }
 }
 
@@ -174,7 +177,8 @@ public final class Assistant {
 
         let spelledOut = retriever.normalizer.spellOut(question)
         var lastProblem = "o modelo não respondeu"
-        var warnedOnce = false
+        // Observations already made: the same one again means the model will not act on it.
+        var observed: Set<String> = []
         var askedAfresh = false
         // A valid answer that looked odd: kept, with its warning, if the extra look finds nothing better.
         var suspect: (sql: String, result: QueryResult?, message: String)?
@@ -263,6 +267,7 @@ public final class Assistant {
             if !askedAfresh, attempt < options.maxTries, let (copied, problem) = borrowedExample(sql, question: spelledOut, in: context) {
                 askedAfresh = true
                 lastProblem = problem
+                answer.attempts[answer.attempts.count - 1].observation = problem
                 suspect = (sql, answer.result, "atenção: \(lastProblem)")
                 context.examples.removeAll { $0.question == copied.question }
                 answer.context = context
@@ -270,11 +275,12 @@ public final class Assistant {
                 lap("montar prompt")
                 continue
             }
-            // Suspicious rather than wrong: one more try with the observation, then say so.
+            // Suspicious rather than wrong: one more try with each new observation, then say so.
             let oddity = suspicious(answer.result, sql: sql, question: spelledOut, context: context)
-            if let oddity, !warnedOnce, attempt < options.maxTries {
-                warnedOnce = true
+            if let oddity, !observed.contains(oddity), attempt < options.maxTries {
+                observed.insert(oddity)
                 lastProblem = oddity
+                answer.attempts[answer.attempts.count - 1].observation = oddity
                 suspect = (sql, answer.result, "atenção: \(oddity)")
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
@@ -291,6 +297,16 @@ public final class Assistant {
             answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
         }
         return answer
+    }
+
+    /// The columns read in full that store `value` (without case or accents).
+    func storedIn(_ value: String) -> [ValueLiterals.Holder] {
+        valueIndex.columns(storing: value).map { ValueLiterals.Holder(table: $0.table, column: $0.column, value: $0.value) }
+    }
+
+    /// Literals of `sql` that their column never stores: what it compares matches no row.
+    func literalMismatches(in sql: String) -> [ValueLiterals.Mismatch] {
+        ValueLiterals.mismatches(in: sql, schema: retriever.catalog.schema, stored: valueIndex.storedValues, holders: storedIn)
     }
 
     /// The model's query with the slips that have one mechanical fix fixed, validated: the
@@ -310,6 +326,8 @@ public final class Assistant {
             sql = fixed.sql
             repairs += fixed.notes
         }
+        // 'Agata' for 'Ágata', a school's name compared with its city: no row would match.
+        adopt(ValueLiterals.fixed(sql, schema: retriever.catalog.schema, stored: valueIndex.storedValues, holders: storedIn))
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt(repairer.joinKeysFixed(sql))
         // A class's id compared with a student's: through the table that has both keys.

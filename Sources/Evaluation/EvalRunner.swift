@@ -49,6 +49,15 @@ public struct EvalCase: Sendable, Codable {
     public var stageMilliseconds: [String: Double]
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Each model call: the query it gave and what was wrong with it, to see where corrections fail.
+    public var attempts: [Try] = []
+
+    public struct Try: Sendable, Codable, Equatable {
+        public var sql: String?
+        /// The error, or the observation that asked for another look; nil for the answer kept.
+        public var problem: String?
+        public var repairs: [String]
+    }
 
     /// Retrieval put every table the gold query reads into the prompt.
     public var retrievalHit: Bool { missingTables.isEmpty }
@@ -57,6 +66,7 @@ public struct EvalCase: Sendable, Codable {
         case id, question, difficulty, outcome, source, tries, detail
         case predictedSQL = "predicted_sql", goldSQL = "gold_sql", goldTables = "gold_tables", missingTables = "missing_tables"
         case latencyMilliseconds = "latency_ms", stageMilliseconds = "stages_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case attempts
     }
 }
 
@@ -109,7 +119,8 @@ public struct EvalRunner {
             detail: nil, goldTables: goldTables, missingTables: goldTables.filter { !retrieved.contains($0) },
             latencyMilliseconds: latency.milliseconds, stageMilliseconds: stages,
             promptTokens: answer.attempts.reduce(0) { $0 + ($1.promptTokens ?? 0) },
-            completionTokens: answer.attempts.reduce(0) { $0 + ($1.completionTokens ?? 0) })
+            completionTokens: answer.attempts.reduce(0) { $0 + ($1.completionTokens ?? 0) },
+            attempts: answer.attempts.map { EvalCase.Try(sql: $0.sql, problem: $0.error ?? $0.observation, repairs: $0.repairs) })
         switch gold {
         case .failure(let failure):
             result.outcome = .goldError

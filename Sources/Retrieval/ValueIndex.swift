@@ -30,16 +30,32 @@ public struct ValueIndex: Sendable {
     /// Words of column names ("matematica" of nota_matematica): a question saying one more
     /// likely means the column than a row whose value is that word.
     let columnWords: Set<String>
+    /// Every stored value of each column read in full ("table.column", folded to lower case):
+    /// what a query's literal can be checked against.
+    let stored: [String: [String]]
+    /// The same values by their folded spelling, to find the columns that store a literal.
+    let storing: [String: [(table: String, column: String, value: String)]]
 
     /// Columns with more distinct values than this (free text, timestamps) are left out.
     public static let maxDistinct = 2_000
     /// Rows read per column of a large table: enough to see every value of a code column.
     static let scanLimit = 60_000
+    /// A column of a larger table with this few values in its first rows is read to the end.
+    static let codeLimit = 64
     public static let maxLinks = 6
 
-    init(entries: [Entry], columnWords: Set<String> = []) {
+    init(entries: [Entry], columnWords: Set<String> = [], stored: [String: [String]] = [:]) {
         self.entries = entries
         self.columnWords = columnWords
+        self.stored = stored
+        var storing: [String: [(table: String, column: String, value: String)]] = [:]
+        for entry in entries {
+            let key = Self.key(entry.table, entry.column)
+            guard stored[key] != nil, storing[PortugueseTerms.fold(entry.value)]?.contains(where: { Self.key($0.table, $0.column) == key && $0.value == entry.value }) != true
+            else { continue }
+            storing[PortugueseTerms.fold(entry.value), default: []].append((entry.table, entry.column, entry.value))
+        }
+        self.storing = storing
         var byWord: [String: [Int]] = [:]
         for (index, entry) in entries.enumerated() {
             for word in Set(entry.words) where Self.isSignificant(word) { byWord[word, default: []].append(index) }
@@ -52,6 +68,7 @@ public struct ValueIndex: Sendable {
     /// ("F: feminino (alunas, meninas)") name that value too.
     public static func build(connection: Connection, schema: Schema, metadata: CatalogMetadata? = nil) -> ValueIndex {
         var entries: [Entry] = []
+        var stored: [String: [String]] = [:]
         for table in schema.tables where table.kind == .table {
             for column in table.columns where column.affinity == .text && !column.isPrimaryKey {
                 guard let sample = column.sampleValues.first, !looksLikeDateOrNumber(sample) else { continue }
@@ -61,6 +78,15 @@ public struct ValueIndex: Sendable {
                 guard let rows = try? connection.query("SELECT DISTINCT v FROM \(source) WHERE typeof(v) = 'text' LIMIT \(maxDistinct + 1)"),
                     rows.count <= maxDistinct
                 else { continue }
+                if (table.rowCount ?? .max) <= scanLimit {
+                    stored[Self.key(table.name, column.name)] = rows.compactMap { $0[0].text }
+                } else if rows.count <= codeLimit, let all = try? connection.query(
+                    "SELECT DISTINCT \(quoteIdentifier(column.name)) FROM \(quoteIdentifier(table.name)) WHERE typeof(\(quoteIdentifier(column.name))) = 'text' LIMIT \(codeLimit + 1)"),
+                    all.count <= codeLimit
+                {
+                    // A code column of a large table ('acesso', 'nao_entregue'): one more scan, to the end, knows them all.
+                    stored[Self.key(table.name, column.name)] = all.compactMap { $0[0].text }
+                }
                 for row in rows {
                     guard let value = row[0].text, value.count <= 80 else { continue }
                     let words = PortugueseTerms.words(value)
@@ -71,7 +97,24 @@ public struct ValueIndex: Sendable {
         // Stopwords among them would change nothing: a one-word value that is a stopword never matches.
         let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.nameWords($0.name) } })
         if let metadata { entries += aliasEntries(metadata, stored: entries, columnWords: columnWords) }
-        return ValueIndex(entries: entries, columnWords: columnWords)
+        return ValueIndex(entries: entries, columnWords: columnWords, stored: stored)
+    }
+
+    /// All the values `table.column` stores, when the index read the column in full (a text
+    /// column of a table of at most `scanLimit` rows, with at most `maxDistinct` values); nil
+    /// otherwise, and for columns it does not index.
+    public func storedValues(of table: String, column: String) -> [String]? {
+        stored[Self.key(table, column)]
+    }
+
+    /// The columns read in full that store `value`, compared without case or accents, with the
+    /// value as each stores it.
+    public func columns(storing value: String) -> [(table: String, column: String, value: String)] {
+        storing[PortugueseTerms.fold(value)] ?? []
+    }
+
+    static func key(_ table: String, _ column: String) -> String {
+        "\(table).\(column)".lowercased()
     }
 
     /// The one-word names the metadata gives a stored value, before or inside parentheses

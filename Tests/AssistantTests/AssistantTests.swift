@@ -212,15 +212,49 @@ struct AssistantTests {
 
     @Test("suspicious results earn one more look, then a warning: no rows, a join that multiplies rows")
     func suspicious() throws {
-        let (empty, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas WHERE cidade = 'Marte'", "SELECT nome FROM escolas WHERE cidade = 'Marte'"])
-        let answer = empty.ask("Quais escolas ficam em Marte?")
+        let (empty, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas WHERE id > 1000"])
+        let answer = empty.ask("Quais escolas têm código acima de mil?")
         #expect(answer.status == .ok && answer.attempts.count == 2 && server.requests.count == 2)
         #expect(Setup.lastMessage(server, request: 1).contains("a consulta não devolveu nenhuma linha"))
         #expect(answer.message == "atenção: a consulta não devolveu nenhuma linha")
+        #expect(answer.attempts.first?.observation == "a consulta não devolveu nenhuma linha")
 
         let (cross, _) = try Setup.assistant(replies: ["SELECT a.nome, t.codigo FROM alunos a, turmas t"])
         let multiplied = cross.ask("Liste alunos e turmas.")
         #expect(multiplied.message?.contains("a junção multiplicou as linhas") == true, "\(String(describing: multiplied.message))")
+    }
+
+    @Test("each new observation earns a look while tries last; the same one twice ends the looking")
+    func observations() throws {
+        let (assistant, server) = try Setup.assistant(replies: [
+            "SELECT nome FROM escolas WHERE cidade = 'Marte'", "SELECT nome FROM escolas WHERE id > 1000", "SELECT nome FROM escolas",
+        ])
+        let answer = assistant.ask("Quais escolas ficam em Marte?")
+        #expect(server.requests.count == 3 && answer.sql == "SELECT nome FROM escolas" && answer.message == nil)
+        #expect(answer.attempts.map(\.observation) == [
+            "'Marte' não é valor de escolas.cidade, que guarda 'Embu das Artes', 'Embu-Guaçu', 'Itapecerica da Serra', 'São Paulo'",
+            "a consulta não devolveu nenhuma linha", nil,
+        ])
+        #expect(Setup.lastMessage(server, request: 1).contains("'Marte' não é valor de escolas.cidade"))
+    }
+
+    @Test("a value typed without its accent is written as stored; one of another table's column is the model's to join")
+    func valueLiterals() throws {
+        let (respelled, server) = try Setup.assistant(replies: ["SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'agata'"])
+        let answer = respelled.ask("quantos alunos ágata em 2024?")
+        #expect(server.requests.count == 1 && answer.status == .ok)
+        #expect(answer.sql == "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'Ágata'")
+        #expect(answer.attempts.first?.repairs == ["valor escrito como está no banco: 'agata' → 'Ágata' (avaliacoes_anuais.pedra)"])
+
+        // 'F' is a gender, compared with a class's phase: the look says where 'F' is and how to join it.
+        let (gender, genderServer) = try Setup.assistant(replies: [
+            "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.fase = 'F' AND m.ano_letivo = 2023",
+            "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.genero = 'F' AND m.ano_letivo = 2023",
+        ])
+        let girls = gender.ask("quantas meninas matriculadas em 2023?")
+        #expect(genderServer.requests.count == 2 && girls.status == .ok && girls.message == nil)
+        let look = Setup.lastMessage(genderServer, request: 1)
+        #expect(look.contains("'F' não é valor de turmas.fase, uma coluna de números; há 'F' em alunos.genero"), "\(look)")
     }
 
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")

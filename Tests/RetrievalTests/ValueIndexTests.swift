@@ -77,4 +77,20 @@ struct ValueIndexTests {
         #expect(escolas?.reasons.contains("a pergunta cita o valor 'EMEF Monteiro Lobato' (coluna nome)") == true)
         #expect(context.tables.contains { $0.name == "turmas" && $0.columns.contains("codigo") })
     }
+
+    @Test("every value of a code column is known, in a large table too; where a value is stored is found without accents")
+    func storedValues() throws {
+        let index = try Self.index.get()
+        #expect(index.storedValues(of: "matriculas", column: "situacao").map(Set.init) == ["ativa", "concluida", "evadida", "transferida"])
+        // interacoes has far more rows than the first read covers.
+        #expect(index.storedValues(of: "interacoes", column: "tipo").map(Set.init)
+            == ["acesso", "material", "curtida", "resposta", "comentario", "postagem"])
+        // A date column, a number column and a column that is not there: nothing to check against.
+        #expect(index.storedValues(of: "matriculas", column: "data_matricula") == nil)
+        #expect(index.storedValues(of: "turmas", column: "fase") == nil)
+        #expect(index.storedValues(of: "turmas", column: "cor") == nil)
+        #expect(index.columns(storing: "agata").map { "\($0.table).\($0.column)=\($0.value)" } == ["avaliacoes_anuais.pedra=Ágata"])
+        #expect(index.columns(storing: "F").map { "\($0.table).\($0.column)" } == ["alunos.genero"])
+        #expect(index.columns(storing: "nada disso").isEmpty)
+    }
 }
