@@ -95,7 +95,8 @@ extension Assistant {
         return nil
     }
 
-    /// "'F' não é valor de turmas.fase; está em alunos.genero", or the values the column has.
+    /// "'F' não é valor de turmas.fase, uma coluna de números; há 'F' em alunos.genero", or the
+    /// values the column has.
     static func describe(_ mismatch: ValueLiterals.Mismatch) -> String {
         let head = "'\(mismatch.value)' não é valor de \(mismatch.table).\(mismatch.column)" + (mismatch.stored.isEmpty ? ", uma coluna de números" : "")
         if !mismatch.holders.isEmpty {

@@ -328,6 +328,8 @@ public final class Assistant {
         }
         // 'Agata' for 'Ágata', a school's name compared with its city: no row would match.
         adopt(ValueLiterals.fixed(sql, schema: retriever.catalog.schema, stored: valueIndex.storedValues, holders: storedIn))
+        // strftime on a month column ('2024-03'): NULL for every row.
+        adopt(MonthFunctions.fixed(sql, schema: retriever.catalog.schema))
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt(repairer.joinKeysFixed(sql))
         // A class's id compared with a student's: through the table that has both keys.

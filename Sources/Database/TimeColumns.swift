@@ -23,6 +23,15 @@ extension Schema {
         return table.columns.filter { known.contains($0.name.lowercased()) }.map(\.name)
     }
 
+    /// Date columns whose sampled values are months alone ('2024-03'), on which SQLite's date
+    /// functions give NULL. A view's columns named like a month column of a table are months too.
+    public func monthColumns(of table: Table) -> [String] {
+        let isMonth = { (column: Column) in !column.sampleValues.isEmpty && column.sampleValues.allSatisfy { $0.utf8.count == 7 && Self.isISODate($0) } }
+        guard table.kind == .view else { return table.columns.filter(isMonth).map(\.name) }
+        let known = Set(tables.filter { $0.kind == .table }.flatMap { $0.columns.filter(isMonth).map { $0.name.lowercased() } })
+        return table.columns.filter { known.contains($0.name.lowercased()) }.map(\.name)
+    }
+
     /// Whether a column name says year: one of its words is "ano" or "year".
     public static func namesYear(_ name: String) -> Bool {
         name.lowercased().split(whereSeparator: { !$0.isLetter }).contains { $0 == "ano" || $0 == "year" }

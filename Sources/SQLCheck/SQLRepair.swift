@@ -22,7 +22,8 @@ import Foundation
 ///   key, directly or through the table that has both keys;
 /// - a table joined twice under its own name to repeat a relation the query already has;
 /// - a column read through an alias the query never defines (`a.pedra`), when one table has it:
-///   that table joins under the alias, by its keys;
+///   that table joins under the alias, by its keys (the model meant it to be there; a child table
+///   written by its own name is left to the model, since joining it could multiply the rows counted);
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
 public struct SQLRepair: Sendable {

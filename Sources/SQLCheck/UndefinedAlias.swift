@@ -25,10 +25,19 @@ extension SQLRepair {
         {
             return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(column) lido de \(owner.name); " + joined.note)
         }
-        // As a child of a table the outer query reads, by the key it holds.
+        guard let joined = childJoin(owner, as: qualifier, in: sql) else { return nil }
+        return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(owner.name) \(qualifier) juntada por " + joined.conditions.joined(separator: " AND "))
+    }
+
+    /// `sql` with `owner` joined (under `alias`, or its name) as a child of a table the outer query
+    /// reads: by the foreign key it holds to that table, or to the table that one also points to
+    /// (`a.aluno_id = m.aluno_id`), and by the other columns of a composite key both have
+    /// (`a.ano_letivo = m.ano_letivo`), so each row meets the one row it belongs with.
+    func childJoin(_ owner: Schema.Table, as alias: String?, in sql: String) -> (sql: String, conditions: [String])? {
+        let qualifier = alias ?? owner.name
         let characters = Array(sql)
         let depth = MissingYearConditions.depths(characters)
-        let outer = references.filter { depth[sql.distance(from: sql.startIndex, to: $0.end) - 1] == 0 }
+        let outer = Self.tableReferences(in: sql).filter { depth[sql.distance(from: sql.startIndex, to: $0.end) - 1] == 0 }
         for key in owner.foreignKeys where key.columns.count == 1 {
             let held = key.columns[0]
             for reference in outer {
@@ -42,15 +51,20 @@ extension SQLRepair {
                 } else {
                     continue
                 }
-                conditions += owner.primaryKey.filter { $0 != held && table.column(named: $0) != nil }.map { "\(qualifier).\($0) = \(other).\($0)" }
-                let join = " JOIN \(owner.name) \(qualifier) ON " + conditions.joined(separator: " AND ")
+                if owner.primaryKey.count > 1, owner.primaryKey.contains(held) {
+                    let shared = owner.primaryKey.filter { column in
+                        column != held && table.column(named: column) != nil && !(table.primaryKey == [column])
+                    }
+                    conditions += shared.map { "\(qualifier).\($0) = \(other).\($0)" }
+                }
+                let join = " JOIN \(owner.name)" + (alias.map { " \($0)" } ?? "") + " ON " + conditions.joined(separator: " AND ")
                 // After the last join of the outer FROM: before its WHERE, GROUP BY, ORDER BY or LIMIT.
                 let ends = ["where", "group", "order", "limit", "having", "window", "union", "except", "intersect"]
                     .flatMap { MissingYearConditions.keyword($0, in: characters, depth: depth) }
                 let position = ends.min() ?? characters.count
                 let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ";")))
                 let after = position < characters.count ? " " + String(characters[position...]) : ""
-                return (before + join + after, "\(qualifier) não era apelido de nenhuma tabela: \(owner.name) \(qualifier) juntada por " + conditions.joined(separator: " AND "))
+                return (before + join + after, conditions)
             }
         }
         return nil

@@ -314,3 +314,12 @@ struct UndefinedAliasTests {
         #expect(try validatedWithRepairs("SELECT x.cor FROM turmas t").failure != nil)
     }
 }
+
+@Suite("A column read through an alias the query never defines, of a table keyed by its id")
+struct UndefinedAliasSingleKeyTests {
+    @Test("turmas joins escolas by its foreign key alone, never id = id")
+    func singleKey() throws {
+        let result = try validatedWithRepairs("SELECT e.nome, count(*) FROM escolas e WHERE t.turno = 'tarde' GROUP BY e.nome")
+        #expect(result.sql == "SELECT e.nome, count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE t.turno = 'tarde' GROUP BY e.nome")
+    }
+}
