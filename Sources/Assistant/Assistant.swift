@@ -285,6 +285,11 @@ public final class Assistant {
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
             }
+            // A value nothing asked for, kept after the model was told: the filter goes.
+            if oddity != nil, let unasked = droppingUnaskedValues(answer, sql: sql, question: spelledOut, context: context, cancellation: cancellation) {
+                lap("executar")
+                return unasked
+            }
             if let oddity { answer.message = "atenção: \(oddity)" }
             return answer
         }
@@ -297,6 +302,30 @@ public final class Assistant {
             answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
         }
         return answer
+    }
+
+    /// `answer` without the conditions on values the question never names (`pedra = 'Ametista'`
+    /// in a count of low grades), run again: kept when it runs, has rows and looks right; nil
+    /// otherwise. For the model's last word only: it was told, and kept them.
+    func droppingUnaskedValues(_ answer: Answer, sql: String, question: String, context: RetrievedContext,
+                               cancellation: CancellationFlag?) -> Answer? {
+        var text = sql
+        var removed: [String] = []
+        for value in unnamedLiterals(in: sql, question: question, context: context) {
+            guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
+            text = without.sql
+            removed += without.removed
+        }
+        guard !removed.isEmpty, validator.validate(text, on: connection) == nil else { return nil }
+        var retried = answer
+        run(text, into: &retried, cancellation: cancellation)
+        guard retried.status == .ok, (retried.result?.totalRows ?? 0) > 0,
+            suspicious(retried.result, sql: text, question: question, context: context) == nil
+        else { return nil }
+        retried.sql = text
+        retried.attempts[retried.attempts.count - 1].sql = text
+        retried.attempts[retried.attempts.count - 1].repairs += removed.map { "filtro \($0) tirado: a pergunta não cita esse valor" }
+        return retried
     }
 
     /// The columns read in full that store `value` (without case or accents).

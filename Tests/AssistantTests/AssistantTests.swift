@@ -257,6 +257,20 @@ struct AssistantTests {
         #expect(look.contains("'F' não é valor de turmas.fase, uma coluna de números; há 'F' em alunos.genero"), "\(look)")
     }
 
+    @Test("a value nothing asked for, kept after the look that pointed it out, is taken out of the WHERE, and said so")
+    func unaskedValue() throws {
+        let invented = "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' AND nota_matematica < 5"
+        let (assistant, server) = try Setup.assistant(replies: [invented])
+        let answer = assistant.ask("quantos alunos tiraram menos de 5 em matematica em 2023?")
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.message == nil)
+        #expect(Setup.lastMessage(server, request: 1).contains("a consulta filtra 'Ametista', valor que a pergunta não cita"))
+        #expect(answer.sql == "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5")
+        #expect(answer.attempts.last?.repairs == ["filtro pedra = 'Ametista' tirado: a pergunta não cita esse valor"])
+        let expected = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
+            .query("SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5")
+        #expect(answer.result?.rows.first?[0] == expected.first?[0])
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])

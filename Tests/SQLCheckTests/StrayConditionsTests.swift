@@ -103,3 +103,24 @@ struct NamedValueConditionsTests {
         #expect(NamedValueConditions.added(to: "SELECT count(*) FROM interacoes", values: values + [(table: "interacoes", column: "tipo", value: "comentario")]) == nil)
     }
 }
+
+@Suite("A condition on a value nothing asked for, taken out")
+struct UnaskedValueConditionTests {
+    @Test("after an AND, first after WHERE, or alone: the comparison goes, the rest stays")
+    func removed() {
+        let middle = StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais va WHERE va.ano_letivo = 2023 AND va.pedra = 'Ametista' AND va.nota_matematica < 5")
+        #expect(middle?.sql == "SELECT count(*) FROM avaliacoes_anuais va WHERE va.ano_letivo = 2023 AND va.nota_matematica < 5")
+        #expect(middle?.removed == ["va.pedra = 'Ametista'"])
+        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais WHERE pedra = 'Ametista' AND ano_letivo = 2023")?.sql
+            == "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023")
+        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais WHERE pedra = 'Ametista' GROUP BY ano_letivo")?.sql
+            == "SELECT count(*) FROM avaliacoes_anuais GROUP BY ano_letivo")
+    }
+
+    @Test("under an OR, inside a CASE or in a string: left alone")
+    func leftAlone() {
+        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' OR inde > 9") == nil)
+        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT sum(CASE WHEN pedra = 'Ametista' THEN 1 END) FROM avaliacoes_anuais") == nil)
+        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT 'pedra = ''Ametista''' FROM avaliacoes_anuais") == nil)
+    }
+}
