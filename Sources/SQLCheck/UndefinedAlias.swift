@@ -4,9 +4,10 @@ import Foundation
 extension SQLRepair {
     /// `a.pedra` where no table of the query is `a` and none has pedra: the model meant the one
     /// table that has it, under that alias, and never joined it. The table joins the query by
-    /// its keys: toward its parents (`e.id` with escolas reached from turmas), or as a child of a
-    /// table the query reads (`avaliacoes_anuais a ON a.aluno_id = m.aluno_id AND a.ano_letivo =
-    /// m.ano_letivo`: every column of its key that table has too, so it adds no rows).
+    /// its keys: toward its parents (`e.rede` with escolas reached from turmas), or as a child of
+    /// a table the query reads (`avaliacoes_anuais a ON a.aluno_id = m.aluno_id AND a.ano_letivo =
+    /// m.ano_letivo`: every column of its key that table has too, so a row per student and year
+    /// meets one). A column several tables have (`e.id`) is left to the model.
     func undefinedAliasJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
         let parts = name.split(separator: ".").map(String.init)
         guard parts.count == 2, catalog.schema.table(named: parts[0]) == nil else { return nil }
@@ -29,12 +30,11 @@ extension SQLRepair {
         return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(owner.name) \(qualifier) juntada por " + joined.conditions.joined(separator: " AND "))
     }
 
-    /// `sql` with `owner` joined (under `alias`, or its name) as a child of a table the outer query
-    /// reads: by the foreign key it holds to that table, or to the table that one also points to
+    /// `sql` with `owner` joined under `qualifier` as a child of a table the outer query reads: by
+    /// the foreign key it holds to that table, or to the table that one also points to
     /// (`a.aluno_id = m.aluno_id`), and by the other columns of a composite key both have
-    /// (`a.ano_letivo = m.ano_letivo`), so each row meets the one row it belongs with.
-    func childJoin(_ owner: Schema.Table, as alias: String?, in sql: String) -> (sql: String, conditions: [String])? {
-        let qualifier = alias ?? owner.name
+    /// (`a.ano_letivo = m.ano_letivo`).
+    func childJoin(_ owner: Schema.Table, as qualifier: String, in sql: String) -> (sql: String, conditions: [String])? {
         let characters = Array(sql)
         let depth = MissingYearConditions.depths(characters)
         let outer = Self.tableReferences(in: sql).filter { depth[sql.distance(from: sql.startIndex, to: $0.end) - 1] == 0 }
@@ -57,7 +57,7 @@ extension SQLRepair {
                     }
                     conditions += shared.map { "\(qualifier).\($0) = \(other).\($0)" }
                 }
-                let join = " JOIN \(owner.name)" + (alias.map { " \($0)" } ?? "") + " ON " + conditions.joined(separator: " AND ")
+                let join = " JOIN \(owner.name) \(qualifier) ON " + conditions.joined(separator: " AND ")
                 // After the last join of the outer FROM: before its WHERE, GROUP BY, ORDER BY or LIMIT.
                 let ends = ["where", "group", "order", "limit", "having", "window", "union", "except", "intersect"]
                     .flatMap { MissingYearConditions.keyword($0, in: characters, depth: depth) }
