@@ -285,8 +285,8 @@ public final class Assistant {
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
             }
-            // A value nothing asked for, kept after the model was told: the filter goes.
-            if oddity != nil, let unasked = droppingUnaskedValues(answer, sql: sql, question: spelledOut, context: context, cancellation: cancellation) {
+            // A value or a grouping nothing asked for, kept after the model was told: it goes.
+            if oddity != nil, let unasked = withoutUnasked(answer, sql: sql, question: spelledOut, context: context, cancellation: cancellation) {
                 lap("executar")
                 return unasked
             }
@@ -298,6 +298,9 @@ public final class Assistant {
             answer.sql = suspect.sql
             answer.result = suspect.result
             answer.message = suspect.message
+            if let unasked = withoutUnasked(answer, sql: suspect.sql, question: spelledOut, context: context, cancellation: cancellation) {
+                answer = unasked
+            }
         } else if answer.status != .ok {
             answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
         }
@@ -305,26 +308,35 @@ public final class Assistant {
     }
 
     /// `answer` without the conditions on values the question never names (`pedra = 'Ametista'`
-    /// in a count of low grades), run again: kept when it runs, has rows and looks right; nil
-    /// otherwise. For the model's last word only: it was told, and kept them.
-    func droppingUnaskedValues(_ answer: Answer, sql: String, question: String, context: RetrievedContext,
-                               cancellation: CancellationFlag?) -> Answer? {
+    /// in a count of low grades), or without a grouping it never asks for (the whole network's
+    /// grades per phase), run again: kept when it runs, has rows and looks right; nil otherwise.
+    /// For the model's last word only: it was told, and kept them.
+    func withoutUnasked(_ answer: Answer, sql: String, question: String, context: RetrievedContext,
+                        cancellation: CancellationFlag?) -> Answer? {
         var text = sql
-        var removed: [String] = []
+        var notes: [String] = []
         for value in unnamedLiterals(in: sql, question: question, context: context) {
             guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
             text = without.sql
-            removed += without.removed
+            notes += without.removed.map { "filtro \($0) tirado: a pergunta não cita esse valor" }
         }
-        guard !removed.isEmpty, validator.validate(text, on: connection) == nil else { return nil }
+        let grouping = unaskedGrouping(text, question: question, context: context)
+        if !grouping.isEmpty, let ungrouped = UnaskedGrouping.removed(text, unasked: grouping) {
+            text = ungrouped.sql
+            notes.append(ungrouped.note)
+        }
+        guard !notes.isEmpty, validator.validate(text, on: connection) == nil else { return nil }
         var retried = answer
         run(text, into: &retried, cancellation: cancellation)
         guard retried.status == .ok, (retried.result?.totalRows ?? 0) > 0,
             suspicious(retried.result, sql: text, question: question, context: context) == nil
         else { return nil }
         retried.sql = text
-        retried.attempts[retried.attempts.count - 1].sql = text
-        retried.attempts[retried.attempts.count - 1].repairs += removed.map { "filtro \($0) tirado: a pergunta não cita esse valor" }
+        // The attempt that wrote the query carries the fix, as the answer shows its notes.
+        if let index = retried.attempts.lastIndex(where: { $0.sql == sql }) {
+            retried.attempts[index].sql = text
+            retried.attempts[index].repairs += notes
+        }
         return retried
     }
 

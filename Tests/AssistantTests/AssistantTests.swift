@@ -271,6 +271,17 @@ struct AssistantTests {
         #expect(answer.result?.rows.first?[0] == expected.first?[0])
     }
 
+    @Test("a grouping nothing asked for, kept after the look that pointed it out, is taken out, and said so")
+    func unaskedGrouping() throws {
+        let perPhase = "SELECT t.fase AS fase, round(avg(v.nota_matematica), 2) AS matematica FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase ORDER BY t.fase"
+        let (assistant, server) = try Setup.assistant(replies: [perPhase])
+        let answer = assistant.ask("me passa a nota de mat da rede toda em 2024")
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.message == nil)
+        #expect(Setup.lastMessage(server, request: 1).contains("a consulta agrupa por fase, que a pergunta não cita"))
+        #expect(answer.result?.totalRows == 1 && answer.result?.columns.count == 1)
+        #expect(answer.attempts.last?.repairs.last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])

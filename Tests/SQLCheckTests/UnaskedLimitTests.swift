@@ -1,3 +1,4 @@
+import Database
 import SQLCheck
 import Testing
 
@@ -24,5 +25,31 @@ struct UnaskedLimitTests {
     func leftAlone() {
         #expect(UnaskedLimit.removed(from: "SELECT nome FROM alunos WHERE id IN (SELECT aluno_id FROM matriculas LIMIT 5)", question: "alunos matriculados") == nil)
         #expect(UnaskedLimit.removed(from: "SELECT nome FROM alunos", question: "alunos") == nil)
+    }
+}
+
+@Suite("A grouping the question never asks for, taken out")
+struct UnaskedGroupingTests {
+    @Test("grouped by phase only: GROUP BY, the phase column and its ORDER BY go; the averages answer for everything")
+    func removed() throws {
+        let sql = "SELECT t.fase AS fase, round(avg(v.nota_matematica), 2) AS matematica, round(avg(v.nota_portugues), 2) AS portugues FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase ORDER BY t.fase"
+        let result = UnaskedGrouping.removed(sql, unasked: ["fase"])
+        #expect(result?.sql == "SELECT round ( avg ( v.nota_matematica ) , 2 ) AS matematica, round ( avg ( v.nota_portugues ) , 2 ) AS portugues FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024")
+        #expect(result?.note == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
+        let (_, database) = try ValidationTests.setup.get()
+        #expect(try Connection(path: database, mode: .readOnly).query(result?.sql ?? "").count == 1)
+        // An ORDER BY by the aggregate stays; one by the grouped column's name goes.
+        let ordered = UnaskedGrouping.removed("SELECT fase, count(*) AS n FROM turmas GROUP BY fase ORDER BY n DESC, fase", unasked: ["fase"])
+        #expect(ordered?.sql == "SELECT count ( * ) AS n FROM turmas ORDER BY n DESC")
+    }
+
+    @Test("another grouping column, HAVING, a UNION or no aggregate: left alone", arguments: [
+        "SELECT e.nome, t.fase, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.fase",
+        "SELECT fase, count(*) FROM turmas GROUP BY fase HAVING count(*) > 3",
+        "SELECT fase, count(*) FROM turmas GROUP BY fase UNION SELECT 0, 0",
+        "SELECT fase FROM turmas GROUP BY fase",
+    ])
+    func leftAlone(sql: String) {
+        #expect(UnaskedGrouping.removed(sql, unasked: ["fase"]) == nil)
     }
 }

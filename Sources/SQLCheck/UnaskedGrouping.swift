@@ -1,0 +1,78 @@
+import Foundation
+
+/// "A nota de matemática da rede toda em 2024" answered per phase, the grouping of a shown
+/// example the model kept after being told the question never asks for it: the GROUP BY goes,
+/// with the grouped columns in SELECT and ORDER BY, and the aggregates answer for everything.
+public enum UnaskedGrouping {
+    /// The outer query without its GROUP BY when it groups only by `unasked` columns (bare or
+    /// qualified), without the ORDER BY items that name them or their SELECT names, and without
+    /// those plain SELECT items; nil when it groups by anything else, has HAVING, a UNION or a
+    /// window, or keeps no aggregate.
+    public static func removed(_ sql: String, unasked: [String]) -> (sql: String, note: String)? {
+        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
+        let lower = tokens.map { $0.text.lowercased() }
+        var depth = 0
+        var outer: [Int] = []
+        for (index, token) in tokens.enumerated() {
+            if token.kind == .symbol, token.text == "(" { depth += 1 }
+            if token.kind == .symbol, token.text == ")" { depth -= 1 }
+            if depth == 0, token.kind == .word { outer.append(index) }
+        }
+        guard !outer.contains(where: { ["having", "union", "intersect", "except", "window", "over"].contains(lower[$0]) }),
+            let group = outer.first(where: { lower[$0] == "group" && $0 + 1 < tokens.count && lower[$0 + 1] == "by" })
+        else { return nil }
+        let clauseEnd = { (start: Int) in outer.first { $0 > start + 1 && ["order", "limit"].contains(lower[$0]) } ?? tokens.count }
+        let groupEnd = clauseEnd(group)
+        let wanted = Set(unasked.map { $0.lowercased() })
+        let columnOf = { (item: ArraySlice<String>) -> String? in
+            let text = item.joined()
+            guard !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
+            return String(text.split(separator: ".").last ?? "")
+        }
+        let grouped = split(lower[(group + 2)..<groupEnd])
+        guard !grouped.isEmpty, grouped.allSatisfy({ columnOf($0).map(wanted.contains) ?? false }) else { return nil }
+        // The names SELECT gives the grouped columns (`t.fase AS fase`) are theirs in ORDER BY too.
+        var names = wanted
+        if let (items, _) = QueryShape.outerSelectList(tokens) {
+            for item in items {
+                let words = item.map { $0.text.lowercased() }
+                guard let asIndex = words.lastIndex(of: "as"), let column = columnOf(words[..<asIndex]), wanted.contains(column),
+                    asIndex + 1 < words.count
+                else { continue }
+                names.insert(words[asIndex + 1])
+            }
+        }
+        var texts = tokens.map(\.text)
+        if let order = outer.first(where: { lower[$0] == "order" && $0 + 1 < tokens.count && lower[$0 + 1] == "by" }) {
+            let orderEnd = outer.first { $0 > order + 1 && lower[$0] == "limit" } ?? tokens.count
+            let items = split(texts[(order + 2)..<orderEnd])
+            let kept = items.filter { item in
+                let words = item.map { $0.lowercased() }.filter { $0 != "asc" && $0 != "desc" }
+                return !(columnOf(words[...]).map(names.contains) ?? false)
+            }
+            let replacement = kept.isEmpty ? [] : ["ORDER", "BY", kept.map { $0.joined(separator: " ") }.joined(separator: ", ")]
+            texts.replaceSubrange(order..<orderEnd, with: replacement)
+        }
+        texts.removeSubrange(group..<groupEnd)
+        guard let ungrouped = BareColumns.fixed(texts.joined(separator: " "), perGroup: false) else { return nil }
+        let columns = grouped.map { $0.joined() }.joined(separator: ", ")
+        return (ungrouped.sql, "agrupamento por \(columns) tirado: a pergunta não pede um resultado por \(columns)")
+    }
+
+    /// Items of a clause split at the commas outside parentheses.
+    static func split(_ words: ArraySlice<String>) -> [ArraySlice<String>] {
+        var items: [ArraySlice<String>] = []
+        var depth = 0
+        var start = words.startIndex
+        for index in words.indices {
+            if words[index] == "(" { depth += 1 }
+            if words[index] == ")" { depth -= 1 }
+            if depth == 0, words[index] == "," {
+                items.append(words[start..<index])
+                start = index + 1
+            }
+        }
+        if start < words.endIndex { items.append(words[start..<words.endIndex]) }
+        return items.filter { !$0.isEmpty }
+    }
+}
