@@ -49,10 +49,10 @@ public struct ValueIndex: Sendable {
         self.columnWords = columnWords
         self.stored = stored
         var storing: [String: [(table: String, column: String, value: String)]] = [:]
-        for entry in entries {
-            let key = Self.key(entry.table, entry.column)
-            guard stored[key] != nil, storing[PortugueseTerms.fold(entry.value)]?.contains(where: { Self.key($0.table, $0.column) == key && $0.value == entry.value }) != true
-            else { continue }
+        // A value the metadata names by other words has an entry for each: it goes in once.
+        var seen: Set<String> = []
+        for entry in entries where stored[Self.key(entry.table, entry.column)] != nil
+            && seen.insert(Self.key(entry.table, entry.column) + "=" + entry.value).inserted {
             storing[PortugueseTerms.fold(entry.value), default: []].append((entry.table, entry.column, entry.value))
         }
         self.storing = storing

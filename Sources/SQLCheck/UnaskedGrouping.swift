@@ -21,8 +21,7 @@ public enum UnaskedGrouping {
         guard !outer.contains(where: { ["having", "union", "intersect", "except", "window", "over"].contains(lower[$0]) }),
             let group = outer.first(where: { lower[$0] == "group" && $0 + 1 < tokens.count && lower[$0 + 1] == "by" })
         else { return nil }
-        let clauseEnd = { (start: Int) in outer.first { $0 > start + 1 && ["order", "limit"].contains(lower[$0]) } ?? tokens.count }
-        let groupEnd = clauseEnd(group)
+        let groupEnd = outer.first { $0 > group + 1 && ["order", "limit"].contains(lower[$0]) } ?? tokens.count
         let wanted = Set(unasked.map { $0.lowercased() })
         let columnOf = { (item: ArraySlice<String>) -> String? in
             let text = item.joined()
