@@ -45,6 +45,25 @@ public enum PortugueseTerms {
         return terms
     }
 
+    /// The stems `phrase` is matched by in a question's terms ("largou a escola": `larg escol`,
+    /// said by "largaram a escola"), or nil for a phrase a single common word would match: a
+    /// phrase of several words with one left after the linking words ("este ano": `ano`) is
+    /// matched word for word instead, by `exactWords`.
+    public static func matchingStems(_ phrase: String) -> String? {
+        let stems = terms(phrase)
+        guard !stems.isEmpty, stems.count > 1 || words(phrase).count == 1 else { return nil }
+        return stems.joined(separator: " ")
+    }
+
+    /// Whether `question` says `phrase`: by stems, or word for word where stems would be too
+    /// loose. `questionTerms` and `questionWords` are the question's terms and words, each joined
+    /// by spaces and padded with one.
+    public static func says(_ phrase: String, questionTerms: String, questionWords: String) -> Bool {
+        if let stems = matchingStems(phrase) { return questionTerms.contains(" \(stems) ") }
+        let plain = words(phrase).joined(separator: " ")
+        return !plain.isEmpty && questionWords.contains(" \(plain) ")
+    }
+
     /// The identifiers (words with letters, digits and underscores) in an SQL text, lowercased.
     public static func identifiers(_ sql: String) -> [String] {
         sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)

@@ -63,8 +63,9 @@ public struct Retriever: Sendable {
     /// Tables each example's SQL reads, by document index.
     private let exampleTables: [Int: Set<String>]
     private let termDocuments: [Int]
-    /// Table and column names and synonyms as stem sequences, to spot them in a question.
-    private let synonymPhrases: [(stems: String, first: String, label: String, table: String, column: String?)]
+    /// Table and column names and synonyms as stem sequences (or words, where stems are too
+    /// loose: `PortugueseTerms.matchingStems`), to spot them in a question.
+    private let synonymPhrases: [(pattern: String, byStems: Bool, first: String, label: String, table: String, column: String?)]
     /// Schema and metadata tables by lowercased name (large catalogs: no linear searches).
     private let schemaTables: [String: Schema.Table]
     private let describedTables: [String: TableMetadata]
@@ -128,22 +129,31 @@ public struct Retriever: Sendable {
         }
         self.exampleTables = exampleTables
         termDocuments = catalog.documents.indices.filter { catalog.documents[$0].kind == .term }
-        var phrases: [(String, String, String, String, String?)] = []
-        for table in catalog.metadata.tables {
-            for label in [table.name] + table.synonyms {
-                let stems = PortugueseTerms.terms(label)
-                if let first = stems.first { phrases.append((stems.joined(separator: " "), first, label, table.name, nil)) }
+        var phrases: [(String, Bool, String, String, String, String?)] = []
+        func phrase(_ label: String, _ table: String, _ column: String?) {
+            guard let first = PortugueseTerms.terms(label).first else { return }
+            if let stems = PortugueseTerms.matchingStems(label) {
+                phrases.append((stems, true, first, label, table, column))
+            } else {
+                phrases.append((PortugueseTerms.words(label).joined(separator: " "), false, first, label, table, column))
             }
+        }
+        for table in catalog.metadata.tables {
+            for label in [table.name] + table.synonyms { phrase(label, table.name, nil) }
             for column in table.columns {
-                for label in column.synonyms where label.count > 3 {
-                    let stems = PortugueseTerms.terms(label)
-                    if let first = stems.first { phrases.append((stems.joined(separator: " "), first, label, table.name, column.name)) }
-                }
+                for label in column.synonyms where label.count > 3 { phrase(label, table.name, column.name) }
             }
         }
         synonymPhrases = phrases
         schemaTables = Dictionary(catalog.schema.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         describedTables = Dictionary(catalog.metadata.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// A term's SQL fixing a year (`ano_letivo = 2024`, "ano em andamento") the question, which
+    /// names its own years, does not name: close in meaning, but about another year.
+    static func contradicts(_ sql: String, years: [Int]) -> Bool {
+        guard !years.isEmpty else { return false }
+        return sql.matches(of: #/\b((?:19|20)\d\d)\b/#).contains { Int($0.1).map { !years.contains($0) } ?? false }
     }
 
     private func schemaTable(_ name: String) -> Schema.Table? { schemaTables[name.lowercased()] }
@@ -202,8 +212,9 @@ public struct Retriever: Sendable {
 
         // Names and synonyms the metadata gives, said in the question.
         let folded = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
+        let plainWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
         let questionStems = Set(queryTerms)
-        for phrase in synonymPhrases where questionStems.contains(phrase.first) && folded.contains(" \(phrase.stems) ") {
+        for phrase in synonymPhrases where questionStems.contains(phrase.first) && (phrase.byStems ? folded : plainWords).contains(" \(phrase.pattern) ") {
             add(phrase.table, phrase.column == nil ? Self.tableSynonymBonus : Self.columnSynonymBonus,
                 "a pergunta diz \"\(phrase.label)\"" + (phrase.column.map { " (coluna \($0))" } ?? ""))
             if let column = phrase.column { hitColumns[phrase.table, default: []].insert(column) }
@@ -224,19 +235,27 @@ public struct Retriever: Sendable {
             hitColumns[parts[0], default: []].insert(parts[1])
         }
 
-        // Glossary terms the question uses (by word) or is close to (by meaning).
+        // Glossary terms the question uses (by word) or is close to (by meaning). Of each term, the
+        // longest name said; a name said inside a longer name of another term is that other
+        // term's ("estudos" of "largaram os estudos" is no "estudando").
+        var said: [(index: Int, name: String, stems: String)] = []
+        for index in termDocuments {
+            guard let term = catalog.metadata.glossary.first(where: { "termo:\($0.term)" == documents[index].id }) else { continue }
+            let names = ([term.term] + term.synonyms).filter { PortugueseTerms.says($0, questionTerms: folded, questionWords: plainWords) }
+            if let name = names.max(by: { PortugueseTerms.terms($0).count < PortugueseTerms.terms($1).count }) {
+                said.append((index, name, PortugueseTerms.terms(name).joined(separator: " ")))
+            }
+        }
+        let spans = said
+        said.removeAll { item in spans.contains { $0.index != item.index && $0.stems.count > item.stems.count && " \($0.stems) ".contains(" \(item.stems) ") } }
         var terms: [RetrievedContext.Term] = []
         for index in termDocuments {
             let document = documents[index]
             guard let term = catalog.metadata.glossary.first(where: { "termo:\($0.term)" == document.id }) else { continue }
-            let names = [term.term] + term.synonyms
-            let spoken = names.first { name in
-                let words = PortugueseTerms.terms(name).joined(separator: " ")
-                return !words.isEmpty && folded.contains(" \(words) ")
-            }
+            let spoken = said.first { $0.index == index }?.name
             if let spoken {
                 terms.append(.init(term: term.term, sql: term.sql, reason: "a pergunta diz \"\(spoken)\"", spoken: spoken))
-            } else if cosine[index] >= 0.62 {
+            } else if cosine[index] >= 0.62, !Self.contradicts(term.sql, years: named.map(\.year)) {
                 terms.append(.init(term: term.term, sql: term.sql, reason: "próximo da pergunta (cosseno \(String(format: "%.2f", cosine[index])))"))
             } else {
                 continue

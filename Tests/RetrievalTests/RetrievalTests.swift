@@ -35,7 +35,8 @@ struct RetrievalTests {
         #expect(names.isSuperset(of: ["scores_risco", "turmas", "alunos", "matriculas"]))
         #expect(context.tables.allSatisfy { !$0.reasons.isEmpty })
         #expect(context.terms.map(\.term).contains("risco de evasão"))
-        #expect(context.terms.map(\.term).contains("evasão"))
+        // "evasão" is said only inside "risco de evasão": the risk is asked, not the dropouts.
+        #expect(!context.terms.contains { $0.term == "evasão" && $0.spoken != nil })
         // The joins connect every chosen table.
         var reached: Set<String> = [context.tables[0].name]
         var changed = true
@@ -129,5 +130,29 @@ struct PortugueseTermsTests {
         #expect(PortugueseTerms.terms("nota_matematica") == ["not", "matematic", "nota_matematica"])
         #expect(PortugueseTerms.terms("Quais são os alunos da turma") == ["alun", "turm"])
         #expect(PortugueseTerms.terms("ano de 2023") == ["ano", "2023"])
+    }
+
+    @Test("a phrase is said by its stems in a row, or word for word when one common word is all its stems keep")
+    func phrases() {
+        func says(_ phrase: String, _ question: String) -> Bool {
+            PortugueseTerms.says(phrase, questionTerms: " " + PortugueseTerms.terms(question).joined(separator: " ") + " ",
+                                 questionWords: " " + PortugueseTerms.words(question).joined(separator: " ") + " ")
+        }
+        #expect(says("largou a escola", "quantos largaram a escola em 2023"))
+        #expect(says("este ano", "quantos alunos estudam este ano"))
+        #expect(!says("este ano", "no ano letivo de 2023"))
+        #expect(says("novato", "qts alunos novatos de 2024"))
+    }
+}
+
+@Suite("Glossary terms a question says")
+struct SaidTermsTests {
+    @Test("a name said inside a longer name of another term is that term's; a term fixing another year than the question's is not shown")
+    func overlapAndYear() throws {
+        let context = try Fixture.context("dos nascidos em 2010, qts largaram os estudos no ano letivo de 2023")
+        #expect(context.terms.map(\.term) == ["evasão"])
+        #expect(context.terms.first?.spoken == "largou os estudos")
+        // Said in so many words, the current year's term stays.
+        #expect(try Fixture.context("quantos alunos estudam este ano").terms.contains { $0.term == "ano em andamento" && $0.spoken == "este ano" })
     }
 }
