@@ -30,6 +30,37 @@ extension SQLRepair {
         return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(owner.name) \(qualifier) juntada por " + joined.conditions.joined(separator: " AND "))
     }
 
+    /// `matriculas.situacao` (or `situacao`, which one table has) in a query that never reads
+    /// matriculas, a yearly table below the query's FROM table: joined as its child, and held to
+    /// `year`, the one the question names (`matriculas.ano_letivo = 2023`), so each student
+    /// meets one enrolment and nothing counted twice. Without a year to hold it to, joining a
+    /// child could multiply the rows counted, and the query is left to the model.
+    public func yearlyChildJoin(_ name: String, in sql: String, year: Int) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        let owner: Schema.Table
+        if parts.count == 2, let named = catalog.schema.table(named: parts[0]), named.column(named: parts[1]) != nil {
+            owner = named
+        } else if parts.count == 1 {
+            let owners = catalog.schema.tables.filter { $0.kind == .table && $0.column(named: parts[0]) != nil }
+            guard owners.count == 1 else { return nil }
+            owner = owners[0]
+        } else {
+            return nil
+        }
+        let years = catalog.schema.yearColumns(of: owner)
+        let references = Self.tableReferences(in: sql)
+        // Below the table the query is about (FROM alunos), not beside one it joins.
+        guard years.count == 1, let yearColumn = years.first, sql.firstMatch(of: #/(?i)\bunion\b/#) == nil,
+            let from = references.first(where: \.isFrom),
+            owner.foreignKeys.contains(where: { $0.columns.count == 1 && $0.referencedTable.caseInsensitiveCompare(from.table) == .orderedSame }),
+            !references.contains(where: { $0.table.caseInsensitiveCompare(owner.name) == .orderedSame }),
+            let joined = childJoin(owner, as: owner.name, in: sql)
+        else { return nil }
+        let held = "\(owner.name).\(yearColumn) = \(year)"
+        let text = MissingYearConditions.whereExtended(joined.sql, with: held)
+        return (text, "\(owner.name) juntada por " + joined.conditions.joined(separator: " AND ") + ", no ano que a pergunta cita (\(held))")
+    }
+
     /// `sql` with `owner` joined under `qualifier` as a child of a table the outer query reads: by
     /// the foreign key it holds to that table, or to the table that one also points to
     /// (`a.aluno_id = m.aluno_id`), and by the other columns of a composite key both have
@@ -57,7 +88,7 @@ extension SQLRepair {
                     }
                     conditions += shared.map { "\(qualifier).\($0) = \(other).\($0)" }
                 }
-                let join = " JOIN \(owner.name) \(qualifier) ON " + conditions.joined(separator: " AND ")
+                let join = " JOIN \(owner.name)" + (qualifier == owner.name ? "" : " \(qualifier)") + " ON " + conditions.joined(separator: " AND ")
                 // After the last join of the outer FROM: before its WHERE, GROUP BY, ORDER BY or LIMIT.
                 let ends = ["where", "group", "order", "limit", "having", "window", "union", "except", "intersect"]
                     .flatMap { MissingYearConditions.keyword($0, in: characters, depth: depth) }

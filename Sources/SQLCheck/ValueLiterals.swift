@@ -77,6 +77,40 @@ public enum ValueLiterals {
         return notes.isEmpty ? nil : (text, notes.reversed())
     }
 
+    /// `sql` with its one `table.column = 'other'` compared with `value` instead: the question says
+    /// a term meaning `column = 'value'` ("largaram os estudos": situacao = 'evadida') and the
+    /// query counts another value it never names ('concluida'). nil when the query already
+    /// writes `value`, compares the column more than once, or `named` says the question names
+    /// the other value.
+    public static func swapped(_ sql: String, schema: Schema, table: String, column: String, value: String,
+                               named: (String) -> Bool) -> (sql: String, note: String)? {
+        let all = comparisons(in: sql, schema: schema)
+        guard !all.contains(where: { fold($0.value) == fold(value) }) else { return nil }
+        let mine = all.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame && slice(sql, $0.column).caseInsensitiveCompare(column) == .orderedSame }
+        guard mine.count == 1, let comparison = mine.first, comparison.single, !named(comparison.value) else { return nil }
+        var text = sql
+        replace(comparison.literal, with: quoted(value), in: &text)
+        return (text, "'\(comparison.value)' trocado por '\(value)' em \(table).\(column)")
+    }
+
+    /// `sql` with its one `table.column = 'v'` widened to `IN` all of `values` when the query
+    /// groups by that column and `v` is one of them: "manhã comparado com a tarde", grouped by
+    /// turno and kept to 'tarde', answers for one shift. nil otherwise.
+    public static func widened(_ sql: String, schema: Schema, table: String, column: String, values: [String]) -> (sql: String, note: String)? {
+        guard values.count >= 2, QueryShape.outerGrouping(sql)?.columns.contains(column.lowercased()) == true else { return nil }
+        let folded = Set(values.map(fold))
+        let mine = comparisons(in: sql, schema: schema).filter {
+            $0.table.caseInsensitiveCompare(table) == .orderedSame && slice(sql, $0.column).caseInsensitiveCompare(column) == .orderedSame
+        }
+        guard mine.count == 1, let comparison = mine.first, comparison.single, folded.contains(fold(comparison.value)),
+            !slice(sql, comparison.column.upperBound..<comparison.literal.lowerBound).contains(where: { $0 == "<" || $0 == "!" })
+        else { return nil }
+        var text = sql
+        let list = "IN (" + values.map(quoted).joined(separator: ", ") + ")"
+        replace(comparison.column.upperBound..<comparison.literal.upperBound, with: " " + list, in: &text)
+        return (text, "\(column) = '\(comparison.value)' virou \(column) \(list): a pergunta cita esses valores, e a consulta agrupa por \(column)")
+    }
+
     /// The literals of `sql` that their column does not store, even without case or accents.
     public static func mismatches(in sql: String, schema: Schema, stored: StoredValues, holders: Holders) -> [Mismatch] {
         comparisons(in: sql, schema: schema).compactMap { comparison in

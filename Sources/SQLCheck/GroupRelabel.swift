@@ -1,0 +1,35 @@
+import Foundation
+
+/// `SELECT CASE WHEN situacao = 'concluida' THEN 'concluidos' ELSE 'transferidos' END, count(*)
+/// … GROUP BY situacao`: a row per situation, each renamed, and the ELSE gives the same name to
+/// two of them (evadida and transferida both read 'transferidos'). Grouped by the column, each
+/// row already is one of its values: the column itself is shown, as stored.
+public enum GroupRelabel {
+    /// The outer query with each SELECT item that relabels a grouped column through a CASE with
+    /// an ELSE (`CASE WHEN col = 'v' THEN 'label' … ELSE 'other' END`, testing that column only)
+    /// written as the column, its AS name kept; and a note. nil when there is none.
+    public static func undone(_ sql: String) -> (sql: String, note: String)? {
+        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
+        guard let grouping = QueryShape.outerGrouping(sql), let (items, _) = QueryShape.outerSelectList(tokens) else { return nil }
+        let pattern = #/(?i)case\s+(?:when\s+(?:[a-z_][a-z0-9_.]*)\s*(?:=|in)\s*(?:'[^']*'|\((?:\s*'[^']*'\s*,?)+\))\s+then\s+'[^']*'\s+)+else\s+'[^']*'\s+end/#
+        var texts = tokens.map(\.text)
+        var position = 1  // after SELECT
+        var undone: [String] = []
+        for item in items {
+            defer { position += item.count + 1 }  // the item and its comma
+            let end = item.lastIndex { $0.text.lowercased() == "as" } ?? item.count
+            let expression = item[..<end].map(\.text).joined(separator: " ")
+            guard expression.wholeMatch(of: pattern) != nil else { continue }
+            // Every WHEN tests the same column, and the query groups by it.
+            let tests = expression.matches(of: #/(?i)when\s+([a-z_][a-z0-9_.]*)/#).map { String($0.1) }
+            guard let tested = tests.first, Set(tests.map { $0.lowercased() }).count == 1,
+                grouping.columns.contains(String(tested.lowercased().split(separator: ".").last ?? ""))
+            else { continue }
+            texts.replaceSubrange(position..<(position + end), with: Array(repeating: "", count: end - 1) + [tested])
+            undone.append(tested)
+        }
+        guard !undone.isEmpty else { return nil }
+        let text = texts.filter { !$0.isEmpty }.joined(separator: " ")
+        return (text, "CASE trocado por \(undone.joined(separator: ", ")): a consulta agrupa por essa coluna, e cada linha já é um valor dela, mostrado como está no banco (o ELSE do CASE dava um rótulo só a todos os outros)")
+    }
+}
