@@ -27,6 +27,12 @@ extension Assistant {
         // A year the question names and the query never writes: a filter was dropped.
         let years = PeriodFilters.periods(in: question).map { String($0.year) }
         if let missing = years.first(where: { !sql.contains($0) }) {
+            if let used = years.first(where: { sql.contains($0) }), Self.compares(question, used, missing),
+                let copies = yearCopies(sql: sql, question: question, first: used, second: missing)
+            {
+                return "a pergunta compara \(used) com \(missing), mas a consulta só usa \(used); leia cada ano numa cópia da tabela, "
+                    + "juntadas pela mesma chave: \(copies)"
+            }
             return "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele"
         }
         // A year the question never names ("nota 10" read as October 2024).
@@ -126,6 +132,34 @@ extension Assistant {
             }
         }
         return "; a consulta nem lê a tabela \(table)"
+    }
+
+    /// Whether the question sets two years against each other ("em 2022, quantos ainda estão
+    /// ativos em 2024", "de 2023 para 2024") rather than listing them or a range ("2022 e 2023",
+    /// "de 2022 a 2024"): a year per row there, one copy of the table per year here.
+    static func compares(_ question: String, _ first: String, _ second: String) -> Bool {
+        let words = PortugueseTerms.words(question)
+        guard let a = words.firstIndex(of: first), let b = words.firstIndex(of: second) else { return false }
+        let between = words[(min(a, b) + 1)..<max(a, b)]
+        return !between.allSatisfy { ["e", "a", "ate", "ou", "de", "em"].contains($0) || Int($0) != nil }
+    }
+
+    /// `FROM matriculas m2022 JOIN matriculas m2024 ON m2024.aluno_id = m2022.aluno_id AND
+    /// m2024.ano_letivo = 2024 WHERE m2022.ano_letivo = 2022`, for the first yearly table the
+    /// query reads, joined by its key to what the question counts (the students, when it says so).
+    func yearCopies(sql: String, question: String, first: String, second: String) -> String? {
+        let schema = retriever.catalog.schema
+        let asked = Set(PortugueseTerms.terms(question))
+        for name in Retriever.tables(in: sql) {
+            guard let table = schema.table(named: name), let year = schema.yearColumns(of: table).first else { continue }
+            let keys = table.foreignKeys.filter { $0.columns.count == 1 }
+            let key = keys.first { !asked.isDisjoint(with: PortugueseTerms.terms($0.referencedTable)) } ?? keys.first
+            guard let column = key?.columns.first else { continue }
+            let (a, b) = ("\(table.name.prefix(1))\(first)", "\(table.name.prefix(1))\(second)")
+            return "FROM \(table.name) \(a) JOIN \(table.name) \(b) ON \(b).\(column) = \(a).\(column) AND \(b).\(year) = \(second) "
+                + "WHERE \(a).\(year) = \(first)"
+        }
+        return nil
     }
 
     /// Columns the outer query groups by that the question mentions in no way: not by the
@@ -228,9 +262,15 @@ extension Assistant {
         let questionWords = Set(PortugueseTerms.words(question))
         guard spoken == term.term || spoken.contains(" ") || questionWords.contains(PortugueseTerms.fold(spoken)) else { return false }
         let values = term.sql.matches(of: #/'([^']+)'/#).map { PortugueseTerms.fold(String($0.1)) }
-        guard !values.isEmpty else { return false }
         let folded = PortugueseTerms.fold(sql)
         let columns = term.sql.matches(of: #/[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)/#).map { $0.1.lowercased() }
+        // Two columns compared ("aluno novo": alunos.ano_ingresso = matriculas.ano_letivo): one
+        // the query never reads is the condition left out.
+        if values.isEmpty, term.sql.wholeMatch(of: #/\s*[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\s*=\s*[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\s*/#) != nil {
+            let read = Set(PortugueseTerms.identifiers(sql))
+            return columns.contains { !read.contains($0) }
+        }
+        guard !values.isEmpty else { return false }
         return !values.contains { folded.contains("'\($0)'") } && !columns.contains { grouping.contains($0) }
     }
 

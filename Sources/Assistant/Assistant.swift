@@ -340,6 +340,41 @@ public final class Assistant {
         return retried
     }
 
+    /// Whether the question speaks of `table.column`: by the words of its name or synonyms, or
+    /// through a glossary term it says, or a filter it names (`alunos.data_nascimento LIKE '2010-%'`).
+    func mentions(_ column: String, of table: String, question: String, context: RetrievedContext) -> Bool {
+        let questionTerms = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
+        let questionWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
+        let synonyms = retriever.catalog.metadata.table(named: table)?.column(named: column)?.synonyms ?? []
+        let said = (context.terms.filter { $0.spoken != nil }.map(\.sql) + context.attributeFilters).joined(separator: " ").lowercased()
+        return (PortugueseTerms.nameWords(column) + synonyms).contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
+            || said.contains(column.lowercased())
+    }
+
+    /// `sql` with the value of each glossary condition the question says in words (`table.column
+    /// = 'value'`) written where the query compares that column with a value nobody named.
+    func termValuesSwapped(_ sql: String, question: String, context: RetrievedContext) -> (sql: String, notes: [String])? {
+        let asked = Set(PortugueseTerms.terms(question))
+        let foldedQuestion = PortugueseTerms.fold(question)
+        let spoken = context.terms.filter { $0.spoken != nil }
+        let said = PortugueseTerms.fold(spoken.map(\.sql).joined(separator: " ") + " " + context.values.map { "'\($0.value)'" }.joined(separator: " "))
+        func named(_ value: String) -> Bool {
+            let folded = PortugueseTerms.fold(value)
+            return foldedQuestion.contains(folded) || said.contains("'\(folded)'") || Set(PortugueseTerms.terms(folded)).isSubset(of: asked)
+        }
+        var text = sql
+        var notes: [String] = []
+        for term in spoken {
+            guard let condition = term.sql.wholeMatch(of: #/\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*'([^']+)'\s*/#),
+                let swap = ValueLiterals.swapped(text, schema: retriever.catalog.schema, table: String(condition.1), column: String(condition.2),
+                                                 value: String(condition.3), named: named)
+            else { continue }
+            text = swap.sql
+            notes.append(swap.note + ": a pergunta diz \"\(term.spoken ?? term.term)\" (\(term.term))")
+        }
+        return notes.isEmpty ? nil : (text, notes)
+    }
+
     /// The columns read in full that store `value` (without case or accents).
     func storedIn(_ value: String) -> [ValueLiterals.Holder] {
         valueIndex.columns(storing: value).map { ValueLiterals.Holder(table: $0.table, column: $0.column, value: $0.value) }
@@ -357,7 +392,15 @@ public final class Assistant {
         let offered = context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
         let stray = StrayConditions.removed(from: written, conditions: offered)
         // An alias ignored, a parent table not joined, a glossary term written as a column…
-        let (validated, failure, fixes) = repairer.validated(stray?.sql ?? written, by: validator, on: connection)
+        var (validated, failure, fixes) = repairer.validated(stray?.sql ?? written, by: validator, on: connection)
+        // A yearly table's column read without joining it (`matriculas.situacao` in a query of
+        // alunos): joined, held to the one year the question names.
+        if let column = failure?.column, failure?.kind == .unknownColumn, context.periods.count == 1, let year = context.periods.first?.year,
+            let joined = repairer.yearlyChildJoin(column, in: validated, year: year)
+        {
+            let again = repairer.validated(joined.sql, by: validator, on: connection)
+            (validated, failure, fixes) = (again.sql, again.failure, fixes + [joined.note] + again.repairs)
+        }
         var sql = validated
         var repairs = (stray?.removed ?? []).map { "filtro de período de tabela que a consulta não lê tirado: \($0)" } + fixes
         guard failure == nil else { return (sql, failure, repairs) }
@@ -369,16 +412,29 @@ public final class Assistant {
         }
         // 'Agata' for 'Ágata', a school's name compared with its city: no row would match.
         adopt(ValueLiterals.fixed(sql, schema: retriever.catalog.schema, stored: valueIndex.storedValues, holders: storedIn))
+        // "Largaram os estudos" (situacao = 'evadida') counted as 'concluida', a value never said.
+        adopt(termValuesSwapped(sql, question: question, context: context))
         // strftime on a month column ('2024-03'): NULL for every row.
         adopt(MonthFunctions.fixed(sql, schema: retriever.catalog.schema))
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt(repairer.joinKeysFixed(sql))
         // A class's id compared with a student's: through the table that has both keys.
         adopt(repairer.joinKeysBridged(sql))
+        // A table joined and never read, on its many side: each row counted once per its rows.
+        adopt(UnusedJoins.removed(from: sql, schema: retriever.catalog.schema).map { ($0.sql, [$0.note]) })
         // The year said, filtered on one yearly table and forgotten on another joined by the student.
         if context.periods.count == 1, let year = context.periods.first?.year {
             adopt(MissingYearConditions.added(to: sql, offered: offered, year: year).map { dated in
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+            })
+        }
+        // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the
+        // student arrived, which the question never speaks of.
+        if context.periods.count == 1, let year = context.periods.first?.year {
+            adopt(MisplacedYear.removed(from: sql, year: year, schema: retriever.catalog.schema) { table, column in
+                mentions(column, of: table, question: question, context: context)
+            }.map { misplaced in
+                (misplaced.sql, misplaced.removed.map { "filtro \($0) tirado: \(year) é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna" })
             })
         }
         // A value the question names, of a table the query reads by a column it never mentions:
@@ -392,8 +448,21 @@ public final class Assistant {
         adopt(BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) })
         // "O mais velho" sorted by birth date, newest first.
         adopt(repairer.ageOrderFixed(sql, question: question).map { ($0.sql, [$0.note]) })
+        // "Da que mais perdeu pra que menos" sorted the other way round.
+        if let descending = OrderDirection.asked(in: question) {
+            adopt(OrderDirection.fixed(sql, descending: descending).map { ($0.sql, [$0.note]) })
+        }
         // The same count once per value, joined by UNION: one query, a labelled row per value.
         adopt(UnionOfValues.merged(sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) })
+        // "Manhã comparado com a tarde" grouped by turno and kept to 'tarde': both values.
+        for group in ValueGroup.named(in: context) {
+            adopt(ValueLiterals.widened(sql, schema: retriever.catalog.schema, table: group.table, column: group.column, values: group.values)
+                .map { ($0.sql, [$0.note]) })
+        }
+        // Each situation's row renamed by a CASE whose ELSE names all the others alike.
+        adopt(GroupRelabel.undone(sql).map { ($0.sql, [$0.note]) })
+        // A number per group with nothing saying which group: the grouped column is shown.
+        adopt(HiddenGroups.shown(sql).map { ($0.sql, [$0.note]) })
         // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
         // which keeps each part's name): one column stays.
         adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })
