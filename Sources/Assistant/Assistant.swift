@@ -422,15 +422,13 @@ public final class Assistant {
         adopt(repairer.joinKeysBridged(sql))
         // A table joined and never read, on its many side: each row counted once per its rows.
         adopt(UnusedJoins.removed(from: sql, schema: retriever.catalog.schema).map { ($0.sql, [$0.note]) })
-        // The year said, filtered on one yearly table and forgotten on another joined by the student.
         if context.periods.count == 1, let year = context.periods.first?.year {
+            // The year said, filtered on one yearly table and forgotten on another joined by the student.
             adopt(MissingYearConditions.added(to: sql, offered: offered, year: year).map { dated in
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             })
-        }
-        // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the
-        // student arrived, which the question never speaks of.
-        if context.periods.count == 1, let year = context.periods.first?.year {
+            // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the
+            // student arrived, which the question never speaks of.
             adopt(MisplacedYear.removed(from: sql, year: year, schema: retriever.catalog.schema) { table, column in
                 mentions(column, of: table, question: question, context: context)
             }.map { misplaced in

@@ -48,7 +48,7 @@ public enum PortugueseTerms {
     /// The stems `phrase` is matched by in a question's terms ("largou a escola": `larg escol`,
     /// said by "largaram a escola"), or nil for a phrase a single common word would match: a
     /// phrase of several words with one left after the linking words ("este ano": `ano`) is
-    /// matched word for word instead, by `exactWords`.
+    /// matched word for word instead (`says`).
     public static func matchingStems(_ phrase: String) -> String? {
         let stems = terms(phrase)
         guard !stems.isEmpty, stems.count > 1 || words(phrase).count == 1 else { return nil }

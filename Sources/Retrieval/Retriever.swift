@@ -238,9 +238,11 @@ public struct Retriever: Sendable {
         // Glossary terms the question uses (by word) or is close to (by meaning). Of each term, the
         // longest name said; a name said inside a longer name of another term is that other
         // term's ("estudos" of "largaram os estudos" is no "estudando").
+        let glossary = termDocuments.compactMap { index in
+            catalog.metadata.glossary.first { "termo:\($0.term)" == documents[index].id }.map { (index: index, term: $0) }
+        }
         var said: [(index: Int, name: String, stems: String)] = []
-        for index in termDocuments {
-            guard let term = catalog.metadata.glossary.first(where: { "termo:\($0.term)" == documents[index].id }) else { continue }
+        for (index, term) in glossary {
             let names = ([term.term] + term.synonyms).filter { PortugueseTerms.says($0, questionTerms: folded, questionWords: plainWords) }
             if let name = names.max(by: { PortugueseTerms.terms($0).count < PortugueseTerms.terms($1).count }) {
                 said.append((index, name, PortugueseTerms.terms(name).joined(separator: " ")))
@@ -249,9 +251,7 @@ public struct Retriever: Sendable {
         let spans = said
         said.removeAll { item in spans.contains { $0.index != item.index && $0.stems.count > item.stems.count && " \($0.stems) ".contains(" \(item.stems) ") } }
         var terms: [RetrievedContext.Term] = []
-        for index in termDocuments {
-            let document = documents[index]
-            guard let term = catalog.metadata.glossary.first(where: { "termo:\($0.term)" == document.id }) else { continue }
+        for (index, term) in glossary {
             let spoken = said.first { $0.index == index }?.name
             if let spoken {
                 terms.append(.init(term: term.term, sql: term.sql, reason: "a pergunta diz \"\(spoken)\"", spoken: spoken))

@@ -84,10 +84,9 @@ public enum ValueLiterals {
     /// the other value.
     public static func swapped(_ sql: String, schema: Schema, table: String, column: String, value: String,
                                named: (String) -> Bool) -> (sql: String, note: String)? {
-        let all = comparisons(in: sql, schema: schema)
-        guard !all.contains(where: { fold($0.value) == fold(value) }) else { return nil }
-        let mine = all.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame && slice(sql, $0.column).caseInsensitiveCompare(column) == .orderedSame }
-        guard mine.count == 1, let comparison = mine.first, comparison.single, !named(comparison.value) else { return nil }
+        guard !comparisons(in: sql, schema: schema).contains(where: { fold($0.value) == fold(value) }),
+            let comparison = soleEquality(on: table, column, in: sql, schema: schema), !named(comparison.value)
+        else { return nil }
         var text = sql
         replace(comparison.literal, with: quoted(value), in: &text)
         return (text, "'\(comparison.value)' trocado por '\(value)' em \(table).\(column)")
@@ -98,17 +97,25 @@ public enum ValueLiterals {
     /// turno and kept to 'tarde', answers for one shift. nil otherwise.
     public static func widened(_ sql: String, schema: Schema, table: String, column: String, values: [String]) -> (sql: String, note: String)? {
         guard values.count >= 2, QueryShape.outerGrouping(sql)?.columns.contains(column.lowercased()) == true else { return nil }
-        let folded = Set(values.map(fold))
-        let mine = comparisons(in: sql, schema: schema).filter {
-            $0.table.caseInsensitiveCompare(table) == .orderedSame && slice(sql, $0.column).caseInsensitiveCompare(column) == .orderedSame
-        }
-        guard mine.count == 1, let comparison = mine.first, comparison.single, folded.contains(fold(comparison.value)),
-            !slice(sql, comparison.column.upperBound..<comparison.literal.lowerBound).contains(where: { $0 == "<" || $0 == "!" })
+        guard let comparison = soleEquality(on: table, column, in: sql, schema: schema),
+            Set(values.map(fold)).contains(fold(comparison.value))
         else { return nil }
         var text = sql
         let list = "IN (" + values.map(quoted).joined(separator: ", ") + ")"
         replace(comparison.column.upperBound..<comparison.literal.upperBound, with: " " + list, in: &text)
         return (text, "\(column) = '\(comparison.value)' virou \(column) \(list): a pergunta cita esses valores, e a consulta agrupa por \(column)")
+    }
+
+    /// The one comparison of `sql` on `table.column`, when it is a plain `=` (not `<>`, `!=` or
+    /// an item of an IN list); nil when there is none or more than one.
+    static func soleEquality(on table: String, _ column: String, in sql: String, schema: Schema) -> Comparison? {
+        let mine = comparisons(in: sql, schema: schema).filter {
+            $0.table.caseInsensitiveCompare(table) == .orderedSame && slice(sql, $0.column).caseInsensitiveCompare(column) == .orderedSame
+        }
+        guard mine.count == 1, let comparison = mine.first, comparison.single,
+            !slice(sql, comparison.column.upperBound..<comparison.literal.lowerBound).contains(where: { $0 == "<" || $0 == "!" })
+        else { return nil }
+        return comparison
     }
 
     /// The literals of `sql` that their column does not store, even without case or accents.

@@ -133,6 +133,8 @@ struct TermValueTests {
                                       table: "matriculas", column: "situacao", value: "evadida") { _ in true } == nil)
         #expect(ValueLiterals.swapped("SELECT count(*) FROM matriculas WHERE situacao IN ('evadida', 'concluida')", schema: schema,
                                       table: "matriculas", column: "situacao", value: "evadida") { _ in false } == nil)
+        #expect(ValueLiterals.swapped("SELECT count(*) FROM matriculas WHERE situacao <> 'concluida'", schema: schema,
+                                      table: "matriculas", column: "situacao", value: "evadida") { _ in false } == nil)
     }
 
     @Test("one value of a grouped column the question compares becomes all of them; ungrouped or <> stays")
