@@ -83,6 +83,11 @@ struct RepeatedColumnsTests {
         // Names that share nothing: the first one stays.
         let unrelated = try #require(RepeatedColumns.dropped(from: "SELECT avg(nota) AS media, avg(nota) AS nota_final FROM entregas"))
         #expect(unrelated.sql == "SELECT avg ( nota ) AS media FROM entregas")
+        // Sorted by both copies: one key, by the kept name; sorted by the dropped copy alone: no ORDER BY left.
+        let sorted = try #require(RepeatedColumns.dropped(from: "SELECT e.nome, count(*) AS turmas_manha, count(*) AS turmas_tarde FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.turno ORDER BY turmas_manha DESC, turmas_tarde DESC LIMIT 5"))
+        #expect(sorted.sql == "SELECT e.nome, count ( * ) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome , t.turno ORDER BY turmas DESC LIMIT 5")
+        let byCopy = try #require(RepeatedColumns.dropped(from: "SELECT e.nome, count(*) AS turmas_manha, count(*) AS turmas_tarde FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome ORDER BY turmas_tarde"))
+        #expect(byCopy.sql == "SELECT e.nome, count ( * ) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome")
     }
 
     @Test("different expressions, a name used later, or DISTINCT and CASE items: left alone", arguments: [
