@@ -201,3 +201,27 @@ struct OrderDirectionTests {
         #expect(OrderDirection.fixed("SELECT nome FROM x WHERE id IN (SELECT id FROM y ORDER BY z)", descending: true) == nil)
     }
 }
+
+@Suite("An aggregate around another")
+struct NestedAggregatesTests {
+    @Test("the outer call goes, the query validates, and each month gets its ratio")
+    func unwrapped() throws {
+        let (_, connection, validator) = try demo()
+        let written = "SELECT mes, AVG((1.0 * sum(presencas) / sum(aulas_previstas))) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes"
+        #expect(validator.validate(written, on: connection)?.message.contains("misuse of aggregate") == true)
+        let repaired = SQLRepair(catalog: validator.catalog).validated(written, by: validator, on: connection)
+        #expect(repaired.failure == nil)
+        #expect(repaired.sql == "SELECT mes , ( ( 1.0 * sum ( presencas ) / sum ( aulas_previstas ) ) ) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes")
+        #expect(repaired.repairs == ["avg(…) em volta de outra agregação tirado: o SQLite não aceita uma dentro da outra, e os totais de dentro já são os do grupo"])
+        let rows = try connection.query(repaired.sql)
+        #expect(rows.count == 10 && rows.allSatisfy { ($0[1].double ?? 0) > 0.5 })
+    }
+
+    @Test("a window over an aggregate, or aggregates side by side: left alone", arguments: [
+        "SELECT turno, count(*) * 1.0 / sum(count(*)) OVER () FROM turmas GROUP BY turno",
+        "SELECT sum(presencas) / sum(aulas_previstas) FROM frequencia_mensal",
+    ])
+    func leftAlone(sql: String) {
+        #expect(NestedAggregates.unwrapped(sql) == nil)
+    }
+}
