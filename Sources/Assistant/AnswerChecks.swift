@@ -260,7 +260,11 @@ extension Assistant {
     static func drops(_ term: RetrievedContext.Term, sql: String, question: String, grouping: [String]) -> Bool {
         guard let spoken = term.spoken else { return false }
         let questionWords = Set(PortugueseTerms.words(question))
-        guard spoken == term.term || spoken.contains(" ") || questionWords.contains(PortugueseTerms.fold(spoken)) else { return false }
+        // One word said as itself or its plural ("novatos" for "novato"), not only by its stem.
+        let word = PortugueseTerms.fold(spoken)
+        guard spoken == term.term || spoken.contains(" ") || questionWords.contains(word)
+            || questionWords.contains(where: { PortugueseTerms.singulars(of: $0).contains(word) })
+        else { return false }
         let values = term.sql.matches(of: #/'([^']+)'/#).map { PortugueseTerms.fold(String($0.1)) }
         let folded = PortugueseTerms.fold(sql)
         let columns = term.sql.matches(of: #/[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)/#).map { $0.1.lowercased() }

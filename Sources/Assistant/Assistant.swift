@@ -435,6 +435,15 @@ public final class Assistant {
                 (misplaced.sql, misplaced.removed.map { "filtro \($0) tirado: \(year) é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna" })
             })
         }
+        // A term the question says that compares two columns ("novatos": alunos.ano_ingresso =
+        // matriculas.ano_letivo), left out: written, with the student joined if need be.
+        for term in context.terms where term.spoken != nil
+            && Self.drops(term, sql: sql, question: question, grouping: QueryShape.outerGrouping(sql)?.columns ?? [])
+        {
+            adopt(repairer.comparedColumnsAdded(term.sql, to: sql).map { added in
+                (added.sql, added.notes.dropLast() + [added.notes.last! + " (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"])
+            })
+        }
         // A value the question names, of a table the query reads by a column it never mentions:
         // "acessos" counted as every kind of interaction.
         let unwritten = context.values.filter { !Self.writes($0, in: sql) }.map { (table: $0.table, column: $0.column, value: $0.value) }

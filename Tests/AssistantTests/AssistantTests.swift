@@ -545,6 +545,22 @@ struct AssistantTests {
         #expect(kept.ask("qts alunos novatos de 2024 ja sumiram da escola").sql == novices)
     }
 
+    @Test("a said term comparing two columns, left out: written, with the students joined")
+    func comparedColumnsAdded() throws {
+        let written = "SELECT count(*) AS alunos FROM matriculas m WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024"
+        let (assistant, server) = try Setup.assistant(replies: [written])
+        let answer = assistant.ask("qts alunos novatos de 2024 ja sumiram da escola")
+        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
+        #expect(answer.sql == "SELECT count(*) AS alunos FROM matriculas m JOIN alunos ON alunos.id = m.aluno_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024 AND alunos.ano_ingresso = m.ano_letivo")
+        #expect(answer.attempts.first?.repairs == [
+            "junção com alunos acrescentada pela chave estrangeira",
+            "condição acrescentada: alunos.ano_ingresso = m.ano_letivo (a pergunta diz \"novato\": aluno novo)",
+        ])
+        let database = try Setup.parts.get().0
+        let gold = try Connection(path: database, mode: .readOnly).query("SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.ano_ingresso = 2024 AND m.ano_letivo = 2024 AND m.situacao = 'evadida'")
+        #expect(answer.result?.rows.first?[0].integer == gold[0][0].integer)
+    }
+
     @Test("a grouped column kept to one of the values the question compares is widened to them all, and shown")
     func groupWidenedAndShown() throws {
         let written = "SELECT avg(v.inde) AS media FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2022 AND t.turno = 'tarde' GROUP BY t.turno"
