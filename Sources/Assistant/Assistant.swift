@@ -440,8 +440,8 @@ public final class Assistant {
         for term in context.terms where term.spoken != nil
             && Self.drops(term, sql: sql, question: question, grouping: QueryShape.outerGrouping(sql)?.columns ?? [])
         {
-            adopt(repairer.comparedColumnsAdded(term.sql, to: sql).map { added in
-                (added.sql, added.notes.dropLast() + [added.notes.last! + " (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"])
+            adopt(repairer.comparedColumnsAdded(term.sql, to: sql).map { fixed in
+                (fixed.sql, fixed.joins + ["condição acrescentada: \(fixed.added) (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"])
             })
         }
         // A value the question names, of a table the query reads by a column it never mentions:

@@ -44,7 +44,7 @@ public enum RepeatedColumns {
             if let first = parsed[group[0]].name { renamed[first.lowercased()] = kept }
             for index in group.dropFirst() { if let name = parsed[index].name { renamed[name.lowercased()] = .some(nil) } }
         }
-        // Right to left, so the ranges found stay good.
+        // Keys naming a dropped copy go; a kept name sorts once.
         var seen: Set<String> = []
         let survivors = keys.indices.filter { index in
             guard let name = keyNames[index], let new = renamed[name] else { return true }

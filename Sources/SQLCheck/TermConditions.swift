@@ -4,9 +4,9 @@ extension SQLRepair {
     /// `sql` with a glossary condition comparing two columns ("aluno novo": `alunos.ano_ingresso =
     /// matriculas.ano_letivo`) added to its WHERE, under the query's aliases; a table of it the
     /// query does not read joins first, when it is a parent the query's FROM table reaches (so no
-    /// row is counted twice). nil when a table is read twice, neither can be joined, or the query
-    /// has a subquery or a UNION.
-    public func comparedColumnsAdded(_ condition: String, to sql: String) -> (sql: String, notes: [String])? {
+    /// row is counted twice); also the joins made, and the condition as added. nil when a table
+    /// is read twice, one not read cannot be joined, or the query has a subquery or a UNION.
+    public func comparedColumnsAdded(_ condition: String, to sql: String) -> (sql: String, joins: [String], added: String)? {
         guard let match = condition.wholeMatch(of: #/\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*/#),
             sql.matches(of: #/(?i)\bselect\b/#).count == 1, sql.firstMatch(of: #/(?i)\bunion\b/#) == nil
         else { return nil }
@@ -25,6 +25,6 @@ extension SQLRepair {
             sides.append("\(table).\(column)")
         }
         let added = sides.joined(separator: " = ")
-        return (MissingYearConditions.whereExtended(text, with: added), notes + ["condição acrescentada: \(added)"])
+        return (MissingYearConditions.whereExtended(text, with: added), notes, added)
     }
 }
