@@ -309,7 +309,8 @@ public final class Assistant {
 
     /// `answer` without the conditions on values the question never names (`pedra = 'Ametista'`
     /// in a count of low grades), or without a grouping it never asks for (the whole network's
-    /// grades per phase), run again: kept when it runs, has rows and looks right; nil otherwise.
+    /// grades per phase, or any grouping of a "quantos" with no "cada" or "por"), run again:
+    /// kept when it runs, has rows and looks right; nil otherwise.
     /// For the model's last word only: it was told, and kept them.
     func withoutUnasked(_ answer: Answer, sql: String, question: String, context: RetrievedContext,
                         cancellation: CancellationFlag?) -> Answer? {
@@ -320,7 +321,14 @@ public final class Assistant {
             text = without.sql
             notes += without.removed.map { "filtro \($0) tirado: a pergunta não cita esse valor" }
         }
-        let grouping = unaskedGrouping(text, question: question, context: context)
+        var grouping = unaskedGrouping(text, question: question, context: context)
+        // "Quantos…" with no "cada" or "por", still one number per group after the look that said
+        // so ("sumiram da escola" counted per school): the one number asked for.
+        if grouping.isEmpty, let outer = QueryShape.outerGrouping(text), !outer.having, Self.asksHowMany(question),
+            !Self.asksPerGroup(question), ValueGroup.named(in: context).isEmpty
+        {
+            grouping = outer.columns
+        }
         if !grouping.isEmpty, let ungrouped = UnaskedGrouping.removed(text, unasked: grouping) {
             text = ungrouped.sql
             notes.append(ungrouped.note)

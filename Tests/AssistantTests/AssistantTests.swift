@@ -561,6 +561,16 @@ struct AssistantTests {
         #expect(answer.result?.rows.first?[0].integer == gold[0][0].integer)
     }
 
+    @Test("a 'quantos' with no 'cada' or 'por', still counted per school after the look: one number")
+    func perGroupCountUngrouped() throws {
+        let grouped = "SELECT e.nome AS escola, count(*) AS alunos FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024 GROUP BY e.nome"
+        let (assistant, server) = try Setup.assistant(replies: [grouped])
+        let answer = assistant.ask("qts alunos ja sumiram da escola em 2024")
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.message == nil)
+        #expect(answer.result?.totalRows == 1 && answer.result?.columns == ["alunos"])
+        #expect(answer.attempts.last?.repairs.last == "agrupamento por e.nome tirado: a pergunta não pede um resultado por e.nome")
+    }
+
     @Test("a grouped column kept to one of the values the question compares is widened to them all, and shown")
     func groupWidenedAndShown() throws {
         let written = "SELECT avg(v.inde) AS media FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2022 AND t.turno = 'tarde' GROUP BY t.turno"
