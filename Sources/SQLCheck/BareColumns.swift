@@ -8,6 +8,13 @@ public enum BareColumns {
     /// group_concat too: a name beside a list of names is as loose as one beside a count.
     static let aggregates = QueryShape.aggregateFunctions.union(["group_concat"])
 
+    /// Whether a SELECT item calls an aggregate (`count(`, `avg(`, `group_concat(`…).
+    static func callsAggregate(_ item: [SQLFormatter.Token]) -> Bool {
+        item.indices.contains { index in
+            index + 1 < item.count && aggregates.contains(item[index].text.lowercased()) && item[index + 1].text == "("
+        }
+    }
+
     /// The outer query with its plain columns grouped by (`perGroup`) or dropped, and a note;
     /// nil unless its SELECT list mixes aggregates with plain columns and it has no GROUP BY.
     public static func fixed(_ sql: String, perGroup: Bool) -> (sql: String, note: String)? {
@@ -23,11 +30,6 @@ public enum BareColumns {
             if ["group", "union", "intersect", "except", "over", "window", "distinct"].contains(lower), token.kind == .word { return nil }
             if index > from, clauseEnd == tokens.count, ["having", "order", "limit"].contains(lower) { clauseEnd = index }
         }
-        let isAggregate = { (item: [SQLFormatter.Token]) in
-            item.indices.contains { index in
-                index + 1 < item.count && aggregates.contains(item[index].text.lowercased()) && item[index + 1].text == "("
-            }
-        }
         // A plain item reads a column: a name that is not a call, a keyword after AS, or a literal.
         let readsColumn = { (item: [SQLFormatter.Token]) in
             item.indices.contains { index in
@@ -38,9 +40,9 @@ public enum BareColumns {
                     && !["as", "case", "when", "then", "else", "end", "and", "or", "not", "null", "is", "in", "like"].contains(token.text.lowercased())
             }
         }
-        let plainIndices = items.indices.filter { !isAggregate(items[$0]) && readsColumn(items[$0]) }
+        let plainIndices = items.indices.filter { !callsAggregate(items[$0]) && readsColumn(items[$0]) }
         let plain = plainIndices.map { items[$0] }
-        guard items.contains(where: isAggregate), !plain.isEmpty else { return nil }
+        guard items.contains(where: callsAggregate), !plain.isEmpty else { return nil }
         // The expression itself, without its AS name.
         let expressions = plain.map { item -> String in
             let end = item.lastIndex { $0.text.lowercased() == "as" } ?? item.count

@@ -22,11 +22,7 @@ public enum HiddenGroups {
             if lower == "by", index > 0, tokens[index - 1].text.lowercased() == "group" { groupStart = index + 1 }
             if let start = groupStart, index >= start, groupEnd == tokens.count, ["having", "order"].contains(lower) { groupEnd = index }
         }
-        guard let start = groupStart, start < groupEnd,
-            items.contains(where: { item in
-                item.indices.contains { $0 + 1 < item.count && BareColumns.aggregates.contains(item[$0].text.lowercased()) && item[$0 + 1].text == "(" }
-            })
-        else { return nil }
+        guard let start = groupStart, start < groupEnd, items.contains(where: BareColumns.callsAggregate) else { return nil }
         // The group expressions, split at commas (no parentheses: plain columns only).
         var groups: [[SQLFormatter.Token]] = [[]]
         for token in tokens[start..<groupEnd] {
