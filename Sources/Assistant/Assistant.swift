@@ -424,6 +424,8 @@ public final class Assistant {
         adopt(termValuesSwapped(sql, question: question, context: context))
         // strftime on a month column ('2024-03'): NULL for every row.
         adopt(MonthFunctions.fixed(sql, schema: retriever.catalog.schema))
+        // sum(presencas) / sum(aulas_previstas): integers, so a rate of 0.87 comes out as 0.
+        adopt(IntegerDivision.fixed(sql, schema: retriever.catalog.schema))
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt(repairer.joinKeysFixed(sql))
         // A class's id compared with a student's: through the table that has both keys.

@@ -77,6 +77,8 @@ public enum SQLFormatter {
         enum Kind { case word, string, symbol, comment }
         let kind: Kind
         let text: String
+        /// Where the token starts in the text it was read from, in characters.
+        var start = 0
         func uppercased() -> String { text.uppercased() }
     }
 
@@ -101,31 +103,31 @@ public enum SQLFormatter {
                     end += 1
                 }
                 end = min(end + 1, characters.count)
-                tokens.append(Token(kind: .string, text: String(characters[index..<end])))
+                tokens.append(Token(kind: .string, text: String(characters[index..<end]), start: index))
                 index = end
             } else if character == "-", index + 1 < characters.count, characters[index + 1] == "-" {
                 var end = index
                 while end < characters.count, characters[end] != "\n" { end += 1 }
-                tokens.append(Token(kind: .comment, text: String(characters[index..<end])))
+                tokens.append(Token(kind: .comment, text: String(characters[index..<end]), start: index))
                 index = end
             } else if character == "/", index + 1 < characters.count, characters[index + 1] == "*" {
                 var end = index + 2
                 while end + 1 < characters.count, !(characters[end] == "*" && characters[end + 1] == "/") { end += 1 }
                 end = min(end + 2, characters.count)
-                tokens.append(Token(kind: .comment, text: String(characters[index..<end])))
+                tokens.append(Token(kind: .comment, text: String(characters[index..<end]), start: index))
                 index = end
             } else if character.isLetter || character.isNumber || character == "_" || character == "." && index + 1 < characters.count && characters[index + 1].isNumber {
                 var end = index
                 while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" || characters[end] == "." {
                     end += 1
                 }
-                tokens.append(Token(kind: .word, text: String(characters[index..<end])))
+                tokens.append(Token(kind: .word, text: String(characters[index..<end]), start: index))
                 index = end
             } else {
                 // Two-character operators stay together.
                 let pair = index + 1 < characters.count ? String(characters[index...index + 1]) : ""
                 let length = ["<=", ">=", "<>", "!=", "||", "=="].contains(pair) ? 2 : 1
-                tokens.append(Token(kind: .symbol, text: String(characters[index..<index + length])))
+                tokens.append(Token(kind: .symbol, text: String(characters[index..<index + length]), start: index))
                 index += length
             }
         }

@@ -225,3 +225,52 @@ struct NestedAggregatesTests {
         #expect(NestedAggregates.unwrapped(sql) == nil)
     }
 }
+
+@Suite("An integer divided by an integer")
+struct IntegerDivisionTests {
+    func fixed(_ sql: String) throws -> (sql: String, notes: [String])? {
+        IntegerDivision.fixed(sql, schema: try demo().schema)
+    }
+
+    @Test("a rate of two integer totals is computed with decimals, in SELECT and in HAVING, and the months below 90% are found")
+    func rate() throws {
+        let (_, connection, validator) = try demo()
+        let written = "SELECT mes, sum(f.presencas) / sum(f.aulas_previstas) AS taxa FROM frequencia_mensal f WHERE mes LIKE '2023-%' "
+            + "GROUP BY mes HAVING sum(f.presencas) / sum(f.aulas_previstas) < 0.9"
+        // As written, every rate is 0 and every month passes.
+        let before = try connection.query(written)
+        #expect(before.count == 10 && before.allSatisfy { $0[1].integer == 0 })
+        let result = try fixed(written)
+        #expect(result?.sql == "SELECT mes, 1.0 * sum(f.presencas) / sum(f.aulas_previstas) AS taxa FROM frequencia_mensal f WHERE mes LIKE '2023-%' "
+            + "GROUP BY mes HAVING 1.0 * sum(f.presencas) / sum(f.aulas_previstas) < 0.9")
+        #expect(result?.notes.first == "sum(f.presencas) / sum(f.aulas_previstas) calculado com decimais: no SQLite, inteiro dividido por inteiro dá inteiro (0,87 vira 0)")
+        #expect(validator.validate(result?.sql ?? "", on: connection) == nil)
+        let after = try connection.query(result?.sql ?? "")
+        #expect(!after.isEmpty && after.count < 10 && after.allSatisfy { ($0[1].double ?? 0) > 0.5 && ($0[1].double ?? 1) < 0.9 })
+    }
+
+    @Test("a percentage: an integer first factor becomes real; counted conditions and CASE with 0 and 1 are integers too")
+    func percentage() throws {
+        #expect(try fixed("SELECT round(100 * sum(m.situacao = 'evadida') / count(*), 1) FROM matriculas m")?.sql
+            == "SELECT round(100.0 * sum(m.situacao = 'evadida') / count(*), 1) FROM matriculas m")
+        #expect(try fixed("SELECT sum(CASE WHEN status = 'no_prazo' THEN 1 ELSE 0 END) / count(*) * 100 FROM entregas")?.sql
+            == "SELECT 1.0 * sum(CASE WHEN status = 'no_prazo' THEN 1 ELSE 0 END) / count(*) * 100 FROM entregas")
+        #expect(try fixed("SELECT count(DISTINCT aluno_id) / nullif(count(*), 0) FROM matriculas")?.sql
+            == "SELECT 1.0 * count(DISTINCT aluno_id) / nullif(count(*), 0) FROM matriculas")
+    }
+
+    @Test("real factors, real columns, casts, a number divisor and columns of unknown type are left alone", arguments: [
+        "SELECT 1.0 * sum(presencas) / sum(aulas_previstas) FROM frequencia_mensal",
+        "SELECT sum(presencas) * 1.0 / sum(aulas_previstas) FROM frequencia_mensal",
+        "SELECT round(100.0 * sum(presencas) / sum(aulas_previstas), 1) FROM frequencia_mensal",
+        "SELECT avg(nota) / count(*) FROM entregas",
+        "SELECT sum(nota) / count(*) FROM entregas",
+        "SELECT CAST(sum(presencas) AS REAL) / sum(aulas_previstas) FROM frequencia_mensal",
+        "SELECT count(*) / 2 FROM matriculas",
+        "SELECT sum(acessos) / count(*) FROM cubo_engajamento",
+        "SELECT '10/20' FROM matriculas",
+    ])
+    func leftAlone(sql: String) throws {
+        #expect(try fixed(sql) == nil)
+    }
+}
