@@ -51,10 +51,12 @@ extension SQLRepair {
     /// student's, where neither table has a key to the other's thing, so no column swap mends it.
     /// The join goes through the smallest table that has both keys: `JOIN matriculas ON
     /// matriculas.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = matriculas.aluno_id`.
-    /// Only for an ON with that one equality, and a bridge the query does not read yet.
+    /// A bridge the query already joins, by one equality on its key to either side, is used
+    /// where it is (`bridgedThroughJoined`). Only for an ON with that one equality.
     public func joinKeysBridged(_ sql: String) -> (sql: String, notes: [String])? {
         let read = Set(Self.tableReferences(in: sql).map { $0.table.lowercased() })
-        for join in Self.equalityJoins(in: sql) {
+        let joins = Self.equalityJoins(in: sql)
+        for join in joins {
             guard let joined = catalog.schema.table(named: join.table) else { continue }
             // Which side of the equality is the joined table's; the other is a table read before it.
             let sides = [join.left, join.right]
@@ -64,14 +66,57 @@ extension SQLRepair {
                 other.column(named: otherColumn) != nil, joined.column(named: joinedColumn) != nil,
                 let otherKey = entityKey(other, otherColumn), let joinedKey = entityKey(joined, joinedColumn), otherKey != joinedKey,
                 fix(other, otherColumn, isKey: true, toward: joinedKey) == nil, fix(joined, joinedColumn, isKey: true, toward: otherKey) == nil,
-                let bridge = bridgeTables(between: otherKey, and: joinedKey).first, !read.contains(bridge.table.name.lowercased())
+                let bridge = bridgeTables(between: otherKey, and: joinedKey).first
             else { continue }
+            let note = "junção \(otherQualifier).\(otherColumn) = \(join.qualifier).\(joinedColumn) comparava chaves de \(otherKey.table) e de \(joinedKey.table): passa por \(bridge.table.name)"
+            if read.contains(bridge.table.name.lowercased()) {
+                guard let fixed = bridgedThroughJoined(join, other: (otherQualifier, otherColumn), joinedColumn: joinedColumn, bridge: bridge,
+                                                       joins: joins, in: sql)
+                else { continue }
+                return (fixed, [note])
+            }
             let replacement = "JOIN \(bridge.table.name) ON \(bridge.table.name).\(bridge.toFirst) = \(otherQualifier).\(otherColumn) "
                 + "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(bridge.table.name).\(bridge.toSecond)"
             var fixed = sql
             fixed.replaceSubrange(join.range, with: replacement)
-            let note = "junção \(otherQualifier).\(otherColumn) = \(join.qualifier).\(joinedColumn) comparava chaves de \(otherKey.table) e de \(joinedKey.table): passa por \(bridge.table.name)"
             return (fixed, [note])
+        }
+        return nil
+    }
+
+    /// The bridge is joined already, once, by one equality that holds its key to one side:
+    /// joined before, with `other`'s key (`JOIN matriculas m ON m.aluno_id = f.aluno_id … JOIN
+    /// turmas t ON f.aluno_id = t.id`), the wrong join takes the bridge's other key (`ON t.id =
+    /// m.turma_id`); joined after, with the joined table's key (`JOIN turmas ON f.aluno_id =
+    /// turmas.id JOIN matriculas ON turmas.id = matriculas.turma_id`), the two joins trade places
+    /// and the bridge meets `other` by its key.
+    func bridgedThroughJoined(_ join: EqualityJoin, other: (qualifier: String, column: String), joinedColumn: String,
+                              bridge: (table: Schema.Table, toFirst: String, toSecond: String), joins: [EqualityJoin], in sql: String) -> String?
+    {
+        let readings = Self.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(bridge.table.name) == .orderedSame }
+        let bridgeJoins = joins.filter { $0.table.caseInsensitiveCompare(bridge.table.name) == .orderedSame }
+        guard readings.count == 1, bridgeJoins.count == 1 else { return nil }
+        let own = bridgeJoins[0], bridgeQualifier = own.qualifier
+        func holds(_ side: (qualifier: String, column: String), _ qualifier: String, _ column: String) -> Bool {
+            side.qualifier.caseInsensitiveCompare(qualifier) == .orderedSame && side.column.caseInsensitiveCompare(column) == .orderedSame
+        }
+        func links(_ qualifier: String, _ column: String) -> Bool {
+            holds(own.left, bridgeQualifier, bridge.toFirst) && holds(own.right, qualifier, column)
+                || holds(own.right, bridgeQualifier, bridge.toFirst) && holds(own.left, qualifier, column)
+        }
+        func linksJoined() -> Bool {
+            holds(own.left, bridgeQualifier, bridge.toSecond) && holds(own.right, join.qualifier, joinedColumn)
+                || holds(own.right, bridgeQualifier, bridge.toSecond) && holds(own.left, join.qualifier, joinedColumn)
+        }
+        var fixed = sql
+        if own.range.upperBound <= join.range.lowerBound, links(other.qualifier, other.column) {
+            fixed.replaceSubrange(join.range, with: "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(bridgeQualifier).\(bridge.toSecond)")
+            return fixed
+        }
+        if own.range.lowerBound >= join.range.upperBound, linksJoined() {
+            fixed.replaceSubrange(own.range, with: "\(join.head) ON \(own.condition)")
+            fixed.replaceSubrange(join.range, with: "\(own.head) ON \(bridgeQualifier).\(bridge.toFirst) = \(other.qualifier).\(other.column)")
+            return fixed
         }
         return nil
     }

@@ -192,10 +192,32 @@ struct JoinKeysBridgedTests {
         #expect(plain.sql == "SELECT count(*) FROM turmas JOIN matriculas ON matriculas.turma_id = turmas.id JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = matriculas.aluno_id")
     }
 
-    @Test("keys that agree, a swap that mends it, a bridge already read, or more than one condition: left alone", arguments: [
+    @Test("a bridge the query joins already is used where it is: before, by its other key; after, the two joins trade places")
+    func bridgeAlreadyJoined() throws {
+        let before = try #require(try bridged("SELECT 1 FROM turmas t JOIN matriculas m ON m.turma_id = t.id JOIN avaliacoes_anuais v ON t.id = v.aluno_id"))
+        #expect(before.sql == "SELECT 1 FROM turmas t JOIN matriculas m ON m.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = m.aluno_id")
+        // A class's attendance: the class joined by a student's id, the enrolments after it.
+        let written = "SELECT 1.0 * sum(frequencia_mensal.presencas) / sum(frequencia_mensal.aulas_previstas) FROM frequencia_mensal "
+            + "JOIN turmas ON frequencia_mensal.aluno_id = turmas.id JOIN matriculas ON turmas.id = matriculas.turma_id "
+            + "WHERE turmas.codigo = '6A' AND turmas.ano_letivo = 2023 AND matriculas.ano_letivo = 2023 AND frequencia_mensal.mes LIKE '2023-%'"
+        let after = try #require(try bridged(written))
+        #expect(after.sql == "SELECT 1.0 * sum(frequencia_mensal.presencas) / sum(frequencia_mensal.aulas_previstas) FROM frequencia_mensal "
+            + "JOIN matriculas ON matriculas.aluno_id = frequencia_mensal.aluno_id JOIN turmas ON turmas.id = matriculas.turma_id "
+            + "WHERE turmas.codigo = '6A' AND turmas.ano_letivo = 2023 AND matriculas.ano_letivo = 2023 AND frequencia_mensal.mes LIKE '2023-%'")
+        #expect(after.notes == ["junção frequencia_mensal.aluno_id = turmas.id comparava chaves de alunos e de turmas: passa por matriculas"])
+        // The classes' attendance is read, where the wrong join matched students whose id is some class's.
+        let (validator, database) = try ValidationTests.setup.get()
+        let connection = try Connection(path: database, mode: .readOnly)
+        #expect(validator.validate(after.sql, on: connection) == nil)
+        let rate = try connection.query(after.sql).first?[0].double ?? 0
+        #expect(rate > 0.5 && rate < 1)
+    }
+
+    @Test("keys that agree, a swap that mends it, a bridge joined twice or by another key, or more than one condition: left alone", arguments: [
         "SELECT 1 FROM matriculas m JOIN turmas t ON t.id = m.turma_id",
         "SELECT count(*) FROM matriculas m JOIN avaliacoes_anuais va ON m.id = va.aluno_id",
-        "SELECT 1 FROM turmas t JOIN matriculas m ON m.turma_id = t.id JOIN avaliacoes_anuais v ON t.id = v.aluno_id",
+        "SELECT 1 FROM turmas t JOIN matriculas m ON m.ano_letivo = t.ano_letivo JOIN avaliacoes_anuais v ON t.id = v.aluno_id",
+        "SELECT 1 FROM turmas t JOIN matriculas m ON m.turma_id = t.id JOIN matriculas m2 ON m2.turma_id = t.id JOIN avaliacoes_anuais v ON t.id = v.aluno_id",
         "SELECT 1 FROM turmas t JOIN avaliacoes_anuais v ON t.id = v.aluno_id AND v.ano_letivo = t.ano_letivo",
         "SELECT 1 FROM alunos a JOIN avaliacoes_anuais v ON a.ra = v.aluno_id",
     ])
