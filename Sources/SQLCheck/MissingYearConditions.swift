@@ -21,21 +21,29 @@ public enum MissingYearConditions {
             lowered.firstMatch(of: #/\bleft\s+(outer\s+)?join\b/#) == nil
         else { return nil }
         let references = SQLRepair.tableReferences(in: text)
+        let conditionsText = withoutListsAndKeys(characters, depth: depth)
         var conditions: [String] = []
         for (table, condition) in offered {
-            let pattern = try! Regex("(?i)^\\s*\(NSRegularExpression.escapedPattern(for: table))\\.([a-z_][a-z0-9_]*)\\s*=\\s*\(year)\\s*$")
-            guard let match = condition.firstMatch(of: pattern), let column = match.output[1].substring.map(String.init) else { continue }
+            let escaped = NSRegularExpression.escapedPattern(for: table)
+            let yearColumn = try! Regex("(?i)^\\s*\(escaped)\\.[a-z_][a-z0-9_]*\\s*=\\s*\(year)\\s*$")
+            let dateColumn = try! Regex("(?i)^\\s*\(escaped)\\.[a-z_][a-z0-9_]*\\s+LIKE\\s+'\(year)-%'\\s*$")
+            let periodConditions = offered.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
+            // A date column only when it is the table's one period column (a month of attendance):
+            // an enrolment dated in December may belong to next year's.
+            guard condition.firstMatch(of: yearColumn) != nil || periodConditions.count == 1 && condition.firstMatch(of: dateColumn) != nil
+            else { continue }
             let mine = references.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
             guard mine.count == 1, let reference = mine.first,
                 depth[text.distance(from: text.startIndex, to: reference.end) - 1] == 0
             else { continue }
-            // Any period column of this table named through it, or bare, is the model's own say
-            // about its period: "data_matricula LIKE '2023-12%'" dates enrolments well enough.
+            // Any period column of this table named in a condition through it, or bare, is the
+            // model's own say about its period: "data_matricula LIKE '2023-12%'" dates enrolments
+            // well enough. Shown or grouped only, it says nothing of which period.
             let qualifier = reference.alias ?? reference.table
-            let periodColumns = offered.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
-                .compactMap { $0.condition.firstMatch(of: #/\.([A-Za-z_][A-Za-z0-9_]*)/#).map { String($0.1) } }
-            guard !periodColumns.contains(where: { mentions(text, column: $0, qualifier: qualifier) }) else { continue }
-            conditions.append("\(qualifier).\(column) = \(year)")
+            let periodColumns = periodConditions.compactMap { $0.condition.firstMatch(of: #/\.([A-Za-z_][A-Za-z0-9_]*)/#).map { String($0.1) } }
+            guard !periodColumns.contains(where: { mentions(conditionsText, column: $0, qualifier: qualifier) }) else { continue }
+            let trimmed = condition.trimmingCharacters(in: .whitespaces)
+            conditions.append(qualifier + trimmed.dropFirst(table.count))
         }
         guard !conditions.isEmpty else { return nil }
         return (whereExtended(text, with: conditions.joined(separator: " AND ")), conditions)
@@ -59,6 +67,21 @@ public enum MissingYearConditions {
         let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces)
         let after = position < characters.count ? " " + String(characters[position...]) : ""
         return before + " WHERE " + added + after
+    }
+
+    /// The query without its outer SELECT list, GROUP BY and ORDER BY: what is left of it says
+    /// which rows count (FROM, ON, WHERE, HAVING).
+    static func withoutListsAndKeys(_ characters: [Character], depth: [Int]) -> String {
+        let ends = ["from", "where", "group", "having", "order", "limit", "window"].flatMap { keyword($0, in: characters, depth: depth) }.sorted()
+        var kept = [Bool](repeating: true, count: characters.count)
+        for (start, ender) in [("select", "from"), ("group", "having"), ("order", "limit")] {
+            for head in keyword(start, in: characters, depth: depth) {
+                let stops = ender == "from" ? ends.filter { $0 > head && characters[$0].lowercased() == "f" } : ends.filter { $0 > head }
+                let end = stops.first ?? characters.count
+                for index in head..<end { kept[index] = false }
+            }
+        }
+        return String(characters.indices.filter { kept[$0] }.map { characters[$0] })
     }
 
     /// Whether `text` names `column` through `qualifier`, or bare.

@@ -1,3 +1,4 @@
+import Database
 import SQLCheck
 import Testing
 
@@ -39,7 +40,8 @@ struct MissingYearConditionsTests {
                    (table: "turmas", condition: "turmas.ano_letivo = 2024"),
                    (table: "matriculas", condition: "matriculas.ano_letivo = 2024"),
                    (table: "matriculas", condition: "matriculas.data_matricula LIKE '2024-%'"),
-                   (table: "atividades", condition: "atividades.prazo LIKE '2024-%'")]
+                   (table: "atividades", condition: "atividades.prazo LIKE '2024-%'"),
+                   (table: "frequencia_mensal", condition: "frequencia_mensal.mes LIKE '2024-%'")]
 
     @Test("a yearly table joined by the student only gets the year, by its alias, in the outer WHERE")
     func added() throws {
@@ -58,6 +60,25 @@ struct MissingYearConditionsTests {
         let undated = "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B'"
         let dated = try #require(MissingYearConditions.added(to: undated, offered: offered, year: 2024))
         #expect(dated.sql == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B' AND t.ano_letivo = 2024 AND m.ano_letivo = 2024")
+    }
+
+    @Test("months of attendance shown or grouped, with the enrolment held to the year: the months get the year too")
+    func months() throws {
+        let sql = "SELECT substr(f.mes, 6, 2) AS mes, 1.0 * sum(f.presencas) / sum(f.aulas_previstas) FROM frequencia_mensal f "
+            + "JOIN matriculas m ON m.aluno_id = f.aluno_id WHERE m.ano_letivo = 2024 GROUP BY substr(f.mes, 6, 2) ORDER BY f.mes"
+        let result = try #require(MissingYearConditions.added(to: sql, offered: offered, year: 2024))
+        #expect(result.added == ["f.mes LIKE '2024-%'"])
+        #expect(result.sql.contains("WHERE m.ano_letivo = 2024 AND f.mes LIKE '2024-%' GROUP BY"))
+        // Every month of the answer is one of 2024, where the enrolment's student had months of other years too.
+        let (validator, database) = try ValidationTests.setup.get()
+        let connection = try Connection(path: database, mode: .readOnly)
+        #expect(validator.validate(result.sql, on: connection) == nil)
+        func firstMonths(_ query: String) throws -> [String] {
+            try connection.query(query.replacingOccurrences(of: "substr(f.mes, 6, 2) AS mes", with: "min(f.mes)")).compactMap { $0[0].text }
+        }
+        #expect(try firstMonths(sql).contains { !$0.hasPrefix("2024-") })
+        let fixedMonths = try firstMonths(result.sql)
+        #expect(!fixedMonths.isEmpty && fixedMonths.allSatisfy { $0.hasPrefix("2024-") })
     }
 
     @Test("a year the model placed, another year, a self-join, a subquery, a LEFT JOIN or a table dated otherwise: left alone", arguments: [
