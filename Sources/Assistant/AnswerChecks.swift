@@ -163,24 +163,38 @@ extension Assistant {
     }
 
     /// Columns the outer query groups by that the question mentions in no way: not by the
-    /// column's name or synonyms, nor by its table's, nor by a value of it. Only names that are
-    /// a column of a table the query reads (an alias or expression is left alone).
+    /// column's name or synonyms, nor by its table's, nor by a value of it. A column that says
+    /// when (`mes`, `ano_letivo`) is asked for by its own words or a period word ("por mês",
+    /// "mensal", "cada ano") or by two years named, never by its table's ("a frequência do 6A"
+    /// is no frequency per month). Only names that are a column of a table the query reads, or
+    /// a function of one (`substr(mes, 1, 4)`); an alias is left alone.
     func unaskedGrouping(_ sql: String, question: String, context: RetrievedContext) -> [String] {
         guard let grouping = QueryShape.outerGrouping(sql) else { return [] }
         let asked = Set(PortugueseTerms.terms(question))
-        let read = Retriever.tables(in: sql).compactMap { retriever.catalog.schema.table(named: $0) }
+        let schema = retriever.catalog.schema
+        let read = Retriever.tables(in: sql).compactMap { schema.table(named: $0) }
         let valued = Set(context.values.map { $0.column.lowercased() })
+        let yearsNamed = Set(PeriodFilters.periods(in: question).map(\.year)).count
         return grouping.columns.filter { column in
             let owners = read.filter { $0.column(named: column) != nil }
             guard !owners.isEmpty, !valued.contains(column) else { return false }
             return !owners.contains { table in
                 let described = retriever.catalog.metadata.table(named: table.name)
                 let columnWords = described?.columns.first { $0.name.caseInsensitiveCompare(column) == .orderedSame }?.synonyms ?? []
-                let words = [column, table.name] + (described?.synonyms ?? []) + columnWords
+                let isYear = schema.yearColumns(of: table).contains { $0.caseInsensitiveCompare(column) == .orderedSame }
+                let isDate = schema.dateColumns(of: table).contains { $0.caseInsensitiveCompare(column) == .orderedSame }
+                if isYear, yearsNamed >= 2 { return true }
+                let words = isYear || isDate
+                    ? [column] + columnWords + (isYear ? Self.yearWords : []) + (isDate ? Self.monthWords + Self.yearWords : [])
+                    : [column, table.name] + (described?.synonyms ?? []) + columnWords
                 return !asked.isDisjoint(with: PortugueseTerms.terms(words.joined(separator: " ")))
             }
         }
     }
+
+    /// Words that ask for a result per month or per year.
+    static let monthWords = ["mês", "meses", "mensal", "mensalmente", "month"]
+    static let yearWords = ["ano", "anos", "anual", "anualmente", "year"]
 
     /// The shown example whose query `sql` repeats, literals aside, when that example is not a
     /// rewording of the question (its cosine is below `copyThreshold`). A query with no literals

@@ -66,33 +66,45 @@ extension QueryShape {
 
 extension QueryShape {
     /// What the outermost SELECT groups by, as written without its qualifier (`t.turno` → turno,
-    /// lowercased), and whether it has a HAVING; nil when it does not group. Subqueries and CTE
+    /// lowercased), and whether it has a HAVING; nil when it does not group. An item that is a
+    /// function of one column (`substr(f.mes, 1, 4)`) stands for that column. Subqueries and CTE
     /// bodies are skipped: a per-student GROUP BY inside a count is not a per-group answer.
     public static func outerGrouping(_ sql: String) -> (columns: [String], having: Bool)? {
+        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
         var depth = 0
-        var previous = ""
-        var inGroupBy = false
-        var columns: [String]?
-        var having = false
-        for token in SQLFormatter.tokenize(sql) where token.kind != .comment {
-            let lower = token.text.lowercased()
-            defer { previous = lower }
-            if token.kind == .symbol, lower == "(" { depth += 1 }
-            if token.kind == .symbol, lower == ")" { depth -= 1 }
-            guard depth == 0, token.kind == .word else { continue }
-            if previous == "group", lower == "by" {
-                inGroupBy = true
-                columns = []
-                continue
-            }
-            if ["having", "order", "limit", "union", "window", "intersect", "except", "select"].contains(lower) {
-                inGroupBy = false
-                if lower == "having" { having = true }
-                continue
-            }
-            if inGroupBy { columns?.append(String(lower.split(separator: ".").last ?? Substring(lower))) }
+        var outer: [Int] = []
+        for (index, token) in tokens.enumerated() {
+            if token.kind == .symbol, token.text == "(" { depth += 1 }
+            if token.kind == .symbol, token.text == ")" { depth -= 1 }
+            if depth == 0 { outer.append(index) }
         }
-        return columns.map { ($0, having) }
+        let lower = tokens.map { $0.text.lowercased() }
+        // The last outer GROUP BY (of the last part of a UNION), up to the clause after it.
+        guard let group = outer.last(where: { lower[$0] == "group" && $0 + 1 < tokens.count && lower[$0 + 1] == "by" }) else { return nil }
+        let enders: Set<String> = ["having", "order", "limit", "union", "window", "intersect", "except", "select"]
+        let end = outer.first { $0 > group + 1 && tokens[$0].kind == .word && enders.contains(lower[$0]) } ?? tokens.count
+        let having = outer.contains { lower[$0] == "having" && tokens[$0].kind == .word }
+        var items: [[SQLFormatter.Token]] = [[]]
+        let commas = Set(outer.filter { $0 > group + 1 && $0 < end && tokens[$0].text == "," })
+        for index in (group + 2)..<end {
+            if commas.contains(index) { items.append([]) } else { items[items.count - 1].append(tokens[index]) }
+        }
+        return (items.filter { !$0.isEmpty }.map(groupedColumn), having)
+    }
+
+    /// The column one GROUP BY item names: itself, or the one column a function of it reads.
+    static func groupedColumn(_ item: [SQLFormatter.Token]) -> String {
+        func unqualified(_ word: String) -> String { String(word.lowercased().split(separator: ".").last ?? Substring(word.lowercased())) }
+        if item.count == 1 { return unqualified(item[0].text) }
+        let names = item.indices.filter { index in
+            let token = item[index]
+            guard token.kind == .word, let first = token.text.first, first.isLetter || first == "_",
+                !SQLFormatter.keywords.contains(token.uppercased())
+            else { return false }
+            return index + 1 == item.count || item[index + 1].text != "("
+        }.map { unqualified(item[$0].text) }
+        if Set(names).count == 1 { return names[0] }
+        return unqualified(item[0].text)
     }
 }
 

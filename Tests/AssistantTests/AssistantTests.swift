@@ -431,6 +431,12 @@ struct AssistantTests {
          "SELECT t.fase, round(avg(v.nota_matematica), 2) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase",
          "SELECT round(avg(nota_matematica), 2) FROM avaliacoes_anuais WHERE ano_letivo = 2024",
          "a consulta agrupa por fase, que a pergunta não cita"),
+        // Grouped by the month of a table the question names ("frequência"), never by a month:
+        // a class's attendance over the year is asked, not one per month.
+        ("frequencia do 6A da EMEF Monteiro Lobato em 2023",
+         "SELECT substr(f.mes, 6, 2) AS mes, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE e.nome = 'EMEF Monteiro Lobato' AND t.codigo = '6A' AND t.ano_letivo = 2023 AND f.mes LIKE '2023-%' GROUP BY substr(f.mes, 6, 2)",
+         "SELECT round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE e.nome = 'EMEF Monteiro Lobato' AND t.codigo = '6A' AND t.ano_letivo = 2023 AND f.mes LIKE '2023-%'",
+         "a consulta agrupa por mes, que a pergunta não cita"),
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
@@ -447,6 +453,8 @@ struct AssistantTests {
         ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'"),
         // A month the question names, or speaks of months: the query's months are asked for.
         ("quantas interacoes em marco de 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-03%'"),
+        ("frequencia mensal do 6A da EMEF Monteiro Lobato em 2023",
+         "SELECT f.mes, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE e.nome = 'EMEF Monteiro Lobato' AND t.codigo = '6A' AND t.ano_letivo = 2023 AND f.mes LIKE '2023-%' GROUP BY f.mes"),
         ("qual mes de 2023 teve mais interacoes?", "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS n FROM interacoes WHERE ocorrido_em >= '2023-02-01' AND ocorrido_em < '2024-01-01' GROUP BY mes ORDER BY n DESC LIMIT 1"),
         ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"),
         ("Quantas escolas há em cada rede?", "SELECT rede, count(*) FROM escolas GROUP BY rede"),

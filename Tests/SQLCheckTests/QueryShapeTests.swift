@@ -44,5 +44,9 @@ struct QueryShapeTests {
         #expect(QueryShape.outerGrouping("SELECT t.id, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id GROUP BY t.id HAVING count(*) > 3")?.having == true)
         #expect(QueryShape.outerGrouping("SELECT count(*) FROM (SELECT aluno_id FROM frequencia_mensal GROUP BY aluno_id HAVING sum(presencas) < 10)") == nil)
         #expect(QueryShape.outerGrouping("SELECT count(*) FROM alunos") == nil)
+        // A function of one column stands for the column; of two, for its first word, as before.
+        #expect(QueryShape.outerGrouping("SELECT substr(f.mes, 1, 4), avg(f.presencas) FROM frequencia_mensal f GROUP BY substr(f.mes, 1, 4), strftime('%m', f.mes);")?.columns
+            == ["mes", "mes"])
+        #expect(QueryShape.outerGrouping("SELECT 1 FROM turmas GROUP BY coalesce(turno, fase)")?.columns == ["coalesce"])
     }
 }

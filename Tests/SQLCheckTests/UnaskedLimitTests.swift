@@ -41,6 +41,13 @@ struct UnaskedGroupingTests {
         // An ORDER BY by the aggregate stays; one by the grouped column's name goes.
         let ordered = UnaskedGrouping.removed("SELECT fase, count(*) AS n FROM turmas GROUP BY fase ORDER BY n DESC, fase", unasked: ["fase"])
         #expect(ordered?.sql == "SELECT count ( * ) AS n FROM turmas ORDER BY n DESC")
+        // Grouped by the year and month of a month column: both go, with their SELECT items and ORDER BY.
+        let monthly = UnaskedGrouping.removed("SELECT substr(mes, 1, 4) AS ano, substr(mes, 6, 2) AS mes, 1.0 * sum(presencas) / sum(aulas_previstas) AS taxa "
+            + "FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY substr(mes, 1, 4), substr(mes, 6, 2) ORDER BY mes", unasked: ["mes"])
+        #expect(monthly?.sql == "SELECT 1.0 * sum ( presencas ) / sum ( aulas_previstas ) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%'")
+        #expect(try Connection(path: database, mode: .readOnly).query(monthly?.sql ?? "").count == 1)
+        // An aggregate of the column is no grouping by it.
+        #expect(UnaskedGrouping.removed("SELECT max(mes), count(*) FROM frequencia_mensal GROUP BY max(mes)", unasked: ["mes"]) == nil)
     }
 
     @Test("another grouping column, HAVING, a UNION or no aggregate: left alone", arguments: [
