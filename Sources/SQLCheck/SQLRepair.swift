@@ -25,6 +25,7 @@ import Foundation
 ///   that table joins under the alias, by its keys (the model meant it to be there; a child table
 ///   written by its own name is left to the model, since joining it could multiply the rows counted);
 /// - an aggregate around another (`avg(sum(p) / sum(a))`): the outer call goes;
+/// - a call left open (`round(sum(x) * 100.0 / count(*) FROM`): closed where its clause ends;
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
 public struct SQLRepair: Sendable {
@@ -53,6 +54,7 @@ public struct SQLRepair: Sendable {
     /// The repaired query and what was done, in pt-BR; nil when no repair applies.
     public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
         if failure.kind == .syntax, failure.message.contains("misuse of aggregate") { return NestedAggregates.unwrapped(sql) }
+        if failure.kind == .syntax, let closed = UnclosedParentheses.closed(sql) { return closed }
         guard let name = failure.column else { return nil }
         if failure.kind == .ambiguousColumn { return qualifyAmbiguous(name, in: sql) ?? repeatedJoin(name, in: sql) }
         if failure.kind == .selfComparison { return selfComparisonJoined(name, in: sql) }

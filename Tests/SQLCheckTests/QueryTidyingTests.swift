@@ -274,3 +274,31 @@ struct IntegerDivisionTests {
         #expect(try fixed(sql) == nil)
     }
 }
+
+@Suite("A parenthesis left open")
+struct UnclosedParenthesesTests {
+    @Test("a call left open before FROM is closed there, and the repaired query runs")
+    func closedBeforeFrom() throws {
+        let (_, connection, validator) = try demo()
+        let written = "SELECT pedra, round(sum(CASE WHEN pedra = 'Topázio' THEN 1 ELSE 0 END) * 100.0 / count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 GROUP BY pedra"
+        #expect(validator.validate(written, on: connection)?.kind == .syntax)
+        let repaired = SQLRepair(catalog: validator.catalog).validated(written, by: validator, on: connection)
+        #expect(repaired.failure == nil)
+        #expect(repaired.sql == "SELECT pedra, round(sum(CASE WHEN pedra = 'Topázio' THEN 1 ELSE 0 END) * 100.0 / count(*)) FROM avaliacoes_anuais WHERE ano_letivo = 2023 GROUP BY pedra")
+        #expect(repaired.repairs == ["parêntese que ficou aberto fechado antes da cláusula seguinte"])
+        #expect(try connection.query(repaired.sql).count == 4)
+        // A subquery left open at the end closes there; its own clauses are not the outer one's.
+        #expect(UnclosedParentheses.closed("SELECT count(*) FROM alunos WHERE id IN (SELECT aluno_id FROM matriculas WHERE ano_letivo = 2023;")?.sql
+            == "SELECT count(*) FROM alunos WHERE id IN (SELECT aluno_id FROM matriculas WHERE ano_letivo = 2023);")
+        #expect(UnclosedParentheses.closed("SELECT round(avg(nota, 2 FROM entregas")?.sql == "SELECT round(avg(nota, 2)) FROM entregas")
+    }
+
+    @Test("balanced, one close too many, or a parenthesis in a string: left alone", arguments: [
+        "SELECT round(avg(nota), 2) FROM entregas",
+        "SELECT round(avg(nota), 2)) FROM entregas",
+        "SELECT count(*) FROM escolas WHERE nome = 'EMEF (anexo'",
+    ])
+    func leftAlone(sql: String) {
+        #expect(UnclosedParentheses.closed(sql) == nil)
+    }
+}
