@@ -24,6 +24,11 @@ extension Assistant {
         if result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
             return "a pergunta pede quantos, mas a consulta lista \(result.totalRows) linhas sem contar nada; use count(*)"
         }
+        // "Não acessaram nem uma vez" counted among those who did: nothing in the query negates.
+        if let said = Self.unnegated(question, sql: sql, terms: context?.terms ?? []) {
+            return "a pergunta fala de \"\(said)\", mas a consulta não nega nada (nem NOT, nem <>, nem = 0, nem IS NULL) e conta o contrário; "
+                + "para quem não tem, use NOT EXISTS (ou NOT IN) com a condição, ou uma contagem igual a 0"
+        }
         // A year the question names and the query never writes: a filter was dropped.
         let years = PeriodFilters.periods(in: question).map { String($0.year) }
         if let missing = years.first(where: { !sql.contains($0) }) {
@@ -366,6 +371,23 @@ extension Assistant {
     static func asksHowMany(_ question: String) -> Bool {
         let words = Set(question.lowercased().split(whereSeparator: { !$0.isLetter }))
         return !words.isDisjoint(with: ["quantos", "quantas", "quantidade"])
+    }
+
+    /// Words that deny what follows: "não acessaram", "nunca entregou", "nenhuma interação".
+    static let negations: Set<String> = ["nao", "nunca", "nenhum", "nenhuma", "jamais"]
+
+    /// The question's negation and the word after it ("nao acessaram") when the query has no
+    /// negating form at all (NOT, <>, !=, = 0, < 1, IS NULL, EXCEPT, a value such as
+    /// 'nao_entregue'); nil otherwise, and when the negation belongs to a term the question says
+    /// ("atividades não entregues"), whose own condition is checked elsewhere.
+    static func unnegated(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> String? {
+        let words = PortugueseTerms.words(question)
+        guard let index = words.firstIndex(where: negations.contains) else { return nil }
+        let said = words[index...].prefix(2).joined(separator: " ")
+        let spoken = terms.compactMap(\.spoken).map { PortugueseTerms.words($0) }
+        guard !spoken.contains(where: { $0.contains(words[index]) }) else { return nil }
+        let negating = #/(?i)\bnot\b|<>|!=|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b|'n[aã]o_/#
+        return sql.firstMatch(of: negating) == nil ? said : nil
     }
 
     /// Whether the question asks for one number per group: "por escola", "em cada mês", "separando".

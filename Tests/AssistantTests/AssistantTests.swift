@@ -437,6 +437,11 @@ struct AssistantTests {
          "SELECT substr(f.mes, 6, 2) AS mes, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE e.nome = 'EMEF Monteiro Lobato' AND t.codigo = '6A' AND t.ano_letivo = 2023 AND f.mes LIKE '2023-%' GROUP BY substr(f.mes, 6, 2)",
          "SELECT round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE e.nome = 'EMEF Monteiro Lobato' AND t.codigo = '6A' AND t.ano_letivo = 2023 AND f.mes LIKE '2023-%'",
          "a consulta agrupa por mes, que a pergunta não cita"),
+        // "Não tiveram nenhuma interação" counted among those who had one: nothing negates.
+        ("quantos alunos nao tiveram nenhuma interacao em marco de 2024?",
+         "SELECT count(DISTINCT aluno_id) FROM interacoes WHERE ocorrido_em LIKE '2024-03%'",
+         "SELECT count(*) FROM cubo_engajamento WHERE mes = '2024-03' AND interacoes_total = 0",
+         "a pergunta fala de \"nao tiveram\", mas a consulta não nega nada"),
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
@@ -455,6 +460,10 @@ struct AssistantTests {
         ("quantas interacoes em marco de 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-03%'"),
         ("frequencia mensal do 6A da EMEF Monteiro Lobato em 2023",
          "SELECT f.mes, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE e.nome = 'EMEF Monteiro Lobato' AND t.codigo = '6A' AND t.ano_letivo = 2023 AND f.mes LIKE '2023-%' GROUP BY f.mes"),
+        // A negation the query writes (IS NULL, NOT EXISTS).
+        ("quantos alunos nao tem nota de ingles em 2024?", "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND nota_ingles IS NULL"),
+        ("quantos alunos nunca acessaram a plataforma em 2024?",
+         "SELECT count(*) FROM alunos a WHERE NOT EXISTS (SELECT 1 FROM interacoes i WHERE i.aluno_id = a.id AND i.tipo = 'acesso' AND i.ocorrido_em LIKE '2024-%')"),
         ("qual mes de 2023 teve mais interacoes?", "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS n FROM interacoes WHERE ocorrido_em >= '2023-02-01' AND ocorrido_em < '2024-01-01' GROUP BY mes ORDER BY n DESC LIMIT 1"),
         ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE tipo LIKE 'acesso%' AND ocorrido_em LIKE '2024-%'"),
         ("Quantas escolas há em cada rede?", "SELECT rede, count(*) FROM escolas GROUP BY rede"),
