@@ -72,12 +72,13 @@ public enum MissingYearConditions {
     /// The query without its outer SELECT list, GROUP BY and ORDER BY: what is left of it says
     /// which rows count (FROM, ON, WHERE, HAVING).
     static func withoutListsAndKeys(_ characters: [Character], depth: [Int]) -> String {
-        let ends = ["from", "where", "group", "having", "order", "limit", "window"].flatMap { keyword($0, in: characters, depth: depth) }.sorted()
+        let froms = keyword("from", in: characters, depth: depth)
+        let clauses = (["where", "group", "having", "order", "limit", "window"].flatMap { keyword($0, in: characters, depth: depth) } + froms).sorted()
         var kept = [Bool](repeating: true, count: characters.count)
-        for (start, ender) in [("select", "from"), ("group", "having"), ("order", "limit")] {
-            for head in keyword(start, in: characters, depth: depth) {
-                let stops = ender == "from" ? ends.filter { $0 > head && characters[$0].lowercased() == "f" } : ends.filter { $0 > head }
-                let end = stops.first ?? characters.count
+        // The SELECT list runs to its FROM; GROUP BY and ORDER BY to the next clause.
+        for (word, ends) in [("select", froms), ("group", clauses), ("order", clauses)] {
+            for head in keyword(word, in: characters, depth: depth) {
+                let end = ends.first { $0 > head } ?? characters.count
                 for index in head..<end { kept[index] = false }
             }
         }

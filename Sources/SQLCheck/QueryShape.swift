@@ -92,19 +92,24 @@ extension QueryShape {
         return (items.filter { !$0.isEmpty }.map(groupedColumn), having)
     }
 
-    /// The column one GROUP BY item names: itself, or the one column a function of it reads.
+    /// The column one GROUP BY item names: itself, or the one column a function of it reads;
+    /// else its first word.
     static func groupedColumn(_ item: [SQLFormatter.Token]) -> String {
-        func unqualified(_ word: String) -> String { String(word.lowercased().split(separator: ".").last ?? Substring(word.lowercased())) }
-        if item.count == 1 { return unqualified(item[0].text) }
-        let names = item.indices.filter { index in
-            let token = item[index]
-            guard token.kind == .word, let first = token.text.first, first.isLetter || first == "_",
-                !SQLFormatter.keywords.contains(token.uppercased())
-            else { return false }
-            return index + 1 == item.count || item[index + 1].text != "("
-        }.map { unqualified(item[$0].text) }
-        if Set(names).count == 1 { return names[0] }
-        return unqualified(item[0].text)
+        soleColumn(item.map(\.text)) ?? String(item[0].text.lowercased().split(separator: ".").last ?? "")
+    }
+
+    /// The one column an expression reads, unqualified and lowercased: a name (`t.turno`), or a
+    /// function of one column that is no aggregate (`substr(f.mes, 1, 4)` → mes); nil otherwise.
+    static func soleColumn(_ words: [String]) -> String? {
+        func unqualified(_ word: String) -> String { String(word.lowercased().split(separator: ".").last ?? "") }
+        guard let head = words.first else { return nil }
+        if words.count == 1 { return head.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." } ? unqualified(head) : nil }
+        guard words[1] == "(", !BareColumns.aggregates.contains(head.lowercased()) else { return nil }
+        let names = words.indices.filter { index in
+            guard let first = words[index].first, first.isLetter || first == "_", !SQLFormatter.keywords.contains(words[index].uppercased()) else { return false }
+            return index + 1 == words.count || words[index + 1] != "("
+        }.map { unqualified(words[$0]) }
+        return Set(names).count == 1 ? names[0] : nil
     }
 }
 

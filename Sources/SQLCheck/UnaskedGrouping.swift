@@ -23,18 +23,7 @@ public enum UnaskedGrouping {
         else { return nil }
         let groupEnd = outer.first { $0 > group + 1 && ["order", "limit"].contains(lower[$0]) } ?? tokens.count
         let wanted = Set(unasked.map { $0.lowercased() })
-        let columnOf = { (item: ArraySlice<String>) -> String? in
-            let text = item.joined()
-            guard !text.isEmpty else { return nil }
-            if text.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) { return String(text.split(separator: ".").last ?? "") }
-            // A function of one column that is no aggregate (`substr(f.mes, 1, 4)`): that column.
-            guard let name = item.first, item.dropFirst().first == "(", !BareColumns.aggregates.contains(name) else { return nil }
-            let names = item.indices.filter { index in
-                guard let first = item[index].first, first.isLetter || first == "_", !SQLFormatter.keywords.contains(item[index].uppercased()) else { return false }
-                return index + 1 == item.endIndex || item[index + 1] != "("
-            }.map { String(item[$0].split(separator: ".").last ?? "") }
-            return Set(names).count == 1 ? names[0] : nil
-        }
+        let columnOf = { (item: ArraySlice<String>) in QueryShape.soleColumn(Array(item)) }
         let grouped = split(lower[(group + 2)..<groupEnd])
         guard !grouped.isEmpty, grouped.allSatisfy({ columnOf($0).map(wanted.contains) ?? false }) else { return nil }
         // The names SELECT gives the grouped columns (`t.fase AS fase`) are theirs in ORDER BY too.
