@@ -79,14 +79,7 @@ public enum IntegerDivision {
         static let realFunctions: Set<String> = ["avg", "total", "round", "julianday", "random"]
 
         /// The matching close of the parenthesis at `open`.
-        func closing(_ open: Int) -> Int? {
-            var depth = 0
-            for index in open..<tokens.count {
-                if tokens[index].text == "(" { depth += 1 }
-                if tokens[index].text == ")" { depth -= 1; if depth == 0 { return index } }
-            }
-            return nil
-        }
+        func closing(_ open: Int) -> Int? { SQLFormatter.closing(tokens, from: open) }
 
         /// The matching open of the parenthesis at `close`.
         func opening(_ close: Int) -> Int? {

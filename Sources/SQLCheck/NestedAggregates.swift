@@ -13,14 +13,7 @@ public enum NestedAggregates {
         func isCall(_ index: Int) -> Bool {
             index + 1 < tokens.count && tokens[index].kind == .word && aggregates.contains(tokens[index].text.lowercased()) && tokens[index + 1].text == "("
         }
-        func closing(_ open: Int) -> Int? {
-            var depth = 0
-            for index in open..<tokens.count {
-                if tokens[index].text == "(" { depth += 1 }
-                if tokens[index].text == ")" { depth -= 1; if depth == 0 { return index } }
-            }
-            return nil
-        }
+        func closing(_ open: Int) -> Int? { SQLFormatter.closing(tokens, from: open) }
         var unwrapped: [String] = []
         var index = 0
         while index < tokens.count {

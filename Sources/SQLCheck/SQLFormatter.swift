@@ -82,6 +82,16 @@ public enum SQLFormatter {
         func uppercased() -> String { text.uppercased() }
     }
 
+    /// The index of the parenthesis that closes the one at `open`; nil when it stays open.
+    static func closing(_ tokens: [Token], from open: Int) -> Int? {
+        var depth = 0
+        for index in open..<tokens.count {
+            if tokens[index].text == "(" { depth += 1 }
+            if tokens[index].text == ")" { depth -= 1; if depth == 0 { return index } }
+        }
+        return nil
+    }
+
     /// Words (names, numbers, keywords), quoted strings and names, comments, and single symbols.
     static func tokenize(_ sql: String) -> [Token] {
         let characters = Array(sql)
