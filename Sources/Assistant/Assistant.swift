@@ -434,7 +434,7 @@ public final class Assistant {
         adopt(UnusedJoins.removed(from: sql, schema: retriever.catalog.schema).map { ($0.sql, [$0.note]) })
         if context.periods.count == 1, let year = context.periods.first?.year {
             // The year said, filtered on one yearly table and forgotten on another joined by the student.
-            adopt(MissingYearConditions.added(to: sql, offered: offered, year: year).map { dated in
+            adopt(MissingYearConditions.added(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             })
             // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// The year a question names, applied to one yearly table of the query and forgotten for
@@ -11,7 +12,7 @@ public enum MissingYearConditions {
     /// or writes no year at all (the model forgot it: "quantas matrículas a escola X teve em
     /// 2023" counted every year), and never for LEFT JOINs or UNIONs, whose meaning a WHERE
     /// condition changes.
-    public static func added(to sql: String, offered: [(table: String, condition: String)], year: Int) -> (sql: String, added: [String])? {
+    public static func added(to sql: String, offered: [(table: String, condition: String)], year: Int, schema: Schema) -> (sql: String, added: [String])? {
         let text = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
         let characters = Array(text)
         let depth = depths(characters)
@@ -26,12 +27,15 @@ public enum MissingYearConditions {
         for (table, condition) in offered {
             let escaped = NSRegularExpression.escapedPattern(for: table)
             let yearColumn = try! Regex("(?i)^\\s*\(escaped)\\.[a-z_][a-z0-9_]*\\s*=\\s*\(year)\\s*$")
-            let dateColumn = try! Regex("(?i)^\\s*\(escaped)\\.[a-z_][a-z0-9_]*\\s+LIKE\\s+'\(year)-%'\\s*$")
+            let dateColumn = try! Regex("(?i)^\\s*\(escaped)\\.([a-z_][a-z0-9_]*)\\s+LIKE\\s+'\(year)-%'\\s*$")
             let periodConditions = offered.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
-            // A date column only when it is the table's one period column (a month of attendance):
-            // an enrolment dated in December may belong to next year's.
-            guard condition.firstMatch(of: yearColumn) != nil || periodConditions.count == 1 && condition.firstMatch(of: dateColumn) != nil
-            else { continue }
+            // A date column only when it is the table's one period column (a month of attendance:
+            // an enrolment dated in December may belong to next year's) and every row has it (an
+            // activity never handed in has no delivery date).
+            let dated = condition.firstMatch(of: dateColumn).flatMap { match in
+                match.output[1].substring.flatMap { schema.table(named: table)?.column(named: String($0))?.notNull }
+            } ?? false
+            guard condition.firstMatch(of: yearColumn) != nil || periodConditions.count == 1 && dated else { continue }
             let mine = references.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
             guard mine.count == 1, let reference = mine.first,
                 depth[text.distance(from: text.startIndex, to: reference.end) - 1] == 0

@@ -41,24 +41,26 @@ struct MissingYearConditionsTests {
                    (table: "matriculas", condition: "matriculas.ano_letivo = 2024"),
                    (table: "matriculas", condition: "matriculas.data_matricula LIKE '2024-%'"),
                    (table: "atividades", condition: "atividades.prazo LIKE '2024-%'"),
-                   (table: "frequencia_mensal", condition: "frequencia_mensal.mes LIKE '2024-%'")]
+                   (table: "frequencia_mensal", condition: "frequencia_mensal.mes LIKE '2024-%'"),
+                   (table: "entregas", condition: "entregas.entregue_em LIKE '2024-%'")]
+    var schema: Schema { (try? ValidationTests.setup.get().0.catalog.schema) ?? Schema(tables: []) }
 
     @Test("a yearly table joined by the student only gets the year, by its alias, in the outer WHERE")
     func added() throws {
         let sql = "SELECT e.rede, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.rede"
-        let result = try #require(MissingYearConditions.added(to: sql, offered: offered, year: 2024))
+        let result = try #require(MissingYearConditions.added(to: sql, offered: offered, year: 2024, schema: schema))
         #expect(result.sql == "SELECT e.rede, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 AND v.ano_letivo = 2024 AND m.ano_letivo = 2024 GROUP BY e.rede")
         #expect(result.added == ["v.ano_letivo = 2024", "m.ano_letivo = 2024"])
         // An OR keeps its meaning; with no WHERE, one is made before GROUP BY.
         let alternative = "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.ano_letivo = 2024 AND t.turno = 'manhã' OR t.turno = 'tarde'"
-        #expect(MissingYearConditions.added(to: alternative, offered: offered, year: 2024)?.sql
+        #expect(MissingYearConditions.added(to: alternative, offered: offered, year: 2024, schema: schema)?.sql
             == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE (t.ano_letivo = 2024 AND t.turno = 'manhã' OR t.turno = 'tarde') AND m.ano_letivo = 2024")
         let joined = "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id AND t.ano_letivo = 2024 GROUP BY t.turno;"
-        #expect(MissingYearConditions.added(to: joined, offered: offered, year: 2024)?.sql
+        #expect(MissingYearConditions.added(to: joined, offered: offered, year: 2024, schema: schema)?.sql
             == "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id AND t.ano_letivo = 2024 WHERE m.ano_letivo = 2024 GROUP BY t.turno")
         // No year written at all: the one the question names was forgotten everywhere.
         let undated = "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B'"
-        let dated = try #require(MissingYearConditions.added(to: undated, offered: offered, year: 2024))
+        let dated = try #require(MissingYearConditions.added(to: undated, offered: offered, year: 2024, schema: schema))
         #expect(dated.sql == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B' AND t.ano_letivo = 2024 AND m.ano_letivo = 2024")
     }
 
@@ -66,7 +68,7 @@ struct MissingYearConditionsTests {
     func months() throws {
         let sql = "SELECT substr(f.mes, 6, 2) AS mes, 1.0 * sum(f.presencas) / sum(f.aulas_previstas) FROM frequencia_mensal f "
             + "JOIN matriculas m ON m.aluno_id = f.aluno_id WHERE m.ano_letivo = 2024 GROUP BY substr(f.mes, 6, 2) ORDER BY f.mes"
-        let result = try #require(MissingYearConditions.added(to: sql, offered: offered, year: 2024))
+        let result = try #require(MissingYearConditions.added(to: sql, offered: offered, year: 2024, schema: schema))
         #expect(result.added == ["f.mes LIKE '2024-%'"])
         #expect(result.sql.contains("WHERE m.ano_letivo = 2024 AND f.mes LIKE '2024-%' GROUP BY"))
         // Every month of the answer is one of 2024, where the enrolment's student had months of other years too.
@@ -79,6 +81,11 @@ struct MissingYearConditionsTests {
         #expect(try firstMonths(sql).contains { !$0.hasPrefix("2024-") })
         let fixedMonths = try firstMonths(result.sql)
         #expect(!fixedMonths.isEmpty && fixedMonths.allSatisfy { $0.hasPrefix("2024-") })
+        // A date not every row has is left out: activities never handed in have no delivery date,
+        // so they are dated by their deadline.
+        let undelivered = "SELECT count(*) FROM entregas en JOIN atividades a ON a.id = en.atividade_id JOIN turmas t ON t.id = a.turma_id "
+            + "WHERE en.status = 'nao_entregue' AND t.ano_letivo = 2024"
+        #expect(MissingYearConditions.added(to: undelivered, offered: offered, year: 2024, schema: schema)?.added == ["a.prazo LIKE '2024-%'"])
     }
 
     @Test("a year the model placed, another year, a self-join, a subquery, a LEFT JOIN or a table dated otherwise: left alone", arguments: [
@@ -93,7 +100,7 @@ struct MissingYearConditionsTests {
         "SELECT count(*) FROM matriculas WHERE data_matricula LIKE '2024-12%'",
     ])
     func leftAlone(sql: String) {
-        #expect(MissingYearConditions.added(to: sql, offered: offered, year: 2024) == nil)
+        #expect(MissingYearConditions.added(to: sql, offered: offered, year: 2024, schema: schema) == nil)
     }
 }
 
