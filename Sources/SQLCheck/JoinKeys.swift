@@ -100,20 +100,17 @@ extension SQLRepair {
         func holds(_ side: (qualifier: String, column: String), _ qualifier: String, _ column: String) -> Bool {
             side.qualifier.caseInsensitiveCompare(qualifier) == .orderedSame && side.column.caseInsensitiveCompare(column) == .orderedSame
         }
-        func links(_ qualifier: String, _ column: String) -> Bool {
-            holds(own.left, bridgeQualifier, bridge.toFirst) && holds(own.right, qualifier, column)
-                || holds(own.right, bridgeQualifier, bridge.toFirst) && holds(own.left, qualifier, column)
-        }
-        func linksJoined() -> Bool {
-            holds(own.left, bridgeQualifier, bridge.toSecond) && holds(own.right, join.qualifier, joinedColumn)
-                || holds(own.right, bridgeQualifier, bridge.toSecond) && holds(own.left, join.qualifier, joinedColumn)
+        // Whether the bridge's own ON is `bridge.bridgeColumn = qualifier.column`, either way round.
+        func ties(_ bridgeColumn: String, to qualifier: String, _ column: String) -> Bool {
+            holds(own.left, bridgeQualifier, bridgeColumn) && holds(own.right, qualifier, column)
+                || holds(own.right, bridgeQualifier, bridgeColumn) && holds(own.left, qualifier, column)
         }
         var fixed = sql
-        if own.range.upperBound <= join.range.lowerBound, links(other.qualifier, other.column) {
+        if own.range.upperBound <= join.range.lowerBound, ties(bridge.toFirst, to: other.qualifier, other.column) {
             fixed.replaceSubrange(join.range, with: "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(bridgeQualifier).\(bridge.toSecond)")
             return fixed
         }
-        if own.range.lowerBound >= join.range.upperBound, linksJoined() {
+        if own.range.lowerBound >= join.range.upperBound, ties(bridge.toSecond, to: join.qualifier, joinedColumn) {
             fixed.replaceSubrange(own.range, with: "\(join.head) ON \(own.condition)")
             fixed.replaceSubrange(join.range, with: "\(own.head) ON \(bridgeQualifier).\(bridge.toFirst) = \(other.qualifier).\(other.column)")
             return fixed
