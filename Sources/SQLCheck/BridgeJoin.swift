@@ -10,21 +10,12 @@ extension SQLRepair {
     func bridgeJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
         let parts = name.split(separator: ".").map(String.init)
         guard parts.count == 2, let target = qualifiedTable(parts[0], in: sql), target.column(named: parts[1]) == nil,
-            target.primaryKey.count == 1
+            target.primaryKey.count == 1,
+            let on = joinOnMissing(target, qualifier: parts[0], missing: parts[1], in: sql),
+            let other = qualifiedTable(on.otherQualifier, in: sql),
+            let pointed = entityKey(other, on.otherColumn)
         else { return nil }
-        let qualifier = NSRegularExpression.escapedPattern(for: parts[0]), missing = NSRegularExpression.escapedPattern(for: parts[1])
-        let identifier = "[A-Za-z_][A-Za-z0-9_]*"
-        let joinHead = "(?i)\\b(JOIN\\s+\(NSRegularExpression.escapedPattern(for: target.name))(?:\\s+(?:AS\\s+)?\(qualifier))?)\\s+ON\\s+"
-        let pattern = try! Regex(joinHead + "(?:(\(identifier))\\.(\(identifier))\\s*=\\s*\(qualifier)\\.\(missing)|\(qualifier)\\.\(missing)\\s*=\\s*(\(identifier))\\.(\(identifier)))"
-            + "(?=\\s*(?:$|\\)|\\b(?:JOIN|INNER|LEFT|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
-        guard let match = sql.firstMatch(of: pattern), !Self.insideQuotes(sql, at: match.range.lowerBound) else { return nil }
-        let output = match.output
-        guard let head = output[1].substring.map(String.init),
-            let otherQualifier = (output[2].substring ?? output[4].substring).map(String.init),
-            let otherColumn = (output[3].substring ?? output[5].substring).map(String.init),
-            let other = qualifiedTable(otherQualifier, in: sql),
-            let pointed = entityKey(other, otherColumn)
-        else { return nil }
+        let (range, head, otherQualifier, otherColumn) = (on.range, on.head, on.otherQualifier, on.otherColumn)
         let read = Set(Self.tableReferences(in: sql).map { $0.table.lowercased() })
         let targetKey = EntityKey(table: target.name.lowercased(), column: target.primaryKey[0].lowercased())
         // The table that has the missing column, pointing where the other side points, and a key to the target.
@@ -42,8 +33,45 @@ extension SQLRepair {
                 + "\(head) ON \(parts[0]).\(target.primaryKey[0]) = \(bridge.name).\(toTarget)"
         }
         var fixed = sql
-        fixed.replaceSubrange(match.range, with: replacement)
+        fixed.replaceSubrange(range, with: replacement)
         return (fixed, "\(target.name) não tem \(parts[1]): a junção passa por \(bridge.name)")
+    }
+
+    /// `JOIN avaliacoes_anuais v ON m.id = v.matricula_id`: the joined table has no such key, but it
+    /// points where the other side does (both at the student), or at the other side itself: the ON
+    /// says that, with the other columns of its composite key (`v.aluno_id = m.aluno_id AND
+    /// v.ano_letivo = m.ano_letivo`). Only for an ON with that one equality.
+    func sharedParentJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
+        let parts = name.split(separator: ".").map(String.init)
+        guard parts.count == 2, let target = qualifiedTable(parts[0], in: sql), target.column(named: parts[1]) == nil,
+            let on = joinOnMissing(target, qualifier: parts[0], missing: parts[1], in: sql),
+            let reference = Self.tableReferences(in: sql).first(where: { ($0.alias ?? $0.table).caseInsensitiveCompare(on.otherQualifier) == .orderedSame }),
+            reference.table.caseInsensitiveCompare(target.name) != .orderedSame,
+            let conditions = target.foreignKeys.lazy.compactMap({ self.childConditions(target, as: parts[0], by: $0, to: reference) }).first
+        else { return nil }
+        var fixed = sql
+        fixed.replaceSubrange(on.range, with: "\(on.head) ON " + conditions.joined(separator: " AND "))
+        return (fixed, "\(target.name) não tem \(parts[1]): a junção com \(reference.table) é por " + conditions.joined(separator: " AND "))
+    }
+
+    /// The `JOIN target [alias] ON x.col = alias.missing` (either way round, and nothing else in
+    /// the ON) that compares with the column `target` lacks: its range, its head (`JOIN target
+    /// alias`) and the other side.
+    func joinOnMissing(_ target: Schema.Table, qualifier: String, missing: String, in sql: String)
+        -> (range: Range<String.Index>, head: String, otherQualifier: String, otherColumn: String)?
+    {
+        let escapedQualifier = NSRegularExpression.escapedPattern(for: qualifier), escapedMissing = NSRegularExpression.escapedPattern(for: missing)
+        let identifier = "[A-Za-z_][A-Za-z0-9_]*"
+        let joinHead = "(?i)\\b(JOIN\\s+\(NSRegularExpression.escapedPattern(for: target.name))(?:\\s+(?:AS\\s+)?\(escapedQualifier))?)\\s+ON\\s+"
+        let pattern = try! Regex(joinHead + "(?:(\(identifier))\\.(\(identifier))\\s*=\\s*\(escapedQualifier)\\.\(escapedMissing)|\(escapedQualifier)\\.\(escapedMissing)\\s*=\\s*(\(identifier))\\.(\(identifier)))"
+            + "(?=\\s*(?:$|\\)|\\b(?:JOIN|INNER|LEFT|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
+        guard let match = sql.firstMatch(of: pattern), !Self.insideQuotes(sql, at: match.range.lowerBound) else { return nil }
+        let output = match.output
+        guard let head = output[1].substring.map(String.init),
+            let otherQualifier = (output[2].substring ?? output[4].substring).map(String.init),
+            let otherColumn = (output[3].substring ?? output[5].substring).map(String.init)
+        else { return nil }
+        return (match.range, head, otherQualifier, otherColumn)
     }
 
     /// The table a qualifier stands for: an alias given in FROM or JOIN, or a table's own name.

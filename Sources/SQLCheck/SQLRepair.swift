@@ -14,7 +14,8 @@ import Foundation
 /// - a column two tables of the query have, written without a table (`ano_letivo`): the FROM
 ///   table's is meant, or else the first joined table that has it;
 /// - a join on a key the table does not have (`JOIN turmas t ON a.id = t.aluno_id`), through the
-///   table that has both keys (`matriculas`);
+///   table that has both keys (`matriculas`), or by the parent both tables point at
+///   (`JOIN avaliacoes_anuais v ON m.id = v.matricula_id`: `v.aluno_id = m.aluno_id AND …`);
 /// - a join written as the ON of the wrong table (`JOIN turmas ON turmas.escola_id = escolas.id`
 ///   with escolas never joined), and a column of a parent table written bare (`escola_id` in a
 ///   query of matriculas alone): the join is made by the foreign keys;
@@ -61,7 +62,7 @@ public struct SQLRepair: Sendable {
         guard failure.kind == .unknownColumn else { return nil }
         if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
         if let fixed = yearFromDate(name, in: sql) { return fixed }
-        if let fixed = bridgeJoin(name, in: sql) { return fixed }
+        if let fixed = bridgeJoin(name, in: sql) ?? sharedParentJoin(name, in: sql) { return fixed }
         return aliasOrJoin(name, in: sql) ?? misplacedJoin(name, in: sql) ?? bareColumnJoin(name, in: sql) ?? requalify(name, in: sql)
             ?? undefinedAliasJoin(name, in: sql)
     }

@@ -7,7 +7,8 @@ extension SQLRepair {
     /// its keys: toward its parents (`e.rede` with escolas reached from turmas), or as a child of
     /// a table the query reads (`avaliacoes_anuais a ON a.aluno_id = m.aluno_id AND a.ano_letivo =
     /// m.ano_letivo`: every column of its key that table has too, so a row per student and year
-    /// meets one). A column several tables have (`e.id`) is left to the model.
+    /// meets one), or as the parent of a table the query joins (`t.fase` with `matriculas m`
+    /// joined: `turmas t ON t.id = m.turma_id`). A column several tables have (`e.id`) is left to the model.
     func undefinedAliasJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
         let parts = name.split(separator: ".").map(String.init)
         guard parts.count == 2, catalog.schema.table(named: parts[0]) == nil else { return nil }
@@ -26,7 +27,7 @@ extension SQLRepair {
         {
             return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(column) lido de \(owner.name); " + joined.note)
         }
-        guard let joined = childJoin(owner, as: qualifier, in: sql) else { return nil }
+        guard let joined = parentJoin(owner, as: qualifier, in: sql) ?? childJoin(owner, as: qualifier, in: sql) else { return nil }
         return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(owner.name) \(qualifier) juntada por " + joined.conditions.joined(separator: " AND "))
     }
 
@@ -61,43 +62,74 @@ extension SQLRepair {
         return (text, "\(owner.name) juntada por " + joined.conditions.joined(separator: " AND ") + ", no ano que a pergunta cita (\(held))")
     }
 
-    /// `sql` with `owner` joined under `qualifier` as a child of a table the outer query reads: by
-    /// the foreign key it holds to that table, or to the table that one also points to
-    /// (`a.aluno_id = m.aluno_id`), and by the other columns of a composite key both have
-    /// (`a.ano_letivo = m.ano_letivo`).
+    /// `sql` with `owner` joined under `qualifier` as a child of a table the outer query reads, by
+    /// `childConditions`.
     func childJoin(_ owner: Schema.Table, as qualifier: String, in sql: String) -> (sql: String, conditions: [String])? {
-        let characters = Array(sql)
-        let depth = MissingYearConditions.depths(characters)
-        let outer = Self.tableReferences(in: sql).filter { depth[sql.distance(from: sql.startIndex, to: $0.end) - 1] == 0 }
         for key in owner.foreignKeys where key.columns.count == 1 {
-            let held = key.columns[0]
-            for reference in outer {
-                guard let table = catalog.schema.table(named: reference.table) else { continue }
-                let other = reference.alias ?? reference.table
-                var conditions: [String]
-                if table.name.caseInsensitiveCompare(key.referencedTable) == .orderedSame {
-                    conditions = ["\(qualifier).\(held) = \(other).\(key.referencedColumns[0])"]
-                } else if table.foreignKeys.contains(where: { $0.columns == [held] && $0.referencedTable == key.referencedTable }) {
-                    conditions = ["\(qualifier).\(held) = \(other).\(held)"]
-                } else {
-                    continue
-                }
-                if owner.primaryKey.count > 1, owner.primaryKey.contains(held) {
-                    let shared = owner.primaryKey.filter { column in
-                        column != held && table.column(named: column) != nil && !(table.primaryKey == [column])
-                    }
-                    conditions += shared.map { "\(qualifier).\($0) = \(other).\($0)" }
-                }
+            for reference in Self.outerReferences(in: sql) {
+                guard let conditions = childConditions(owner, as: qualifier, by: key, to: reference) else { continue }
                 let join = " JOIN \(owner.name)" + (qualifier == owner.name ? "" : " \(qualifier)") + " ON " + conditions.joined(separator: " AND ")
-                // After the last join of the outer FROM: before its WHERE, GROUP BY, ORDER BY or LIMIT.
-                let ends = ["where", "group", "order", "limit", "having", "window", "union", "except", "intersect"]
-                    .flatMap { MissingYearConditions.keyword($0, in: characters, depth: depth) }
-                let position = ends.min() ?? characters.count
-                let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ";")))
-                let after = position < characters.count ? " " + String(characters[position...]) : ""
-                return (before + join + after, conditions)
+                return (Self.joinAppended(join, to: sql), conditions)
             }
         }
         return nil
+    }
+
+    /// How `owner`, under `qualifier`, meets `reference` as its child through `key`: by the key
+    /// itself when it points at that table, or by the column both point at the same table with
+    /// (`a.aluno_id = m.aluno_id`), and by the other columns of a composite key both have
+    /// (`a.ano_letivo = m.ano_letivo`). Nil when the key leads elsewhere.
+    func childConditions(_ owner: Schema.Table, as qualifier: String, by key: Schema.ForeignKey, to reference: TableReference) -> [String]? {
+        guard key.columns.count == 1, let table = catalog.schema.table(named: reference.table) else { return nil }
+        let held = key.columns[0]
+        let other = reference.alias ?? reference.table
+        var conditions: [String]
+        if table.name.caseInsensitiveCompare(key.referencedTable) == .orderedSame {
+            conditions = ["\(qualifier).\(held) = \(other).\(key.referencedColumns[0])"]
+        } else if table.foreignKeys.contains(where: { $0.columns == [held] && $0.referencedTable == key.referencedTable }) {
+            conditions = ["\(qualifier).\(held) = \(other).\(held)"]
+        } else {
+            return nil
+        }
+        if owner.primaryKey.count > 1, owner.primaryKey.contains(held) {
+            let shared = owner.primaryKey.filter { column in
+                column != held && table.column(named: column) != nil && !(table.primaryKey == [column])
+            }
+            conditions += shared.map { "\(qualifier).\($0) = \(other).\($0)" }
+        }
+        return conditions
+    }
+
+    /// `sql` with `owner` joined under `qualifier` as the parent of the one table the outer query
+    /// joins that points to it (`turmas t ON t.id = m.turma_id`): a row each, nothing counted twice.
+    /// Two tables pointing to it (classes of the enrolment or of the interaction?) are left to the model.
+    func parentJoin(_ owner: Schema.Table, as qualifier: String, in sql: String) -> (sql: String, conditions: [String])? {
+        let pointing = Self.outerReferences(in: sql).compactMap { reference -> String? in
+            let keys = catalog.schema.table(named: reference.table)?.foreignKeys.filter { key in
+                key.columns.count == 1 && key.referencedTable.caseInsensitiveCompare(owner.name) == .orderedSame
+            } ?? []
+            guard keys.count == 1 else { return nil }
+            return "\(qualifier).\(keys[0].referencedColumns.first ?? "id") = \(reference.alias ?? reference.table).\(keys[0].columns[0])"
+        }
+        guard pointing.count == 1 else { return nil }
+        return (Self.joinAppended(" JOIN \(owner.name) \(qualifier) ON \(pointing[0])", to: sql), pointing)
+    }
+
+    /// The tables the outer query reads (not those of its subqueries).
+    static func outerReferences(in sql: String) -> [TableReference] {
+        let depth = MissingYearConditions.depths(Array(sql))
+        return tableReferences(in: sql).filter { depth[sql.distance(from: sql.startIndex, to: $0.end) - 1] == 0 }
+    }
+
+    /// `sql` with `join` after the last join of the outer FROM: before its WHERE, GROUP BY, ORDER BY or LIMIT.
+    static func joinAppended(_ join: String, to sql: String) -> String {
+        let characters = Array(sql)
+        let depth = MissingYearConditions.depths(characters)
+        let ends = ["where", "group", "order", "limit", "having", "window", "union", "except", "intersect"]
+            .flatMap { MissingYearConditions.keyword($0, in: characters, depth: depth) }
+        let position = ends.min() ?? characters.count
+        let before = String(characters[..<position]).trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: ";")))
+        let after = position < characters.count ? " " + String(characters[position...]) : ""
+        return before + join + after
     }
 }

@@ -290,6 +290,25 @@ func validatedWithRepairs(_ sql: String) throws -> (sql: String, failure: Valida
     return SQLRepair(catalog: validator.catalog).validated(sql, by: validator, on: try Connection(path: database, mode: .readOnly))
 }
 
+@Suite("A join on a key the joined table does not have, beside a table with the same parent")
+struct SharedParentJoinTests {
+    @Test("evaluations joined on matriculas.id = v.matricula_id meet the enrolment by student and year")
+    func sibling() throws {
+        let result = try validatedWithRepairs("SELECT alunos.ra, alunos.nome FROM alunos JOIN matriculas ON alunos.id = matriculas.aluno_id JOIN avaliacoes_anuais ON matriculas.id = avaliacoes_anuais.matricula_id WHERE avaliacoes_anuais.ano_letivo IN (2022, 2023, 2024) AND avaliacoes_anuais.nota_matematica > 8")
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT alunos.ra, alunos.nome FROM alunos JOIN matriculas ON alunos.id = matriculas.aluno_id JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo WHERE avaliacoes_anuais.ano_letivo IN (2022, 2023, 2024) AND avaliacoes_anuais.nota_matematica > 8")
+        #expect(result.repairs == ["avaliacoes_anuais não tem matricula_id: a junção com matriculas é por avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo"])
+    }
+
+    @Test("an ON with more than that equality, or sides with no parent in common, is left to the model")
+    func leftAlone() throws {
+        let more = try validatedWithRepairs("SELECT count(*) FROM matriculas m JOIN avaliacoes_anuais v ON m.id = v.matricula_id AND v.inde > 5")
+        #expect(more.failure != nil && more.repairs.isEmpty)
+        let unrelated = try validatedWithRepairs("SELECT count(*) FROM disciplinas d JOIN avaliacoes_anuais v ON d.id = v.disciplina_id")
+        #expect(unrelated.failure != nil && unrelated.repairs.isEmpty)
+    }
+}
+
 @Suite("A join whose ON compares a column with itself")
 struct SelfComparisonJoinTests {
     @Test("grades joined to classes on v.aluno_id = v.aluno_id go through the enrolments; to students, by their key")
@@ -328,6 +347,17 @@ struct UndefinedAliasTests {
         let result = try validatedWithRepairs("SELECT count(*) FROM turmas t WHERE e.rede = 'municipal'")
         #expect(result.failure == nil)
         #expect(result.sql == "SELECT count(*) FROM turmas t JOIN escolas ON escolas.id = t.escola_id WHERE escolas.rede = 'municipal'")
+    }
+
+    @Test("t.fase with no table t, and enrolments joined: turmas joins as their parent, wherever they sit in the query")
+    func parentOfAJoinedTable() throws {
+        let result = try validatedWithRepairs("SELECT t.fase, round(avg(v.nota_matematica), 2) AS matematica FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN alunos a ON m.aluno_id = a.id WHERE v.ano_letivo = 2023 AND a.genero = 'F' GROUP BY t.fase ORDER BY t.fase")
+        #expect(result.failure == nil)
+        #expect(result.sql == "SELECT t.fase, round(avg(v.nota_matematica), 2) AS matematica FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN alunos a ON m.aluno_id = a.id JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2023 AND a.genero = 'F' GROUP BY t.fase ORDER BY t.fase")
+        #expect(result.repairs == ["t não era apelido de nenhuma tabela: turmas t juntada por t.id = m.turma_id"])
+        // Enrolments and interactions both point to a class: which one is meant is the model's call.
+        let two = try validatedWithRepairs("SELECT t.turno, count(*) FROM alunos a JOIN interacoes i ON i.aluno_id = a.id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 GROUP BY t.turno")
+        #expect(two.failure != nil && two.repairs.isEmpty)
     }
 
     @Test("a column several tables have, or none, is left to the model")
