@@ -98,13 +98,17 @@ public struct SQLValidator: Sendable {
             }
             // The column exists, in a table the query does not join: say where, and how to join it (first:
             // it is exact), then the nearest names.
-            let owners = catalog.schema.tables.filter { $0.column(named: column) != nil && !used.contains($0.name) }
-            let whereItLives = owners.prefix(2).map { owner in
+            // A month or date the query's tables do not have: where their dates are, not the
+            // `mes` of some unrelated table.
+            let period = periodHint(for: column, used: used)
+            let owners = period != nil ? [] : catalog.schema.tables.filter { $0.column(named: column) != nil && !used.contains($0.name) }
+            let whereItLives = (period.map { [$0] } ?? []) + owners.prefix(2).map { owner in
                 "\(column) fica na tabela \(owner.name)" + (joinHints(to: owner.name, from: used).first.map { "; \($0)" } ?? "")
             }
             var hints = whereItLives
             hints += suggestColumns(for: name, sql: sql)
                 .filter { $0.caseInsensitiveCompare(name) != .orderedSame }
+                .filter { suggestion in period == nil || used.contains { suggestion.lowercased().hasPrefix($0.lowercased() + ".") } }
                 .map { "você quis dizer \($0)?" }
             // "f.turma_id": say what f really has, the surest cure for an invented column, and
             // which table to go through when another table with the same parent has it.
@@ -157,6 +161,36 @@ public struct SQLValidator: Sendable {
     /// The table a qualifier stands for in the query: an alias given in FROM or JOIN, or a table's own name.
     func qualifiedTable(_ qualifier: String, in sql: String) -> Schema.Table? {
         SQLRepair(catalog: catalog).qualifiedTable(qualifier, in: sql)
+    }
+
+    /// For a month or date column (`mes`, `data`) none of the query's tables has: the date columns
+    /// they have, or their parents have (`atividades.prazo` for entregas, with its join), and
+    /// how a month or a year is read from one. Nil when the name says no period or no date is near.
+    func periodHint(for column: String, used: [String]) -> String? {
+        let words = column.lowercased().split(whereSeparator: { !$0.isLetter })
+        guard words.contains(where: { ["mes", "month", "data", "date", "dia", "day", "periodo"].contains($0) }),
+            !used.contains(where: { catalog.schema.table(named: $0)?.column(named: column) != nil })
+        else { return nil }
+        var places: [String] = []
+        var joins: [String] = []
+        for name in used {
+            // Dates of a table that points at nothing (a student's birth) say what it is, not when.
+            guard let table = catalog.schema.table(named: name), table.kind == .view || !table.foreignKeys.isEmpty else { continue }
+            places += catalog.schema.dateColumns(of: table).map { "\(table.name).\($0)" }
+            for key in table.foreignKeys where key.columns.count == 1 {
+                guard let parent = catalog.schema.table(named: key.referencedTable), !parent.foreignKeys.isEmpty,
+                    !used.contains(parent.name)
+                else { continue }
+                let dates = catalog.schema.dateColumns(of: parent)
+                guard !dates.isEmpty else { continue }
+                places += dates.map { "\(parent.name).\($0)" }
+                joins.append("JOIN \(parent.name) ON \(table.name).\(key.columns[0]) = \(parent.name).\(key.referencedColumns.first ?? "id")")
+            }
+        }
+        guard !places.isEmpty else { return nil }
+        let listed = places.count == 1 ? places[0] : places.dropLast().joined(separator: ", ") + " e " + places[places.count - 1]
+        return "as datas das tabelas da consulta estão em \(listed)" + (joins.isEmpty ? "" : " (" + joins.joined(separator: "; ") + ")")
+            + "; o mês é substr(coluna, 1, 7) e o ano, substr(coluna, 1, 4)"
     }
 
     /// How to join `target` to one of the query's tables, through a direct foreign key.

@@ -82,6 +82,18 @@ struct ValidationTests {
         #expect(failure.hints.contains("você quis dizer \(hint)?"), "\(failure.hints)")
     }
 
+    @Test("a month the query's tables do not have points at their dates and their parents', not at another table's mes")
+    func monthNoTableHas() throws {
+        let failure = try #require(try validate("SELECT mes, count(*) FROM entregas WHERE mes LIKE '2024-%' GROUP BY mes"))
+        #expect(failure.message == "a coluna mes não existe")
+        #expect(failure.hints.first == "as datas das tabelas da consulta estão em entregas.entregue_em, atividades.data_publicacao e atividades.prazo (JOIN atividades ON entregas.atividade_id = atividades.id); o mês é substr(coluna, 1, 7) e o ano, substr(coluna, 1, 4)",
+                "\(failure.hints)")
+        #expect(!failure.hints.contains { $0.contains("frequencia_mensal") }, "\(failure.hints)")
+        // A month column of a table the query reads is the one the model meant: no dates listed.
+        let read = try #require(try validate("SELECT f.mes FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id WHERE a.mes = '2024-03'"))
+        #expect(!read.hints.contains { $0.hasPrefix("as datas") }, "\(read.hints)")
+    }
+
     @Test("a column of a table missing from the query, or living in another table, gets the join to make")
     func missingJoins() throws {
         let notJoined = try #require(try validate("SELECT count(*) FROM matriculas WHERE situacao = 'evadida' AND escolas.rede = 'estadual'"))
