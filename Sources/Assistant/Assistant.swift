@@ -468,6 +468,9 @@ public final class Assistant {
         // "Da que mais perdeu pra que menos" sorted the other way round.
         if let descending = OrderDirection.asked(in: question) {
             adopt(OrderDirection.fixed(sql, descending: descending).map { ($0.sql, [$0.note]) })
+        } else {
+            // "Os 3 meses com mais acessos" sorted by the accesses, fewest first.
+            adopt(OrderDirection.rankingFixed(sql, question: question).map { ($0.sql, [$0.note]) })
         }
         // The same count once per value, joined by UNION: one query, a labelled row per value.
         adopt(UnionOfValues.merged(sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) })

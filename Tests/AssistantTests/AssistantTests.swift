@@ -302,6 +302,20 @@ struct AssistantTests {
         #expect(answer.result?.rows.first?[2] == oldest.first?[0])
     }
 
+    @Test("the months with the most accesses sorted fewest first are sorted the other way before the query runs, and said so")
+    func rankingOrder() throws {
+        let (assistant, server) = try Setup.assistant(replies: [
+            "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS total_acessos FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2023-%' GROUP BY mes ORDER BY total_acessos ASC LIMIT 3",
+        ])
+        let answer = assistant.ask("quais os 3 meses de 2023 com mais acessos na plataforma")
+        #expect(server.requests.count == 1 && answer.status == .ok)
+        #expect(answer.sql?.hasSuffix("ORDER BY total_acessos DESC LIMIT 3") == true, "\(answer.sql ?? "")")
+        #expect(answer.attempts.first?.repairs.contains("ordem trocada para total_acessos DESC: a pergunta pede do maior para o menor") == true)
+        let busiest = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
+            .query("SELECT count(*) AS n FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2023-%' GROUP BY substr(ocorrido_em, 1, 7) ORDER BY n DESC LIMIT 1")
+        #expect(answer.result?.rows.first?[1] == busiest.first?[0])
+    }
+
     @Test("a school's name beside a count with no GROUP BY: dropped for 'quantos', grouped by for 'por escola'")
     func bareColumns() throws {
         let bare = "SELECT e.nome, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024"

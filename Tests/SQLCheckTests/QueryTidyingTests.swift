@@ -189,6 +189,32 @@ struct OrderDirectionTests {
         #expect(OrderDirection.asked(in: question) == descending)
     }
 
+    @Test("the thing a ranking is by, and from which end", arguments: [
+        ("quais os 3 meses de 2023 com mais acessos na plataforma, em ordem", true, "acessos"),
+        ("a turma com maior taxa de evasão em 2023", true, "taxa"),
+        ("os 5 alunos com menos presença em 2024", false, "presenca"),
+        ("qual a maior e a menor nota de 2024", nil, nil),
+        ("turmas com mais de 30 alunos", nil, nil),
+        ("quais alunos deixaram 4 ou mais tarefas pendentes", nil, nil),
+    ] as [(String, Bool?, String?)])
+    func ranking(question: String, descending: Bool?, word: String?) {
+        let found = OrderDirection.ranking(in: question)
+        #expect(found?.descending == descending && found?.word == word)
+    }
+
+    @Test("sorted by the thing ranked, the wrong way: turned; sorted by something else: left alone")
+    func rankingFixed() {
+        let question = "quais os 3 meses de 2023 com mais acessos na plataforma"
+        let sql = "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS total_acessos FROM interacoes WHERE tipo = 'acesso' GROUP BY mes ORDER BY total_acessos ASC LIMIT 3"
+        #expect(OrderDirection.rankingFixed(sql, question: question)?.sql
+            == "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS total_acessos FROM interacoes WHERE tipo = 'acesso' GROUP BY mes ORDER BY total_acessos DESC LIMIT 3")
+        // A key that does not say what it counts is the model's own: left alone.
+        #expect(OrderDirection.rankingFixed("SELECT mes, count(*) AS n FROM x GROUP BY mes ORDER BY n", question: question) == nil)
+        // "Com menos faltas" ordered by the presence rate, highest first: another way to say it.
+        #expect(OrderDirection.rankingFixed("SELECT nome, taxa_presenca FROM x ORDER BY taxa_presenca DESC LIMIT 5", question: "os 5 alunos com menos faltas") == nil)
+        #expect(OrderDirection.rankingFixed(sql.replacingOccurrences(of: " ASC", with: " DESC"), question: question) == nil)
+    }
+
     @Test("the first key of the outer ORDER BY follows it; already right, or no ORDER BY: left alone")
     func fixed() {
         let sql = "SELECT e.nome, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome ORDER BY evasoes ASC"
