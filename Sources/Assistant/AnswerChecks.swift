@@ -7,7 +7,7 @@ import SQLCheck
 /// dropped or invented, a grouping nobody asked for, an example's query or period borrowed), and
 /// the readings of the question and the query those checks share.
 extension Assistant {
-    /// A value its column never stores, no rows, a single NULL, a list where the question asks how
+    /// A value its column never stores, tables no condition links, no rows, a single NULL, a list where the question asks how
     /// many, a year the question names and the query never writes or the other way round, the
     /// same SELECT repeated per value with UNION, a value the question names left out, or far more
     /// rows than any table the query reads (a join that multiplies): usually a wrong filter, join
@@ -18,6 +18,10 @@ extension Assistant {
         if let mismatch = literalMismatches(in: sql).first {
             return Self.describe(mismatch) + (mismatch.holders.first.flatMap { holder in
                 context.map { joinAdvice(to: holder.table, sql: sql, context: $0) } } ?? "")
+        }
+        // Tables no condition links: every row of one meets every row of the other.
+        if let groups = UnlinkedTables.groups(in: sql, schema: retriever.catalog.schema) {
+            return unlinkedAdvice(groups)
         }
         if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
@@ -121,6 +125,36 @@ extension Assistant {
         }
         // A column of names: the closest few, not the whole list.
         return head + "; os mais parecidos que ela guarda: " + mismatch.closest(5).map { "'\($0)'" }.joined(separator: ", ")
+    }
+
+    /// "Nenhuma condição liga f, a a e, t", with the foreign keys that would, through the tables
+    /// between (`matriculas.aluno_id = alunos.id e matriculas.turma_id = turmas.id`).
+    func unlinkedAdvice(_ groups: [[UnlinkedTables.Member]]) -> String {
+        let listed = groups.map { $0.map(\.name).joined(separator: ", ") }
+        let head = "nenhuma condição liga " + listed.dropLast().joined(separator: "; ") + " a " + listed[listed.count - 1]
+            + ": cada linha de um lado encontra todas as do outro, e as contas saem multiplicadas"
+        // The shortest path of foreign keys from the first group's tables to the second's.
+        let sides = groups.prefix(2).map { Set($0.map { $0.table.lowercased() }) }
+        var links: [String: [(table: String, step: String)]] = [:]
+        for (table, key) in retriever.catalog.schema.foreignKeys where key.columns.count == 1 {
+            let step = "\(table).\(key.columns[0]) = \(key.referencedTable).\(key.referencedColumns.first ?? "id")"
+            links[table.lowercased(), default: []].append((key.referencedTable.lowercased(), step))
+            links[key.referencedTable.lowercased(), default: []].append((table.lowercased(), step))
+        }
+        // In the query's order, so the same query always gets the same advice.
+        var frontier = groups[0].map { $0.table.lowercased() }.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        var reached = Dictionary(uniqueKeysWithValues: frontier.map { ($0, [String]()) })
+        while let table = frontier.first, sides.count == 2 {
+            frontier.removeFirst()
+            if sides[1].contains(table) {
+                return head + "; ligue-as por " + (reached[table] ?? []).joined(separator: " e ")
+            }
+            for link in links[table] ?? [] where reached[link.table] == nil {
+                reached[link.table] = (reached[table] ?? []) + [link.step]
+                frontier.append(link.table)
+            }
+        }
+        return head + "; ligue-as pelas chaves"
     }
 
     /// For a check that needs `table` and a query that does not read it: how the context joins

@@ -426,6 +426,8 @@ public final class Assistant {
         adopt(MonthFunctions.fixed(sql, schema: retriever.catalog.schema))
         // sum(presencas) / sum(aulas_previstas): integers, so a rate of 0.87 comes out as 0.
         adopt(IntegerDivision.fixed(sql, schema: retriever.catalog.schema))
+        // A join whose ON never names the table it joins: every row of it meets every other.
+        adopt(repairer.unlinkedJoinFixed(sql))
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt(repairer.joinKeysFixed(sql))
         // A class's id compared with a student's: through the table that has both keys.

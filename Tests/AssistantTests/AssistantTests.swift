@@ -459,6 +459,12 @@ struct AssistantTests {
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
+        // Attendance and schools side by side, no condition between them: each row meets every
+        // class of every school. The foreign keys between the two sides are spelled out.
+        ("presenca media de cada escola em 2023",
+         "SELECT e.nome, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id JOIN escolas e ON e.id = t.escola_id JOIN turmas t ON t.escola_id = e.id WHERE f.mes LIKE '2023-%' AND t.ano_letivo = 2023 GROUP BY e.nome",
+         "SELECT e.nome, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE f.mes LIKE '2023-%' AND t.ano_letivo = 2023 GROUP BY e.nome",
+         "nenhuma condição liga f, a a e, t: cada linha de um lado encontra todas as do outro, e as contas saem multiplicadas; ligue-as por matriculas.aluno_id = alunos.id e matriculas.turma_id = turmas.id"),
     ])
     func secondLook(question: String, odd: String, better: String, reason: String) throws {
         let (assistant, server) = try Setup.assistant(replies: [odd, better])

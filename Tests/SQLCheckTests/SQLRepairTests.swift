@@ -309,6 +309,35 @@ struct SharedParentJoinTests {
     }
 }
 
+@Suite("A join whose ON never names the table it joins")
+struct UnlinkedJoinTests {
+    let repair: SQLRepair
+
+    init() throws {
+        repair = SQLRepair(catalog: try ValidationTests.setup.get().0.catalog)
+    }
+
+    @Test("evaluations joined ON two columns of matriculas meet the enrolment by student and year; a parent by its key")
+    func linked() throws {
+        let written = "SELECT alunos.ra FROM alunos JOIN matriculas ON alunos.id = matriculas.aluno_id JOIN avaliacoes_anuais ON matriculas.id = matriculas.turma_id WHERE avaliacoes_anuais.nota_matematica > 8"
+        let fixed = try #require(repair.unlinkedJoinFixed(written))
+        #expect(fixed.sql == "SELECT alunos.ra FROM alunos JOIN matriculas ON alunos.id = matriculas.aluno_id JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo WHERE avaliacoes_anuais.nota_matematica > 8")
+        #expect(fixed.notes == ["a junção com avaliacoes_anuais não citava avaliacoes_anuais (ON matriculas.id = matriculas.turma_id): agora é por avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo"])
+        let parent = try #require(repair.unlinkedJoinFixed("SELECT t.codigo FROM matriculas m JOIN turmas t ON m.aluno_id = m.turma_id"))
+        #expect(parent.sql == "SELECT t.codigo FROM matriculas m JOIN turmas t ON t.id = m.turma_id")
+    }
+
+    @Test("an ON that names its table, names two others, says more, or a table no key reaches: left alone", arguments: [
+        "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id",
+        "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id JOIN turmas t ON m.turma_id = a.id",
+        "SELECT count(*) FROM matriculas m JOIN turmas t ON m.aluno_id = m.turma_id AND m.ano_letivo = 2024",
+        "SELECT count(*) FROM disciplinas d JOIN escolas e ON d.id = d.id",
+    ])
+    func leftAlone(sql: String) {
+        #expect(repair.unlinkedJoinFixed(sql) == nil)
+    }
+}
+
 @Suite("A join whose ON compares a column with itself")
 struct SelfComparisonJoinTests {
     @Test("grades joined to classes on v.aluno_id = v.aluno_id go through the enrolments; to students, by their key")
@@ -373,5 +402,36 @@ struct UndefinedAliasSingleKeyTests {
     func singleKey() throws {
         let result = try validatedWithRepairs("SELECT e.nome, count(*) FROM escolas e WHERE t.turno = 'tarde' GROUP BY e.nome")
         #expect(result.sql == "SELECT e.nome, count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE t.turno = 'tarde' GROUP BY e.nome")
+    }
+}
+
+@Suite("Tables no condition links")
+struct UnlinkedTablesTests {
+    @Test("attendance and schools side by side, and a table whose ON names only others: the groups, as the query names them")
+    func found() throws {
+        let (validator, _) = try ValidationTests.setup.get()
+        let schema = validator.catalog.schema
+        let crossed = "SELECT e.nome, sum(f.presencas) FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id JOIN escolas e ON e.id = t.escola_id JOIN turmas t ON t.escola_id = e.id WHERE f.mes LIKE '2023-%' GROUP BY e.id"
+        #expect(UnlinkedTables.groups(in: crossed, schema: schema)?.map { $0.map(\.name) } == [["f", "a"], ["e", "t"]])
+        let unnamed = "SELECT alunos.ra FROM alunos JOIN matriculas ON alunos.id = matriculas.aluno_id JOIN avaliacoes_anuais ON matriculas.id = matriculas.turma_id"
+        #expect(UnlinkedTables.groups(in: unnamed, schema: schema)?.last?.map(\.table) == ["avaliacoes_anuais"])
+    }
+
+    @Test("every verified example's query links its tables, by ON, WHERE, expressions or a bare column")
+    func examplesLinked() throws {
+        let (validator, _) = try ValidationTests.setup.get()
+        let examples = validator.catalog.metadata.examples
+        #expect(!examples.isEmpty)
+        for example in examples {
+            #expect(UnlinkedTables.groups(in: example.sql, schema: validator.catalog.schema) == nil, "\(example.sql)")
+        }
+        for sql in [
+            "SELECT count(*) FROM matriculas m, turmas t WHERE t.id = m.turma_id",
+            "SELECT count(*) FROM matriculas m JOIN cubo_engajamento c ON c.mes = substr(m.data_saida, 1, 7) WHERE c.aluno_id = m.aluno_id",
+            "SELECT a.nome FROM alunos a JOIN matriculas m ON aluno_id = a.id",
+            "SELECT count(*) FROM matriculas m JOIN (SELECT aluno_id FROM frequencia_mensal) f ON f.aluno_id = m.aluno_id",
+        ] {
+            #expect(UnlinkedTables.groups(in: sql, schema: validator.catalog.schema) == nil, "\(sql)")
+        }
     }
 }
