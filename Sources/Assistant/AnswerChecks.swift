@@ -64,6 +64,12 @@ extension Assistant {
             return "a pergunta cita \(listed) (\(group.table).\(group.column)), mas a consulta não agrupa por \(group.column); "
                 + "para um número de cada, use GROUP BY \(group.table).\(group.column), uma linha por valor"
         }
+        // "Conforme a pedra", "de cada ano": one number for everyone, or a row each, where a row per
+        // value was asked for.
+        if let asked = ungroupedRequest(sql, question: question) {
+            return "a pergunta pede um resultado por \(asked.said) (\(asked.table).\(asked.column)), mas a consulta não agrupa por ele; "
+                + "use GROUP BY \(asked.table).\(asked.column), uma linha por valor"
+        }
         // "Quantos…" with no "cada" or "por": one number, where a copied example gave one per school.
         if let grouping, !grouping.having, result.totalRows > 1, groups.isEmpty, Self.asksHowMany(question), !Self.asksPerGroup(question) {
             return "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY \(grouping.columns.joined(separator: ", "))); "
@@ -229,6 +235,50 @@ extension Assistant {
                 return !asked.isDisjoint(with: PortugueseTerms.terms(words.joined(separator: " ")))
             }
         }
+    }
+
+    /// "Conforme a pedra", "de cada ano", "por turno": a result per value of a column of a table
+    /// the query reads, asked in so many words (by the column's name, a one-word synonym, or
+    /// "ano" for its year column), that the outer query does not group or partition by. Only
+    /// where the query sums something up, or the question asks for a first, last, best or worst
+    /// (a plain list "de cada turma" needs no GROUP BY), and never for "por mês" (as often a rate,
+    /// "acessos por mês", as a grouping) or "ordenado por".
+    func ungroupedRequest(_ sql: String, question: String) -> (said: String, table: String, column: String)? {
+        let words = PortugueseTerms.words(question)
+        let ranks = ["primeir", "ultim", "maior", "menor", "melhor", "pior"]
+        guard Self.aggregates(sql) || words.contains(where: { word in ranks.contains { word.hasPrefix($0) } }),
+            sql.range(of: "partition by", options: .caseInsensitive) == nil
+        else { return nil }
+        let grouped = Set(QueryShape.outerGrouping(sql)?.columns ?? [])
+        let schema = retriever.catalog.schema
+        let read = Retriever.tables(in: sql).sorted().compactMap { schema.table(named: $0) }
+        // Grouped by a name no table has (`GROUP BY periodo`, a CASE's label): the model's own grouping.
+        guard grouped.allSatisfy({ name in read.contains { $0.column(named: name) != nil } }) else { return nil }
+        let articles: Set<String> = ["a", "o", "as", "os", "da", "do", "das", "dos"]
+        for (index, word) in words.enumerated() where ["cada", "por", "conforme", "segundo"].contains(word) {
+            if index > 0, ["orden", "classific", "dividid", "filtr", "ordem"].contains(where: { words[index - 1].hasPrefix($0) }) { continue }
+            var next = index + 1
+            while next < words.count, articles.contains(words[next]) { next += 1 }
+            guard next < words.count else { continue }
+            let said = words[next]
+            guard !Self.monthWords.map(PortugueseTerms.fold).contains(said) else { continue }
+            let isYear = Self.yearWords.contains(said)
+            for table in read {
+                let described = retriever.catalog.metadata.table(named: table.name)
+                let periods = Set((schema.yearColumns(of: table) + schema.dateColumns(of: table)).map { $0.lowercased() })
+                let named = table.columns.first { column in
+                    guard !column.isPrimaryKey, !column.name.lowercased().hasSuffix("_id") else { return false }
+                    if isYear { return schema.yearColumns(of: table).contains(column.name) }
+                    let names = [column.name] + (described?.column(named: column.name)?.synonyms ?? []).filter { !$0.contains(" ") }
+                    return names.contains { PortugueseTerms.terms($0) == PortugueseTerms.terms(said) }
+                }
+                guard let column = named else { continue }
+                // Grouped by it, or, for a year, by any year or date of the table (`substr(data_saida, 1, 4)`).
+                if grouped.contains(column.name.lowercased()) || (isYear && !grouped.isDisjoint(with: periods)) { return nil }
+                return (said, table.name, column.name)
+            }
+        }
+        return nil
     }
 
     /// Words that ask for a result per month or per year.

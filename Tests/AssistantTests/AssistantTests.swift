@@ -459,6 +459,16 @@ struct AssistantTests {
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
+        // "Conforme a pedra": one rate for one stone, where a rate per stone was asked for.
+        ("taxa de evasao em 2024 conforme a pedra que o aluno tinha em 2023",
+         "SELECT avg(CASE WHEN v.pedra = 'Topázio' THEN 1 ELSE 0 END) FROM matriculas m JOIN avaliacoes_anuais v ON v.aluno_id = m.aluno_id WHERE m.ano_letivo = 2024 AND v.ano_letivo = 2023 AND m.situacao = 'evadida'",
+         "SELECT v.pedra, round(100.0 * avg(m.situacao = 'evadida'), 1) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = 2024 WHERE v.ano_letivo = 2023 GROUP BY v.pedra",
+         "a pergunta pede um resultado por pedra (avaliacoes_anuais.pedra), mas a consulta não agrupa por ele; use GROUP BY avaliacoes_anuais.pedra"),
+        // "De cada ano" with a "primeira": every exit listed, where the first of each year was asked for.
+        ("qual foi a data da primeira evasao de cada ano",
+         "SELECT data_saida FROM matriculas WHERE situacao = 'evadida' ORDER BY data_saida",
+         "SELECT ano_letivo, min(data_saida) FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo",
+         "a pergunta pede um resultado por ano (matriculas.ano_letivo), mas a consulta não agrupa por ele"),
         // Attendance and schools side by side, no condition between them: each row meets every
         // class of every school. The foreign keys between the two sides are spelled out.
         ("presenca media de cada escola em 2023",
@@ -504,6 +514,10 @@ struct AssistantTests {
         // Groups the question asks for: by a column's name, by a synonym of its table.
         ("quantos alunos evadiram por turno em 2023?",
          "SELECT t.turno, count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023 AND t.ano_letivo = 2023 GROUP BY t.turno"),
+        // A year asked per value, grouped by the year of a date; a list "ordenada por" a column.
+        ("quantas evasoes houve em cada ano?", "SELECT substr(data_saida, 1, 4) AS ano, count(*) FROM matriculas WHERE situacao = 'evadida' GROUP BY substr(data_saida, 1, 4)"),
+        ("quais as 5 maiores notas de matematica de 2024, ordenadas por nota",
+         "SELECT v.nota_matematica FROM avaliacoes_anuais v WHERE v.ano_letivo = 2024 ORDER BY v.nota_matematica DESC LIMIT 5"),
         ("qual unidade teve mais evasões em 2024?",
          "SELECT e.nome, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024 AND t.ano_letivo = 2024 GROUP BY e.nome ORDER BY evasoes DESC LIMIT 1"),
         // "estudos" shares a stem with "estudando" (alunos ativos) and says something else: no look for 'ativa'.
