@@ -405,11 +405,15 @@ extension Assistant {
     /// count of students with low grades came from the column's listing of values.
     func unnamedLiterals(in sql: String, question: String, context: RetrievedContext) -> [String] {
         let asked = Set(PortugueseTerms.terms(question))
-        // A value of a column the question names by the column's name or synonyms ("largaram":
-        // situacao, whose synonyms say "largou") is the model reading the question.
+        // A value of a column the question names by the column's name or a synonym, said whole
+        // ("largaram": situacao, whose synonyms say "largou"), is the model reading the question.
+        // One word of a longer synonym is not enough: "inde" is no "faixa do INDE" (pedra).
         let namedColumnValues = Set(retriever.catalog.metadata.tables.flatMap { table in
             table.columns.filter { column in
-                !column.values.isEmpty && !asked.isDisjoint(with: PortugueseTerms.terms(([column.name] + column.synonyms).joined(separator: " ")))
+                !column.values.isEmpty && ([column.name] + column.synonyms).contains { name in
+                    let said = Set(PortugueseTerms.terms(name))
+                    return !said.isEmpty && said.isSubset(of: asked)
+                }
             }.flatMap { $0.values.keys.map(PortugueseTerms.fold) }
         })
         let foldedQuestion = PortugueseTerms.fold(question)

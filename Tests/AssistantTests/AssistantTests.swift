@@ -435,6 +435,12 @@ struct AssistantTests {
          "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' AND nota_matematica < 5",
          "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5",
          "a consulta filtra 'Ametista', valor que a pergunta não cita"),
+        // One word of a column's longer synonym ("inde" of "faixa do INDE") does not name the
+        // column: its values are still the model's invention.
+        ("qts alunos melhoraram o inde todo ano de 2022 ate 2024",
+         "SELECT count(*) AS alunos FROM avaliacoes_anuais WHERE ano_letivo BETWEEN 2022 AND 2024 AND pedra = 'Topázio'",
+         "SELECT count(*) FROM avaliacoes_anuais v22 JOIN avaliacoes_anuais v23 ON v23.aluno_id = v22.aluno_id AND v23.ano_letivo = 2023 JOIN avaliacoes_anuais v24 ON v24.aluno_id = v22.aluno_id AND v24.ano_letivo = 2024 WHERE v22.ano_letivo = 2022 AND v23.inde > v22.inde AND v24.inde > v23.inde",
+         "a consulta filtra 'Topázio', valor que a pergunta não cita"),
         // A column the question names word for word, left unread: grades from the wrong table.
         ("qts alunos ficaram sem nota de ingles no boletim de 2024",
          "SELECT count(*) FROM entregas WHERE nota IS NULL AND entregue_em LIKE '2024-%'",
