@@ -33,6 +33,11 @@ extension Assistant {
             return "a pergunta fala de \"\(said)\", mas a consulta não nega nada (nem NOT, nem <>, nem = 0, nem IS NULL) e conta o contrário; "
                 + "para quem não tem, use NOT EXISTS (ou NOT IN) com a condição, ou uma contagem igual a 0"
         }
+        // "Não acessaram" written as tipo <> 'acesso': those who did anything else, accesses or not.
+        if let (said, inequality, value) = Self.negatedByInequality(question, sql: sql, terms: context?.terms ?? []) {
+            return "a pergunta fala de \"\(said)\", mas \(inequality) conta as linhas de outro valor, e quem também tem '\(value)' entra; "
+                + "para quem não tem nenhuma linha com '\(value)', use NOT EXISTS (uma subconsulta com = '\(value)') ou uma contagem igual a 0"
+        }
         // A year the question names and the query never writes: a filter was dropped.
         let years = PeriodFilters.periods(in: question).map { String($0.year) }
         if let missing = years.first(where: { !sql.contains($0) }) {
@@ -464,18 +469,39 @@ extension Assistant {
     /// Words that deny what follows: "não acessaram", "nunca entregou", "nenhuma interação".
     static let negations: Set<String> = ["nao", "nunca", "nenhum", "nenhuma", "jamais"]
 
-    /// The question's negation and the word after it ("nao acessaram") when the query has no
-    /// negating form at all (NOT, <>, !=, = 0, < 1, IS NULL, EXCEPT, a value such as
-    /// 'nao_entregue'); nil otherwise, and when the negation belongs to a term the question says
-    /// ("atividades não entregues"), whose own condition is checked elsewhere.
-    static func unnegated(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> String? {
+    /// The question's first negation and the words from it on ("nao acessaram a plataforma"),
+    /// unless it belongs to a term the question says ("atividades não entregues"), whose own
+    /// condition is checked elsewhere.
+    static func negation(in question: String, terms: [RetrievedContext.Term]) -> ArraySlice<String>? {
         let words = PortugueseTerms.words(question)
-        guard let index = words.firstIndex(where: negations.contains) else { return nil }
-        let said = words[index...].prefix(2).joined(separator: " ")
-        let spoken = terms.compactMap(\.spoken).map { PortugueseTerms.words($0) }
-        guard !spoken.contains(where: { $0.contains(words[index]) }) else { return nil }
+        guard let index = words.firstIndex(where: negations.contains),
+            !terms.compactMap(\.spoken).contains(where: { PortugueseTerms.words($0).contains(words[index]) })
+        else { return nil }
+        return words[index...]
+    }
+
+    /// The question's negation and the word after it ("nao acessaram") when the query has no
+    /// negating form at all (NOT, <>, !=, = 0, < 1, IS NULL, EXCEPT, a value such as 'nao_entregue').
+    static func unnegated(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> String? {
+        guard let negated = negation(in: question, terms: terms) else { return nil }
         let negating = #/(?i)\bnot\b|<>|!=|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b|'n[aã]o_/#
-        return sql.firstMatch(of: negating) == nil ? said : nil
+        return sql.firstMatch(of: negating) == nil ? negated.prefix(2).joined(separator: " ") : nil
+    }
+
+    /// The question's negation ("nao acessaram") where the query's only negating form is an
+    /// inequality with the value the negated words name (`i.tipo != 'acesso'`): a row of another
+    /// kind is no proof of having none of this kind. The words said, the inequality and the value.
+    static func negatedByInequality(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> (String, String, String)? {
+        guard let negated = negation(in: question, terms: terms),
+            sql.firstMatch(of: #/(?i)\bnot\b|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b/#) == nil
+        else { return nil }
+        let named = Set(PortugueseTerms.terms(negated.prefix(4).joined(separator: " ")))
+        for match in sql.matches(of: #/(?i)([A-Za-z_][A-Za-z0-9_.]*)\s*(?:<>|!=)\s*'([^']*)'/#)
+            where !named.isDisjoint(with: PortugueseTerms.terms(String(match.2)))
+        {
+            return (negated.prefix(2).joined(separator: " "), String(sql[match.range]), String(match.2))
+        }
+        return nil
     }
 
     /// Whether the question asks for one number per group: "por escola", "em cada mês", "separando".

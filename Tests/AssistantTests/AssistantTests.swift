@@ -462,6 +462,11 @@ struct AssistantTests {
          "SELECT count(DISTINCT aluno_id) FROM interacoes WHERE ocorrido_em LIKE '2024-03%'",
          "SELECT count(*) FROM cubo_engajamento WHERE mes = '2024-03' AND interacoes_total = 0",
          "a pergunta fala de \"nao tiveram\", mas a consulta não nega nada"),
+        // The negation written as an inequality with the value named: another kind of row counted.
+        ("quantos alunos nao acessaram a plataforma em maio de 2023?",
+         "SELECT count(DISTINCT aluno_id) FROM interacoes WHERE ocorrido_em LIKE '2023-05%' AND tipo != 'acesso'",
+         "SELECT count(*) FROM cubo_engajamento WHERE mes = '2023-05' AND acessos = 0",
+         "a pergunta fala de \"nao acessaram\", mas tipo != 'acesso' conta as linhas de outro valor, e quem também tem 'acesso' entra"),
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
