@@ -7,11 +7,12 @@ import SQLCheck
 /// dropped or invented, a grouping nobody asked for, an example's query or period borrowed), and
 /// the readings of the question and the query those checks share.
 extension Assistant {
-    /// A value its column never stores, tables no condition links, no rows, a single NULL, a list where the question asks how
-    /// many, a year the question names and the query never writes or the other way round, the
-    /// same SELECT repeated per value with UNION, a value the question names left out, or far more
-    /// rows than any table the query reads (a join that multiplies): usually a wrong filter, join
-    /// or shape, worth one more look.
+    /// A value its column never stores, tables no condition links, no rows, a single NULL, a list
+    /// where the question asks how many, a negation left out or written as "another value", a
+    /// year the question names and the query never writes or the other way round, the same
+    /// SELECT repeated per value with UNION, a grouping asked for and not made, a value the
+    /// question names left out, or far more rows than any table the query reads (a join that
+    /// multiplies): usually a wrong filter, join or shape, worth one more look.
     func suspicious(_ result: QueryResult?, sql: String, question: String = "", context: RetrievedContext? = nil) -> String? {
         guard let result else { return nil }
         // A value its column never stores ('F' compared with turmas.fase): says where it is.
