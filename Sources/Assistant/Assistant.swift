@@ -439,6 +439,10 @@ public final class Assistant {
             adopt(MissingYearConditions.added(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             })
+            // The same, inside a subquery the query reads from: a total over every year.
+            adopt(MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
+                (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+            })
             // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the
             // student arrived, which the question never speaks of.
             adopt(MisplacedYear.removed(from: sql, year: year, schema: retriever.catalog.schema) { table, column in

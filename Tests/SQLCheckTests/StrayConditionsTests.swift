@@ -64,6 +64,24 @@ struct MissingYearConditionsTests {
         #expect(dated.sql == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B' AND t.ano_letivo = 2024 AND m.ano_letivo = 2024")
     }
 
+    @Test("a subquery the query reads from, summing every year: the year goes inside it; a subquery with its own year, or in a WHERE, is left alone")
+    func derivedTables() throws {
+        let sql = "SELECT a.ra, a.nome, f.faltas FROM alunos a JOIN (SELECT aluno_id, SUM(frequencia_mensal.aulas_previstas - frequencia_mensal.presencas) AS faltas FROM frequencia_mensal GROUP BY aluno_id) f ON a.id = f.aluno_id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 ORDER BY f.faltas DESC LIMIT 5"
+        let result = try #require(MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: 2024, schema: schema))
+        #expect(result.sql == "SELECT a.ra, a.nome, f.faltas FROM alunos a JOIN (SELECT aluno_id, SUM(frequencia_mensal.aulas_previstas - frequencia_mensal.presencas) AS faltas FROM frequencia_mensal WHERE frequencia_mensal.mes LIKE '2024-%' GROUP BY aluno_id) f ON a.id = f.aluno_id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 ORDER BY f.faltas DESC LIMIT 5")
+        #expect(result.added == ["frequencia_mensal.mes LIKE '2024-%'"])
+        let ownYear = "SELECT count(*) FROM (SELECT aluno_id FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY aluno_id) p JOIN matriculas m ON m.aluno_id = p.aluno_id WHERE m.ano_letivo = 2024"
+        #expect(MissingYearConditions.addedInDerivedTables(to: ownYear, offered: offered, year: 2024, schema: schema) == nil)
+        let inWhere = "SELECT count(*) FROM matriculas m WHERE m.ano_letivo = 2024 AND m.aluno_id IN (SELECT aluno_id FROM frequencia_mensal GROUP BY aluno_id HAVING sum(presencas) < 10)"
+        #expect(MissingYearConditions.addedInDerivedTables(to: inWhere, offered: offered, year: 2024, schema: schema) == nil)
+        // The top five of 2024, as the question asks, not of every year.
+        let (validator, database) = try ValidationTests.setup.get()
+        let connection = try Connection(path: database, mode: .readOnly)
+        #expect(validator.validate(result.sql, on: connection) == nil)
+        let gold = try connection.query("SELECT a.ra FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id WHERE f.mes LIKE '2024-%' GROUP BY a.id ORDER BY sum(f.aulas_previstas - f.presencas) DESC LIMIT 5")
+        #expect(try connection.query(result.sql).map { $0[0] } == gold.map { $0[0] })
+    }
+
     @Test("months of attendance shown or grouped, with the enrolment held to the year: the months get the year too")
     func months() throws {
         let sql = "SELECT substr(f.mes, 6, 2) AS mes, 1.0 * sum(f.presencas) / sum(f.aulas_previstas) FROM frequencia_mensal f "
