@@ -50,6 +50,10 @@ extension Assistant {
             }
             return "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele"
         }
+        // "Menos de 5 em matemática" answered with no 5 anywhere: the threshold was dropped.
+        if let (said, number) = Self.unwrittenThresholds(in: question, sql: sql).first {
+            return "a pergunta fala de \"\(said)\", mas a consulta não compara com \(number); ponha essa condição"
+        }
         // A year the question never names ("nota 10" read as October 2024).
         if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
             return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
@@ -503,6 +507,24 @@ extension Assistant {
             return (negated.prefix(2).joined(separator: " "), String(sql[match.range]), String(match.2))
         }
         return nil
+    }
+
+    /// The thresholds the question says ("menos de 5", "acima de 90%", "4 ou mais") whose number
+    /// `sql` never writes: as a number (5, 5.0), or for a percentage also as a fraction (0.9).
+    /// Years are left to the checks of periods.
+    static func unwrittenThresholds(in question: String, sql: String) -> [(said: String, number: String)] {
+        let folded = PortugueseTerms.fold(question)
+        let before = #/\b(?:menos\s+de|mais\s+de|acima\s+de|abaixo\s+de|maior(?:\s+do)?\s+que|menor(?:\s+do)?\s+que|inferior\s+a|superior\s+a|pelo\s+menos|no\s+minimo|no\s+maximo)\s+(\d+(?:[.,]\d+)?)\s*(%|por\s*cento|pontos\s+percentuais)?/#
+        let after = #/\b(\d+(?:[.,]\d+)?)\s+ou\s+(?:mais|menos)\b/#
+        var found = folded.matches(of: before).map { (String($0.0), String($0.1), $0.2 != nil) }
+        found += folded.matches(of: after).map { (String($0.0), String($0.1), false) }
+        // Digits glued to a name (`m2024`, `v23`) are part of it.
+        let written = Set(sql.matches(of: #/([A-Za-z_]*)(\d*\.?\d+)/#).compactMap { $0.1.isEmpty ? Double(String($0.2)) : nil })
+        return found.compactMap { said, text, percent -> (said: String, number: String)? in
+            guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), !(1900...2099).contains(value) || text.count != 4 else { return nil }
+            let accepted = percent || value > 1 ? [value, value / 100] : [value]
+            return accepted.contains(where: written.contains) ? nil : (said.trimmingCharacters(in: .whitespaces), text)
+        }
     }
 
     /// Whether the question asks for one number per group: "por escola", "em cada mês", "separando".

@@ -441,6 +441,10 @@ struct AssistantTests {
          "SELECT count(*) AS alunos FROM avaliacoes_anuais WHERE ano_letivo BETWEEN 2022 AND 2024 AND pedra = 'Topázio'",
          "SELECT count(*) FROM avaliacoes_anuais v22 JOIN avaliacoes_anuais v23 ON v23.aluno_id = v22.aluno_id AND v23.ano_letivo = 2023 JOIN avaliacoes_anuais v24 ON v24.aluno_id = v22.aluno_id AND v24.ano_letivo = 2024 WHERE v22.ano_letivo = 2022 AND v23.inde > v22.inde AND v24.inde > v23.inde",
          "a consulta filtra 'Topázio', valor que a pergunta não cita"),
+        // A threshold the question says, and no such number in the query: the condition was dropped.
+        ("qntos alunos tiraram menos de 5 em matematica em 2023?", "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023",
+         "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5",
+         "a pergunta fala de \"menos de 5\", mas a consulta não compara com 5"),
         // A column the question names word for word, left unread: grades from the wrong table.
         ("qts alunos ficaram sem nota de ingles no boletim de 2024",
          "SELECT count(*) FROM entregas WHERE nota IS NULL AND entregue_em LIKE '2024-%'",
