@@ -498,6 +498,17 @@ struct AssistantTests {
         #expect(Setup.lastMessage(server, request: 1).contains(reason))
     }
 
+    @Test("no verified example's query misses a threshold its question says, and the thresholds are read as said")
+    func thresholdsOfExamples() throws {
+        let (_, retriever, _, _) = try Setup.parts.get()
+        for example in retriever.catalog.metadata.examples {
+            #expect(Assistant.unwrittenThresholds(in: example.question, sql: example.sql).isEmpty, "\(example.question)")
+        }
+        #expect(Assistant.unwrittenThresholds(in: "alunos com presença abaixo de 75% em 2023", sql: "SELECT 1 WHERE x < 0.75").isEmpty)
+        #expect(Assistant.unwrittenThresholds(in: "turmas com 4 ou mais evasoes", sql: "SELECT 1").map(\.number) == ["4"])
+        #expect(Assistant.unwrittenThresholds(in: "evasoes de mais de 2023 alunos", sql: "SELECT 1").isEmpty)
+    }
+
     @Test("years between the named ones or closing a range, a value written by LIKE, counts per group: no second look", arguments: [
         ("quantas matriculas de 2022 a 2024?", "SELECT count(*) FROM matriculas WHERE ano_letivo IN (2022, 2023, 2024)"),
         ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'"),
