@@ -510,8 +510,9 @@ extension Assistant {
     }
 
     /// The thresholds the question says ("menos de 5", "acima de 90%", "4 ou mais") whose number
-    /// `sql` never writes: as a number (5, 5.0), or for a percentage also as a fraction (0.9).
-    /// Years are left to the checks of periods.
+    /// `sql` never writes: as a number (5, 5.0), or as its hundredth (0.9 for "90%", and for any
+    /// number above 1, which may be a percentage said without the sign). Years are left to the
+    /// checks of periods.
     static func unwrittenThresholds(in question: String, sql: String) -> [(said: String, number: String)] {
         let folded = PortugueseTerms.fold(question)
         let before = #/\b(?:menos\s+de|mais\s+de|acima\s+de|abaixo\s+de|maior(?:\s+do)?\s+que|menor(?:\s+do)?\s+que|inferior\s+a|superior\s+a|pelo\s+menos|no\s+minimo|no\s+maximo)\s+(\d+(?:[.,]\d+)?)\s*(%|por\s*cento|pontos\s+percentuais)?/#
