@@ -485,21 +485,25 @@ extension Assistant {
         return words[index...]
     }
 
+    /// Whether `sql` negates other than by an inequality: NOT, = 0, < 1, IS NULL, EXCEPT.
+    static func negatesOutright(_ sql: String) -> Bool {
+        sql.firstMatch(of: #/(?i)\bnot\b|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b/#) != nil
+    }
+
     /// The question's negation and the word after it ("nao acessaram") when the query has no
     /// negating form at all (NOT, <>, !=, = 0, < 1, IS NULL, EXCEPT, a value such as 'nao_entregue').
     static func unnegated(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> String? {
-        guard let negated = negation(in: question, terms: terms) else { return nil }
-        let negating = #/(?i)\bnot\b|<>|!=|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b|'n[aã]o_/#
-        return sql.firstMatch(of: negating) == nil ? negated.prefix(2).joined(separator: " ") : nil
+        guard let negated = negation(in: question, terms: terms), !negatesOutright(sql),
+            sql.firstMatch(of: #/(?i)<>|!=|'n[aã]o_/#) == nil
+        else { return nil }
+        return negated.prefix(2).joined(separator: " ")
     }
 
     /// The question's negation ("nao acessaram") where the query's only negating form is an
     /// inequality with the value the negated words name (`i.tipo != 'acesso'`): a row of another
     /// kind is no proof of having none of this kind. The words said, the inequality and the value.
     static func negatedByInequality(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> (String, String, String)? {
-        guard let negated = negation(in: question, terms: terms),
-            sql.firstMatch(of: #/(?i)\bnot\b|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b/#) == nil
-        else { return nil }
+        guard let negated = negation(in: question, terms: terms), !negatesOutright(sql) else { return nil }
         let named = Set(PortugueseTerms.terms(negated.prefix(4).joined(separator: " ")))
         for match in sql.matches(of: #/(?i)([A-Za-z_][A-Za-z0-9_.]*)\s*(?:<>|!=)\s*'([^']*)'/#)
             where !named.isDisjoint(with: PortugueseTerms.terms(String(match.2)))
