@@ -48,6 +48,11 @@ public struct RetrievedContext: Sendable, Encodable {
     public var periodFilters: [PeriodFilter] = []
     /// Years that describe rather than date ("nascidos em 2010"), as conditions on their column.
     public var attributeFilters: [String] = []
+    /// Direct joins of two chosen tables of one grain (`avaliacoes_anuais.aluno_id =
+    /// matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo`), for advice
+    /// when a query lacks one of them. Not in the prompt: shown to every question, a small model
+    /// did no better (one `--only` run on the 37 dev questions it changed: 16 right against 19).
+    public var sameGrainJoins: [String] = []
 }
 
 /// Retrieval over one catalog: the vectors of its documents, a lexical index, the FK graph.
@@ -355,6 +360,9 @@ public struct Retriever: Sendable {
         context.periods = periods
         context.periodFilters = periodFilters
         context.attributeFilters = shownAttributes.map(\.condition)
+        // Two tables of one student and one year (grades and enrolment): the join by both, which
+        // the path through the student leaves out, so each year's grades met every year's class.
+        context.sameGrainJoins = sameGrainJoins(among: chosen)
         context.tokenEstimate = estimateTokens(context)
         while context.tokenEstimate > options.tokenBudget, context.examples.count > 1 {
             context.examples.removeLast()
@@ -362,6 +370,42 @@ public struct Retriever: Sendable {
         }
         context.schemaTokenEstimate = schemaCharacters(context) / 4
         return context
+    }
+
+    /// `avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo =
+    /// matriculas.ano_letivo` for each pair of `tables` (neither pointing at the other) that point
+    /// at the same parent and share another key: a second parent (`interacoes` and `matriculas`,
+    /// by student and class), or a year or month column of the same name. One shared parent alone
+    /// (`entregas` and `matriculas`, by student) is no row-to-row match and is left to the path.
+    func sameGrainJoins(among tables: [String]) -> [String] {
+        let schema = catalog.schema
+        var conditions: [String] = []
+        for (position, firstName) in tables.enumerated() {
+            for secondName in tables[(position + 1)...] {
+                guard let first = schemaTable(firstName), let second = schemaTable(secondName),
+                    first.kind == .table, second.kind == .table,
+                    !first.foreignKeys.contains(where: { $0.referencedTable.caseInsensitiveCompare(second.name) == .orderedSame }),
+                    !second.foreignKeys.contains(where: { $0.referencedTable.caseInsensitiveCompare(first.name) == .orderedSame })
+                else { continue }
+                // A parent each points at by one column (a table pointing at cities twice, by origin
+                // and destination, matches no row of another by both).
+                func soleKeys(_ table: Schema.Table) -> [String: Schema.ForeignKey] {
+                    let single = table.foreignKeys.filter { $0.columns.count == 1 }
+                    return Dictionary(grouping: single, by: { $0.referencedTable.lowercased() }).compactMapValues { $0.count == 1 ? $0[0] : nil }
+                }
+                let secondKeys = soleKeys(second)
+                let parents = soleKeys(first).sorted { $0.key < $1.key }.compactMap { parent, key -> String? in
+                    guard let match = secondKeys[parent], match.referencedColumns == key.referencedColumns else { return nil }
+                    return "\(first.name).\(key.columns[0]) = \(second.name).\(match.columns[0])"
+                }
+                let periods = Set(schema.yearColumns(of: first) + schema.monthColumns(of: first))
+                    .intersection(schema.yearColumns(of: second) + schema.monthColumns(of: second)).sorted()
+                    .map { "\(first.name).\($0) = \(second.name).\($0)" }
+                guard !parents.isEmpty, parents.count + periods.count >= 2 else { continue }
+                conditions.append((parents + periods).joined(separator: " AND "))
+            }
+        }
+        return conditions
     }
 
     /// Cosine similarity (vectors are unit length, so a dot product) of every document.

@@ -17,6 +17,9 @@ public enum ContextText {
         if !context.joins.isEmpty {
             lines += ["", "Junções:"] + context.joins.map { "  \($0.steps.joined(separator: "  →  "))" }
         }
+        if !context.sameGrainJoins.isEmpty {
+            lines += ["", "Junções pela mesma chave (só nas dicas de correção):"] + context.sameGrainJoins.map { "  \($0)" }
+        }
         if !context.values.isEmpty {
             lines += ["", "Valores citados:"] + context.values.map { "  \($0.table).\($0.column) = '\($0.value)'  (a pergunta diz \"\($0.spoken)\")" }
         }

@@ -2,7 +2,7 @@ import Catalog
 import DemoDatabase
 import Foundation
 import MiniLM
-import Retrieval
+@testable import Retrieval
 import TestSupport
 import Testing
 
@@ -69,6 +69,20 @@ struct RetrievalTests {
         let evasion = try Fixture.context("escolas em ordem de evasão em 2022, da que mais perdeu aluno pra que menos perdeu")
         #expect(evasion.examples.first?.question == "Quantas evasões houve em cada escola em 2024?")
         #expect(!evasion.examples.contains { $0.sql.contains("avaliacoes_anuais") })
+    }
+
+    @Test("two tables of one student and one year get their direct join by both keys, kept for advice; one shared parent alone gets none")
+    func sameGrainJoins() throws {
+        let context = try Fixture.context("inde medio dos alunos da manha comparado com os da tarde em 2022")
+        #expect(context.sameGrainJoins == ["avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo"])
+        // The prompt's joins are the foreign keys.
+        #expect(context.joins.flatMap(\.steps).allSatisfy { !$0.contains(" AND ") })
+        let retriever = try Fixture.retriever.get()
+        // Student and class: an interaction meets the enrolment of its class.
+        #expect(retriever.sameGrainJoins(among: ["interacoes", "matriculas"]) == ["interacoes.aluno_id = matriculas.aluno_id AND interacoes.turma_id = matriculas.turma_id"])
+        // The student alone, a month against a year, or a table and its parent: no direct join.
+        #expect(retriever.sameGrainJoins(among: ["entregas", "matriculas", "frequencia_mensal", "turmas", "alunos"]).isEmpty)
+        #expect(retriever.sameGrainJoins(among: ["avaliacoes_anuais", "scores_risco"]) == ["avaliacoes_anuais.aluno_id = scores_risco.aluno_id AND avaliacoes_anuais.ano_letivo = scores_risco.ano_letivo"])
     }
 
     @Test("a column the question names by a word of its name is shown, in a table of many columns")
