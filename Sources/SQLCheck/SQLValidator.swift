@@ -6,6 +6,7 @@ import Foundation
 public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
     public enum Kind: String, Sendable, Codable {
         case multipleStatements, notReadOnly, notAllowed, unknownTable, unknownColumn, ambiguousColumn, unknownFunction, syntax, selfComparison
+        case textAggregate
     }
 
     public let kind: Kind
@@ -66,6 +67,14 @@ public struct SQLValidator: Sendable {
                 hints: ["cada JOIN precisa comparar uma coluna da tabela que entra com uma coluna de outra tabela da consulta (as junções do contexto)"],
                 column: column)
         }
+        // `avg(turmas.turno)`: every word counts as 0, so it runs and answers nothing.
+        if let text = TextAggregates.first(in: sql, schema: catalog.schema) {
+            let values = text.values.map { "'\($0)'" }.joined(separator: ", ")
+            return ValidationFailure(
+                kind: .textAggregate, message: "\(text.call) soma ou tira a média de um texto (\(text.column) guarda valores como \(values)), e o SQLite conta cada texto como 0",
+                hints: ["a média e a soma são de uma coluna de números; para um resultado por \(text.column), agrupe por ela (GROUP BY \(text.column)) e faça a conta com a coluna de números que a pergunta pede"],
+                column: text.column)
+        }
         return nil
     }
 
@@ -88,6 +97,15 @@ public struct SQLValidator: Sendable {
             let parts = name.split(separator: ".").map(String.init)
             let column = parts.last ?? name
             let used = referencedTables(in: sql)
+            // `max(aaa)` with `avaliacoes_anuais aaa`: the table's name or alias where one of its
+            // columns was meant; names that merely look alike (`iaa`) would mislead.
+            if parts.count == 1, let table = qualifiedTable(name, in: sql), !catalog.schema.tables.contains(where: { $0.column(named: name) != nil }) {
+                let what = table.name.caseInsensitiveCompare(name) == .orderedSame ? "o nome da tabela" : "o apelido da tabela \(table.name)"
+                return ValidationFailure(
+                    kind: .unknownColumn, message: "\(name) é \(what), não uma coluna",
+                    hints: ["escreva \(name).coluna, com uma das colunas de \(table.name): " + table.columns.map(\.name).joined(separator: ", ")],
+                    column: name)
+            }
             // "escolas.id" where escolas exists but is not in the query: the join is what is missing.
             if parts.count == 2, let table = catalog.schema.table(named: parts[0]), table.column(named: column) != nil,
                 !used.contains(where: { $0.caseInsensitiveCompare(table.name) == .orderedSame })

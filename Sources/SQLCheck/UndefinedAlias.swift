@@ -8,7 +8,8 @@ extension SQLRepair {
     /// a table the query reads (`avaliacoes_anuais a ON a.aluno_id = m.aluno_id AND a.ano_letivo =
     /// m.ano_letivo`: every column of its key that table has too, so a row per student and year
     /// meets one), or as the parent of a table the query joins (`t.fase` with `matriculas m`
-    /// joined: `turmas t ON t.id = m.turma_id`). A column several tables have (`e.id`) is left to the model.
+    /// joined: `turmas t ON t.id = m.turma_id`). A column several tables have is read from the one
+    /// whose name the alias starts (`e.nome`: escolas); if none or several (`a.id`), it is left to the model.
     func undefinedAliasJoin(_ name: String, in sql: String) -> (sql: String, note: String)? {
         let parts = name.split(separator: ".").map(String.init)
         guard parts.count == 2, catalog.schema.table(named: parts[0]) == nil else { return nil }
@@ -17,7 +18,10 @@ extension SQLRepair {
         guard !references.contains(where: { ($0.alias ?? $0.table).caseInsensitiveCompare(qualifier) == .orderedSame }),
             !references.contains(where: { catalog.schema.table(named: $0.table)?.column(named: column) != nil })
         else { return nil }
-        let owners = catalog.schema.tables.filter { $0.kind == .table && $0.column(named: column) != nil }
+        var owners = catalog.schema.tables.filter { $0.kind == .table && $0.column(named: column) != nil }
+        // `e.nome`, with alunos, escolas and disciplinas all having nome: an alias is the start of
+        // its table's name, and only escolas starts with e.
+        if owners.count > 1 { owners = owners.filter { $0.name.lowercased().hasPrefix(qualifier.lowercased()) } }
         guard owners.count == 1, let owner = owners.first,
             !references.contains(where: { $0.table.caseInsensitiveCompare(owner.name) == .orderedSame })
         else { return nil }

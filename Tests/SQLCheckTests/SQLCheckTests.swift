@@ -110,6 +110,31 @@ struct ValidationTests {
                 "\(sibling.hints)")
     }
 
+    @Test("a table's alias or name written where one of its columns was meant: said so, with its columns, not look-alike names")
+    func aliasAsColumn() throws {
+        let alias = try #require(try validate("SELECT a.nome, max(aaa) FROM alunos a JOIN avaliacoes_anuais aaa ON a.id = aaa.aluno_id GROUP BY a.id"))
+        #expect(alias.message == "aaa é o apelido da tabela avaliacoes_anuais, não uma coluna")
+        #expect(alias.hints == ["escreva aaa.coluna, com uma das colunas de avaliacoes_anuais: aluno_id, ano_letivo, inde, iaa, ieg, ips, ida, ipp, ipv, ian, pedra, defasagem, nota_portugues, nota_matematica, nota_ingles"])
+        let table = try #require(try validate("SELECT count(escolas) FROM escolas"))
+        #expect(table.message == "escolas é o nome da tabela, não uma coluna")
+        // A name no table of the query stands for is still an unknown column, with the nearest names.
+        let unknown = try #require(try validate("SELECT max(aa) FROM avaliacoes_anuais v"))
+        #expect(unknown.message == "a coluna aa não existe")
+    }
+
+    @Test("the average or sum of a column of words is refused, with what the column holds; of a comparison or a number, it passes")
+    func textAggregate() throws {
+        let turno = try #require(try validate("SELECT turmas.turno, AVG(turmas.turno) AS media FROM turmas WHERE turmas.ano_letivo = 2022 GROUP BY turmas.turno"))
+        #expect(turno.kind == .textAggregate && turno.column == "turmas.turno")
+        #expect(turno.message == "AVG(turmas.turno) soma ou tira a média de um texto (turmas.turno guarda valores como 'manhã', 'tarde'), e o SQLite conta cada texto como 0")
+        let bare = try #require(try validate("SELECT sum(situacao) FROM matriculas m"))
+        #expect(bare.kind == .textAggregate && bare.column == "situacao")
+        for fine in ["SELECT round(100.0 * avg(m.situacao = 'evadida'), 1) FROM matriculas m", "SELECT avg(v.inde) FROM avaliacoes_anuais v",
+                     "SELECT max(turno), count(DISTINCT turno) FROM turmas", "SELECT avg(acessos) FROM cubo_engajamento"] {
+            #expect(try validate(fine) == nil, "\(fine)")
+        }
+    }
+
     @Test("an unknown table, an ambiguous column and a foreign function get hints")
     func otherNames() throws {
         let table = try #require(try validate("SELECT * FROM aluno"))

@@ -389,10 +389,17 @@ struct UndefinedAliasTests {
         #expect(two.failure != nil && two.repairs.isEmpty)
     }
 
-    @Test("a column several tables have, or none, is left to the model")
+    @Test("a column several tables have is read from the one whose name the alias starts; with none or several such, or no owner, left to the model")
     func leftAlone() throws {
         #expect(try validatedWithRepairs("SELECT x.nome FROM turmas t").failure != nil)
         #expect(try validatedWithRepairs("SELECT x.cor FROM turmas t").failure != nil)
+        // alunos and atividades both start with a and have id.
+        let student = try validatedWithRepairs("SELECT a.id FROM avaliacoes_anuais v")
+        #expect(student.failure != nil, "\(student)")
+        // nome: alunos, escolas, disciplinas; e can only be escolas, the parent of the class joined.
+        let school = try validatedWithRepairs("SELECT e.nome, count(i.id) AS acessos FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN interacoes i ON i.turma_id = t.id WHERE m.ano_letivo = 2024 GROUP BY e.nome")
+        #expect(school.failure == nil)
+        #expect(school.sql == "SELECT e.nome, count(i.id) AS acessos FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN interacoes i ON i.turma_id = t.id JOIN escolas e ON e.id = t.escola_id WHERE m.ano_letivo = 2024 GROUP BY e.nome")
     }
 }
 
