@@ -80,6 +80,14 @@ extension Assistant {
             return "a pergunta pede um resultado por \(asked.said) (\(asked.table).\(asked.column)), mas a consulta não agrupa por ele; "
                 + "use GROUP BY \(asked.table).\(asked.column), uma linha por valor"
         }
+        // "Qual foi a data da primeira evasão" answered with a count per year: no date at all.
+        if Self.asksForDate(question), !Self.asksHowMany(question), result.totalRows > 0, !Self.showsDate(result) {
+            let dates = Retriever.tables(in: sql).sorted().flatMap { name in
+                retriever.catalog.schema.table(named: name).map { table in retriever.catalog.schema.dateColumns(of: table).map { "\(table.name).\($0)" } } ?? []
+            }
+            return "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data"
+                + (dates.isEmpty ? "" : "; as datas das tabelas da consulta são " + dates.joined(separator: ", ") + " (a primeira é min(), a última é max())")
+        }
         // "Quantos…" with no "cada" or "por": one number, where a copied example gave one per school.
         if let grouping, !grouping.having, result.totalRows > 1, groups.isEmpty, Self.asksHowMany(question), !Self.asksPerGroup(question) {
             return "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY \(grouping.columns.joined(separator: ", "))); "
@@ -180,9 +188,10 @@ extension Assistant {
         let read = Set(Retriever.tables(in: sql).map { $0.lowercased() })
         let target = table.lowercased()
         guard !read.contains(target) else { return "" }
-        for step in context.joins.flatMap(\.steps) {
-            let sides = step.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces).split(separator: ".").first.map { $0.lowercased() } ?? "" }
-            if sides.count == 2, sides.contains(target), let other = sides.first(where: { $0 != target }), read.contains(other) {
+        // A student's grades meet the enrolment of the same year, not every year's.
+        for step in context.sameGrainJoins + context.joins.flatMap(\.steps) {
+            let tables = Set(step.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#).map { $0.1.lowercased() })
+            if tables.count == 2, tables.contains(target), let other = tables.first(where: { $0 != target }), read.contains(other) {
                 return "; junte \(table): JOIN \(table) ON \(step)"
             }
         }
@@ -529,6 +538,20 @@ extension Assistant {
             guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), !(1900...2099).contains(value) || text.count != 4 else { return nil }
             let accepted = percent || value > 1 ? [value, value / 100] : [value]
             return accepted.contains(where: written.contains) ? nil : (said.trimmingCharacters(in: .whitespaces), text)
+        }
+    }
+
+    /// "Qual foi a data da primeira evasão", "em que dia", "quando saiu": a date asked for.
+    static func asksForDate(_ question: String) -> Bool {
+        PortugueseTerms.fold(question).firstMatch(
+            of: #/\b(?:qual|quais|em\s+que)\s+(?:foi\s+|foram\s+|e\s+|era\s+|sao\s+)?(?:a\s+|as\s+|o\s+)?(?:data|datas|dia)\b|\bquando\b/#) != nil
+    }
+
+    /// Whether a column of the result holds dates or months: its first value that is not NULL.
+    static func showsDate(_ result: QueryResult) -> Bool {
+        result.columns.indices.contains { column in
+            guard case .text(let text)? = result.rows.lazy.map({ $0[column] }).first(where: { !$0.isNull }) else { return false }
+            return Schema.isISODate(text)
         }
     }
 

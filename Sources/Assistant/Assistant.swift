@@ -180,6 +180,7 @@ public final class Assistant {
         // Observations already made: the same one again means the model will not act on it.
         var observed: Set<String> = []
         var askedAfresh = false
+        var restarted = false
         // A valid answer that looked odd: kept, with its warning, if the extra look finds nothing better.
         var suspect: (sql: String, result: QueryResult?, message: String)?
         var firstAttempt = 1
@@ -239,6 +240,18 @@ public final class Assistant {
             let (sql, failure, repairs) = polished(written, question: spelledOut, context: context)
             record.repairs = repairs
             record.sql = sql
+            // A query sent before, word for word: once a small model repeats itself, the
+            // conversation has stopped helping. Asked afresh, with what was wrong, while tries last.
+            if !restarted, attempt < options.maxTries, answer.attempts.contains(where: { $0.sql == sql }) {
+                restarted = true
+                record.observation = "a mesma consulta de uma tentativa anterior; a pergunta vai de novo, com o problema dito"
+                answer.attempts.append(record)
+                // The problem with its hints ("escreva aaa.coluna, com uma das colunas de…").
+                let said = answer.attempts.dropLast().last.flatMap { $0.error ?? $0.observation } ?? lastProblem
+                messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history, note: said))]
+                lap("montar prompt")
+                continue
+            }
             if let failure {
                 lap("validar")
                 lastProblem = failure.message
@@ -501,16 +514,18 @@ public final class Assistant {
     }
 
     /// The first message the model gets: the template filled with the context, and the question
-    /// spelled out ("qtos" as "quantos"; the whole-schema baseline reads it as typed).
-    public func generationPrompt(_ question: String, context: RetrievedContext, history: [Turn] = []) -> String {
-        PromptTemplates.fill(prompts.generation, [
+    /// spelled out ("qtos" as "quantos"; the whole-schema baseline reads it as typed), with `note`
+    /// (what a query sent before got wrong) right under it.
+    public func generationPrompt(_ question: String, context: RetrievedContext, history: [Turn] = [], note: String? = nil) -> String {
+        let asked = options.retrieval ? retriever.normalizer.spellOut(question) : question
+        return PromptTemplates.fill(prompts.generation, [
             "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
             "values": ContextRenderer.values(context),
             "periods": ContextRenderer.periods(context),
             "glossary": ContextRenderer.glossary(context),
             "examples": ContextRenderer.examples(context),
             "conversation": ContextRenderer.conversation(history),
-            "question": options.retrieval ? retriever.normalizer.spellOut(question) : question,
+            "question": asked + (note.map { "\n(Uma consulta anterior para esta pergunta não serviu: \($0).)" } ?? ""),
         ])
     }
 

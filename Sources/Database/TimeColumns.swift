@@ -37,7 +37,8 @@ extension Schema {
         name.lowercased().split(whereSeparator: { !$0.isLetter }).contains { $0 == "ano" || $0 == "year" }
     }
 
-    static func isISODate(_ text: String) -> Bool {
+    /// Whether `text` starts like an ISO date or month: '2024-03', '2024-03-01', '2024-03-01 08:00'.
+    public static func isISODate(_ text: String) -> Bool {
         let characters = Array(text.utf8)
         guard characters.count >= 7, characters[4] == UInt8(ascii: "-") else { return false }
         let digit = { (c: UInt8) in c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }

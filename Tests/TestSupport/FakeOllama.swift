@@ -45,6 +45,8 @@ public final class FakeOllama: @unchecked Sendable {
     public static func question(in prompt: String) -> String? {
         guard let start = prompt.range(of: "Pergunta: ", options: .backwards) else { return nil }
         let end = prompt.range(of: "\nSQL:", range: start.upperBound..<prompt.endIndex)?.lowerBound ?? prompt.endIndex
-        return String(prompt[start.upperBound..<end])
+        // The note under it (what a query sent before got wrong) is not part of it.
+        let asked = prompt[start.upperBound..<end]
+        return String(asked.range(of: "\n(Uma consulta anterior").map { asked[..<$0.lowerBound] } ?? asked)
     }
 }
