@@ -4,10 +4,10 @@ import Foundation
 /// example the model kept after being told the question never asks for it: the GROUP BY goes,
 /// with the grouped columns in SELECT and ORDER BY, and the aggregates answer for everything.
 public enum UnaskedGrouping {
-    /// The outer query without its GROUP BY when it groups only by `unasked` columns (bare or
-    /// qualified), without the ORDER BY items that name them or their SELECT names, and without
-    /// those plain SELECT items; nil when it groups by anything else, has HAVING, a UNION or a
-    /// window, or keeps no aggregate.
+    /// The outer query without its grouping by `unasked` columns (bare or qualified): they leave
+    /// GROUP BY (which goes when nothing else is grouped), the ORDER BY items that name them or
+    /// their SELECT names, and the plain SELECT items. Nil when it groups by none of them, has
+    /// HAVING, a UNION or a window, or keeps no aggregate.
     public static func removed(_ sql: String, unasked: [String]) -> (sql: String, note: String)? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
         let lower = tokens.map { $0.text.lowercased() }
@@ -25,7 +25,9 @@ public enum UnaskedGrouping {
         let wanted = Set(unasked.map { $0.lowercased() })
         let columnOf = { (item: ArraySlice<String>) in QueryShape.soleColumn(Array(item)) }
         let grouped = split(lower[(group + 2)..<groupEnd])
-        guard !grouped.isEmpty, grouped.allSatisfy({ columnOf($0).map(wanted.contains) ?? false }) else { return nil }
+        let isUnasked = { (item: ArraySlice<String>) in columnOf(item).map(wanted.contains) ?? false }
+        let unaskedItems = grouped.filter(isUnasked)
+        guard !unaskedItems.isEmpty else { return nil }
         // The names SELECT gives the grouped columns (`t.fase AS fase`) are theirs in ORDER BY too.
         var names = wanted
         if let (items, _) = QueryShape.outerSelectList(tokens) {
@@ -48,10 +50,26 @@ public enum UnaskedGrouping {
             let replacement = kept.isEmpty ? [] : ["ORDER", "BY", kept.map { $0.joined(separator: " ") }.joined(separator: ", ")]
             texts.replaceSubrange(order..<orderEnd, with: replacement)
         }
-        texts.removeSubrange(group..<groupEnd)
-        guard let ungrouped = BareColumns.fixed(texts.joined(separator: " "), perGroup: false) else { return nil }
-        let columns = grouped.map { $0.joined() }.joined(separator: ", ")
-        return (ungrouped.sql, "agrupamento por \(columns) tirado: a pergunta não pede um resultado por \(columns)")
+        let columns = unaskedItems.map { $0.joined() }.joined(separator: ", ")
+        let note = "agrupamento por \(columns) tirado: a pergunta não pede um resultado por \(columns)"
+        let keptGroups = split(texts[(group + 2)..<groupEnd]).filter { !isUnasked($0.map { $0.lowercased() }[...]) }
+        guard !keptGroups.isEmpty else {
+            texts.removeSubrange(group..<groupEnd)
+            guard let ungrouped = BareColumns.fixed(texts.joined(separator: " "), perGroup: false) else { return nil }
+            return (ungrouped.sql, note)
+        }
+        // Grouped by what was asked too (per gender and, unasked, per phase): only the unasked go,
+        // from GROUP BY and from the plain columns of SELECT.
+        texts.replaceSubrange(group..<groupEnd, with: ["GROUP", "BY", keptGroups.map { $0.joined(separator: " ") }.joined(separator: ", ")])
+        guard let (items, from) = QueryShape.outerSelectList(tokens) else { return nil }
+        let shown = items.filter { item in
+            let words = item.map { $0.text.lowercased() }
+            let column = words.lastIndex(of: "as").map { words[..<$0] } ?? words[...]
+            return BareColumns.callsAggregate(item) || !isUnasked(column)
+        }
+        guard !shown.isEmpty else { return nil }
+        texts.replaceSubrange(1..<from, with: [shown.map { $0.map(\.text).joined(separator: " ") }.joined(separator: ", ")])
+        return (texts.joined(separator: " "), note)
     }
 
     /// Items of a clause split at the commas outside parentheses.

@@ -298,6 +298,16 @@ struct AssistantTests {
         #expect(answer.attempts.last?.repairs.last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
     }
 
+    @Test("grouped by the genders asked and by a phase never asked, kept after the look and a fresh ask: the phase goes, the genders stay")
+    func unaskedGroupingBesideAnAskedOne() throws {
+        let both = "SELECT a.genero, t.fase, round(avg(v.nota_matematica), 2) AS matematica FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN alunos a ON m.aluno_id = a.id JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2023 AND a.genero IN ('F', 'M') AND t.ano_letivo = 2023 GROUP BY t.fase, a.genero ORDER BY t.fase, a.genero"
+        let (assistant, server) = try Setup.assistant(replies: [both])
+        let answer = assistant.ask("nota media de matematica das meninas e dos meninos em 2023")
+        #expect(server.requests.count == 3 && answer.status == .ok && answer.message == nil)
+        #expect(answer.result?.totalRows == 2 && answer.result?.columns == ["genero", "matematica"])
+        #expect(answer.attempts.last?.repairs.last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])

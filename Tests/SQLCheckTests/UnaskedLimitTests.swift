@@ -50,8 +50,20 @@ struct UnaskedGroupingTests {
         #expect(UnaskedGrouping.removed("SELECT max(mes), count(*) FROM frequencia_mensal GROUP BY max(mes)", unasked: ["mes"]) == nil)
     }
 
-    @Test("another grouping column, HAVING, a UNION or no aggregate: left alone", arguments: [
-        "SELECT e.nome, t.fase, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.fase",
+    @Test("grouped by gender, asked, and by phase, not: only the phase goes, from GROUP BY, SELECT and ORDER BY")
+    func partlyRemoved() throws {
+        let sql = "SELECT a.genero, t.fase , round(avg(v.nota_matematica), 2) AS matematica FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN alunos a ON m.aluno_id = a.id JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2023 GROUP BY t.fase , a.genero ORDER BY t.fase , a.genero"
+        let result = UnaskedGrouping.removed(sql, unasked: ["fase"])
+        #expect(result?.sql == "SELECT a.genero, round ( avg ( v.nota_matematica ) , 2 ) AS matematica FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN alunos a ON m.aluno_id = a.id JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2023 GROUP BY a.genero ORDER BY a.genero")
+        #expect(result?.note == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
+        let (_, database) = try ValidationTests.setup.get()
+        #expect(try Connection(path: database, mode: .readOnly).query(result?.sql ?? "").count == 2)
+        let named = UnaskedGrouping.removed("SELECT e.nome, t.fase, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.fase", unasked: ["fase"])
+        #expect(named?.sql == "SELECT e.nome, count ( * ) FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome")
+    }
+
+    @Test("no unasked grouping column, HAVING, a UNION or no aggregate: left alone", arguments: [
+        "SELECT e.nome, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome",
         "SELECT fase, count(*) FROM turmas GROUP BY fase HAVING count(*) > 3",
         "SELECT fase, count(*) FROM turmas GROUP BY fase UNION SELECT 0, 0",
         "SELECT fase FROM turmas GROUP BY fase",
