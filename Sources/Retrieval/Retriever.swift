@@ -372,40 +372,16 @@ public struct Retriever: Sendable {
         return context
     }
 
+    /// The join of each pair of `tables` of one grain (`Schema.sameGrainCondition`):
     /// `avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo =
-    /// matriculas.ano_letivo` for each pair of `tables` (neither pointing at the other) that point
-    /// at the same parent and share another key: a second parent (`interacoes` and `matriculas`,
-    /// by student and class), or a year or month column of the same name. One shared parent alone
-    /// (`entregas` and `matriculas`, by student) is no row-to-row match and is left to the path.
+    /// matriculas.ano_letivo`, or `interacoes` and `matriculas` by student and class.
     func sameGrainJoins(among tables: [String]) -> [String] {
-        let schema = catalog.schema
-        var conditions: [String] = []
-        for (position, firstName) in tables.enumerated() {
-            for secondName in tables[(position + 1)...] {
-                guard let first = schemaTable(firstName), let second = schemaTable(secondName),
-                    first.kind == .table, second.kind == .table,
-                    !first.foreignKeys.contains(where: { $0.referencedTable.caseInsensitiveCompare(second.name) == .orderedSame }),
-                    !second.foreignKeys.contains(where: { $0.referencedTable.caseInsensitiveCompare(first.name) == .orderedSame })
-                else { continue }
-                // A parent each points at by one column (a table pointing at cities twice, by origin
-                // and destination, matches no row of another by both).
-                func soleKeys(_ table: Schema.Table) -> [String: Schema.ForeignKey] {
-                    let single = table.foreignKeys.filter { $0.columns.count == 1 }
-                    return Dictionary(grouping: single, by: { $0.referencedTable.lowercased() }).compactMapValues { $0.count == 1 ? $0[0] : nil }
-                }
-                let secondKeys = soleKeys(second)
-                let parents = soleKeys(first).sorted { $0.key < $1.key }.compactMap { parent, key -> String? in
-                    guard let match = secondKeys[parent], match.referencedColumns == key.referencedColumns else { return nil }
-                    return "\(first.name).\(key.columns[0]) = \(second.name).\(match.columns[0])"
-                }
-                let periods = Set(schema.yearColumns(of: first) + schema.monthColumns(of: first))
-                    .intersection(schema.yearColumns(of: second) + schema.monthColumns(of: second)).sorted()
-                    .map { "\(first.name).\($0) = \(second.name).\($0)" }
-                guard !parents.isEmpty, parents.count + periods.count >= 2 else { continue }
-                conditions.append((parents + periods).joined(separator: " AND "))
+        tables.enumerated().flatMap { position, firstName in
+            tables[(position + 1)...].compactMap { secondName in
+                guard let first = schemaTable(firstName), let second = schemaTable(secondName) else { return nil }
+                return catalog.schema.sameGrainCondition(first, second)
             }
         }
-        return conditions
     }
 
     /// Cosine similarity (vectors are unit length, so a dot product) of every document.

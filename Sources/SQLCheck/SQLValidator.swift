@@ -211,7 +211,9 @@ public struct SQLValidator: Sendable {
             + "; o mês é substr(coluna, 1, 7) e o ano, substr(coluna, 1, 4)"
     }
 
-    /// How to join `target` to one of the query's tables, through a direct foreign key.
+    /// How to join `target` to one of the query's tables: by a direct foreign key; else by the
+    /// parent both point at; else through a table of the same grain as one of them that points at
+    /// `target`.
     func joinHints(to target: String, from tables: [String]) -> [String] {
         var hints: [String] = []
         for (table, key) in catalog.schema.foreignKeys {
@@ -221,6 +223,27 @@ public struct SQLValidator: Sendable {
             } else if key.referencedTable == target, tables.contains(table) {
                 hints.append("junte com JOIN \(target) ON \(pairs)")
             }
+        }
+        guard hints.isEmpty else { return Array(hints.prefix(2)) }
+        // No key between them: through what both point at, held to the same year when both have
+        // one (`JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = entregas.aluno_id`), or
+        // through a table of the query's grain that points at the target (`turmas` from
+        // avaliacoes_anuais: by the enrolment of the same student and year).
+        let schema = catalog.schema
+        guard let wanted = schema.table(named: target) else { return [] }
+        let read = tables.compactMap { schema.table(named: $0) }
+        for table in read {
+            let keys = schema.sharedKeys(wanted, table)
+            if !keys.parents.isEmpty { hints.append("junte com JOIN \(wanted.name) ON " + (keys.parents + keys.periods).joined(separator: " AND ")) }
+        }
+        guard hints.isEmpty else { return Array(hints.prefix(2)) }
+        let bridges = schema.tables.filter { $0.kind == .table && $0.name != wanted.name && !tables.contains($0.name) }
+            .sorted { ($0.rowCount ?? .max, $0.name) < ($1.rowCount ?? .max, $1.name) }
+        for bridge in bridges {
+            guard let key = bridge.foreignKeys.first(where: { $0.columns.count == 1 && $0.referencedTable.caseInsensitiveCompare(wanted.name) == .orderedSame }),
+                let condition = read.lazy.compactMap({ schema.sameGrainCondition(bridge, $0) }).first
+            else { continue }
+            hints.append("junte com JOIN \(bridge.name) ON \(condition) JOIN \(wanted.name) ON \(wanted.name).\(key.referencedColumns.first ?? "id") = \(bridge.name).\(key.columns[0])")
         }
         return Array(hints.prefix(2))
     }

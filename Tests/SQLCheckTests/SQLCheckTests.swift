@@ -110,6 +110,19 @@ struct ValidationTests {
                 "\(sibling.hints)")
     }
 
+    @Test("a table with no key to the query's: joined by the parent both point at, or through a table of the query's grain")
+    func joinsWithoutADirectKey() throws {
+        let sibling = try #require(try validate("SELECT count(*) FROM entregas WHERE avaliacoes_anuais.nota_ingles IS NULL"))
+        #expect(sibling.message == "a tabela avaliacoes_anuais não está no FROM nem num JOIN da consulta")
+        #expect(sibling.hints == ["junte com JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = entregas.aluno_id"])
+        let sameYear = try #require(try validate("SELECT count(*) FROM matriculas WHERE avaliacoes_anuais.pedra = 'Topázio'"))
+        #expect(sameYear.hints == ["junte com JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo"])
+        // A class for a student's grades of a year: through the enrolment of that student and year.
+        let shift = try #require(try validate("SELECT v.turno, avg(v.inde) FROM avaliacoes_anuais v WHERE v.ano_letivo = 2022 GROUP BY v.turno"))
+        #expect(shift.hints.first == "turno fica na tabela turmas; junte com JOIN matriculas ON matriculas.aluno_id = avaliacoes_anuais.aluno_id AND matriculas.ano_letivo = avaliacoes_anuais.ano_letivo JOIN turmas ON turmas.id = matriculas.turma_id",
+                "\(shift.hints)")
+    }
+
     @Test("a table's alias or name written where one of its columns was meant: said so, with its columns, not look-alike names")
     func aliasAsColumn() throws {
         let alias = try #require(try validate("SELECT a.nome, max(aaa) FROM alunos a JOIN avaliacoes_anuais aaa ON a.id = aaa.aluno_id GROUP BY a.id"))
