@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(name: "SQLCheckTests", dependencies: ["SQLCheck", "Catalog", "Database", "DemoDatabase", "TestSupport"]),
         .testTarget(
             name: "AssistantTests",
-            dependencies: ["Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "TestSupport",
+            dependencies: ["Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),

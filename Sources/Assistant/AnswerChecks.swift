@@ -54,6 +54,13 @@ extension Assistant {
         if let (said, number) = Self.unwrittenThresholds(in: question, sql: sql).first {
             return "a pergunta fala de \"\(said)\", mas a consulta não compara com \(number); ponha essa condição"
         }
+        // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping by month.
+        if let (said, condition) = Self.thresholds(in: question).lazy.compactMap({ threshold in
+            RowThresholds.first(in: sql, numbers: threshold.accepted).map { (threshold.said, $0) }
+        }).first {
+            return "a pergunta fala de \"\(said)\", mas a consulta aplica esse limite a cada linha no WHERE (\(condition)), antes de agrupar; "
+                + "se o limite é do grupo, tire essa condição do WHERE e compare a conta do grupo no HAVING (as mesmas somas do SELECT)"
+        }
         // A year the question never names ("nota 10" read as October 2024).
         if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
             return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
@@ -527,17 +534,23 @@ extension Assistant {
     /// number above 1, which may be a percentage said without the sign). Years are left to the
     /// checks of periods.
     static func unwrittenThresholds(in question: String, sql: String) -> [(said: String, number: String)] {
+        // Digits glued to a name (`m2024`, `v23`) are part of it.
+        let written = Set(sql.matches(of: #/([A-Za-z_]*)(\d*\.?\d+)/#).compactMap { $0.1.isEmpty ? Double(String($0.2)) : nil })
+        return thresholds(in: question).filter { !$0.accepted.contains(where: written.contains) }.map { ($0.said, $0.number) }
+    }
+
+    /// The thresholds the question says ("menos de 5", "abaixo de 90%", "4 ou mais"): the words,
+    /// the number as said, and the numbers a query may write it as (90 and 0.9 for "90%", and for
+    /// any number above 1, which may be a percentage said without the sign). Years are left out.
+    static func thresholds(in question: String) -> [(said: String, number: String, accepted: [Double])] {
         let folded = PortugueseTerms.fold(question)
         let before = #/\b(?:menos\s+de|mais\s+de|acima\s+de|abaixo\s+de|maior(?:\s+do)?\s+que|menor(?:\s+do)?\s+que|inferior\s+a|superior\s+a|pelo\s+menos|no\s+minimo|no\s+maximo)\s+(\d+(?:[.,]\d+)?)\s*(%|por\s*cento|pontos\s+percentuais)?/#
         let after = #/\b(\d+(?:[.,]\d+)?)\s+ou\s+(?:mais|menos)\b/#
         var found = folded.matches(of: before).map { (String($0.0), String($0.1), $0.2 != nil) }
         found += folded.matches(of: after).map { (String($0.0), String($0.1), false) }
-        // Digits glued to a name (`m2024`, `v23`) are part of it.
-        let written = Set(sql.matches(of: #/([A-Za-z_]*)(\d*\.?\d+)/#).compactMap { $0.1.isEmpty ? Double(String($0.2)) : nil })
-        return found.compactMap { said, text, percent -> (said: String, number: String)? in
+        return found.compactMap { said, text, percent in
             guard let value = Double(text.replacingOccurrences(of: ",", with: ".")), !(1900...2099).contains(value) || text.count != 4 else { return nil }
-            let accepted = percent || value > 1 ? [value, value / 100] : [value]
-            return accepted.contains(where: written.contains) ? nil : (said.trimmingCharacters(in: .whitespaces), text)
+            return (said.trimmingCharacters(in: .whitespaces), text, percent || value > 1 ? [value, value / 100] : [value])
         }
     }
 

@@ -7,6 +7,7 @@ import Foundation
 import LLM
 import MiniLM
 import Retrieval
+import SQLCheck
 import TestSupport
 import Testing
 
@@ -516,6 +517,11 @@ struct AssistantTests {
          "SELECT e.nome, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id JOIN escolas e ON e.id = t.escola_id JOIN turmas t ON t.escola_id = e.id WHERE f.mes LIKE '2023-%' AND t.ano_letivo = 2023 GROUP BY e.nome",
          "SELECT e.nome, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) FROM frequencia_mensal f JOIN matriculas m ON m.aluno_id = f.aluno_id AND m.ano_letivo = 2023 JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE f.mes LIKE '2023-%' AND t.ano_letivo = 2023 GROUP BY e.nome",
          "nenhuma condição liga f, a a e, t: cada linha de um lado encontra todas as do outro, e as contas saem multiplicadas; ligue-as por matriculas.aluno_id = alunos.id e matriculas.turma_id = turmas.id"),
+        // "Abaixo de 90%" of each month, held by each row before grouping by month.
+        ("em quais meses de 2023 a presença ficou abaixo de 90%",
+         "SELECT f.mes, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) AS presenca_pct FROM frequencia_mensal f WHERE f.mes LIKE '2023-%' AND f.presencas < 0.9 * f.aulas_previstas GROUP BY f.mes",
+         "SELECT mes, round(100.0 * sum(presencas) / sum(aulas_previstas), 1) AS presenca_pct FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes HAVING 1.0 * sum(presencas) / sum(aulas_previstas) < 0.9",
+         "a pergunta fala de \"abaixo de 90%\", mas a consulta aplica esse limite a cada linha no WHERE (f.presencas < 0.9 * f.aulas_previstas), antes de agrupar"),
         // A date asked for, answered with a count per year: the query's dates are named.
         ("qual foi a data da primeira evasao de cada ano",
          "SELECT ano_letivo, count(*) AS alunos FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo",
@@ -529,11 +535,14 @@ struct AssistantTests {
         #expect(Setup.lastMessage(server, request: 1).contains(reason))
     }
 
-    @Test("no verified example's query misses a threshold its question says, and the thresholds are read as said")
+    @Test("no verified example's query misses a threshold its question says or holds it row by row, and the thresholds are read as said")
     func thresholdsOfExamples() throws {
         let (_, retriever, _, _) = try Setup.parts.get()
         for example in retriever.catalog.metadata.examples {
             #expect(Assistant.unwrittenThresholds(in: example.question, sql: example.sql).isEmpty, "\(example.question)")
+            for threshold in Assistant.thresholds(in: example.question) {
+                #expect(RowThresholds.first(in: example.sql, numbers: threshold.accepted) == nil, "\(example.question)")
+            }
         }
         #expect(Assistant.unwrittenThresholds(in: "alunos com presença abaixo de 75% em 2023", sql: "SELECT 1 WHERE x < 0.75").isEmpty)
         #expect(Assistant.unwrittenThresholds(in: "turmas com 4 ou mais evasoes", sql: "SELECT 1").map(\.number) == ["4"])

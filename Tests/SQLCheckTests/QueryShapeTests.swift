@@ -50,3 +50,25 @@ struct QueryShapeTests {
         #expect(QueryShape.outerGrouping("SELECT 1 FROM turmas GROUP BY coalesce(turno, fase)")?.columns == ["coalesce"])
     }
 }
+
+@Suite("A threshold held row by row in a grouped query")
+struct RowThresholdsTests {
+    @Test("the months whose attendance fell below 90%, filtered per row before grouping: found; in HAVING, or on what is only counted: not")
+    func rowThreshold() {
+        let perRow = "SELECT substr(f.mes, 1, 7) AS mes, 1.0 * sum(f.presencas) / sum(f.aulas_previstas) AS taxa FROM frequencia_mensal f "
+            + "WHERE f.mes LIKE '2023-%' AND f.presencas < 0.9 * f.aulas_previstas GROUP BY mes"
+        #expect(RowThresholds.first(in: perRow, numbers: [90, 0.9]) == "f.presencas < 0.9 * f.aulas_previstas")
+        let grouped = "SELECT mes, 1.0 * sum(presencas) / sum(aulas_previstas) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' "
+            + "GROUP BY mes HAVING 1.0 * sum(presencas) / sum(aulas_previstas) < 0.9"
+        #expect(RowThresholds.first(in: grouped, numbers: [90, 0.9]) == nil)
+        // Rows below the line counted per month: the threshold is the row's, and nothing it reads is summed.
+        let counted = "SELECT mes, count(*) FROM frequencia_mensal WHERE presencas < 0.9 * aulas_previstas GROUP BY mes"
+        #expect(RowThresholds.first(in: counted, numbers: [90, 0.9]) == nil)
+        // No grouping, or a number the question does not say: nothing.
+        #expect(RowThresholds.first(in: "SELECT sum(presencas) FROM frequencia_mensal WHERE presencas < 0.9 * aulas_previstas", numbers: [0.9]) == nil)
+        #expect(RowThresholds.first(in: perRow, numbers: [75, 0.75]) == nil)
+        // BETWEEN keeps its AND.
+        let between = "SELECT mes, avg(presencas) FROM frequencia_mensal WHERE aulas_previstas BETWEEN 10 AND 20 AND presencas < 9 GROUP BY mes"
+        #expect(RowThresholds.first(in: between, numbers: [9]) == "presencas < 9")
+    }
+}
