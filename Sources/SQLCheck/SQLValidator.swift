@@ -118,6 +118,18 @@ public struct SQLValidator: Sendable {
             // it is exact), then the nearest names.
             // A month or date the query's tables do not have: where their dates are, not the
             // `mes` of some unrelated table.
+            // `v2.ano_letivo` after v2 left the query: the column is at hand under the names the
+            // query does define; another table that has it ("fica na tabela scores_risco") misleads.
+            let references = SQLRepair.tableReferences(in: sql)
+            let holders = references.filter { catalog.schema.table(named: $0.table)?.column(named: column) != nil }.map { $0.alias ?? $0.table }
+            if parts.count == 2, !holders.isEmpty, qualifiedTable(parts[0], in: sql) == nil, catalog.schema.table(named: parts[0]) == nil {
+                let defined = references.map { reference in reference.alias.map { "\($0) (\(reference.table))" } ?? reference.table }
+                let choices = holders.map { "\($0).\(column)" }
+                return ValidationFailure(
+                    kind: .unknownColumn, message: "a coluna \(name) não existe: \(parts[0]) não é nome nem apelido de nenhuma tabela da consulta",
+                    hints: ["a consulta lê " + defined.joined(separator: ", ") + "; \(column) está em " + choices.joined(separator: ", ")],
+                    column: name)
+            }
             let period = periodHint(for: column, used: used)
             let owners = period != nil ? [] : catalog.schema.tables.filter { $0.column(named: column) != nil && !used.contains($0.name) }
             let whereItLives = (period.map { [$0] } ?? []) + owners.prefix(2).map { owner in

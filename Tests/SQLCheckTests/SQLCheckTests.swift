@@ -123,6 +123,16 @@ struct ValidationTests {
                 "\(shift.hints)")
     }
 
+    @Test("a column read through a name the query never defines, which tables of the query have: said so, with the names it does define")
+    func undefinedQualifier() throws {
+        let stray = try #require(try validate("SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo WHERE v2.ano_letivo = 2022"))
+        #expect(stray.message == "a coluna v2.ano_letivo não existe: v2 não é nome nem apelido de nenhuma tabela da consulta")
+        #expect(stray.hints == ["a consulta lê v (avaliacoes_anuais), m (matriculas); ano_letivo está em v.ano_letivo, m.ano_letivo"])
+        // A column no table of the query has: where it lives, as before.
+        let elsewhere = try #require(try validate("SELECT avg(v.inde) FROM avaliacoes_anuais v WHERE t.turno = 'tarde'"))
+        #expect(elsewhere.hints.first?.hasPrefix("turno fica na tabela turmas") == true, "\(elsewhere.hints)")
+    }
+
     @Test("a table's alias or name written where one of its columns was meant: said so, with its columns, not look-alike names")
     func aliasAsColumn() throws {
         let alias = try #require(try validate("SELECT a.nome, max(aaa) FROM alunos a JOIN avaliacoes_anuais aaa ON a.id = aaa.aluno_id GROUP BY a.id"))
