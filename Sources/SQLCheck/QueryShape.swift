@@ -71,13 +71,7 @@ extension QueryShape {
     /// bodies are skipped: a per-student GROUP BY inside a count is not a per-group answer.
     public static func outerGrouping(_ sql: String) -> (columns: [String], having: Bool)? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
-        var depth = 0
-        var outer: [Int] = []
-        for (index, token) in tokens.enumerated() {
-            if token.kind == .symbol, token.text == "(" { depth += 1 }
-            if token.kind == .symbol, token.text == ")" { depth -= 1 }
-            if depth == 0 { outer.append(index) }
-        }
+        let outer = outerIndices(tokens)
         let lower = tokens.map { $0.text.lowercased() }
         // The last outer GROUP BY (of the last part of a UNION), up to the clause after it.
         guard let group = outer.last(where: { lower[$0] == "group" && $0 + 1 < tokens.count && lower[$0 + 1] == "by" }) else { return nil }
@@ -90,6 +84,19 @@ extension QueryShape {
             if commas.contains(index) { items.append([]) } else { items[items.count - 1].append(tokens[index]) }
         }
         return (items.filter { !$0.isEmpty }.map(groupedColumn), having)
+    }
+
+    /// The indices of the tokens outside every parenthesis: the outer query's own clauses, not
+    /// its subqueries' or calls'.
+    static func outerIndices(_ tokens: [SQLFormatter.Token]) -> [Int] {
+        var depth = 0
+        var outer: [Int] = []
+        for (index, token) in tokens.enumerated() {
+            if token.kind == .symbol, token.text == "(" { depth += 1 }
+            if token.kind == .symbol, token.text == ")" { depth -= 1 }
+            if depth == 0 { outer.append(index) }
+        }
+        return outer
     }
 
     /// The column one GROUP BY item names: itself, or the one column a function of it reads;

@@ -11,13 +11,7 @@ public enum RowThresholds {
     public static func first(in sql: String, numbers: [Double]) -> String? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment }
         let lower = tokens.map { $0.text.lowercased() }
-        var depth = 0
-        var outer: [Int] = []
-        for (index, token) in tokens.enumerated() {
-            if token.text == "(" { depth += 1 }
-            if token.text == ")" { depth -= 1 }
-            if depth == 0, token.kind == .word { outer.append(index) }
-        }
+        let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
         guard let whereIndex = outer.first(where: { lower[$0] == "where" }),
             outer.contains(where: { lower[$0] == "group" && $0 > whereIndex })
         else { return nil }

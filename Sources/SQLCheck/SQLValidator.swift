@@ -114,10 +114,6 @@ public struct SQLValidator: Sendable {
                     kind: .unknownColumn, message: "a tabela \(table.name) não está no FROM nem num JOIN da consulta",
                     hints: joinHints(to: table.name, from: used), column: name)
             }
-            // The column exists, in a table the query does not join: say where, and how to join it (first:
-            // it is exact), then the nearest names.
-            // A month or date the query's tables do not have: where their dates are, not the
-            // `mes` of some unrelated table.
             // `v2.ano_letivo` after v2 left the query: the column is at hand under the names the
             // query does define; another table that has it ("fica na tabela scores_risco") misleads.
             let references = SQLRepair.tableReferences(in: sql)
@@ -130,6 +126,9 @@ public struct SQLValidator: Sendable {
                     hints: ["a consulta lê " + defined.joined(separator: ", ") + "; \(column) está em " + choices.joined(separator: ", ")],
                     column: name)
             }
+            // The column exists, in a table the query does not join: say where, and how to join it (first:
+            // it is exact), then the nearest names. A month or date the query's tables do not have:
+            // where their dates are, not the `mes` of some unrelated table.
             let period = periodHint(for: column, used: used)
             let owners = period != nil ? [] : catalog.schema.tables.filter { $0.column(named: column) != nil && !used.contains($0.name) }
             let whereItLives = (period.map { [$0] } ?? []) + owners.prefix(2).map { owner in

@@ -11,13 +11,7 @@ public enum UnaskedGrouping {
     public static func removed(_ sql: String, unasked: [String]) -> (sql: String, note: String)? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
         let lower = tokens.map { $0.text.lowercased() }
-        var depth = 0
-        var outer: [Int] = []
-        for (index, token) in tokens.enumerated() {
-            if token.kind == .symbol, token.text == "(" { depth += 1 }
-            if token.kind == .symbol, token.text == ")" { depth -= 1 }
-            if depth == 0, token.kind == .word { outer.append(index) }
-        }
+        let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
         guard !outer.contains(where: { ["having", "union", "intersect", "except", "window", "over"].contains(lower[$0]) }),
             let group = outer.first(where: { lower[$0] == "group" && $0 + 1 < tokens.count && lower[$0 + 1] == "by" })
         else { return nil }

@@ -6,16 +6,16 @@ import Foundation
 /// schools side by side, so each attendance row meets every class of every school. SQLite runs
 /// it; the numbers are a cross product's.
 public enum UnlinkedTables {
-    /// The groups of tables that conditions of the outer query link among themselves, in the
-    /// order the query names them, when there are two or more; nil when every table is linked to the others, or
-    /// the query is beyond this reading (a subquery in FROM, USING, NATURAL or CROSS JOIN, a
-    /// compared column that names no one table of the query).
     /// A table of the query: as the query names it (its alias), and the table itself.
     public struct Member: Sendable, Equatable {
         public let name: String
         public let table: String
     }
 
+    /// The groups of tables that conditions of the outer query link among themselves, in the
+    /// order the query names them, when there are two or more; nil when every table is linked to
+    /// the others, or the query is beyond this reading (a subquery in FROM, USING, NATURAL or
+    /// CROSS JOIN, a compared column that names no one table of the query).
     public static func groups(in sql: String, schema: Schema) -> [[Member]]? {
         guard sql.firstMatch(of: #/(?i)\b(?:from|join)\s*\(|\b(?:using|natural|cross)\b/#) == nil else { return nil }
         let references = SQLRepair.outerReferences(in: sql)
