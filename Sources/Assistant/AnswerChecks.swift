@@ -39,6 +39,21 @@ extension Assistant {
             return "a pergunta fala de \"\(said)\", mas \(inequality) conta as linhas de outro valor, e quem também tem '\(value)' entra; "
                 + "para quem não tem nenhuma linha com '\(value)', use NOT EXISTS (uma subconsulta com = '\(value)') ou uma contagem igual a 0"
         }
+        // "Nos três anos, 2022, 2023 e 2024": each one must hold in all of them, not in any one.
+        if let all = AllPeriods.years(in: question) {
+            let listed = all.map(String.init).joined(separator: ", ")
+            let missing = all.filter { !sql.contains(String($0)) }
+            if !missing.isEmpty {
+                let column = sql.firstMatch(of: #/([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*\d{4}\b/#).map { String($0.1) } ?? "o ano"
+                return "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(listed)), mas a consulta não usa "
+                    + missing.map(String.init).joined(separator: ", ") + "; filtre \(column) IN (\(listed)), agrupe por quem a resposta mostra "
+                    + "e exija HAVING count(DISTINCT \(column)) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
+            }
+            if let column = AllPeriods.acceptsAny(sql, years: all) {
+                return "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(listed)), mas a condição em \(column) aceita quem cumpre em qualquer um deles; "
+                    + "agrupe por quem a resposta mostra e exija HAVING count(DISTINCT \(column)) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
+            }
+        }
         // A year the question names and the query never writes: a filter was dropped.
         let years = PeriodFilters.periods(in: question).map { String($0.year) }
         if let missing = years.first(where: { !sql.contains($0) }) {

@@ -505,6 +505,10 @@ public final class Assistant {
         // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
         // which keeps each part's name): one column stays.
         adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })
+        // "Nos três anos, 2022, 2023 e 2024" kept to any one of them: those who pass in all.
+        if let years = AllPeriods.years(in: question) {
+            adopt(AllPeriods.required(sql, years: years).map { ($0.sql, [$0.note]) })
+        }
         // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
         if let whole = UnaskedLimit.removed(from: sql, question: question) {
             sql = whole

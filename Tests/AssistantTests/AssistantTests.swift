@@ -309,6 +309,31 @@ struct AssistantTests {
         #expect(answer.attempts.last?.repairs.last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
     }
 
+    @Test("'nos dois anos' answered with anyone who passed in either year: grouped, both years required, before the query runs")
+    func allYearsRequired() throws {
+        let written = "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_portugues > 7 ORDER BY a.nome"
+        let (assistant, server) = try Setup.assistant(replies: [written])
+        let answer = assistant.ask("quais alunos tiveram nota de portugues acima de 7 nos dois anos, 2023 e 2024")
+        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
+        #expect(answer.sql == "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_portugues > 7 GROUP BY a.ra, a.nome HAVING count(DISTINCT v.ano_letivo) = 2 ORDER BY a.nome")
+        #expect(answer.attempts.first?.repairs == ["a pergunta pede quem cumpre em todos os anos (2023, 2024), e a consulta aceitava qualquer um deles: agrupada, com os 2 anos exigidos"])
+        let database = try Setup.parts.get().0
+        let gold = try Connection(path: database, mode: .readOnly).query("SELECT a.ra FROM alunos a JOIN avaliacoes_anuais v23 ON v23.aluno_id = a.id AND v23.ano_letivo = 2023 JOIN avaliacoes_anuais v24 ON v24.aluno_id = a.id AND v24.ano_letivo = 2024 WHERE v23.nota_portugues > 7 AND v24.nota_portugues > 7 ORDER BY a.nome")
+        #expect(!gold.isEmpty && answer.result?.rows.map { $0[0].text } == gold.map { $0[0].text })
+    }
+
+    @Test("'nos dois anos' answered for one of them: the look says which year is missing and how to require both")
+    func allYearsLook() throws {
+        let oneYear = "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo = 2023 AND v.nota_portugues > 7"
+        let both = "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_portugues > 7 GROUP BY a.id HAVING count(*) = 2"
+        let (assistant, server) = try Setup.assistant(replies: [oneYear, both])
+        let answer = assistant.ask("quais alunos tiveram nota de portugues acima de 7 nos dois anos, 2023 e 2024")
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.sql == both)
+        #expect(answer.attempts.first?.observation == "a pergunta pede quem cumpre nos 2 anos juntos (2023, 2024), mas a consulta não usa 2024; "
+            + "filtre v.ano_letivo IN (2023, 2024), agrupe por quem a resposta mostra e exija HAVING count(DISTINCT v.ano_letivo) = 2 "
+            + "(para contar, faça isso numa subconsulta e conte as linhas dela)")
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])

@@ -1,0 +1,130 @@
+import Foundation
+
+/// "Quais alunos tiraram mais de 8 em matemática nos três anos, 2022, 2023 e 2024" written
+/// `WHERE ano_letivo IN (2022, 2023, 2024) AND nota_matematica > 8`: every student who passed in
+/// any one of the years comes back (once per year), where the question wants those who passed in
+/// all of them. Grouped by what the answer shows, with a year count equal to the number of years
+/// asked, it keeps only those.
+public enum AllPeriods {
+    static let numbers: [String: Int] = [
+        "2": 2, "3": 3, "4": 4, "5": 5, "dois": 2, "duas": 2, "tres": 3, "quatro": 4, "cinco": 5,
+    ]
+    static let yearRange = 1900...2100
+
+    /// The years `question` asks to hold all at once: it names at least two (or a range, "de
+    /// 2022 a 2024") and says all of them ("nos três anos", "em todos os anos", "ambos os anos",
+    /// "todo ano", "em cada um dos anos"); a count it says must match the years named. Nil
+    /// otherwise: "em 2022 e 2023" alone may mean either year, and "de cada ano" asks per year.
+    public static func years(in question: String) -> [Int]? {
+        let words = PortugueseWords.of(question)
+        func year(_ index: Int) -> Int? {
+            guard words.indices.contains(index), words[index].count == 4, let value = Int(words[index]), yearRange.contains(value) else { return nil }
+            return value
+        }
+        var named: [Int] = []
+        for index in words.indices {
+            guard let first = year(index) else { continue }
+            // "de 2022 a 2024", "2022 até 2024", "entre 2022 e 2024": every year between.
+            let joiner = words.indices.contains(index + 1) ? words[index + 1] : ""
+            let ranged = ["a", "ate"].contains(joiner) || (joiner == "e" && index >= 1 && words[index - 1] == "entre")
+            if ranged, let last = year(index + 2), last > first, last - first < 10 {
+                named += Array(first...last)
+            } else {
+                named.append(first)
+            }
+        }
+        let years = named.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }.sorted()
+        guard years.count >= 2 else { return nil }
+        var all = false
+        var stated: Int?
+        func word(_ index: Int) -> String { words.indices.contains(index) ? words[index] : "" }
+        for (index, current) in words.enumerated() {
+            // "todo ano", "todos os anos", "ambos os anos".
+            if current == "ano", word(index - 1) == "todo" { all = true }
+            guard current == "anos" else { continue }
+            if ["todos", "ambos"].contains(word(index - 2)), word(index - 1) == "os" { all = true }
+            // "em cada um dos anos", "cada um dos três anos".
+            let count = numbers[word(index - 1)]
+            let article = count == nil ? index - 1 : index - 2
+            if word(article) == "dos", word(article - 1) == "um", word(article - 2) == "cada" { all = true }
+            guard let count else { continue }
+            // "nos três anos", "nesses dois anos", "todos os 3 anos"; "a média dos três anos" is one number.
+            if ["nos", "nas", "nesses", "nestes"].contains(word(article)) || (word(article) == "os" && word(article - 1) == "todos") {
+                all = true
+                stated = count
+            }
+        }
+        guard all, stated == nil || stated == years.count else { return nil }
+        return years
+    }
+
+    /// `sql` grouped by its outer SELECT items with `HAVING count(DISTINCT column) = n`, where
+    /// its outer WHERE keeps `column IN (…)` or `column BETWEEN … AND …` to exactly `years`, and
+    /// it neither groups nor aggregates (a list of who or what, once per year it matched). Nil
+    /// for any other shape: a count or an average over the years asks for something else.
+    public static func required(_ sql: String, years: [Int]) -> (sql: String, note: String)? {
+        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
+        let tokens = SQLFormatter.tokenize(text).filter { $0.kind != .comment }
+        let lower = tokens.map { $0.text.lowercased() }
+        let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
+        guard years.count >= 2, let (items, _) = QueryShape.outerSelectList(tokens),
+            !items.isEmpty, !items.contains(where: { $0.count == 1 && $0[0].text.hasSuffix("*") }),
+            !tokens.indices.contains(where: { QueryShape.aggregateFunctions.contains(lower[$0]) && $0 + 1 < tokens.count && tokens[$0 + 1].text == "(" }),
+            !outer.contains(where: { ["group", "having", "union", "intersect", "except", "window"].contains(lower[$0]) }),
+            let whereIndex = outer.first(where: { lower[$0] == "where" }),
+            let column = yearColumn(tokens, lower: lower, after: whereIndex, years: years)
+        else { return nil }
+        let characters = Array(text)
+        func source(_ item: [SQLFormatter.Token]) -> String? {
+            // The expression without its `AS name` (and the list's DISTINCT).
+            var kept = item
+            if kept.first?.text.lowercased() == "distinct" { kept.removeFirst() }
+            if kept.count >= 3, kept[kept.count - 2].text.lowercased() == "as" { kept.removeLast(2) }
+            guard let first = kept.first, let last = kept.last else { return nil }
+            return String(characters[first.start..<(last.start + last.text.count)])
+        }
+        let keys = items.compactMap(source)
+        guard keys.count == items.count else { return nil }
+        // Before a final ORDER BY or LIMIT, which stay where they are.
+        let insertAt = outer.first { $0 > whereIndex && ["order", "limit"].contains(lower[$0]) }.map { tokens[$0].start } ?? characters.count
+        let grouping = "GROUP BY \(keys.joined(separator: ", ")) HAVING count(DISTINCT \(column)) = \(years.count)"
+        let head = String(characters[..<insertAt]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let tail = String(characters[insertAt...]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let listed = years.map(String.init).joined(separator: ", ")
+        return (([head, grouping, tail].filter { !$0.isEmpty }).joined(separator: " "),
+                "a pergunta pede quem cumpre em todos os anos (\(listed)), e a consulta aceitava qualquer um deles: agrupada, com os \(years.count) anos exigidos")
+    }
+
+    /// The column of an outer WHERE condition that keeps `sql` to exactly `years`, when nothing in
+    /// it (no HAVING) asks each one to have all of them: any one year passes. Nil otherwise.
+    public static func acceptsAny(_ sql: String, years: [Int]) -> String? {
+        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment }
+        let lower = tokens.map { $0.text.lowercased() }
+        guard !lower.contains("having"),
+            let whereIndex = QueryShape.outerIndices(tokens).first(where: { tokens[$0].kind == .word && lower[$0] == "where" })
+        else { return nil }
+        return yearColumn(tokens, lower: lower, after: whereIndex, years: years)
+    }
+
+    /// The column an outer WHERE condition keeps to exactly `years`: `v.ano_letivo IN (2022,
+    /// 2023, 2024)` or `ano_letivo BETWEEN 2022 AND 2024`, as written.
+    static func yearColumn(_ tokens: [SQLFormatter.Token], lower: [String], after whereIndex: Int, years: [Int]) -> String? {
+        var depth = 0
+        for index in (whereIndex + 1)..<tokens.count {
+            if tokens[index].text == "(" { depth += 1 }
+            if tokens[index].text == ")" { depth -= 1 }
+            guard depth == 0, index >= 1, tokens[index - 1].kind == .word, !SQLFormatter.keywords.contains(tokens[index - 1].uppercased()) else { continue }
+            if lower[index] == "in", index + 1 < tokens.count, tokens[index + 1].text == "(", let close = SQLFormatter.closing(tokens, from: index + 1) {
+                let inside = tokens[(index + 2)..<close].filter { $0.text != "," }
+                let listed = inside.compactMap { Int($0.text) }
+                if listed.count == inside.count, Set(listed) == Set(years) { return tokens[index - 1].text }
+            }
+            if lower[index] == "between", index + 3 < tokens.count, lower[index + 2] == "and",
+                let low = Int(tokens[index + 1].text), let high = Int(tokens[index + 3].text), Array(low...max(low, high)) == years
+            {
+                return tokens[index - 1].text
+            }
+        }
+        return nil
+    }
+}
