@@ -6,7 +6,7 @@ import Foundation
 public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
     public enum Kind: String, Sendable, Codable {
         case multipleStatements, notReadOnly, notAllowed, unknownTable, unknownColumn, ambiguousColumn, unknownFunction, syntax, selfComparison
-        case textAggregate
+        case textAggregate, outerColumn
     }
 
     public let kind: Kind
@@ -74,6 +74,19 @@ public struct SQLValidator: Sendable {
                 kind: .textAggregate, message: "\(text.call) soma ou tira a média de um texto (\(text.column) guarda valores como \(values)), e o SQLite conta cada texto como 0",
                 hints: ["a média e a soma são de uma coluna de números; para um resultado por \(text.column), agrupe por ela (GROUP BY \(text.column)) e faça a conta com a coluna de números que a pergunta pede"],
                 column: text.column)
+        }
+        // `a.ra NOT IN (SELECT ra FROM cubo_engajamento)`: ra is read from outside, so the
+        // subquery gives each row its own value back, and the condition says nothing.
+        if let outer = OuterColumns.first(in: sql, schema: catalog.schema) {
+            let keys = OuterColumns.keys(of: outer.table, for: outer.column, in: sql, schema: catalog.schema)
+            let columns = outer.table.columns.map(\.name).joined(separator: ", ")
+            return ValidationFailure(
+                kind: .outerColumn,
+                message: "a subconsulta (\(outer.subquery) …) devolve \(outer.column), que não é coluna de \(outer.table.name): o SQLite o lê da consulta de fora, "
+                    + "e cada linha é comparada com ela mesma",
+                hints: keys.map { "use \($0.key), que aponta para \($0.target): \($0.target) IN (SELECT \($0.key) FROM \(outer.table.name) …)" }
+                    + ["a subconsulta devolve uma coluna de \(outer.table.name): \(columns)"],
+                column: outer.column)
         }
         return nil
     }
