@@ -42,16 +42,13 @@ extension Assistant {
         // "Nos três anos, 2022, 2023 e 2024": each one must hold in all of them, not in any one.
         if let all = AllPeriods.years(in: question) {
             let listed = all.map(String.init).joined(separator: ", ")
+            // A BETWEEN from the first year to the last writes no year between them, and keeps them all.
             let missing = all.filter { !sql.contains(String($0)) }
-            if !missing.isEmpty {
-                let column = sql.firstMatch(of: #/([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*\d{4}\b/#).map { String($0.1) } ?? "o ano"
+            if !missing.isEmpty, AllPeriods.keeps(sql, to: all) == nil {
+                let column = sql.firstMatch(of: #/([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*\d{4}\b/#).map { String($0.1) }
                 return "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(listed)), mas a consulta não usa "
-                    + missing.map(String.init).joined(separator: ", ") + "; filtre \(column) IN (\(listed)), agrupe por quem a resposta mostra "
-                    + "e exija HAVING count(DISTINCT \(column)) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
-            }
-            if let column = AllPeriods.acceptsAny(sql, years: all) {
-                return "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(listed)), mas a condição em \(column) aceita quem cumpre em qualquer um deles; "
-                    + "agrupe por quem a resposta mostra e exija HAVING count(DISTINCT \(column)) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
+                    + missing.map(String.init).joined(separator: ", ") + "; filtre \(column ?? "a coluna do ano") IN (\(listed)), agrupe por quem a resposta mostra "
+                    + "e exija HAVING count(DISTINCT \(column ?? "coluna do ano")) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
             }
         }
         // A year the question names and the query never writes: a filter was dropped.
@@ -70,11 +67,14 @@ extension Assistant {
             return "a pergunta fala de \"\(said)\", mas a consulta não compara com \(number); ponha essa condição"
         }
         // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping by month.
-        if let (said, condition) = Self.thresholds(in: question).lazy.compactMap({ threshold in
-            RowThresholds.first(in: sql, numbers: threshold.accepted).map { (threshold.said, $0) }
+        if let (said, condition, grouped) = Self.thresholds(in: question).lazy.compactMap({ threshold in
+            RowThresholds.first(in: sql, numbers: threshold.accepted).map {
+                (threshold.said, $0, RowThresholds.groupLevel(in: sql, numbers: threshold.accepted))
+            }
         }).first {
             return "a pergunta fala de \"\(said)\", mas a consulta aplica esse limite a cada linha no WHERE (\(condition)), antes de agrupar; "
                 + "se o limite é do grupo, tire essa condição do WHERE e compare a conta do grupo no HAVING (as mesmas somas do SELECT)"
+                + (grouped.map { ": HAVING \($0)" } ?? "")
         }
         // A year the question never names ("nota 10" read as October 2024).
         if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
@@ -87,6 +87,11 @@ extension Assistant {
         // A month the question never names ("em 2024" answered for October 2024).
         if let month = Self.unnamedMonths(in: sql, question: question).first {
             return "a consulta filtra só o mês \(month), mas a pergunta não cita mês; use o período inteiro que ela pede"
+        }
+        // "Nos três anos" with every year in one IN list: any one of them lets a row through.
+        if let all = AllPeriods.years(in: question), let column = AllPeriods.acceptsAny(sql, years: all) {
+            return "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(all.map(String.init).joined(separator: ", "))), mas a condição em \(column) aceita quem cumpre em qualquer um deles; "
+                + "agrupe por quem a resposta mostra e exija HAVING count(DISTINCT \(column)) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
         }
         // "Quantos de manhã e quantos de tarde" answered with one number, or the first value only.
         let grouping = QueryShape.outerGrouping(sql)
@@ -105,10 +110,19 @@ extension Assistant {
         // "Qual foi a data da primeira evasão" answered with a count per year: no date at all.
         if Self.asksForDate(question), !Self.asksHowMany(question), result.totalRows > 0, !Self.showsDate(result) {
             let dates = Retriever.tables(in: sql).sorted().flatMap { name in
-                retriever.catalog.schema.table(named: name).map { table in retriever.catalog.schema.dateColumns(of: table).map { "\(table.name).\($0)" } } ?? []
+                retriever.catalog.schema.table(named: name).map { table in retriever.catalog.schema.dateColumns(of: table).map { (table.name, $0) } } ?? []
+            }
+            // "A data da primeira evasão": the date column whose synonym the question says ("data da evasão").
+            let said = dates.compactMap { table, column in spokenSynonym(of: column, in: table, question: question).map { (table, column, $0) } }
+            if said.count == 1, let (table, column, synonym) = said.first {
+                let words = Set(PortugueseTerms.words(question))
+                let pick = words.contains { ["primeira", "primeiro", "inicio", "antiga", "antigo"].contains($0) } ? "min(\(table).\(column)), a primeira"
+                    : words.contains { ["ultima", "ultimo", "recente", "final"].contains($0) } ? "max(\(table).\(column)), a última"
+                    : "\(table).\(column) no SELECT (min() dá a primeira, max() a última)"
+                return "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data; a data de que ela fala é \(table).\(column) (\(synonym)): use \(pick)"
             }
             return "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data"
-                + (dates.isEmpty ? "" : "; as datas das tabelas da consulta são " + dates.joined(separator: ", ") + " (a primeira é min(), a última é max())")
+                + (dates.isEmpty ? "" : "; as datas das tabelas da consulta são " + dates.map { "\($0).\($1)" }.joined(separator: ", ") + " (a primeira é min(), a última é max())")
         }
         // "Quantos…" with no "cada" or "por": one number, where a copied example gave one per school.
         if let grouping, !grouping.having, result.totalRows > 1, groups.isEmpty, Self.asksHowMany(question), !Self.asksPerGroup(question) {
@@ -573,6 +587,17 @@ extension Assistant {
     static func asksForDate(_ question: String) -> Bool {
         PortugueseTerms.fold(question).firstMatch(
             of: #/\b(?:qual|quais|em\s+que)\s+(?:foi\s+|foram\s+|e\s+|era\s+|sao\s+)?(?:a\s+|as\s+|o\s+)?(?:data|datas|dia)\b|\bquando\b/#) != nil
+    }
+
+    /// The first synonym of `table.column` in the metadata whose every term the question says,
+    /// in any order ("data da evasão" in "a data da primeira evasão"); nil when none is said.
+    func spokenSynonym(of column: String, in table: String, question: String) -> String? {
+        let asked = Set(PortugueseTerms.terms(question))
+        let synonyms = retriever.catalog.metadata.table(named: table)?.column(named: column)?.synonyms ?? []
+        return synonyms.first { synonym in
+            let terms = PortugueseTerms.terms(synonym)
+            return terms.count > 1 && Set(terms).isSubset(of: asked)
+        }
     }
 
     /// Whether a column of the result holds dates or months: its first value that is not NULL.

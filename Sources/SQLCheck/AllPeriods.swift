@@ -95,15 +95,19 @@ public enum AllPeriods {
                 "a pergunta pede quem cumpre em todos os anos (\(listed)), e a consulta aceitava qualquer um deles: agrupada, com os \(years.count) anos exigidos")
     }
 
-    /// The column of an outer WHERE condition that keeps `sql` to exactly `years`, when nothing in
-    /// it (no HAVING) asks each one to have all of them: any one year passes. Nil otherwise.
-    public static func acceptsAny(_ sql: String, years: [Int]) -> String? {
+    /// The column of an outer WHERE condition that keeps `sql` to exactly `years` (`IN (…)` or
+    /// `BETWEEN … AND …`); nil when there is none.
+    public static func keeps(_ sql: String, to years: [Int]) -> String? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment }
         let lower = tokens.map { $0.text.lowercased() }
-        guard !lower.contains("having"),
-            let whereIndex = QueryShape.outerIndices(tokens).first(where: { tokens[$0].kind == .word && lower[$0] == "where" })
-        else { return nil }
+        guard let whereIndex = QueryShape.outerIndices(tokens).first(where: { tokens[$0].kind == .word && lower[$0] == "where" }) else { return nil }
         return yearColumn(tokens, lower: lower, after: whereIndex, years: years)
+    }
+
+    /// The column `keeps` finds, when nothing in the query (no HAVING) asks each one to have all
+    /// of the years: any one year passes. Nil otherwise.
+    public static func acceptsAny(_ sql: String, years: [Int]) -> String? {
+        SQLFormatter.tokenize(sql).contains { $0.kind == .word && $0.text.lowercased() == "having" } ? nil : keeps(sql, to: years)
     }
 
     /// The column an outer WHERE condition keeps to exactly `years`: `v.ano_letivo IN (2022,

@@ -9,6 +9,32 @@ public enum RowThresholds {
     /// that writes one of `numbers` (`90` or `0.9`) and reads a column the outer SELECT or HAVING
     /// aggregates: the comparison as written. Nil when there is no such thing.
     public static func first(in sql: String, numbers: [Double]) -> String? {
+        find(in: sql, numbers: numbers).map { found in found.condition.map(\.text).joined(separator: " ") }
+    }
+
+    /// The same comparison as the group holds it, for HAVING: each column wrapped in the
+    /// aggregate the query applies to it (`f.presencas < 0.9 * f.aulas_previstas` → `sum(f.presencas)
+    /// < 0.9 * sum(f.aulas_previstas)`). Nil when there is no such comparison, or it reads a column
+    /// the query does not aggregate.
+    public static func groupLevel(in sql: String, numbers: [Double]) -> String? {
+        guard let (condition, functions) = find(in: sql, numbers: numbers) else { return nil }
+        var words: [String] = []
+        for (index, token) in condition.enumerated() {
+            let isName = token.kind == .word && Double(token.text) == nil && !SQLFormatter.keywords.contains(token.uppercased())
+                && (index + 1 == condition.count || condition[index + 1].text != "(")
+            guard isName else {
+                words.append(token.text)
+                continue
+            }
+            guard let function = functions[unqualified(token.text.lowercased())] else { return nil }
+            words.append("\(function)(\(token.text))")
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// The comparison `first` describes, as tokens, with the aggregate applied to each column the
+    /// query aggregates outside its WHERE.
+    static func find(in sql: String, numbers: [Double]) -> (condition: [SQLFormatter.Token], functions: [String: String])? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment }
         let lower = tokens.map { $0.text.lowercased() }
         let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
@@ -16,8 +42,8 @@ public enum RowThresholds {
             outer.contains(where: { lower[$0] == "group" && $0 > whereIndex })
         else { return nil }
         let clauseEnd = outer.first { $0 > whereIndex && ["group", "order", "limit", "having", "window", "union", "except", "intersect"].contains(lower[$0]) } ?? tokens.count
-        let aggregated = aggregatedColumns(tokens, lower: lower, outside: whereIndex..<clauseEnd)
-        guard !aggregated.isEmpty else { return nil }
+        let functions = aggregateCalls(tokens, lower: lower, outside: whereIndex..<clauseEnd)
+        guard !functions.isEmpty else { return nil }
         // The conditions between the WHERE's own ANDs.
         var conditions: [Range<Int>] = []
         var start = whereIndex + 1
@@ -38,24 +64,25 @@ public enum RowThresholds {
             let words = range.map { lower[$0] }
             guard words.contains(where: { ["<", ">", "<=", ">="].contains($0) }),
                 words.contains(where: { word in Double(word).map(numbers.contains) ?? false }),
-                words.contains(where: { aggregated.contains(unqualified($0)) })
+                words.contains(where: { functions[unqualified($0)] != nil })
             else { continue }
-            return range.map { tokens[$0].text }.joined(separator: " ")
+            return (range.map { tokens[$0] }, functions)
         }
         return nil
     }
 
-    /// The columns read inside aggregate calls anywhere but `skipped` (the WHERE), unqualified.
-    static func aggregatedColumns(_ tokens: [SQLFormatter.Token], lower: [String], outside skipped: Range<Int>) -> Set<String> {
-        var columns: Set<String> = []
+    /// The columns read inside aggregate calls anywhere but `skipped` (the WHERE), unqualified,
+    /// each with the first aggregate that reads it (`presencas` → `sum`).
+    static func aggregateCalls(_ tokens: [SQLFormatter.Token], lower: [String], outside skipped: Range<Int>) -> [String: String] {
+        var columns: [String: String] = [:]
         for index in tokens.indices where !skipped.contains(index) && QueryShape.aggregateFunctions.contains(lower[index])
             && index + 1 < tokens.count && tokens[index + 1].text == "("
         {
             guard let close = SQLFormatter.closing(tokens, from: index + 1) else { continue }
             for inner in (index + 2)..<close where tokens[inner].kind == .word && Double(lower[inner]) == nil
-                && !SQLFormatter.keywords.contains(tokens[inner].uppercased())
+                && !SQLFormatter.keywords.contains(tokens[inner].uppercased()) && columns[unqualified(lower[inner])] == nil
             {
-                columns.insert(unqualified(lower[inner]))
+                columns[unqualified(lower[inner])] = lower[index]
             }
         }
         return columns

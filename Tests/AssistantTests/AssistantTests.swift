@@ -546,11 +546,22 @@ struct AssistantTests {
         ("em quais meses de 2023 a presença ficou abaixo de 90%",
          "SELECT f.mes, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) AS presenca_pct FROM frequencia_mensal f WHERE f.mes LIKE '2023-%' AND f.presencas < 0.9 * f.aulas_previstas GROUP BY f.mes",
          "SELECT mes, round(100.0 * sum(presencas) / sum(aulas_previstas), 1) AS presenca_pct FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes HAVING 1.0 * sum(presencas) / sum(aulas_previstas) < 0.9",
-         "a pergunta fala de \"abaixo de 90%\", mas a consulta aplica esse limite a cada linha no WHERE (f.presencas < 0.9 * f.aulas_previstas), antes de agrupar"),
-        // A date asked for, answered with a count per year: the query's dates are named.
+         "a pergunta fala de \"abaixo de 90%\", mas a consulta aplica esse limite a cada linha no WHERE (f.presencas < 0.9 * f.aulas_previstas), antes de agrupar; "
+            + "se o limite é do grupo, tire essa condição do WHERE e compare a conta do grupo no HAVING (as mesmas somas do SELECT): HAVING sum(f.presencas) < 0.9 * sum(f.aulas_previstas)"),
+        // A date asked for, answered with a count per year: the date the question speaks of
+        // ("data da evasão" is a synonym of data_saida), with min() for "a primeira".
         ("qual foi a data da primeira evasao de cada ano",
          "SELECT ano_letivo, count(*) AS alunos FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo",
          "SELECT ano_letivo, min(data_saida) FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo",
+         "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data; a data de que ela fala é matriculas.data_saida (data da evasão): use min(matriculas.data_saida), a primeira"),
+        ("qual a data da matricula mais recente de 2024",
+         "SELECT count(*) FROM matriculas WHERE ano_letivo = 2024",
+         "SELECT max(data_matricula) FROM matriculas WHERE ano_letivo = 2024",
+         "a data de que ela fala é matriculas.data_matricula (data da matrícula): use max(matriculas.data_matricula), a última"),
+        // No date column named by its synonyms: the query's dates are listed.
+        ("quando os alunos evadidos de 2024 foram registrados",
+         "SELECT count(*) FROM matriculas WHERE ano_letivo = 2024 AND situacao = 'evadida'",
+         "SELECT data_matricula FROM matriculas WHERE ano_letivo = 2024 AND situacao = 'evadida'",
          "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data; as datas das tabelas da consulta são matriculas.data_matricula, matriculas.data_saida (a primeira é min(), a última é max())"),
     ])
     func secondLook(question: String, odd: String, better: String, reason: String) throws {

@@ -71,4 +71,16 @@ struct RowThresholdsTests {
         let between = "SELECT mes, avg(presencas) FROM frequencia_mensal WHERE aulas_previstas BETWEEN 10 AND 20 AND presencas < 9 GROUP BY mes"
         #expect(RowThresholds.first(in: between, numbers: [9]) == "presencas < 9")
     }
+
+    @Test("the same comparison held by the group: each column in the aggregate the query applies to it")
+    func groupLevel() {
+        let perRow = "SELECT substr(f.mes, 1, 7) AS mes, round(100.0 * sum(f.presencas) / sum(f.aulas_previstas), 1) AS taxa FROM frequencia_mensal f "
+            + "WHERE f.mes LIKE '2023-%' AND f.presencas < 0.9 * f.aulas_previstas GROUP BY mes"
+        #expect(RowThresholds.groupLevel(in: perRow, numbers: [90, 0.9]) == "sum(f.presencas) < 0.9 * sum(f.aulas_previstas)")
+        let averaged = "SELECT t.turno, avg(v.inde) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id JOIN turmas t ON t.id = m.turma_id WHERE v.inde < 7 GROUP BY t.turno"
+        #expect(RowThresholds.groupLevel(in: averaged, numbers: [7]) == "avg(v.inde) < 7")
+        // A column the query never aggregates has no group-level form.
+        let mixed = "SELECT mes, sum(presencas) FROM frequencia_mensal WHERE presencas < 0.9 * aulas_previstas GROUP BY mes"
+        #expect(RowThresholds.first(in: mixed, numbers: [0.9]) != nil && RowThresholds.groupLevel(in: mixed, numbers: [0.9]) == nil)
+    }
 }
