@@ -363,13 +363,51 @@ public final class Assistant {
 
     /// Whether the question speaks of `table.column`: by the words of its name or synonyms, or
     /// through a glossary term it says, or a filter it names (`alunos.data_nascimento LIKE '2010-%'`).
-    func mentions(_ column: String, of table: String, question: String, context: RetrievedContext) -> Bool {
+    /// `nameWords`, when given, replaces the words of the column's name (a measure beside others
+    /// of the same stem is named by its own words only: "matematica" of nota_matematica).
+    func mentions(_ column: String, of table: String, question: String, context: RetrievedContext, nameWords: [String]? = nil) -> Bool {
         let questionTerms = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
         let questionWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
         let synonyms = retriever.catalog.metadata.table(named: table)?.column(named: column)?.synonyms ?? []
         let said = (context.terms.filter { $0.spoken != nil }.map(\.sql) + context.attributeFilters).joined(separator: " ").lowercased()
-        return (PortugueseTerms.nameWords(column) + synonyms).contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
+        return ((nameWords ?? PortugueseTerms.nameWords(column)) + synonyms).contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
             || said.contains(column.lowercased())
+    }
+
+    /// `sql` without the measures the question never asks for, beside one it does ("a nota média
+    /// de matemática" answered with Portuguese too, copied from an example). A measure is asked
+    /// for by the words of its column's name no other measure shares, by a synonym, or by a
+    /// glossary term the question says; measures that cannot be told apart stay.
+    func unaskedMeasuresDropped(_ sql: String, question: String, context: RetrievedContext) -> (sql: String, notes: [String])? {
+        let measures = UnaskedMeasures.measures(in: sql)
+        guard measures.count > 1 else { return nil }
+        let references = SQLRepair.tableReferences(in: sql)
+        let schema = retriever.catalog.schema
+        let bare = measures.map { String($0.column.lowercased().split(separator: ".").last ?? "") }
+        guard Set(bare).count == bare.count else { return nil }
+        // A glossary term that lists several of the measures ("notas": nota_portugues, nota_matematica…) asks for none in particular.
+        var narrowed = context
+        narrowed.terms.removeAll { term in bare.count { term.sql.lowercased().contains($0) } > 1 }
+        var asked: [Bool?] = []
+        for (position, column) in bare.enumerated() {
+            let others = Set(bare.indices.filter { $0 != position }.flatMap { PortugueseTerms.nameWords(bare[$0]) })
+            let own = PortugueseTerms.nameWords(column).filter { !others.contains($0) }
+            // The table the column is read from: by its qualifier, or the one table of the query that has it.
+            let qualifier = measures[position].column.split(separator: ".").dropLast().last.map(String.init)
+            let owners = references.filter { reference in
+                qualifier.map { (reference.alias ?? reference.table).caseInsensitiveCompare($0) == .orderedSame } ?? true
+            }.map { $0.table }.filter { schema.table(named: $0)?.column(named: column) != nil }
+            guard !own.isEmpty, Set(owners).count == 1, let table = owners.first else {
+                asked.append(nil)
+                continue
+            }
+            asked.append(mentions(column, of: table, question: question, context: narrowed, nameWords: own))
+        }
+        guard asked.contains(true) else { return nil }
+        let unasked = asked.indices.filter { asked[$0] == false }
+        guard !unasked.isEmpty, let fixed = UnaskedMeasures.dropped(Set(unasked.map { measures[$0].index }), from: sql) else { return nil }
+        let kept = asked.indices.filter { asked[$0] == true }.map { measures[$0].column }.joined(separator: ", ")
+        return (fixed, unasked.map { "coluna de \(measures[$0].column) tirada: a pergunta fala de \(kept), não dessa medida" })
     }
 
     /// `sql` with the value of each glossary condition the question says in words (`table.column
@@ -505,6 +543,8 @@ public final class Assistant {
         // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
         // which keeps each part's name): one column stays.
         adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })
+        // "A nota média de matemática" answered with Portuguese beside it, copied from an example.
+        adopt(unaskedMeasuresDropped(sql, question: question, context: context))
         // "Nos três anos, 2022, 2023 e 2024" kept to any one of them: those who pass in all.
         if let years = AllPeriods.years(in: question) {
             adopt(AllPeriods.required(sql, years: years).map { ($0.sql, [$0.note]) })

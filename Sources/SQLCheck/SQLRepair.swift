@@ -203,10 +203,10 @@ public struct SQLRepair: Sendable {
         return nil
     }
 
-    struct TableReference {
-        let table: String
-        let alias: String?
-        let isFrom: Bool
+    public struct TableReference: Sendable {
+        public let table: String
+        public let alias: String?
+        public let isFrom: Bool
         /// Where the reference (with its alias) ends in the text: a join can go there.
         let end: String.Index
     }
@@ -217,7 +217,7 @@ public struct SQLRepair: Sendable {
     ]
 
     /// `FROM t [AS] a` and `JOIN t [AS] a`, in order, outside quotes.
-    static func tableReferences(in sql: String) -> [TableReference] {
+    public static func tableReferences(in sql: String) -> [TableReference] {
         // A keyword after the table is no alias, and must stay unread: `FROM a JOIN b` has two references.
         let keywords = notAliases.sorted().joined(separator: "|")
         let pattern = try! Regex("(?i)\\b(from|join)\\s+([a-z_][a-z0-9_]*)(?:\\s+(?:as\\s+)?(?!(?:\(keywords))\\b)([a-z_][a-z0-9_]*))?")

@@ -334,6 +334,21 @@ struct AssistantTests {
             + "(para contar, faça isso numa subconsulta e conte as linhas dela)")
     }
 
+    @Test("a measure the question never asks for, beside the one it does, goes before the query runs; measures it names or cannot tell apart stay")
+    func unaskedMeasure() throws {
+        let both = "SELECT a.genero, round(avg(v.nota_matematica), 2) AS matematica, round(avg(v.nota_portugues), 2) AS portugues FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.ano_letivo = 2023 GROUP BY a.genero"
+        let (assistant, server) = try Setup.assistant(replies: [both])
+        let answer = assistant.ask("qual a media de matematica por genero em 2023")
+        #expect(server.requests.count == 1 && answer.status == .ok)
+        #expect(answer.result?.columns == ["genero", "matematica"])
+        #expect(answer.attempts.first?.repairs == ["coluna de v.nota_portugues tirada: a pergunta fala de v.nota_matematica, não dessa medida"])
+        // Both named (one by its synonym), or neither: all stay.
+        let (named, _) = try Setup.assistant(replies: [both])
+        #expect(named.ask("media de matematica e de lingua portuguesa por genero em 2023").result?.columns == ["genero", "matematica", "portugues"])
+        let (unnamed, _) = try Setup.assistant(replies: [both])
+        #expect(unnamed.ask("como foram as notas por genero em 2023").result?.columns == ["genero", "matematica", "portugues"])
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])
