@@ -18,7 +18,7 @@ extension Assistant {
         // A value its column never stores ('F' compared with turmas.fase): says where it is.
         if let mismatch = literalMismatches(in: sql).first {
             return Self.describe(mismatch) + (mismatch.holders.first.flatMap { holder in
-                context.map { joinAdvice(to: holder.table, sql: sql, context: $0) } } ?? "")
+                context.map { joinAdvice(to: holder.table, sql: sql, context: $0, question: question) } } ?? "")
         }
         // Tables no condition links: every row of one meets every row of the other.
         if let groups = UnlinkedTables.groups(in: sql, schema: retriever.catalog.schema) {
@@ -28,6 +28,10 @@ extension Assistant {
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
         if result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
             return "a pergunta pede quantos, mas a consulta lista \(result.totalRows) linhas sem contar nada; use count(*)"
+        }
+        // "Quantas entregas atrasadas" answered with the students who were late.
+        if let (noun, table, column) = countedKeyInstead(sql, question: question) {
+            return "a pergunta conta \(noun) (linhas de \(table)), mas a consulta conta os \(column) distintos; para contar \(noun), use count(*) das linhas de \(table)"
         }
         // "Não acessaram nem uma vez" counted among those who did: nothing in the query negates.
         if let said = Self.unnegated(question, sql: sql, terms: context?.terms ?? []) {
@@ -155,14 +159,23 @@ extension Assistant {
         // A column the question names word for word ("nota de inglês": nota_ingles) left unread.
         if let context, let (table, column) = Self.namedColumns(in: question, context: context).first(where: { !Self.reads($0.column, in: sql) }) {
             return "a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(table).\(column)), mas a consulta não usa essa coluna"
-                + joinAdvice(to: table, sql: sql, context: context)
+                + joinAdvice(to: table, sql: sql, context: context, question: question)
         }
         // A glossary condition the question says in so many words ("evasões": situacao =
         // 'evadida') that the query never writes: the thing counted is not the one asked about.
         if let context, let term = context.terms.first(where: { Self.drops($0, sql: sql, question: question, grouping: grouping?.columns ?? []) }) {
             let tables = term.sql.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#).map { String($0.1) }
             return "a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição"
-                + (tables.first.map { joinAdvice(to: $0, sql: sql, context: context) } ?? "")
+                + (tables.first.map { joinAdvice(to: $0, sql: sql, context: context, question: question) } ?? "")
+        }
+        // "O melhor aluno de cada unidade" answered with every student, or one number per school:
+        // nothing in the query keeps one row per group.
+        if let group = Self.bestPerGroup(question), !Self.picksPerGroup(sql),
+            case let table = retriever.catalog.schema.tables.first(where: { speaks(of: $0.name, question: group) }), !isGrouped(sql, by: group, table: table)
+        {
+            let partition = table.map { "\($0.name).\($0.primaryKey.first ?? "id")" } ?? "a coluna do grupo"
+            return "a pergunta pede o primeiro de cada \(group) (uma linha por \(group)), mas a consulta não escolhe um por grupo; numere as linhas numa subconsulta, "
+                + "rank() OVER (PARTITION BY \(partition) ORDER BY a medida DESC) AS posicao, e fique com WHERE posicao = 1"
         }
         let largest = read.compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
         if largest > 0, result.totalRows > 2 * largest {
@@ -219,9 +232,11 @@ extension Assistant {
 
     /// For a check that needs `table` and a query that does not read it: how the context joins
     /// it to a table the query reads ("; junte matriculas: JOIN matriculas ON matriculas.aluno_id
-    /// = alunos.id"), or that it is missing. Empty when the query reads it.
-    func joinAdvice(to table: String, sql: String, context: RetrievedContext) -> String {
-        let read = Set(Retriever.tables(in: sql).map { $0.lowercased() })
+    /// = alunos.id"); to start from it, when the question speaks of it and of none the query
+    /// reads; or that it is missing. Empty when the query reads it.
+    func joinAdvice(to table: String, sql: String, context: RetrievedContext, question: String = "") -> String {
+        let tables = Retriever.tables(in: sql)
+        let read = Set(tables.map { $0.lowercased() })
         let target = table.lowercased()
         guard !read.contains(target) else { return "" }
         // A student's grades meet the enrolment of the same year, not every year's.
@@ -231,7 +246,22 @@ extension Assistant {
                 return "; junte \(table): JOIN \(table) ON \(step)"
             }
         }
+        // Deliveries counted for "sem nota de inglês no boletim": the question speaks of the
+        // grades' table (by "boletim") and of none the query reads; joining would keep the wrong count.
+        if !question.isEmpty, !tables.isEmpty, speaks(of: table, question: question), !tables.contains(where: { speaks(of: $0, question: question) }) {
+            return "; a consulta lê \(tables.sorted().joined(separator: ", ")), de que a pergunta não fala, e nem lê \(table), de que ela fala: "
+                + "escreva a consulta a partir de \(table) (FROM \(table))"
+        }
         return "; a consulta nem lê a tabela \(table)"
+    }
+
+    /// Whether the question speaks of `table` by its name or by one of its synonyms ("boletim"
+    /// for avaliacoes_anuais).
+    func speaks(of table: String, question: String) -> Bool {
+        let questionTerms = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
+        let questionWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
+        let names = [table.replacingOccurrences(of: "_", with: " ")] + (retriever.catalog.metadata.table(named: table)?.synonyms ?? [])
+        return names.contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
     }
 
     /// Whether the question sets two years against each other ("em 2022, quantos ainda estão
@@ -516,6 +546,23 @@ extension Assistant {
         return !words.isDisjoint(with: ["quantos", "quantas", "quantidade"])
     }
 
+    /// What "quantas entregas" counts, where the query counts the distinct values of another
+    /// table's key instead (`count(DISTINCT aluno_id)` from entregas): the noun, the table it
+    /// names and the key as written; nil when the query counts what the question names.
+    func countedKeyInstead(_ sql: String, question: String) -> (noun: String, table: String, column: String)? {
+        let folded = PortugueseTerms.fold(question)
+        guard let noun = folded.firstMatch(of: #/\bquant(?:os|as|idade\s+de)\s+(\w+)/#).map({ String($0.1) }),
+            let counted = sql.firstMatch(of: #/(?i)^\s*select\s+count\s*\(\s*distinct\s+((?:[A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*))\s*\)/#),
+            let table = Retriever.tables(in: sql).first(where: { speaks(of: $0, question: noun) })
+        else { return nil }
+        let key = String(counted.2).lowercased()
+        // The key of another table: aluno_id counts students, whatever table it is read from.
+        guard key.hasSuffix("_id"), let target = retriever.catalog.schema.table(named: table)?.foreignKeys.first(where: { $0.columns.first?.lowercased() == key })?.referencedTable,
+            target.caseInsensitiveCompare(table) != .orderedSame, !speaks(of: target, question: noun)
+        else { return nil }
+        return (noun, table, String(counted.1))
+    }
+
     /// Words that deny what follows: "não acessaram", "nunca entregou", "nenhuma interação".
     static let negations: Set<String> = ["nao", "nunca", "nenhum", "nenhuma", "jamais"]
 
@@ -606,6 +653,38 @@ extension Assistant {
             guard case .text(let text)? = result.rows.lazy.map({ $0[column] }).first(where: { !$0.isNull }) else { return false }
             return Schema.isISODate(text)
         }
+    }
+
+    /// The group of a question that asks for the first of each ("melhor aluno de cada unidade",
+    /// "a turma com mais evasões em cada escola"): the word after "cada"; nil otherwise.
+    static func bestPerGroup(_ question: String) -> String? {
+        let folded = PortugueseTerms.fold(question)
+        // "Mais de 200 acessos em cada escola" and "maior que 8" compare; they pick nothing.
+        let pattern = #/\b(?:melhor|maior|menor|pior|primeir[oa]|ultim[oa]|mais|menos)\b(?!\s+(?:de|do|da|dos|das|que|do\s+que)\b)(?:\s+\S+){0,6}?\s+(?:de|em|por|para)\s+cada\s+(\w+)/#
+        return folded.firstMatch(of: pattern).map { String($0.1) }
+    }
+
+    /// Whether a query keeps one row per group on its own: a window function, or a subquery
+    /// (a correlated max, a per-group extreme joined back).
+    static func picksPerGroup(_ sql: String) -> Bool {
+        let lower = sql.lowercased()
+        return lower.contains(" over") || lower.firstMatch(of: #/\(\s*select\b/#) != nil
+    }
+
+    /// Whether the outer GROUP BY is by `group` ("ano": ano_letivo) or by a column of `table`
+    /// (`e.nome` for escolas): one row per group, whose min() or max() answers "a primeira data
+    /// de cada ano", and whose other columns SQLite takes from the row of that extreme.
+    func isGrouped(_ sql: String, by group: String, table: Schema.Table?) -> Bool {
+        let lower = sql.lowercased()
+        guard let range = lower.ranges(of: "group by").last else { return false }
+        let clause = String(lower[range.upperBound...])
+        var keys = [String(group.prefix(4))]
+        if let table {
+            keys.append(String(table.name.lowercased().prefix(5)))
+            keys += SQLRepair.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(table.name) == .orderedSame }.compactMap { $0.alias?.lowercased() }.map { "\($0)." }
+        }
+        let words = clause.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") })
+        return words.contains { word in keys.contains { key in key.hasSuffix(".") ? word.hasPrefix(key) : word.contains(key) } }
     }
 
     /// Whether the question asks for one number per group: "por escola", "em cada mês", "separando".

@@ -516,7 +516,8 @@ struct AssistantTests {
         ("qts alunos ficaram sem nota de ingles no boletim de 2024",
          "SELECT count(*) FROM entregas WHERE nota IS NULL AND entregue_em LIKE '2024-%'",
          "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND nota_ingles IS NULL",
-         "a pergunta fala de nota ingles (avaliacoes_anuais.nota_ingles), mas a consulta não usa essa coluna; a consulta nem lê a tabela avaliacoes_anuais"),
+         "a pergunta fala de nota ingles (avaliacoes_anuais.nota_ingles), mas a consulta não usa essa coluna; a consulta lê entregas, de que a pergunta não fala, "
+            + "e nem lê avaliacoes_anuais, de que ela fala: escreva a consulta a partir de avaliacoes_anuais (FROM avaliacoes_anuais)"),
         // Grouped by a column the question never mentions, by name, table or value.
         ("me passa a nota media de matematica da rede toda em 2024",
          "SELECT t.fase, round(avg(v.nota_matematica), 2) FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase",
@@ -563,6 +564,24 @@ struct AssistantTests {
          "SELECT mes, round(100.0 * sum(presencas) / sum(aulas_previstas), 1) AS presenca_pct FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes HAVING 1.0 * sum(presencas) / sum(aulas_previstas) < 0.9",
          "a pergunta fala de \"abaixo de 90%\", mas a consulta aplica esse limite a cada linha no WHERE (f.presencas < 0.9 * f.aulas_previstas), antes de agrupar; "
             + "se o limite é do grupo, tire essa condição do WHERE e compare a conta do grupo no HAVING (as mesmas somas do SELECT): HAVING sum(f.presencas) < 0.9 * sum(f.aulas_previstas)"),
+        // Deliveries graded, where the question speaks of the report card ("boletim") and of no
+        // table the query reads: start from the grades' table rather than join it.
+        ("quantos alunos tiveram nota de matematica abaixo de 5 no boletim de 2023",
+         "SELECT count(*) FROM entregas e JOIN atividades a ON a.id = e.atividade_id WHERE e.nota < 5 AND a.prazo LIKE '2023-%'",
+         "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5",
+         "a pergunta fala de nota matematica (avaliacoes_anuais.nota_matematica), mas a consulta não usa essa coluna; a consulta lê atividades, entregas, "
+            + "de que a pergunta não fala, e nem lê avaliacoes_anuais, de que ela fala: escreva a consulta a partir de avaliacoes_anuais (FROM avaliacoes_anuais)"),
+        // The best of each class asked for, every student listed: one per group, by rank().
+        ("qual o aluno com maior inde de cada turma em 2023",
+         "SELECT a.nome, v.inde FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo = 2023 ORDER BY a.nome",
+         "SELECT ra, nome, inde FROM (SELECT a.ra, a.nome, v.inde, rank() OVER (PARTITION BY m.turma_id ORDER BY v.inde DESC) AS posicao FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo WHERE v.ano_letivo = 2023) WHERE posicao = 1",
+         "a pergunta pede o primeiro de cada turma (uma linha por turma), mas a consulta não escolhe um por grupo; numere as linhas numa subconsulta, "
+            + "rank() OVER (PARTITION BY turmas.id ORDER BY a medida DESC) AS posicao, e fique com WHERE posicao = 1"),
+        // Deliveries asked for, the students who delivered counted.
+        ("quantas entregas atrasadas houve em 2024",
+         "SELECT count(DISTINCT aluno_id) FROM entregas WHERE status = 'atrasada' AND entregue_em LIKE '2024-%'",
+         "SELECT count(*) FROM entregas WHERE status = 'atrasada' AND entregue_em LIKE '2024-%'",
+         "a pergunta conta entregas (linhas de entregas), mas a consulta conta os aluno_id distintos; para contar entregas, use count(*) das linhas de entregas"),
         // A date asked for, answered with a count per year: the date the question speaks of
         // ("data da evasão" is a synonym of data_saida), with min() for "a primeira".
         ("qual foi a data da primeira evasao de cada ano",
@@ -584,6 +603,17 @@ struct AssistantTests {
         let answer = assistant.ask(question)
         #expect(answer.status == .ok && answer.attempts.count == 2 && answer.sql == better && answer.message == nil)
         #expect(Setup.lastMessage(server, request: 1).contains(reason))
+    }
+
+    @Test("the first of each group is read from 'melhor … de cada', not from a comparison; a window or a subquery picks one per group")
+    func bestPerGroup() {
+        #expect(Assistant.bestPerGroup("melhor aluno de cada unidade pelo inde, 2024") == "unidade")
+        #expect(Assistant.bestPerGroup("qual a turma com mais evasões em cada escola") == "escola")
+        for question in ["alunos com mais de 200 acessos em cada escola", "quantos tiraram nota maior que 8 em cada ano", "a média de inde de cada escola"] {
+            #expect(Assistant.bestPerGroup(question) == nil, "\(question)")
+        }
+        #expect(Assistant.picksPerGroup("SELECT * FROM (SELECT a.nome, rank() OVER (PARTITION BY t.escola_id ORDER BY v.inde DESC) AS p FROM x) WHERE p = 1"))
+        #expect(!Assistant.picksPerGroup("SELECT a.nome, max(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.id"))
     }
 
     @Test("no verified example's query misses a threshold its question says or holds it row by row, and the thresholds are read as said")
