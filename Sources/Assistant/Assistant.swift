@@ -481,6 +481,8 @@ public final class Assistant {
         adopt(repairer.unlinkedJoinFixed(sql))
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt(repairer.joinKeysFixed(sql))
+        // A registration code looked for among a subquery's student ids: the student's id.
+        adopt(repairer.inKeysFixed(sql))
         // A class's id compared with a student's: through the table that has both keys.
         adopt(repairer.joinKeysBridged(sql))
         // A table joined and never read, on its many side: each row counted once per its rows.

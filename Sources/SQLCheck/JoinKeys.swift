@@ -47,6 +47,28 @@ extension SQLRepair {
         return notes.isEmpty ? nil : (fixed, notes)
     }
 
+    /// `a.ra NOT IN (SELECT aluno_id FROM cubo_engajamento …)`: a registration code looked for among
+    /// student ids, which runs and matches nothing. The outer side takes the key the subquery's
+    /// column points at (`a.id`), when it has one such column; the query and the note, or nil.
+    public func inKeysFixed(_ sql: String) -> (sql: String, notes: [String])? {
+        let pattern = #/(?i)\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(\s+(?:not\s+)?in\s*\(\s*select\s+(?:distinct\s+)?(?:[a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)\s+from\s+([a-z_][a-z0-9_]*))\b/#
+        let references = Self.tableReferences(in: sql)
+        var fixed = sql
+        var notes: [String] = []
+        for match in sql.matches(of: pattern).reversed() where !Self.insideQuotes(sql, at: match.range.lowerBound) {
+            let (_, qualifier, column, rest, innerColumn, innerTable) = match.output
+            let outer = references.filter { ($0.alias ?? $0.table).caseInsensitiveCompare(qualifier) == .orderedSame }
+            guard outer.count == 1, let left = catalog.schema.table(named: outer[0].table), let right = catalog.schema.table(named: String(innerTable)),
+                left.column(named: String(column)) != nil, right.column(named: String(innerColumn)) != nil,
+                let rightKey = entityKey(right, String(innerColumn)), entityKey(left, String(column)) == nil,
+                let key = fix(left, String(column), isKey: false, toward: rightKey)
+            else { continue }
+            fixed.replaceSubrange(match.range, with: "\(qualifier).\(key)\(rest)")
+            notes.insert("\(qualifier).\(column) comparado com \(right.name).\(innerColumn), que aponta para \(rightKey.table): trocado por \(qualifier).\(key)", at: 0)
+        }
+        return notes.isEmpty ? nil : (fixed, notes)
+    }
+
     /// `FROM turmas t JOIN avaliacoes_anuais v ON t.id = v.aluno_id`: a class's id compared with a
     /// student's, where neither table has a key to the other's thing, so no column swap mends it.
     /// The join goes through the smallest table that has both keys: `JOIN matriculas ON

@@ -174,6 +174,30 @@ struct JoinKeysTests {
     }
 }
 
+@Suite("A value looked for among a subquery's keys of another thing")
+struct InKeysTests {
+    func fixed(_ sql: String) throws -> (sql: String, notes: [String])? {
+        let (validator, _) = try ValidationTests.setup.get()
+        return SQLRepair(catalog: validator.catalog).inKeysFixed(sql)
+    }
+
+    @Test("a student's registration code looked for among student ids becomes the student's id")
+    func codeAmongIds() throws {
+        let code = try #require(try fixed("SELECT count(a.ra) FROM matriculas m JOIN alunos a ON m.aluno_id = a.id WHERE a.ra NOT IN (SELECT aluno_id FROM cubo_engajamento WHERE interacoes_total = 0)"))
+        #expect(code.sql == "SELECT count(a.ra) FROM matriculas m JOIN alunos a ON m.aluno_id = a.id WHERE a.id NOT IN (SELECT aluno_id FROM cubo_engajamento WHERE interacoes_total = 0)")
+        #expect(code.notes == ["a.ra comparado com cubo_engajamento.aluno_id, que aponta para alunos: trocado por a.id"])
+    }
+
+    @Test("keys that match, or a table with no key to the subquery's thing, are left alone", arguments: [
+        "SELECT a.nome FROM alunos a WHERE a.id IN (SELECT aluno_id FROM matriculas WHERE situacao = 'evadida')",
+        "SELECT m.id FROM matriculas m WHERE m.aluno_id IN (SELECT aluno_id FROM cubo_engajamento)",
+        "SELECT t.codigo FROM turmas t WHERE t.codigo IN (SELECT aluno_id FROM entregas)",
+    ])
+    func leftAlone(sql: String) throws {
+        #expect(try fixed(sql) == nil)
+    }
+}
+
 @Suite("Keys of two things that no column swap mends, joined through the table that has both")
 struct JoinKeysBridgedTests {
     func bridged(_ sql: String) throws -> (sql: String, notes: [String])? {
