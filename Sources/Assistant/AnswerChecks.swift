@@ -24,7 +24,12 @@ extension Assistant {
         if let groups = UnlinkedTables.groups(in: sql, schema: retriever.catalog.schema) {
             return unlinkedAdvice(groups)
         }
-        if result.totalRows == 0 { return "a consulta não devolveu nenhuma linha" }
+        if result.totalRows == 0 {
+            // "Escolas com evasão maior em 2024 do que em 2023" as two copies of the enrolments,
+            // one per year, joined by the class: a class is of one year, so no row has both.
+            if let advice = yearCopiesAdvice(sql: sql, question: question) { return "a consulta não devolveu nenhuma linha; " + advice }
+            return "a consulta não devolveu nenhuma linha"
+        }
         if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
         if result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
             return "a pergunta pede quantos, mas a consulta lista \(result.totalRows) linhas sem contar nada; use count(*)"
@@ -262,6 +267,26 @@ extension Assistant {
         let questionWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
         let names = [table.replacingOccurrences(of: "_", with: " ")] + (retriever.catalog.metadata.table(named: table)?.synonyms ?? [])
         return names.contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
+    }
+
+    /// For a query that reads one yearly table twice, each copy held to one of two years the
+    /// question sets against each other: how to compare them within each group instead, from a
+    /// single reading (the copies meet only where a row's key spans both years). Nil otherwise.
+    func yearCopiesAdvice(sql: String, question: String) -> String? {
+        let years = PeriodFilters.periods(in: question).map { String($0.year) }
+        guard years.count == 2, Self.compares(question, years[0], years[1]) else { return nil }
+        let schema = retriever.catalog.schema
+        let references = SQLRepair.tableReferences(in: sql)
+        for reference in references {
+            guard let table = schema.table(named: reference.table), let year = schema.yearColumns(of: table).first,
+                references.count(where: { $0.table.caseInsensitiveCompare(table.name) == .orderedSame }) == 2
+            else { continue }
+            let (late, early) = (years.max()!, years.min()!)
+            return "\(table.name) é lida duas vezes, uma por ano, e as cópias não se encontram; leia \(table.name) uma vez só com os dois anos "
+                + "(\(year) IN (\(early), \(late))), agrupe pelo que a pergunta compara e ponha os anos lado a lado com avg(CASE WHEN \(year) = \(late) THEN … END) "
+                + "e avg(CASE WHEN \(year) = \(early) THEN … END), comparados no HAVING"
+        }
+        return nil
     }
 
     /// Whether the question sets two years against each other ("em 2022, quantos ainda estão

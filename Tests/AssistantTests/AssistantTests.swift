@@ -582,6 +582,12 @@ struct AssistantTests {
          "SELECT count(DISTINCT aluno_id) FROM entregas WHERE status = 'atrasada' AND entregue_em LIKE '2024-%'",
          "SELECT count(*) FROM entregas WHERE status = 'atrasada' AND entregue_em LIKE '2024-%'",
          "a pergunta conta entregas (linhas de entregas), mas a consulta conta os aluno_id distintos; para contar entregas, use count(*) das linhas de entregas"),
+        // Two years compared through two copies of the enrolments joined by the class, which is
+        // of one year only: nothing comes back, and the look says how to compare from one reading.
+        ("quais escolas tiveram mais transferencias em 2024 do que em 2023",
+         "SELECT e.nome FROM escolas e JOIN turmas t ON t.escola_id = e.id JOIN matriculas m1 ON m1.turma_id = t.id AND m1.ano_letivo = 2024 JOIN matriculas m2 ON m2.turma_id = t.id AND m2.ano_letivo = 2023 WHERE m1.situacao = 'transferida' AND m2.situacao = 'transferida' GROUP BY e.nome",
+         "SELECT e.nome FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.ano_letivo IN (2023, 2024) AND m.situacao = 'transferida' GROUP BY e.nome HAVING sum(m.ano_letivo = 2024) > sum(m.ano_letivo = 2023)",
+         "a consulta não devolveu nenhuma linha; matriculas é lida duas vezes, uma por ano, e as cópias não se encontram; leia matriculas uma vez só com os dois anos (ano_letivo IN (2023, 2024))"),
         // A date asked for, answered with a count per year: the date the question speaks of
         // ("data da evasão" is a synonym of data_saida), with min() for "a primeira".
         ("qual foi a data da primeira evasao de cada ano",
