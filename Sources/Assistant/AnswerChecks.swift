@@ -263,10 +263,14 @@ extension Assistant {
     /// Whether the question speaks of `table` by its name or by one of its synonyms ("boletim"
     /// for avaliacoes_anuais).
     func speaks(of table: String, question: String) -> Bool {
+        Self.says(anyOf: [table.replacingOccurrences(of: "_", with: " ")] + (retriever.catalog.metadata.table(named: table)?.synonyms ?? []), in: question)
+    }
+
+    /// Whether `question` says one of `phrases`, by stems or word for word (`PortugueseTerms.says`).
+    static func says(anyOf phrases: [String], in question: String) -> Bool {
         let questionTerms = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
         let questionWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
-        let names = [table.replacingOccurrences(of: "_", with: " ")] + (retriever.catalog.metadata.table(named: table)?.synonyms ?? [])
-        return names.contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
+        return phrases.contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
     }
 
     /// For a query that reads one yearly table twice, each copy held to one of two years the
@@ -693,7 +697,7 @@ extension Assistant {
     /// (a correlated max, a per-group extreme joined back).
     static func picksPerGroup(_ sql: String) -> Bool {
         let lower = sql.lowercased()
-        return lower.contains(" over") || lower.firstMatch(of: #/\(\s*select\b/#) != nil
+        return lower.firstMatch(of: #/\bover\s*\(/#) != nil || lower.firstMatch(of: #/\(\s*select\b/#) != nil
     }
 
     /// Whether the outer GROUP BY is by `group` ("ano": ano_letivo) or by a column of `table`

@@ -366,12 +366,9 @@ public final class Assistant {
     /// `nameWords`, when given, replaces the words of the column's name (a measure beside others
     /// of the same stem is named by its own words only: "matematica" of nota_matematica).
     func mentions(_ column: String, of table: String, question: String, context: RetrievedContext, nameWords: [String]? = nil) -> Bool {
-        let questionTerms = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
-        let questionWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
         let synonyms = retriever.catalog.metadata.table(named: table)?.column(named: column)?.synonyms ?? []
         let said = (context.terms.filter { $0.spoken != nil }.map(\.sql) + context.attributeFilters).joined(separator: " ").lowercased()
-        return ((nameWords ?? PortugueseTerms.nameWords(column)) + synonyms).contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
-            || said.contains(column.lowercased())
+        return Self.says(anyOf: (nameWords ?? PortugueseTerms.nameWords(column)) + synonyms, in: question) || said.contains(column.lowercased())
     }
 
     /// `sql` without the measures the question never asks for, beside one it does ("a nota média
