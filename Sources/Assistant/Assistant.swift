@@ -539,6 +539,8 @@ public final class Assistant {
         adopt(GroupRelabel.undone(sql).map { ($0.sql, [$0.note]) })
         // A number per group with nothing saying which group: the grouped column is shown.
         adopt(HiddenGroups.shown(sql).map { ($0.sql, [$0.note]) })
+        // "De 2022 pra 2023" as two columns named for the years, each the same average of both.
+        adopt(YearColumns.split(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) })
         // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
         // which keeps each part's name): one column stays.
         adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })

@@ -349,6 +349,18 @@ struct AssistantTests {
         #expect(unnamed.ask("como foram as notas por genero em 2023").result?.columns == ["genero", "matematica", "portugues"])
     }
 
+    @Test("two columns named for the years compared, each the same average of both years: each reads its own year before the query runs")
+    func yearColumnsSplit() throws {
+        let written = "SELECT e.nome, AVG(v.nota_ingles) AS ingles_2022, AVG(v.nota_ingles) AS ingles_2023 FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo "
+            + "JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE v.ano_letivo IN (2022, 2023) GROUP BY e.nome"
+        let (assistant, _) = try Setup.assistant(replies: [written])
+        let answer = assistant.ask("como a media de ingles de cada escola mudou de 2022 para 2023")
+        #expect(answer.attempts.first?.repairs.contains("as colunas ingles_2022, ingles_2023 faziam a mesma conta com todos os anos: cada uma passou a ler só o ano do seu nome") == true)
+        #expect(answer.attempts.first?.sql?.contains("AVG(CASE WHEN v.ano_letivo = 2023 THEN v.nota_ingles END) AS ingles_2023") == true)
+        // The two columns now differ somewhere, as the two years do.
+        #expect(answer.result?.rows.contains { $0[1] != $0[2] } == true)
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])
