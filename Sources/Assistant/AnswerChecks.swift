@@ -173,6 +173,10 @@ extension Assistant {
             return "a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição"
                 + (tables.first.map { joinAdvice(to: $0, sql: sql, context: context, question: question) } ?? "")
         }
+        // "Quantos alunos" answered with count(*) of deliveries: each student counted once per row.
+        if let rows = rowsCountedForEntities(sql, question: question, result: result) {
+            return rows
+        }
         // "O melhor aluno de cada unidade" answered with every student, or one number per school:
         // nothing in the query keeps one row per group.
         if let group = Self.bestPerGroup(question), !Self.picksPerGroup(sql),
@@ -575,12 +579,49 @@ extension Assistant {
         return !words.isDisjoint(with: ["quantos", "quantas", "quantidade"])
     }
 
+    /// The noun "quantos"/"quantas" counts: "alunos" in "quantos alunos ficaram sem nota".
+    static func countedNoun(_ question: String) -> String? {
+        PortugueseTerms.fold(question).firstMatch(of: #/\bquant(?:os|as|idade\s+de)\s+(\w+)/#).map { String($0.1) }
+    }
+
+    /// "Quantos alunos…" answered by a lone `count(*)` over rows of which one student has many
+    /// (deliveries, months, or a join that repeats them): the same query counting the distinct
+    /// students runs too, and when it gives fewer, says both numbers. Nil otherwise.
+    func rowsCountedForEntities(_ sql: String, question: String, result: QueryResult) -> String? {
+        let schema = retriever.catalog.schema
+        guard Self.asksHowMany(question), result.totalRows == 1, result.columns.count == 1, QueryShape.outerGrouping(sql) == nil,
+            let noun = Self.countedNoun(question), let entity = schema.tables.first(where: { speaks(of: $0.name, question: noun) }),
+            entity.primaryKey.count == 1, let star = sql.firstMatch(of: #/(?i)^\s*select\s+(count\s*\(\s*\*\s*\))/#),
+            case .integer(let total)? = result.rows.first?.first
+        else { return nil }
+        // The entity's own key when the query reads it, else a column that points at it.
+        let references = SQLRepair.tableReferences(in: sql)
+        var key: String?
+        if let own = references.first(where: { $0.table.caseInsensitiveCompare(entity.name) == .orderedSame }) {
+            key = "\(own.alias ?? own.table).\(entity.primaryKey[0])"
+        } else {
+            for reference in references {
+                guard let table = schema.table(named: reference.table),
+                    let pointer = table.foreignKeys.first(where: { $0.columns.count == 1 && $0.referencedTable.caseInsensitiveCompare(entity.name) == .orderedSame })
+                else { continue }
+                key = "\(reference.alias ?? reference.table).\(pointer.columns[0])"
+                break
+            }
+        }
+        guard let key else { return nil }
+        let distinct = sql[..<star.1.startIndex] + "count(DISTINCT \(key))" + sql[star.1.endIndex...]
+        guard let counted = try? connection.runGenerated(String(distinct), timeout: options.timeout, maxRows: 1),
+            case .integer(let entities)? = counted.rows.first?.first, entities < total
+        else { return nil }
+        return "a pergunta conta \(noun), mas count(*) conta \(total) linhas, e um mesmo \(entity.name) aparece em várias (são \(entities) diferentes); "
+            + "use count(DISTINCT \(key))"
+    }
+
     /// What "quantas entregas" counts, where the query counts the distinct values of another
     /// table's key instead (`count(DISTINCT aluno_id)` from entregas): the noun, the table it
     /// names and the key as written; nil when the query counts what the question names.
     func countedKeyInstead(_ sql: String, question: String) -> (noun: String, table: String, column: String)? {
-        let folded = PortugueseTerms.fold(question)
-        guard let noun = folded.firstMatch(of: #/\bquant(?:os|as|idade\s+de)\s+(\w+)/#).map({ String($0.1) }),
+        guard let noun = Self.countedNoun(question),
             let counted = sql.firstMatch(of: #/(?i)^\s*select\s+count\s*\(\s*distinct\s+((?:[A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*))\s*\)/#),
             let table = Retriever.tables(in: sql).first(where: { speaks(of: $0, question: noun) })
         else { return nil }

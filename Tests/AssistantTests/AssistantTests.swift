@@ -589,6 +589,11 @@ struct AssistantTests {
          "SELECT ra, nome, inde FROM (SELECT a.ra, a.nome, v.inde, rank() OVER (PARTITION BY m.turma_id ORDER BY v.inde DESC) AS posicao FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo WHERE v.ano_letivo = 2023) WHERE posicao = 1",
          "a pergunta pede o primeiro de cada turma (uma linha por turma), mas a consulta não escolhe um por grupo; numere as linhas numa subconsulta, "
             + "rank() OVER (PARTITION BY turmas.id ORDER BY a medida DESC) AS posicao, e fique com WHERE posicao = 1"),
+        // Students asked for, deliveries counted: the same query counting distinct students says how many fewer.
+        ("quantos alunos entregaram alguma atividade atrasada em 2024",
+         "SELECT count(*) FROM entregas e WHERE e.status = 'atrasada' AND e.entregue_em LIKE '2024-%'",
+         "SELECT count(DISTINCT e.aluno_id) FROM entregas e WHERE e.status = 'atrasada' AND e.entregue_em LIKE '2024-%'",
+         "a pergunta conta alunos, mas count(*) conta "),
         // Deliveries asked for, the students who delivered counted.
         ("quantas entregas atrasadas houve em 2024",
          "SELECT count(DISTINCT aluno_id) FROM entregas WHERE status = 'atrasada' AND entregue_em LIKE '2024-%'",
