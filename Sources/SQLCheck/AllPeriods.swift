@@ -75,16 +75,11 @@ public enum AllPeriods {
             let column = yearColumn(tokens, lower: lower, after: whereIndex, years: years)
         else { return nil }
         let characters = Array(text)
-        func source(_ item: [SQLFormatter.Token]) -> String? {
-            // The expression without its `AS name` (and the list's DISTINCT).
-            var kept = item
-            if kept.first?.text.lowercased() == "distinct" { kept.removeFirst() }
-            if kept.count >= 3, kept[kept.count - 2].text.lowercased() == "as" { kept.removeLast(2) }
-            guard let first = kept.first, let last = kept.last else { return nil }
-            return String(characters[first.start..<(last.start + last.text.count)])
+        // Each expression without its `AS name` (and the list's DISTINCT).
+        let keys = items.map { item in
+            SQLFormatter.source(of: QueryShape.unaliased(item).body.drop(while: { $0.text.lowercased() == "distinct" }), in: characters)
         }
-        let keys = items.compactMap(source)
-        guard keys.count == items.count else { return nil }
+        guard !keys.contains(where: \.isEmpty) else { return nil }
         // Before a final ORDER BY or LIMIT, which stay where they are.
         let insertAt = outer.first { $0 > whereIndex && ["order", "limit"].contains(lower[$0]) }.map { tokens[$0].start } ?? characters.count
         let grouping = "GROUP BY \(keys.joined(separator: ", ")) HAVING count(DISTINCT \(column)) = \(years.count)"

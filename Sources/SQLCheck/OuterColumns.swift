@@ -35,22 +35,22 @@ enum OuterColumns {
     }
 
     /// The columns of `table` that point at a table the query reads which has `column` (bare):
-    /// `aluno_id` of cubo_engajamento for `alunos.ra`. Keys are read from every table's foreign
-    /// keys, so a view with the same column name gets them too.
-    static func keys(of table: Schema.Table, for column: String, in sql: String, schema: Schema) -> [(key: String, target: String)] {
+    /// `aluno_id` of cubo_engajamento for `alunos.ra`, with the key it points at. What points
+    /// where is `SQLRepair`'s reading (a declared foreign key, or a name like `aluno_id`), so a
+    /// view that declares none gets them too.
+    static func keys(of table: Schema.Table, for column: String, in sql: String, repairer: SQLRepair) -> [(key: String, target: String)] {
+        let schema = repairer.catalog.schema
         let bare = String(column.split(separator: ".").last ?? "")
-        let owners = SQLRepair.tableReferences(in: sql).map(\.table).filter { name in
-            name.caseInsensitiveCompare(table.name) != .orderedSame && schema.table(named: name)?.column(named: bare) != nil
+        var owners: [Schema.Table] = []
+        for reference in SQLRepair.tableReferences(in: sql) {
+            guard reference.table.caseInsensitiveCompare(table.name) != .orderedSame, let owner = schema.table(named: reference.table),
+                owner.column(named: bare) != nil, owner.primaryKey.count == 1, !owners.contains(where: { $0.name == owner.name })
+            else { continue }
+            owners.append(owner)
         }
-        var found: [(key: String, target: String)] = []
-        for owner in owners {
-            for (_, key) in schema.foreignKeys where key.referencedTable.caseInsensitiveCompare(owner) == .orderedSame && key.columns.count == 1 {
-                let target = "\(owner).\(key.referencedColumns.first ?? "id")"
-                if table.column(named: key.columns[0]) != nil, !found.contains(where: { $0.key == key.columns[0] && $0.target == target }) {
-                    found.append((key.columns[0], target))
-                }
-            }
+        return owners.compactMap { owner in
+            let target = SQLRepair.EntityKey(table: owner.name.lowercased(), column: owner.primaryKey[0].lowercased())
+            return repairer.column(of: table, pointingAt: target).map { ($0, "\(owner.name).\(owner.primaryKey[0])") }
         }
-        return found
     }
 }

@@ -121,6 +121,19 @@ extension QueryShape {
 }
 
 extension QueryShape {
+    /// A SELECT item without its `AS name`, and that name.
+    static func unaliased(_ item: [SQLFormatter.Token]) -> (body: [SQLFormatter.Token], name: String?) {
+        guard item.count > 2, item[item.count - 2].text.lowercased() == "as" else { return (item, nil) }
+        return (Array(item.dropLast(2)), item.last?.text)
+    }
+
+    /// The query read into `characters` with its outer SELECT list, `items` as `outerSelectList`
+    /// gives them, replaced by `list` joined by ", "; the rest as written.
+    static func replacingSelectList(_ items: [[SQLFormatter.Token]], with list: [String], in characters: [Character]) -> String? {
+        guard let head = items.first?.first, let tail = items.last?.last else { return nil }
+        return String(characters[..<head.start]) + list.joined(separator: ", ") + String(characters[(tail.start + tail.text.count)...])
+    }
+
     /// The items of the outermost SELECT list (the tokens between SELECT and FROM, split at the
     /// commas outside parentheses) and where its FROM is; nil for a query that does not start
     /// with SELECT or has no FROM. `tokens` as `SQLFormatter.tokenize` gives them, comments out.

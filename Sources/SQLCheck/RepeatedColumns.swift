@@ -101,12 +101,7 @@ public enum RepeatedColumns {
     /// An item's expression (as written, and lowercased without spaces to compare) and its name
     /// after AS, if it has one.
     static func split(_ item: [SQLFormatter.Token]) -> (text: String, expression: String, name: String?) {
-        var body = item
-        var name: String?
-        if body.count > 2, body[body.count - 2].text.lowercased() == "as" {
-            name = body.last?.text
-            body.removeLast(2)
-        }
+        let (body, name) = QueryShape.unaliased(item)
         return (body.map(\.text).joined(separator: " "), body.map { $0.text.lowercased() }.joined(), name)
     }
 

@@ -78,7 +78,7 @@ public struct SQLValidator: Sendable {
         // `a.ra NOT IN (SELECT ra FROM cubo_engajamento)`: ra is read from outside, so the
         // subquery gives each row its own value back, and the condition says nothing.
         if let outer = OuterColumns.first(in: sql, schema: catalog.schema) {
-            let keys = OuterColumns.keys(of: outer.table, for: outer.column, in: sql, schema: catalog.schema)
+            let keys = OuterColumns.keys(of: outer.table, for: outer.column, in: sql, repairer: SQLRepair(catalog: catalog))
             let columns = outer.table.columns.map(\.name).joined(separator: ", ")
             return ValidationFailure(
                 kind: .outerColumn,

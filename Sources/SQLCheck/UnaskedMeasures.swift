@@ -11,9 +11,7 @@ public enum UnaskedMeasures {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
         guard let (items, _) = QueryShape.outerSelectList(tokens) else { return [] }
         return items.enumerated().compactMap { index, item in
-            var body = item
-            if body.count > 2, body[body.count - 2].text.lowercased() == "as" { body.removeLast(2) }
-            if body.first?.text.lowercased() == "distinct" { body.removeFirst() }
+            let body = Array(QueryShape.unaliased(item).body.drop(while: { $0.text.lowercased() == "distinct" }))
             let lower = body.map { $0.text.lowercased() }
             guard !body.contains(where: { $0.kind == .string }),
                 lower.indices.contains(where: { QueryShape.aggregateFunctions.contains(lower[$0]) && $0 + 1 < lower.count && lower[$0 + 1] == "(" })
@@ -36,17 +34,9 @@ public enum UnaskedMeasures {
             !(indices.contains(0) && items[0].first?.text.lowercased() == "distinct")
         else { return nil }
         let rest = tokens[from...].map { $0.text.lowercased() }
-        for index in indices {
-            let item = items[index]
-            if item.count > 2, item[item.count - 2].text.lowercased() == "as", rest.contains(item[item.count - 1].text.lowercased()) { return nil }
-        }
+        if indices.contains(where: { index in QueryShape.unaliased(items[index]).name.map { rest.contains($0.lowercased()) } ?? false }) { return nil }
         let characters = Array(sql)
-        func text(_ item: [SQLFormatter.Token]) -> String {
-            guard let first = item.first, let last = item.last else { return "" }
-            return String(characters[first.start..<(last.start + last.text.count)])
-        }
-        guard let head = items.first?.first, let tail = items.last?.last else { return nil }
-        let list = items.indices.filter { !indices.contains($0) }.map { text(items[$0]) }.joined(separator: ", ")
-        return String(characters[..<head.start]) + list + String(characters[(tail.start + tail.text.count)...])
+        let kept = items.indices.filter { !indices.contains($0) }.map { SQLFormatter.source(of: items[$0], in: characters) }
+        return QueryShape.replacingSelectList(items, with: kept, in: characters)
     }
 }

@@ -12,6 +12,7 @@ public enum YearColumns {
     public static func split(_ sql: String, years: [Int]) -> (sql: String, note: String)? {
         let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
         guard years.count >= 2, let (items, _) = QueryShape.outerSelectList(tokens) else { return nil }
+        let characters = Array(sql)
         let parsed = items.map(RepeatedColumns.split)
         // Each item's year, read from its name: one of `years`, and only one.
         let named: [Int?] = parsed.map { item in
@@ -28,37 +29,31 @@ public enum YearColumns {
                 let column = AllPeriods.keeps(sql, to: copyYears.sorted())
             else { continue }
             for index in copies {
-                guard let held = heldToYear(items[index], column: column, year: named[index]!, in: sql) else { return nil }
+                guard let held = heldToYear(items[index], column: column, year: named[index]!, in: characters) else { return nil }
                 rewritten[index] = held
             }
             columns += copies.compactMap { parsed[$0].name }
         }
-        guard !rewritten.isEmpty, let head = items.first?.first, let tail = items.last?.last else { return nil }
-        let characters = Array(sql)
-        func text(_ item: [SQLFormatter.Token]) -> String {
-            String(characters[item.first!.start..<(item.last!.start + item.last!.text.count)])
-        }
-        let list = items.indices.map { rewritten[$0] ?? text(items[$0]) }.joined(separator: ", ")
-        let fixed = String(characters[..<head.start]) + list + String(characters[(tail.start + tail.text.count)...])
+        guard !rewritten.isEmpty,
+            let fixed = QueryShape.replacingSelectList(items, with: items.indices.map { rewritten[$0] ?? SQLFormatter.source(of: items[$0], in: characters) }, in: characters)
+        else { return nil }
         return (fixed, "as colunas \(columns.joined(separator: ", ")) faziam a mesma conta com todos os anos: cada uma passou a ler só o ano do seu nome")
     }
 
     /// `item` as written, with the argument of its first aggregate call wrapped in `CASE WHEN
     /// column = year THEN … END` (`count(*)` counts `CASE … THEN 1 END`); nil when it has none.
-    static func heldToYear(_ item: [SQLFormatter.Token], column: String, year: Int, in sql: String) -> String? {
+    static func heldToYear(_ item: [SQLFormatter.Token], column: String, year: Int, in characters: [Character]) -> String? {
         let lower = item.map { $0.text.lowercased() }
         guard let call = lower.indices.first(where: { QueryShape.aggregateFunctions.contains(lower[$0]) && $0 + 1 < item.count && item[$0 + 1].text == "(" }),
             let close = SQLFormatter.closing(item, from: call + 1), close > call + 2
         else { return nil }
-        let characters = Array(sql)
         var argumentStart = call + 2
         let distinct = lower[argumentStart] == "distinct"
         if distinct { argumentStart += 1 }
         guard argumentStart < close else { return nil }
-        let argument = item[argumentStart].text == "*" ? "1"
-            : String(characters[item[argumentStart].start..<(item[close - 1].start + item[close - 1].text.count)])
-        let before = String(characters[item[0].start..<item[call + 1].start + 1])
-        let after = String(characters[item[close].start..<(item.last!.start + item.last!.text.count)])
+        let argument = item[argumentStart].text == "*" ? "1" : SQLFormatter.source(of: item[argumentStart..<close], in: characters)
+        let before = SQLFormatter.source(of: item[...(call + 1)], in: characters)
+        let after = SQLFormatter.source(of: item[close...], in: characters)
         return before + (distinct ? "DISTINCT " : "") + "CASE WHEN \(column) = \(year) THEN \(argument) END" + after
     }
 }
