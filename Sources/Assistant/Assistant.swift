@@ -537,6 +537,15 @@ public final class Assistant {
         }
         // Each situation's row renamed by a CASE whose ELSE names all the others alike.
         adopt(GroupRelabel.undone(sql).map { ($0.sql, [$0.note]) })
+        // "A data da primeira evasão de cada ano" as one date for every year: a row per year.
+        if let asked = ungroupedRequest(sql, question: question) {
+            let readings = SQLRepair.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(asked.table) == .orderedSame }
+            if readings.count == 1, let reading = readings.first {
+                adopt(AskedGrouping.added(sql, column: "\(reading.alias ?? reading.table).\(asked.column)").map { grouped in
+                    (grouped.sql, [grouped.note + ": a pergunta pede um resultado por \(asked.said)"])
+                })
+            }
+        }
         // A number per group with nothing saying which group: the grouped column is shown.
         adopt(HiddenGroups.shown(sql).map { ($0.sql, [$0.note]) })
         // "De 2022 pra 2023" as two columns named for the years, each the same average of both.

@@ -361,6 +361,18 @@ struct AssistantTests {
         #expect(answer.result?.rows.contains { $0[1] != $0[2] } == true)
     }
 
+    @Test("one date for every year where the question asks for the first of each year: a row per year before the query runs")
+    func askedGrouping() throws {
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT min(matriculas.data_saida) AS data_evasao FROM matriculas WHERE situacao = 'evadida'"])
+        let answer = assistant.ask("qual foi a data da primeira evasao de cada ano")
+        #expect(server.requests.count == 1 && answer.status == .ok)
+        #expect(answer.sql == "SELECT matriculas.ano_letivo, min ( matriculas.data_saida ) AS data_evasao FROM matriculas WHERE situacao = 'evadida' GROUP BY matriculas.ano_letivo")
+        #expect(answer.attempts.first?.repairs.contains("agrupada por matriculas.ano_letivo, mostrado primeiro: a pergunta pede um resultado por ano") == true)
+        let firsts = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
+            .query("SELECT ano_letivo, min(data_saida) FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo")
+        #expect(answer.result?.totalRows == firsts.count && answer.result?.rows.first?[1] == firsts.first?[1])
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])
