@@ -12,7 +12,7 @@ struct AskedGroupingTests {
         #expect(counted?.sql == "SELECT avaliacoes_anuais.pedra, count ( * ) , avg ( inde ) FROM avaliacoes_anuais GROUP BY avaliacoes_anuais.pedra")
     }
 
-    @Test("plain columns, a grouping or a HAVING already, a LIMIT, DISTINCT, a window, a UNION, or a mean per unit by hand: left alone", arguments: [
+    @Test("plain columns, a grouping or a HAVING already, a LIMIT, DISTINCT, a window, a UNION, a mean per unit by hand, or the column already written: left alone", arguments: [
         "SELECT data_saida FROM matriculas WHERE situacao = 'evadida'",
         "SELECT ano_letivo, min(data_saida) FROM matriculas",
         "SELECT min(data_saida) FROM matriculas GROUP BY ano_letivo",
@@ -22,6 +22,8 @@ struct AskedGroupingTests {
         "SELECT count(*) OVER () FROM matriculas",
         "SELECT count(*) FROM matriculas UNION SELECT count(*) FROM turmas",
         "SELECT count(*) * 1.0 / count(DISTINCT turma_id) FROM matriculas",
+        "SELECT min(data_saida) FROM matriculas WHERE matriculas.ano_letivo = 2024",
+        "SELECT avg(CASE WHEN ano_letivo = 2024 THEN 1 ELSE 0 END) FROM matriculas",
     ])
     func leftAlone(sql: String) {
         #expect(AskedGrouping.added(sql, column: "matriculas.ano_letivo") == nil)
