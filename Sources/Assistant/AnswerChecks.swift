@@ -763,6 +763,16 @@ extension Assistant {
         return !words.isDisjoint(with: ["por", "cada", "separando", "separado", "separados", "conforme", "distribuicao", "entre", "ranking", "segundo"])
     }
 
+    /// Whether the question asks how much something changed ("quanto a média variou", "a variação
+    /// da presença"), a difference, not the two values it comes from.
+    static func asksForChange(_ question: String) -> Bool {
+        let words = Set(PortugueseTerms.words(question))
+        let verbs = ["variou", "variaram", "mudou", "mudaram", "cresceu", "cresceram", "caiu", "cairam", "aumentou", "aumentaram",
+                     "diminuiu", "diminuiram", "subiu", "subiram", "evoluiu", "evoluiram", "melhorou", "melhoraram", "piorou", "pioraram"]
+        return !words.isDisjoint(with: ["variacao", "diferenca", "evolucao"])
+            || (!words.isDisjoint(with: ["quanto", "quanta"]) && !words.isDisjoint(with: verbs))
+    }
+
     /// Whether the query aggregates anywhere: counts, sums, averages, extremes.
     static func aggregates(_ sql: String) -> Bool {
         calls(sql, anyOf: QueryShape.aggregateFunctions)

@@ -550,6 +550,10 @@ public final class Assistant {
         adopt(HiddenGroups.shown(sql).map { ($0.sql, [$0.note]) })
         // "De 2022 pra 2023" as two columns named for the years, each the same average of both.
         adopt(YearColumns.split(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) })
+        // "Quanto variou de 2022 pra 2023" answered with the two years side by side: their difference.
+        if Self.asksForChange(question) {
+            adopt(YearColumns.difference(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) })
+        }
         // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
         // which keeps each part's name): one column stays.
         adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })

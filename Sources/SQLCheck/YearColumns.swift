@@ -57,3 +57,56 @@ public enum YearColumns {
         return before + (distinct ? "DISTINCT " : "") + "CASE WHEN \(column) = \(year) THEN \(argument) END" + after
     }
 }
+
+extension YearColumns {
+    /// "Quanto a média de matemática variou de 2022 pra 2023" answered with the two averages side
+    /// by side (`avg(CASE WHEN v.ano_letivo = 2022 THEN … END) AS media_2022, avg(CASE WHEN … = 2023
+    /// …) AS media_2023`): the reader is left to subtract. The two become one column, the later
+    /// year's minus the earlier's, named `variacao`; an ORDER BY on the difference of their names
+    /// sorts by it. Nil unless exactly one pair of SELECT items differs only by `years` (each held
+    /// to its year by a CASE), no other item reads both years (the difference, shown already), and
+    /// their names are used nowhere else.
+    public static func difference(_ sql: String, years: [Int]) -> (sql: String, note: String)? {
+        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
+        guard Set(years).count == 2, let (items, from) = QueryShape.outerSelectList(tokens) else { return nil }
+        let (earlier, later) = (String(years.min()!), String(years.max()!))
+        let parsed = items.map(QueryShape.unaliased)
+        let words = parsed.map { $0.body.map { $0.text.lowercased() } }
+        let held = { (index: Int, year: String) in words[index].contains("case") && words[index].contains(year) }
+        let pairs = items.indices.flatMap { first in
+            items.indices.filter { second in
+                held(first, earlier) && held(second, later) && !words[first].contains(later) && !words[second].contains(earlier)
+                    && words[first].map { $0 == earlier ? later : $0 } == words[second]
+            }.map { (first, $0) }
+        }
+        // A third item that reads both years already shows the difference.
+        guard pairs.count == 1, let (old, new) = pairs.first, !words.contains(where: { $0.contains(earlier) && $0.contains(later) }) else { return nil }
+        let characters = Array(sql)
+        // The names of the pair, used only by an ORDER BY key that subtracts one from the other.
+        let names = [parsed[old].name, parsed[new].name].compactMap { $0?.lowercased() }
+        var rest = Array(tokens[from...])
+        for key in RepeatedColumns.orderKeys(rest).reversed() {
+            let keyWords = rest[key].map { $0.text.lowercased() }
+            guard keyWords.contains(where: names.contains) else { continue }
+            let direction = keyWords.last == "desc" ? "DESC" : "ASC"
+            let body = Array(keyWords.filter { $0 != "asc" && $0 != "desc" })
+            guard names.count == 2, body.count == 3, body[1] == "-" else { return nil }
+            if body == [names[1], "-", names[0]] {
+                rest.replaceSubrange(key, with: [SQLFormatter.Token(kind: .word, text: "variacao \(direction)")])
+            } else if body == [names[0], "-", names[1]] {
+                rest.replaceSubrange(key, with: [SQLFormatter.Token(kind: .word, text: "variacao " + (direction == "DESC" ? "ASC" : "DESC"))])
+            } else {
+                return nil
+            }
+        }
+        guard !rest.contains(where: { names.contains($0.text.lowercased()) }) else { return nil }
+        let change = "(\(SQLFormatter.source(of: parsed[new].body, in: characters))) - (\(SQLFormatter.source(of: parsed[old].body, in: characters))) AS variacao"
+        let list = items.indices.compactMap { index -> String? in
+            if index == old { return nil }
+            return index == new ? change : SQLFormatter.source(of: items[index], in: characters)
+        }
+        let rebuilt = (["SELECT", list.joined(separator: ", ")] + rest.map(\.text)).joined(separator: " ")
+        let shown = names.count == 2 ? "\(names[0]) e \(names[1])" : "os valores de \(earlier) e \(later)"
+        return (rebuilt, "\(shown) viraram uma coluna só, variacao (\(later) menos \(earlier)): a pergunta pede quanto mudou")
+    }
+}

@@ -373,6 +373,26 @@ struct AssistantTests {
         #expect(answer.result?.totalRows == firsts.count && answer.result?.rows.first?[1] == firsts.first?[1])
     }
 
+    @Test("'quanto mudou' answered with the two years side by side: their difference, one column, before the query runs; the two values stay when the question asks for them")
+    func yearDifference() throws {
+        let written = "SELECT e.nome, AVG(CASE WHEN v.ano_letivo = 2023 THEN v.nota_portugues END) AS portugues_2023, AVG(CASE WHEN v.ano_letivo = 2024 THEN v.nota_portugues END) AS portugues_2024 "
+            + "FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id "
+            + "WHERE v.ano_letivo IN (2023, 2024) GROUP BY e.nome ORDER BY portugues_2024 - portugues_2023 DESC"
+        let (assistant, server) = try Setup.assistant(replies: [written])
+        let answer = assistant.ask("quanto a nota de portugues de cada escola mudou de 2023 para 2024")
+        #expect(server.requests.count == 1 && answer.status == .ok)
+        #expect(answer.result?.columns == ["nome", "variacao"])
+        #expect(answer.sql?.hasSuffix("ORDER BY variacao DESC") == true)
+        let changes = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly).query(
+            "SELECT e.nome, avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_portugues END) - avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_portugues END) AS d "
+                + "FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id "
+                + "WHERE v.ano_letivo IN (2023, 2024) GROUP BY e.nome ORDER BY d DESC")
+        #expect(answer.result?.rows.first?[1] == changes.first?[1] && answer.result?.totalRows == changes.count)
+        let (sideBySide, _) = try Setup.assistant(replies: [written])
+        let both = sideBySide.ask("a nota de portugues de cada escola em 2023 e em 2024")
+        #expect(both.sql == written)
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])
