@@ -171,17 +171,16 @@ extension SQLRepair {
         if let key = table.foreignKeys.first(where: { $0.columns.count == 1 && $0.columns[0].caseInsensitiveCompare(column) == .orderedSame }) {
             return EntityKey(table: key.referencedTable.lowercased(), column: (key.referencedColumns.first ?? "id").lowercased())
         }
+        return keyTargets(column).first { $0.name.lowercased() != table.name.lowercased() }.map { EntityKey(table: $0.name.lowercased(), column: "id") }
+    }
+
+    /// The tables a key's name points at (`turma_id` → turmas), each with a single `id` key.
+    func keyTargets(_ column: String) -> [Schema.Table] {
         let lower = column.lowercased()
-        guard lower.hasSuffix("_id"), lower.count > 3 else { return nil }
+        guard lower.hasSuffix("_id"), lower.count > 3 else { return [] }
         let stem = String(lower.dropLast(3))
-        for name in [stem, stem + "s", stem + "es"] {
-            if let target = catalog.schema.table(named: name), target.name.lowercased() != table.name.lowercased(),
-                target.primaryKey.count == 1, target.primaryKey[0].lowercased() == "id"
-            {
-                return EntityKey(table: target.name.lowercased(), column: "id")
-            }
-        }
-        return nil
+        return [stem, stem + "s", stem + "es"].compactMap { catalog.schema.table(named: $0) }
+            .filter { $0.primaryKey.count == 1 && $0.primaryKey[0].lowercased() == "id" }
     }
 
     /// The one column of `table` that identifies `key`'s row: its primary key when it is that

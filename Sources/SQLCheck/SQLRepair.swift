@@ -61,7 +61,7 @@ public struct SQLRepair: Sendable {
         if failure.kind == .selfComparison { return selfComparisonJoined(name, in: sql) }
         guard failure.kind == .unknownColumn else { return nil }
         if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
-        if let fixed = yearFromDate(name, in: sql) { return fixed }
+        if let fixed = yearFromDate(name, in: sql) ?? parentYearSubquery(name, in: sql) { return fixed }
         if let fixed = bridgeJoin(name, in: sql) ?? sharedParentJoin(name, in: sql) { return fixed }
         return aliasOrJoin(name, in: sql) ?? misplacedJoin(name, in: sql) ?? bareColumnJoin(name, in: sql) ?? requalify(name, in: sql)
             ?? undefinedAliasJoin(name, in: sql)

@@ -77,6 +77,19 @@ struct SQLRepairTests {
         #expect(activities.notes == ["junção com turmas acrescentada pela chave estrangeira; ano_letivo lido de turmas"])
     }
 
+    @Test("the rows of a year looked for through the parent's key the table lacks: the table's own year")
+    func parentYearSubquery() throws {
+        let bare = try repaired("SELECT count(*) FROM avaliacoes_anuais WHERE turma_id IN (SELECT id FROM turmas WHERE ano_letivo = 2024) AND nota_ingles IS NULL")
+        #expect(bare.sql == "SELECT count(*) FROM avaliacoes_anuais WHERE avaliacoes_anuais.ano_letivo = 2024 AND nota_ingles IS NULL")
+        #expect(bare.valid)
+        #expect(bare.notes == ["turma_id IN (SELECT … FROM turmas WHERE ano_letivo …) trocado por avaliacoes_anuais.ano_letivo = 2024: avaliacoes_anuais não tem turma_id, e tem ano_letivo"])
+        let aliased = try repaired("SELECT avg(v.inde) FROM avaliacoes_anuais v WHERE v.turma_id IN (SELECT t.id FROM turmas t WHERE t.ano_letivo IN (2023, 2024))")
+        #expect(aliased.sql == "SELECT avg(v.inde) FROM avaliacoes_anuais v WHERE v.ano_letivo IN (2023, 2024)")
+        // The subquery says more than the year (the class's shift): left to the model.
+        let shift = try repaired("SELECT count(*) FROM avaliacoes_anuais WHERE turma_id IN (SELECT id FROM turmas WHERE ano_letivo = 2024 AND turno = 'manhã')")
+        #expect(shift.notes.isEmpty && !shift.valid)
+    }
+
     @Test("a column under the wrong qualifier moves to the one table of the query that has it")
     func requalify() throws {
         let wrongAlias = try repaired("SELECT count(*) FROM entregas en JOIN atividades a ON a.id = en.atividade_id WHERE en.prazo LIKE '2024-%'")
