@@ -437,7 +437,8 @@ extension Assistant {
     /// them, not the first day or month of the year after one (a range's end, '2025-01-01'), and
     /// not one a shown term's definition says ("ano em andamento").
     static func unnamedYears(in sql: String, question: String, terms: [RetrievedContext.Term]) -> [String] {
-        let named = (PeriodFilters.periods(in: question).map(\.year) + years(in: question).compactMap { Int($0) })
+        // "No ano anterior" names the year before the one said.
+        let named = PeriodFilters.periods(in: question).map(\.year) + years(in: question).compactMap { Int($0) } + PeriodFilters.relativeYears(in: question)
         var text = sql
         for next in Set(named.map { $0 + 1 }) {
             text = text.replacingOccurrences(of: "'\(next)-01-01'", with: "").replacingOccurrences(of: "'\(next)-01'", with: "")

@@ -485,14 +485,18 @@ public final class Assistant {
         // A table joined and never read, on its many side: each row counted once per its rows.
         adopt(UnusedJoins.removed(from: sql, schema: retriever.catalog.schema).map { ($0.sql, [$0.note]) })
         if context.periods.count == 1, let year = context.periods.first?.year {
-            // The year said, filtered on one yearly table and forgotten on another joined by the student.
-            adopt(MissingYearConditions.added(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
-                (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
-            })
-            // The same, inside a subquery the query reads from: a total over every year.
-            adopt(MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
-                (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
-            })
+            // "No ano anterior": a table left without the year said may be the one held to the year
+            // before, which only the model can tell.
+            if PeriodFilters.relativeYears(in: question).isEmpty {
+                // The year said, filtered on one yearly table and forgotten on another joined by the student.
+                adopt(MissingYearConditions.added(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
+                    (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+                })
+                // The same, inside a subquery the query reads from: a total over every year.
+                adopt(MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
+                    (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+                })
+            }
             // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the
             // student arrived, which the question never speaks of.
             adopt(MisplacedYear.removed(from: sql, year: year, schema: retriever.catalog.schema) { table, column in

@@ -71,6 +71,20 @@ public enum PeriodFilters {
         return found
     }
 
+    /// Years the question names by reference to one it names: "no ano anterior" or "no ano
+    /// passado" is the year before the earliest, "no ano seguinte" the year after the latest.
+    public static func relativeYears(in question: String) -> [Int] {
+        let named = periods(in: question).map(\.year)
+        guard let first = named.min(), let last = named.max() else { return [] }
+        let words = PortugueseTerms.words(question)
+        var found: [Int] = []
+        for (word, next) in zip(words, words.dropFirst()) {
+            if word == "ano", ["anterior", "passado", "antes"].contains(next) { found.append(first - 1) }
+            if word == "ano", ["seguinte", "posterior", "depois"].contains(next) || (word == "proximo" && next == "ano") { found.append(last + 1) }
+        }
+        return Array(Set(found)).sorted()
+    }
+
     /// For each table (in the given order) that has one, how it is filtered by `period`:
     /// integer year columns first (`ano_letivo = 2023`), then ISO date and month columns
     /// (`mes LIKE '2023-%'`); with a month, date columns first, since a year column cannot say it.

@@ -393,6 +393,23 @@ struct AssistantTests {
         #expect(both.sql == written)
     }
 
+    @Test("'no ano anterior' names the year before the one said: a query that reads it is not told that year was never named, nor given the year said")
+    func yearBefore() throws {
+        let written = "SELECT count(*) FROM matriculas m JOIN avaliacoes_anuais v ON v.aluno_id = m.aluno_id AND v.ano_letivo = 2022 WHERE m.ano_letivo = 2023 AND m.situacao = 'evadida' AND v.inde < 6"
+        let (assistant, server) = try Setup.assistant(replies: [written, "SELECT 1"])
+        let answer = assistant.ask("quantos dos alunos que evadiram em 2023 tinham inde abaixo de 6 no ano anterior")
+        #expect(server.requests.count == 1 && answer.status == .ok && answer.sql == written)
+        #expect(answer.attempts.first?.observation == nil && answer.message == nil)
+        // A table left without a year is not given the one said: it may be the year before's.
+        let unfiltered = "SELECT count(DISTINCT m.aluno_id) FROM matriculas m JOIN frequencia_mensal f ON f.aluno_id = m.aluno_id WHERE m.ano_letivo = 2024 AND m.situacao = 'evadida'"
+        let (before, _) = try Setup.assistant(replies: [unfiltered])
+        let kept = before.ask("quantos dos que evadiram em 2024 tiveram alguma frequencia registrada no ano anterior")
+        #expect(kept.attempts.first?.sql == unfiltered)
+        let (same, _) = try Setup.assistant(replies: [unfiltered])
+        let dated = same.ask("quantos dos que evadiram em 2024 tiveram alguma frequencia registrada")
+        #expect(dated.attempts.first?.repairs.contains { $0.hasPrefix("filtro do ano acrescentado: f.mes LIKE '2024-%'") } == true)
+    }
+
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
     func unaskedLimit() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])

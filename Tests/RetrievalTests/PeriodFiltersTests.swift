@@ -19,6 +19,15 @@ struct PeriodFiltersTests {
         #expect(PeriodFilters.periods(in: "aluno de RA 20220042 com mais de 200 acessos e nota 5").isEmpty)
     }
 
+    @Test("'no ano anterior' is the year before the earliest said, 'no ano seguinte' the year after the latest; with no year said, none")
+    func relativeYears() {
+        #expect(PeriodFilters.relativeYears(in: "dos evadidos de 2024, qtos ja eram infrequentes no ano anterior") == [2023])
+        #expect(PeriodFilters.relativeYears(in: "quem concluiu em 2022 e 2023 e evadiu no ano seguinte") == [2024])
+        #expect(PeriodFilters.relativeYears(in: "média do IEG em 2024 e no ano passado") == [2023])
+        #expect(PeriodFilters.relativeYears(in: "alunos que evadiram no ano anterior").isEmpty)
+        #expect(PeriodFilters.relativeYears(in: "total de faltas em 2023, por ano").isEmpty)
+    }
+
     @Test("each fact table gets its own filter: a year column, or a date or month column")
     func filtersPerTable() throws {
         let schema = try Fixture.retriever.get().catalog.schema
