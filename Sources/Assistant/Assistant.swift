@@ -322,7 +322,8 @@ public final class Assistant {
 
     /// `answer` without the conditions on values the question never names (`pedra = 'Ametista'`
     /// in a count of low grades), or without a grouping it never asks for (the whole network's
-    /// grades per phase, or any grouping of a "quantos" with no "cada" or "por"), run again:
+    /// grades per phase, or any grouping of a "quantos" with no "cada" or "por"), or with a
+    /// threshold it says held by the group rather than row by row, run again:
     /// kept when it runs, has rows and looks right; nil otherwise.
     /// For the model's last word only: it was told, and kept them.
     func withoutUnasked(_ answer: Answer, sql: String, question: String, context: RetrievedContext,
@@ -345,6 +346,11 @@ public final class Assistant {
         if !grouping.isEmpty, let ungrouped = UnaskedGrouping.removed(text, unasked: grouping) {
             text = ungrouped.sql
             notes.append(ungrouped.note)
+        }
+        // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping: the group holds it.
+        if let moved = Self.thresholds(in: question).lazy.compactMap({ RowThresholds.movedToHaving(in: text, numbers: $0.accepted) }).first {
+            text = moved.sql
+            notes.append(moved.note)
         }
         guard !notes.isEmpty, validator.validate(text, on: connection) == nil else { return nil }
         var retried = answer

@@ -17,7 +17,7 @@ public enum RowThresholds {
     /// < 0.9 * sum(f.aulas_previstas)`). Nil when there is no such comparison, or it reads a column
     /// the query does not aggregate.
     public static func groupLevel(in sql: String, numbers: [Double]) -> String? {
-        guard let (condition, functions) = find(in: sql, numbers: numbers) else { return nil }
+        guard let (condition, functions, _, _) = find(in: sql, numbers: numbers) else { return nil }
         var words: [String] = []
         for (index, token) in condition.enumerated() {
             let isName = token.kind == .word && Double(token.text) == nil && !SQLFormatter.keywords.contains(token.uppercased())
@@ -32,10 +32,39 @@ public enum RowThresholds {
         return words.joined(separator: " ")
     }
 
+    /// `sql` with that comparison taken out of the WHERE (which goes when nothing else is left in
+    /// it) and held by the group in HAVING, as `groupLevel` writes it (ANDed to a HAVING already
+    /// there), and a note; nil when there is no such comparison or a column of it is not
+    /// aggregated. For a query kept after the look that asked for this: the model was told.
+    public static func movedToHaving(in sql: String, numbers: [Double]) -> (sql: String, note: String)? {
+        guard let found = find(in: sql, numbers: numbers), let grouped = groupLevel(in: sql, numbers: numbers) else { return nil }
+        let tokens = found.tokens
+        let lower = tokens.map { $0.text.lowercased() }
+        let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
+        var texts = tokens.map(\.text)
+        // After the GROUP BY list: at the end of a HAVING there, or a HAVING of its own.
+        guard let group = outer.first(where: { lower[$0] == "group" && $0 >= found.range.upperBound }) else { return nil }
+        let having = outer.first { $0 > group && lower[$0] == "having" }
+        let stop = outer.first { $0 > (having ?? group) && ["order", "limit", "window", "union", "except", "intersect"].contains(lower[$0]) } ?? tokens.count
+        texts.insert(having == nil ? "HAVING \(grouped)" : "AND \(grouped)", at: stop)
+        // The condition leaves the WHERE with one AND beside it, or with the WHERE itself.
+        var cut = found.range
+        if lower[cut.lowerBound - 1] == "and" {
+            cut = (cut.lowerBound - 1)..<cut.upperBound
+        } else if cut.upperBound < tokens.count, lower[cut.upperBound] == "and" {
+            cut = cut.lowerBound..<(cut.upperBound + 1)
+        } else {
+            cut = (cut.lowerBound - 1)..<cut.upperBound
+        }
+        let condition = found.condition.map(\.text).joined(separator: " ")
+        texts.removeSubrange(cut)
+        return (texts.joined(separator: " "), "limite \(condition) passado do WHERE para o HAVING: a pergunta fala do grupo (HAVING \(grouped))")
+    }
+
     /// The comparison `first` describes, as tokens, with the aggregate applied to each column the
-    /// query aggregates outside its WHERE.
-    static func find(in sql: String, numbers: [Double]) -> (condition: [SQLFormatter.Token], functions: [String: String])? {
-        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment }
+    /// query aggregates outside its WHERE; also the query's tokens and where the comparison is.
+    static func find(in sql: String, numbers: [Double]) -> (condition: [SQLFormatter.Token], functions: [String: String], tokens: [SQLFormatter.Token], range: Range<Int>)? {
+        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
         let lower = tokens.map { $0.text.lowercased() }
         let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
         guard let whereIndex = outer.first(where: { lower[$0] == "where" }),
@@ -66,7 +95,7 @@ public enum RowThresholds {
                 words.contains(where: { word in Double(word).map(numbers.contains) ?? false }),
                 words.contains(where: { functions[unqualified($0)] != nil })
             else { continue }
-            return (range.map { tokens[$0] }, functions)
+            return (range.map { tokens[$0] }, functions, tokens, range)
         }
         return nil
     }

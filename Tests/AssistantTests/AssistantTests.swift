@@ -288,6 +288,19 @@ struct AssistantTests {
         #expect(answer.result?.rows.first?[0] == expected.first?[0])
     }
 
+    @Test("a threshold held row by row, kept after the look that pointed it out and a fresh ask, is held by the group in HAVING, and said so")
+    func rowThresholdMoved() throws {
+        let perRow = "SELECT mes, 1.0 * sum(presencas) / sum(aulas_previstas) AS taxa FROM frequencia_mensal WHERE mes LIKE '2024-%' AND presencas < 0.9 * aulas_previstas GROUP BY mes"
+        let (assistant, server) = try Setup.assistant(replies: [perRow])
+        let answer = assistant.ask("quais meses de 2024 tiveram frequência abaixo de 90%")
+        #expect(server.requests.count == 3 && answer.status == .ok)
+        #expect(Setup.lastMessage(server, request: 1).contains("aplica esse limite a cada linha no WHERE"))
+        #expect(answer.attempts.last?.repairs.contains { $0.hasPrefix("limite presencas < 0.9 * aulas_previstas passado do WHERE para o HAVING") } == true)
+        let low = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
+            .query("SELECT mes FROM frequencia_mensal WHERE mes LIKE '2024-%' GROUP BY mes HAVING sum(presencas) < 0.9 * sum(aulas_previstas)")
+        #expect(!low.isEmpty && answer.result?.totalRows == low.count)
+    }
+
     @Test("a grouping nothing asked for, kept after the look that pointed it out and a fresh ask, is taken out, and said so")
     func unaskedGrouping() throws {
         let perPhase = "SELECT t.fase AS fase, round(avg(v.nota_matematica), 2) AS matematica FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id WHERE v.ano_letivo = 2024 GROUP BY t.fase ORDER BY t.fase"
