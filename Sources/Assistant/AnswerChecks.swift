@@ -527,23 +527,32 @@ extension Assistant {
         // A value of a column the question names by the column's name or a synonym, said whole
         // ("largaram": situacao, whose synonyms say "largou"), is the model reading the question.
         // One word of a longer synonym is not enough: "inde" is no "faixa do INDE" (pedra).
+        // A synonym that stems like its table's name ("alunas" of alunos.genero) is said only word
+        // for word: "alunos" says the table, not a gender.
+        let questionWords = Set(PortugueseTerms.words(question))
         let namedColumnValues = Set(retriever.catalog.metadata.tables.flatMap { table in
-            table.columns.filter { column in
+            let tableTerms = Set(([table.name] + table.synonyms).map(PortugueseTerms.terms))
+            return table.columns.filter { column in
                 !column.values.isEmpty && ([column.name] + column.synonyms).contains { name in
-                    let said = Set(PortugueseTerms.terms(name))
-                    return !said.isEmpty && said.isSubset(of: asked)
+                    let said = PortugueseTerms.terms(name)
+                    if tableTerms.contains(said) { return Set(PortugueseTerms.words(name)).isSubset(of: questionWords) }
+                    return !said.isEmpty && Set(said).isSubset(of: asked)
                 }
             }.flatMap { $0.values.keys.map(PortugueseTerms.fold) }
         })
+        // Codes the metadata explains ('F', 'M'): short, and still values someone has to say.
+        let codes = Set(retriever.catalog.metadata.tables.flatMap { $0.columns.flatMap { $0.values.keys.map(PortugueseTerms.fold) } })
         let foldedQuestion = PortugueseTerms.fold(question)
         let linked = Set(context.values.map { PortugueseTerms.fold($0.value) })
         let defined = PortugueseTerms.fold((context.terms.map(\.sql) + context.examples.map(\.sql)).joined(separator: " "))
         var seen: Set<String> = []
         return Self.comparedLiterals(in: sql).compactMap { literal -> String? in
             let bare = PortugueseTerms.fold(literal.trimmingCharacters(in: CharacterSet(charactersIn: "% ")))
-            guard bare.count > 2, !bare.contains(where: \.isNumber), !bare.contains("%"),
-                !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"), !foldedQuestion.contains(bare),
-                !Set(PortugueseTerms.terms(bare)).isSubset(of: asked), seen.insert(literal).inserted
+            let coded = bare.count <= 2 && codes.contains(bare)
+            guard bare.count > 2 || coded, !bare.contains(where: \.isNumber), !bare.contains("%"),
+                !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"),
+                coded ? !questionWords.contains(bare) : !foldedQuestion.contains(bare),
+                coded || !Set(PortugueseTerms.terms(bare)).isSubset(of: asked), seen.insert(literal).inserted
             else { return nil }
             return literal
         }

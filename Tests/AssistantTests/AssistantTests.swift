@@ -576,6 +576,12 @@ struct AssistantTests {
          "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' AND nota_matematica < 5",
          "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5",
          "a consulta filtra 'Ametista', valor que a pergunta não cita"),
+        // A code the metadata explains ('F': alunas, meninas) is a value too; "alunos" names the
+        // table, not a gender.
+        ("quantos alunos tiraram 9 ou mais em ingles em 2024",
+         "SELECT count(*) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.ano_letivo = 2024 AND v.nota_ingles >= 9 AND a.genero = 'F'",
+         "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND nota_ingles >= 9",
+         "a consulta filtra 'F', valor que a pergunta não cita"),
         // One word of a column's longer synonym ("inde" of "faixa do INDE") does not name the
         // column: its values are still the model's invention.
         ("qts alunos melhoraram o inde todo ano de 2022 ate 2024",
@@ -715,9 +721,12 @@ struct AssistantTests {
         #expect(Assistant.unwrittenThresholds(in: "evasoes de mais de 2023 alunos", sql: "SELECT 1").isEmpty)
     }
 
-    @Test("years between the named ones or closing a range, a value written by LIKE, counts per group: no second look", arguments: [
+    @Test("years between the named ones or closing a range, a value written by LIKE or said, counts per group: no second look", arguments: [
         ("quantas matriculas de 2022 a 2024?", "SELECT count(*) FROM matriculas WHERE ano_letivo IN (2022, 2023, 2024)"),
         ("quantas interacoes em 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-01-01' AND ocorrido_em < '2024-01-01'"),
+        // The girls said word for word: 'F' is theirs.
+        ("quantas alunas tiraram 9 ou mais em ingles em 2024",
+         "SELECT count(*) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.ano_letivo = 2024 AND v.nota_ingles >= 9 AND a.genero = 'F'"),
         // A month the question names, or speaks of months: the query's months are asked for.
         ("quantas interacoes em marco de 2023?", "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-03%'"),
         ("frequencia mensal do 6A da EMEF Monteiro Lobato em 2023",
