@@ -164,10 +164,20 @@ struct GroupRelabelTests {
         #expect(Set(rows.compactMap { $0[0].text }) == ["concluida", "evadida", "transferida"])
     }
 
-    @Test("a CASE that buckets another column, one with no ELSE, or a query not grouped by it: left alone", arguments: [
+    @Test("a CASE with no ELSE that only respells the grouped column's values: the column, as stored")
+    func respelled() throws {
+        let sql = "SELECT CASE WHEN t.turno = 'manhã' THEN 'Manhã' WHEN t.turno = 'tarde' THEN 'Tarde' END AS turno, count(*) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY turno"
+        let result = GroupRelabel.undone(sql)
+        #expect(result?.sql == "SELECT t.turno AS turno , count ( * ) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY turno")
+        let rows = try demo().connection.query(result?.sql ?? "")
+        #expect(Set(rows.compactMap { $0[0].text }) == ["manhã", "tarde"])
+    }
+
+    @Test("a CASE that buckets another column, one with no ELSE that names other things, or a query not grouped by it: left alone", arguments: [
         "SELECT CASE WHEN nota_matematica >= 5 THEN 'aprovado' ELSE 'reprovado' END AS r, count(*) FROM avaliacoes_anuais GROUP BY r",
         "SELECT CASE WHEN situacao = 'evadida' THEN 'evadidos' END, count(*) FROM matriculas GROUP BY situacao",
         "SELECT CASE WHEN situacao = 'evadida' THEN 'sim' ELSE 'não' END AS e, count(*) FROM matriculas GROUP BY e",
+        "SELECT CASE WHEN turno = 'manhã' THEN 'Manhã' WHEN turno = 'tarde' THEN 'vespertino' END AS turno, count(*) FROM turmas GROUP BY turno",
     ])
     func leftAlone(sql: String) {
         #expect(GroupRelabel.undone(sql) == nil)
