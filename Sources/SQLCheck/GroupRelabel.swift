@@ -25,7 +25,7 @@ public enum GroupRelabel {
             let expression = item[..<end].map(\.text).joined(separator: " ")
             let pairs = expression.matches(of: #/(?i)=\s*'([^']*)'\s+then\s+'([^']*)'/#).map { (String($0.1), String($0.2)) }
             let respelled = expression.wholeMatch(of: restyled) != nil && pairs.allSatisfy { value, label in
-                value != label && value.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                value.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
                     == label.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
             }
             guard expression.wholeMatch(of: pattern) != nil || respelled else { continue }

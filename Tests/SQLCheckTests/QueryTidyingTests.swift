@@ -171,6 +171,9 @@ struct GroupRelabelTests {
         #expect(result?.sql == "SELECT t.turno AS turno , count ( * ) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY turno")
         let rows = try demo().connection.query(result?.sql ?? "")
         #expect(Set(rows.compactMap { $0[0].text }) == ["manhã", "tarde"])
+        // One value kept as it is, the other respelled: the same.
+        let mixed = sql.replacingOccurrences(of: "THEN 'Tarde'", with: "THEN 'tarde'")
+        #expect(GroupRelabel.undone(mixed)?.sql == result?.sql)
     }
 
     @Test("a CASE that buckets another column, one with no ELSE that names other things, or a query not grouped by it: left alone", arguments: [
