@@ -17,7 +17,11 @@ public enum RowThresholds {
     /// < 0.9 * sum(f.aulas_previstas)`). Nil when there is no such comparison, or it reads a column
     /// the query does not aggregate.
     public static func groupLevel(in sql: String, numbers: [Double]) -> String? {
-        guard let (condition, functions, _, _) = find(in: sql, numbers: numbers) else { return nil }
+        find(in: sql, numbers: numbers).flatMap { groupLevel(of: $0.condition, functions: $0.functions) }
+    }
+
+    /// `condition` with each column wrapped in the aggregate `functions` gives it; nil when one has none.
+    static func groupLevel(of condition: [SQLFormatter.Token], functions: [String: String]) -> String? {
         var words: [String] = []
         for (index, token) in condition.enumerated() {
             let isName = token.kind == .word && Double(token.text) == nil && !SQLFormatter.keywords.contains(token.uppercased())
@@ -37,7 +41,7 @@ public enum RowThresholds {
     /// there), and a note; nil when there is no such comparison or a column of it is not
     /// aggregated. For a query kept after the look that asked for this: the model was told.
     public static func movedToHaving(in sql: String, numbers: [Double]) -> (sql: String, note: String)? {
-        guard let found = find(in: sql, numbers: numbers), let grouped = groupLevel(in: sql, numbers: numbers) else { return nil }
+        guard let found = find(in: sql, numbers: numbers), let grouped = groupLevel(of: found.condition, functions: found.functions) else { return nil }
         let tokens = found.tokens
         let lower = tokens.map { $0.text.lowercased() }
         let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
