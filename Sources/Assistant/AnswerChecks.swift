@@ -13,111 +13,114 @@ extension Assistant {
     /// SELECT repeated per value with UNION, a grouping asked for and not made, a value the
     /// question names left out, or far more rows than any table the query reads (a join that
     /// multiplies): usually a wrong filter, join or shape, worth one more look.
-    func suspicious(_ result: QueryResult?, sql: String, question: String = "", context: RetrievedContext? = nil) -> String? {
+    /// Each look has its rule id (`check.…`); a look switched off is skipped, and the next one may speak.
+    func suspicious(_ result: QueryResult?, sql: String, question: String = "", context: RetrievedContext? = nil) -> RuleNote? {
         guard let result else { return nil }
         // A value its column never stores ('F' compared with turmas.fase): says where it is.
-        if let mismatch = literalMismatches(in: sql).first {
-            return Self.describe(mismatch) + (mismatch.holders.first.flatMap { holder in
-                context.map { joinAdvice(to: holder.table, sql: sql, context: $0, question: question) } } ?? "")
+        if on("check.value-not-stored"), let mismatch = literalMismatches(in: sql).first {
+            return RuleNote("check.value-not-stored", Self.describe(mismatch) + (mismatch.holders.first.flatMap { holder in
+                context.map { joinAdvice(to: holder.table, sql: sql, context: $0, question: question) } } ?? ""))
         }
         // Tables no condition links: every row of one meets every row of the other.
-        if let groups = UnlinkedTables.groups(in: sql, schema: retriever.catalog.schema) {
-            return unlinkedAdvice(groups)
+        if on("check.unlinked-tables"), let groups = UnlinkedTables.groups(in: sql, schema: retriever.catalog.schema) {
+            return RuleNote("check.unlinked-tables", unlinkedAdvice(groups))
         }
-        if result.totalRows == 0 {
+        if result.totalRows == 0, on("check.no-rows") {
             // "Escolas com evasão maior em 2024 do que em 2023" as two copies of the enrolments,
             // one per year, joined by the class: a class is of one year, so no row has both.
-            if let advice = yearCopiesAdvice(sql: sql, question: question) { return "a consulta não devolveu nenhuma linha; " + advice }
-            return "a consulta não devolveu nenhuma linha"
+            if let advice = yearCopiesAdvice(sql: sql, question: question) { return RuleNote("check.no-rows", "a consulta não devolveu nenhuma linha; " + advice) }
+            return RuleNote("check.no-rows", "a consulta não devolveu nenhuma linha")
         }
-        if result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true { return "a consulta devolveu só um valor vazio (NULL)" }
-        if result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
-            return "a pergunta pede quantos, mas a consulta lista \(result.totalRows) linhas sem contar nada; use count(*)"
+        if on("check.only-null"), result.totalRows == 1, result.rows.first?.allSatisfy(\.isNull) == true {
+            return RuleNote("check.only-null", "a consulta devolveu só um valor vazio (NULL)")
+        }
+        if on("check.how-many-listed"), result.totalRows > 1, Self.asksHowMany(question), !Self.counts(sql) {
+            return RuleNote("check.how-many-listed", "a pergunta pede quantos, mas a consulta lista \(result.totalRows) linhas sem contar nada; use count(*)")
         }
         // "Quantas entregas atrasadas" answered with the students who were late.
-        if let (noun, table, column) = countedKeyInstead(sql, question: question) {
-            return "a pergunta conta \(noun) (linhas de \(table)), mas a consulta conta os \(column) distintos; para contar \(noun), use count(*) das linhas de \(table)"
+        if on("check.counted-keys"), let (noun, table, column) = countedKeyInstead(sql, question: question) {
+            return RuleNote("check.counted-keys", "a pergunta conta \(noun) (linhas de \(table)), mas a consulta conta os \(column) distintos; para contar \(noun), use count(*) das linhas de \(table)")
         }
         // "Não acessaram nem uma vez" counted among those who did: nothing in the query negates.
-        if let said = Self.unnegated(question, sql: sql, terms: context?.terms ?? []) {
-            return "a pergunta fala de \"\(said)\", mas a consulta não nega nada (nem NOT, nem <>, nem = 0, nem IS NULL) e conta o contrário; "
-                + "para quem não tem, use NOT EXISTS (ou NOT IN) com a condição, ou uma contagem igual a 0"
+        if on("check.unnegated"), let said = Self.unnegated(question, sql: sql, terms: context?.terms ?? []) {
+            return RuleNote("check.unnegated", "a pergunta fala de \"\(said)\", mas a consulta não nega nada (nem NOT, nem <>, nem = 0, nem IS NULL) e conta o contrário; "
+                + "para quem não tem, use NOT EXISTS (ou NOT IN) com a condição, ou uma contagem igual a 0")
         }
         // "Não acessaram" written as tipo <> 'acesso': those who did anything else, accesses or not.
-        if let (said, inequality, value) = Self.negatedByInequality(question, sql: sql, terms: context?.terms ?? []) {
-            return "a pergunta fala de \"\(said)\", mas \(inequality) conta as linhas de outro valor, e quem também tem '\(value)' entra; "
-                + "para quem não tem nenhuma linha com '\(value)', use NOT EXISTS (uma subconsulta com = '\(value)') ou uma contagem igual a 0"
+        if on("check.negated-by-inequality"), let (said, inequality, value) = Self.negatedByInequality(question, sql: sql, terms: context?.terms ?? []) {
+            return RuleNote("check.negated-by-inequality", "a pergunta fala de \"\(said)\", mas \(inequality) conta as linhas de outro valor, e quem também tem '\(value)' entra; "
+                + "para quem não tem nenhuma linha com '\(value)', use NOT EXISTS (uma subconsulta com = '\(value)') ou uma contagem igual a 0")
         }
         // "Nos três anos, 2022, 2023 e 2024": each one must hold in all of them, not in any one.
-        if let all = AllPeriods.years(in: question) {
+        if on("check.all-years-missing"), let all = AllPeriods.years(in: question) {
             let listed = all.map(String.init).joined(separator: ", ")
             // A BETWEEN from the first year to the last writes no year between them, and keeps them all.
             let missing = all.filter { !sql.contains(String($0)) }
             if !missing.isEmpty, AllPeriods.keeps(sql, to: all) == nil {
                 let column = sql.firstMatch(of: #/([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*\d{4}\b/#).map { String($0.1) }
-                return "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(listed)), mas a consulta não usa "
+                return RuleNote("check.all-years-missing", "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(listed)), mas a consulta não usa "
                     + missing.map(String.init).joined(separator: ", ") + "; filtre \(column ?? "a coluna do ano") IN (\(listed)), agrupe por quem a resposta mostra "
-                    + "e exija HAVING count(DISTINCT \(column ?? "coluna do ano")) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
+                    + "e exija HAVING count(DISTINCT \(column ?? "coluna do ano")) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)")
             }
         }
         // A year the question names and the query never writes: a filter was dropped.
         let years = PeriodFilters.periods(in: question).map { String($0.year) }
-        if let missing = years.first(where: { !sql.contains($0) }) {
+        if on("check.year-unused"), let missing = years.first(where: { !sql.contains($0) }) {
             if let used = years.first(where: { sql.contains($0) }), Self.compares(question, used, missing),
                 let copies = yearCopies(sql: sql, question: question, first: used, second: missing)
             {
-                return "a pergunta compara \(used) com \(missing), mas a consulta só usa \(used); leia cada ano numa cópia da tabela, "
-                    + "juntadas pela mesma chave: \(copies)"
+                return RuleNote("check.year-unused", "a pergunta compara \(used) com \(missing), mas a consulta só usa \(used); leia cada ano numa cópia da tabela, "
+                    + "juntadas pela mesma chave: \(copies)")
             }
-            return "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele"
+            return RuleNote("check.year-unused", "a pergunta fala de \(missing), mas a consulta não usa esse ano; filtre por ele")
         }
         // "Menos de 5 em matemática" answered with no 5 anywhere: the threshold was dropped.
-        if let (said, number) = Self.unwrittenThresholds(in: question, sql: sql).first {
-            return "a pergunta fala de \"\(said)\", mas a consulta não compara com \(number); ponha essa condição"
+        if on("check.threshold-unwritten"), let (said, number) = Self.unwrittenThresholds(in: question, sql: sql).first {
+            return RuleNote("check.threshold-unwritten", "a pergunta fala de \"\(said)\", mas a consulta não compara com \(number); ponha essa condição")
         }
         // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping by month.
-        if let (said, condition, grouped) = Self.thresholds(in: question).lazy.compactMap({ threshold in
+        if on("check.threshold-per-row"), let (said, condition, grouped) = Self.thresholds(in: question).lazy.compactMap({ threshold in
             RowThresholds.first(in: sql, numbers: threshold.accepted).map {
                 (threshold.said, $0, RowThresholds.groupLevel(in: sql, numbers: threshold.accepted))
             }
         }).first {
-            return "a pergunta fala de \"\(said)\", mas a consulta aplica esse limite a cada linha no WHERE (\(condition)), antes de agrupar; "
+            return RuleNote("check.threshold-per-row", "a pergunta fala de \"\(said)\", mas a consulta aplica esse limite a cada linha no WHERE (\(condition)), antes de agrupar; "
                 + "se o limite é do grupo, tire essa condição do WHERE e compare a conta do grupo no HAVING (as mesmas somas do SELECT)"
-                + (grouped.map { ": HAVING \($0)" } ?? "")
+                + (grouped.map { ": HAVING \($0)" } ?? ""))
         }
         // A year the question never names ("nota 10" read as October 2024).
-        if let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
-            return "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
+        if on("check.unnamed-year"), let extra = Self.unnamedYears(in: sql, question: question, terms: context?.terms ?? []).first {
+            return RuleNote("check.unnamed-year", "a consulta filtra \(extra), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede")
         }
         // A value the question never names ("menos de 5 em matemática" counted among 'Ametista' only).
-        if let context, let extra = unnamedLiterals(in: sql, question: question, context: context).first {
-            return "a consulta filtra '\(extra)', valor que a pergunta não cita; tire esse filtro, ou use o valor que ela pede"
+        if on("check.unnamed-value"), let context, let extra = unnamedLiterals(in: sql, question: question, context: context).first {
+            return RuleNote("check.unnamed-value", "a consulta filtra '\(extra)', valor que a pergunta não cita; tire esse filtro, ou use o valor que ela pede")
         }
         // A month the question never names ("em 2024" answered for October 2024).
-        if let month = Self.unnamedMonths(in: sql, question: question).first {
-            return "a consulta filtra só o mês \(month), mas a pergunta não cita mês; use o período inteiro que ela pede"
+        if on("check.unnamed-month"), let month = Self.unnamedMonths(in: sql, question: question).first {
+            return RuleNote("check.unnamed-month", "a consulta filtra só o mês \(month), mas a pergunta não cita mês; use o período inteiro que ela pede")
         }
         // "Nos três anos" with every year in one IN list: any one of them lets a row through.
-        if let all = AllPeriods.years(in: question), let column = AllPeriods.acceptsAny(sql, years: all) {
-            return "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(all.map(String.init).joined(separator: ", "))), mas a condição em \(column) aceita quem cumpre em qualquer um deles; "
-                + "agrupe por quem a resposta mostra e exija HAVING count(DISTINCT \(column)) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"
+        if on("check.all-years-any"), let all = AllPeriods.years(in: question), let column = AllPeriods.acceptsAny(sql, years: all) {
+            return RuleNote("check.all-years-any", "a pergunta pede quem cumpre nos \(all.count) anos juntos (\(all.map(String.init).joined(separator: ", "))), mas a condição em \(column) aceita quem cumpre em qualquer um deles; "
+                + "agrupe por quem a resposta mostra e exija HAVING count(DISTINCT \(column)) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)")
         }
         // "Quantos de manhã e quantos de tarde" answered with one number, or the first value only.
         let grouping = QueryShape.outerGrouping(sql)
         let groups = context.map(ValueGroup.named) ?? []
-        if Self.aggregates(sql), let group = groups.first(where: { !(grouping?.columns.contains($0.column.lowercased()) ?? false) }) {
+        if on("check.value-group-ungrouped"), Self.aggregates(sql), let group = groups.first(where: { !(grouping?.columns.contains($0.column.lowercased()) ?? false) }) {
             let listed = group.values.map { "'\($0)'" }.joined(separator: " e ")
-            return "a pergunta cita \(listed) (\(group.table).\(group.column)), mas a consulta não agrupa por \(group.column); "
-                + "para um número de cada, use GROUP BY \(group.table).\(group.column), uma linha por valor"
+            return RuleNote("check.value-group-ungrouped", "a pergunta cita \(listed) (\(group.table).\(group.column)), mas a consulta não agrupa por \(group.column); "
+                + "para um número de cada, use GROUP BY \(group.table).\(group.column), uma linha por valor")
         }
         // "Conforme a pedra", "de cada ano": one number for everyone, or a row each, where a row per
         // value was asked for.
-        if let asked = ungroupedRequest(sql, question: question) {
-            return "a pergunta pede um resultado por \(asked.said) (\(asked.table).\(asked.column)), mas a consulta não agrupa por ele; "
-                + "use GROUP BY \(asked.table).\(asked.column), uma linha por valor"
+        if on("check.asked-grouping"), let asked = ungroupedRequest(sql, question: question) {
+            return RuleNote("check.asked-grouping", "a pergunta pede um resultado por \(asked.said) (\(asked.table).\(asked.column)), mas a consulta não agrupa por ele; "
+                + "use GROUP BY \(asked.table).\(asked.column), uma linha por valor")
         }
         // "Qual foi a data da primeira evasão" answered with a count per year: no date at all.
-        if Self.asksForDate(question), !Self.asksHowMany(question), result.totalRows > 0, !Self.showsDate(result) {
+        if on("check.date-asked"), Self.asksForDate(question), !Self.asksHowMany(question), result.totalRows > 0, !Self.showsDate(result) {
             let dates = Retriever.tables(in: sql).sorted().flatMap { name in
                 retriever.catalog.schema.table(named: name).map { table in retriever.catalog.schema.dateColumns(of: table).map { (table.name, $0) } } ?? []
             }
@@ -128,25 +131,25 @@ extension Assistant {
                 let pick = words.contains { ["primeira", "primeiro", "inicio", "antiga", "antigo"].contains($0) } ? "min(\(table).\(column)), a primeira"
                     : words.contains { ["ultima", "ultimo", "recente", "final"].contains($0) } ? "max(\(table).\(column)), a última"
                     : "\(table).\(column) no SELECT (min() dá a primeira, max() a última)"
-                return "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data; a data de que ela fala é \(table).\(column) (\(synonym)): use \(pick)"
+                return RuleNote("check.date-asked", "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data; a data de que ela fala é \(table).\(column) (\(synonym)): use \(pick)")
             }
-            return "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data"
-                + (dates.isEmpty ? "" : "; as datas das tabelas da consulta são " + dates.map { "\($0).\($1)" }.joined(separator: ", ") + " (a primeira é min(), a última é max())")
+            return RuleNote("check.date-asked", "a pergunta pede uma data, mas nenhuma coluna da resposta é uma data"
+                + (dates.isEmpty ? "" : "; as datas das tabelas da consulta são " + dates.map { "\($0).\($1)" }.joined(separator: ", ") + " (a primeira é min(), a última é max())"))
         }
         // "Quantos…" with no "cada" or "por": one number, where a copied example gave one per school.
-        if let grouping, !grouping.having, result.totalRows > 1, groups.isEmpty, Self.asksHowMany(question), !Self.asksPerGroup(question) {
-            return "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY \(grouping.columns.joined(separator: ", "))); "
-                + "tire o GROUP BY, a menos que a pergunta peça um número de cada"
+        if on("check.one-number-grouped"), let grouping, !grouping.having, result.totalRows > 1, groups.isEmpty, Self.asksHowMany(question), !Self.asksPerGroup(question) {
+            return RuleNote("check.one-number-grouped", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY \(grouping.columns.joined(separator: ", "))); "
+                + "tire o GROUP BY, a menos que a pergunta peça um número de cada")
         }
         // Grouped by something the question never mentions ("a nota da rede toda" per school and
         // phase): the answer is split in a way nobody asked for, most likely after an example.
-        if let context, let column = unaskedGrouping(sql, question: question, context: context).first {
-            return "a consulta agrupa por \(column), que a pergunta não cita; tire \(column) do GROUP BY e do SELECT, a menos que a pergunta peça um resultado por \(column)"
+        if on("check.unasked-grouping"), let context, let column = unaskedGrouping(sql, question: question, context: context).first {
+            return RuleNote("check.unasked-grouping", "a consulta agrupa por \(column), que a pergunta não cita; tire \(column) do GROUP BY e do SELECT, a menos que a pergunta peça um resultado por \(column)")
         }
         // The same SELECT once per value, joined by UNION: a result with no column saying which
         // group each row is (or one column per group), where GROUP BY gives a row per group.
-        if let parts = QueryShape.unionOfOneQuery(sql) {
-            return "a consulta repete a mesma SELECT \(parts) vezes com UNION, mudando só um valor; escreva uma só, com GROUP BY pela coluna desse valor, uma linha por grupo"
+        if on("check.union-of-one-query"), let parts = QueryShape.unionOfOneQuery(sql) {
+            return RuleNote("check.union-of-one-query", "a consulta repete a mesma SELECT \(parts) vezes com UNION, mudando só um valor; escreva uma só, com GROUP BY pela coluna desse valor, uma linha por grupo")
         }
         // A value the question names, of a table the query reads, never compared with: "acessos"
         // said, and every kind of interaction counted.
@@ -154,41 +157,43 @@ extension Assistant {
         // Grouping by the value's column answers for it too, unless the query keeps one other
         // value only ("manhã comparado com a tarde" grouped by turno, WHERE turno = 'tarde').
         let values = context?.values ?? []
-        if let dropped = values.first(where: { link in
+        if on("check.value-dropped"), let dropped = values.first(where: { link in
             let grouped = grouping?.columns.contains(link.column.lowercased()) ?? false
             let sibling = values.contains { $0.table == link.table && $0.column == link.column && $0.value != link.value && Self.writes($0, in: sql) }
             return read.contains(link.table) && !Self.writes(link, in: sql) && (!grouped || sibling)
         }) {
-            return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
+            return RuleNote("check.value-dropped", "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor")
         }
         // A column the question names word for word ("nota de inglês": nota_ingles) left unread.
-        if let context, let (table, column) = Self.namedColumns(in: question, context: context).first(where: { !Self.reads($0.column, in: sql) }) {
-            return "a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(table).\(column)), mas a consulta não usa essa coluna"
-                + joinAdvice(to: table, sql: sql, context: context, question: question)
+        if on("check.named-column-unread"), let context,
+            let (table, column) = Self.namedColumns(in: question, context: context).first(where: { !Self.reads($0.column, in: sql) })
+        {
+            return RuleNote("check.named-column-unread", "a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(table).\(column)), mas a consulta não usa essa coluna"
+                + joinAdvice(to: table, sql: sql, context: context, question: question))
         }
         // A glossary condition the question says in so many words ("evasões": situacao =
         // 'evadida') that the query never writes: the thing counted is not the one asked about.
-        if let context, let term = context.terms.first(where: { Self.drops($0, sql: sql, question: question, grouping: grouping?.columns ?? []) }) {
+        if on("check.term-dropped"), let context, let term = context.terms.first(where: { Self.drops($0, sql: sql, question: question, grouping: grouping?.columns ?? []) }) {
             let tables = term.sql.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#).map { String($0.1) }
-            return "a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição"
-                + (tables.first.map { joinAdvice(to: $0, sql: sql, context: context, question: question) } ?? "")
+            return RuleNote("check.term-dropped", "a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição"
+                + (tables.first.map { joinAdvice(to: $0, sql: sql, context: context, question: question) } ?? ""))
         }
         // "Quantos alunos" answered with count(*) of deliveries: each student counted once per row.
-        if let rows = rowsCountedForEntities(sql, question: question, result: result) {
-            return rows
+        if on("check.rows-counted-for-entities"), let rows = rowsCountedForEntities(sql, question: question, result: result) {
+            return RuleNote("check.rows-counted-for-entities", rows)
         }
         // "O melhor aluno de cada unidade" answered with every student, or one number per school:
         // nothing in the query keeps one row per group.
-        if let group = Self.bestPerGroup(question), !Self.picksPerGroup(sql),
+        if on("check.best-per-group"), let group = Self.bestPerGroup(question), !Self.picksPerGroup(sql),
             case let table = retriever.catalog.schema.tables.first(where: { speaks(of: $0.name, question: group) }), !isGrouped(sql, by: group, table: table)
         {
             let partition = table.map { "\($0.name).\($0.primaryKey.first ?? "id")" } ?? "a coluna do grupo"
-            return "a pergunta pede o primeiro de cada \(group) (uma linha por \(group)), mas a consulta não escolhe um por grupo; numere as linhas numa subconsulta, "
-                + "rank() OVER (PARTITION BY \(partition) ORDER BY a medida DESC) AS posicao, e fique com WHERE posicao = 1"
+            return RuleNote("check.best-per-group", "a pergunta pede o primeiro de cada \(group) (uma linha por \(group)), mas a consulta não escolhe um por grupo; numere as linhas numa subconsulta, "
+                + "rank() OVER (PARTITION BY \(partition) ORDER BY a medida DESC) AS posicao, e fique com WHERE posicao = 1")
         }
         let largest = read.compactMap { retriever.catalog.schema.table(named: $0)?.rowCount }.max() ?? 0
-        if largest > 0, result.totalRows > 2 * largest {
-            return "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
+        if on("check.rows-multiplied"), largest > 0, result.totalRows > 2 * largest {
+            return RuleNote("check.rows-multiplied", "a consulta devolveu \(result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas")
         }
         return nil
     }

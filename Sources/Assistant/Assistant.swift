@@ -24,13 +24,20 @@ public struct Attempt: Sendable, Encodable {
     public var latency: Duration
     public var promptTokens: Int?
     public var completionTokens: Int?
-    /// Mechanical fixes made to the model's query before it was checked again (`SQLRepair`).
-    public var repairs: [String] = []
-    /// Why a query that ran got another look anyway (a year dropped, an example copied), in pt-BR.
-    public var observation: String?
+    /// Mechanical fixes made to the model's query before it ran, each with the rule that made it.
+    public var repairs: [RuleNote] = []
+    /// Why a query that ran got another look anyway (a year dropped, an example copied), and the rule that looked.
+    public var observation: RuleNote?
+    /// The rule that refused the query as invalid, when SQLite itself would have run it.
+    public var refusal: String?
+
+    /// Every rule that acted on this try, in the order they acted.
+    public var rules: [String] {
+        (refusal.map { [$0] } ?? []) + repairs.map(\.rule) + (observation.map { [$0.rule] } ?? [])
+    }
 
     enum CodingKeys: String, CodingKey {
-        case sql, error, repairs, observation, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case sql, error, repairs, observation, refusal, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -42,6 +49,7 @@ public struct Attempt: Sendable, Encodable {
         try container.encodeIfPresent(completionTokens, forKey: .completionTokens)
         if !repairs.isEmpty { try container.encode(repairs, forKey: .repairs) }
         try container.encodeIfPresent(observation, forKey: .observation)
+        try container.encodeIfPresent(refusal, forKey: .refusal)
     }
 }
 
@@ -103,6 +111,8 @@ public final class Assistant {
         /// Retrieval on (the product); off, the prompt carries the whole schema and no examples
         /// or terms, and no verified example answers: the baseline `indaga eval --whole-schema` measures.
         public var retrieval = true
+        /// The rules of the accuracy layer switched off by id (`indaga eval --without`).
+        public var rules = RuleSwitches.allOn
 
         public init() {}
     }
@@ -124,8 +134,8 @@ public final class Assistant {
         self.retriever = retriever
         self.encoder = encoder
         self.client = client
-        self.validator = SQLValidator(catalog: retriever.catalog)
-        self.repairer = SQLRepair(catalog: retriever.catalog)
+        self.validator = SQLValidator(catalog: retriever.catalog, switches: options.rules)
+        self.repairer = SQLRepair(catalog: retriever.catalog, switches: options.rules)
         self.prompts = prompts
         self.options = options
     }
@@ -242,12 +252,12 @@ public final class Assistant {
             record.sql = sql
             // A query sent before, word for word: once a small model repeats itself, the
             // conversation has stopped helping. Asked afresh, with what was wrong, while tries last.
-            if !restarted, attempt < options.maxTries, answer.attempts.contains(where: { $0.sql == sql }) {
+            if !restarted, attempt < options.maxTries, on("retry.same-query"), answer.attempts.contains(where: { $0.sql == sql }) {
                 restarted = true
-                record.observation = "a mesma consulta de uma tentativa anterior; a pergunta vai de novo, com o problema dito"
+                record.observation = RuleNote("retry.same-query", "a mesma consulta de uma tentativa anterior; a pergunta vai de novo, com o problema dito")
                 answer.attempts.append(record)
                 // The problem with its hints ("escreva aaa.coluna, com uma das colunas de…").
-                let said = answer.attempts.dropLast().last.flatMap { $0.error ?? $0.observation } ?? lastProblem
+                let said = answer.attempts.dropLast().last.flatMap { $0.error ?? $0.observation?.note } ?? lastProblem
                 messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history, note: said))]
                 lap("montar prompt")
                 continue
@@ -256,6 +266,7 @@ public final class Assistant {
                 lap("validar")
                 lastProblem = failure.message
                 record.error = failure.errorDescription
+                record.refusal = failure.rule
                 answer.attempts.append(record)
                 answer.status = .invalid
                 answer.sql = sql
@@ -277,10 +288,10 @@ public final class Assistant {
             // example the question never names: in the dev runs, every such answer was wrong, and a
             // correction that quotes the copy gets it back. Asked again without that example, the
             // model reads the question; if that fails, this answer stays, with a warning.
-            if !askedAfresh, attempt < options.maxTries, let (copied, problem) = borrowedExample(sql, question: spelledOut, in: context) {
+            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = borrowedExample(sql, question: spelledOut, in: context) {
                 askedAfresh = true
                 lastProblem = problem
-                answer.attempts[answer.attempts.count - 1].observation = problem
+                answer.attempts[answer.attempts.count - 1].observation = RuleNote("check.copied-example", problem)
                 suspect = (sql, answer.result, "atenção: \(lastProblem)")
                 context.examples.removeAll { $0.question == copied.question }
                 answer.context = context
@@ -289,11 +300,12 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with each new observation, then say so.
-            let oddity = suspicious(answer.result, sql: sql, question: spelledOut, context: context)
-            if let oddity, !observed.contains(oddity), attempt < options.maxTries {
+            let look = suspicious(answer.result, sql: sql, question: spelledOut, context: context)
+            let oddity = look?.note
+            if let look, let oddity, !observed.contains(oddity), attempt < options.maxTries {
                 observed.insert(oddity)
                 lastProblem = oddity
-                answer.attempts[answer.attempts.count - 1].observation = oddity
+                answer.attempts[answer.attempts.count - 1].observation = look
                 suspect = (sql, answer.result, "atenção: \(oddity)")
                 messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
                 continue
@@ -329,28 +341,30 @@ public final class Assistant {
     func withoutUnasked(_ answer: Answer, sql: String, question: String, context: RetrievedContext,
                         cancellation: CancellationFlag?) -> Answer? {
         var text = sql
-        var notes: [String] = []
-        for value in unnamedLiterals(in: sql, question: question, context: context) {
+        var notes: [RuleNote] = []
+        for value in unnamedLiterals(in: sql, question: question, context: context) where on("late.unnamed-value-removed") {
             guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
             text = without.sql
-            notes += without.removed.map { "filtro \($0) tirado: a pergunta não cita esse valor" }
+            notes += without.removed.map { RuleNote("late.unnamed-value-removed", "filtro \($0) tirado: a pergunta não cita esse valor") }
         }
-        var grouping = unaskedGrouping(text, question: question, context: context)
+        var grouping = on("late.unasked-grouping-removed") ? unaskedGrouping(text, question: question, context: context) : []
         // "Quantos…" with no "cada" or "por", still one number per group after the look that said
         // so ("sumiram da escola" counted per school): the one number asked for.
-        if grouping.isEmpty, let outer = QueryShape.outerGrouping(text), !outer.having, Self.asksHowMany(question),
+        if grouping.isEmpty, on("late.unasked-grouping-removed"), let outer = QueryShape.outerGrouping(text), !outer.having, Self.asksHowMany(question),
             !Self.asksPerGroup(question), ValueGroup.named(in: context).isEmpty
         {
             grouping = outer.columns
         }
         if !grouping.isEmpty, let ungrouped = UnaskedGrouping.removed(text, unasked: grouping) {
             text = ungrouped.sql
-            notes.append(ungrouped.note)
+            notes.append(RuleNote("late.unasked-grouping-removed", ungrouped.note))
         }
         // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping: the group holds it.
-        if let moved = Self.thresholds(in: question).lazy.compactMap({ RowThresholds.movedToHaving(in: text, numbers: $0.accepted) }).first {
+        if on("late.threshold-to-having"),
+            let moved = Self.thresholds(in: question).lazy.compactMap({ RowThresholds.movedToHaving(in: text, numbers: $0.accepted) }).first
+        {
             text = moved.sql
-            notes.append(moved.note)
+            notes.append(RuleNote("late.threshold-to-having", moved.note))
         }
         guard !notes.isEmpty, validator.validate(text, on: connection) == nil else { return nil }
         var retried = answer
@@ -447,136 +461,155 @@ public final class Assistant {
         ValueLiterals.mismatches(in: sql, schema: retriever.catalog.schema, stored: valueIndex.storedValues, holders: storedIn)
     }
 
+    /// Whether the rule `id` is switched on for this assistant.
+    func on(_ id: String) -> Bool {
+        options.rules.isOn(id)
+    }
+
     /// The model's query with the slips that have one mechanical fix fixed, validated: the
-    /// failure left if any, and the fixes made (in pt-BR, for the user).
-    func polished(_ written: String, question: String, context: RetrievedContext) -> (sql: String, failure: ValidationFailure?, repairs: [String]) {
+    /// failure left if any, and the fixes made (each with its rule, and in pt-BR for the user).
+    func polished(_ written: String, question: String, context: RetrievedContext) -> (sql: String, failure: ValidationFailure?, repairs: [RuleNote]) {
         // Period conditions of tables the query never reads: offered for each table, written for all.
         let offered = context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
-        let stray = StrayConditions.removed(from: written, conditions: offered)
+        let stray = on("fix.stray-period-filter") ? StrayConditions.removed(from: written, conditions: offered) : nil
         // An alias ignored, a parent table not joined, a glossary term written as a column…
         var (validated, failure, fixes) = repairer.validated(stray?.sql ?? written, by: validator, on: connection)
         // A yearly table's column read without joining it (`matriculas.situacao` in a query of
         // alunos): joined, held to the one year the question names.
         if let column = failure?.column, failure?.kind == .unknownColumn, context.periods.count == 1, let year = context.periods.first?.year,
-            let joined = repairer.yearlyChildJoin(column, in: validated, year: year)
+            on("fix.yearly-child-join"), let joined = repairer.yearlyChildJoin(column, in: validated, year: year)
         {
             let again = repairer.validated(joined.sql, by: validator, on: connection)
-            (validated, failure, fixes) = (again.sql, again.failure, fixes + [joined.note] + again.repairs)
+            (validated, failure, fixes) = (again.sql, again.failure, fixes + [RuleNote("fix.yearly-child-join", joined.note)] + again.repairs)
         }
         var sql = validated
-        var repairs = (stray?.removed ?? []).map { "filtro de período de tabela que a consulta não lê tirado: \($0)" } + fixes
+        var repairs = (stray?.removed ?? []).map { RuleNote("fix.stray-period-filter", "filtro de período de tabela que a consulta não lê tirado: \($0)") } + fixes
         guard failure == nil else { return (sql, failure, repairs) }
-        // Each fix below is kept only if the fixed query still passes the checks.
-        func adopt(_ fixed: (sql: String, notes: [String])?) {
-            guard let fixed, validator.validate(fixed.sql, on: connection) == nil else { return }
+        // Each fix below acts only when switched on, and is kept only if the fixed query still passes the checks.
+        func adopt(_ rule: String, _ fix: () -> (sql: String, notes: [String])?) {
+            guard on(rule), let fixed = fix(), validator.validate(fixed.sql, on: connection) == nil else { return }
             sql = fixed.sql
-            repairs += fixed.notes
+            repairs += fixed.notes.map { RuleNote(rule, $0) }
         }
+        let schema = retriever.catalog.schema
         // 'Agata' for 'Ágata', a school's name compared with its city: no row would match.
-        adopt(ValueLiterals.fixed(sql, schema: retriever.catalog.schema, stored: valueIndex.storedValues, holders: storedIn))
+        adopt("fix.value-spelling") { ValueLiterals.fixed(sql, schema: schema, stored: valueIndex.storedValues, holders: storedIn) }
         // "Largaram os estudos" (situacao = 'evadida') counted as 'concluida', a value never said.
-        adopt(termValuesSwapped(sql, question: question, context: context))
+        adopt("fix.term-value") { termValuesSwapped(sql, question: question, context: context) }
         // strftime on a month column ('2024-03'): NULL for every row.
-        adopt(MonthFunctions.fixed(sql, schema: retriever.catalog.schema))
+        adopt("fix.month-functions") { MonthFunctions.fixed(sql, schema: schema) }
         // sum(presencas) / sum(aulas_previstas): integers, so a rate of 0.87 comes out as 0.
-        adopt(IntegerDivision.fixed(sql, schema: retriever.catalog.schema))
+        adopt("fix.integer-division") { IntegerDivision.fixed(sql, schema: schema) }
         // A join whose ON never names the table it joins: every row of it meets every other.
-        adopt(repairer.unlinkedJoinFixed(sql))
+        adopt("fix.unlinked-join") { repairer.unlinkedJoinFixed(sql) }
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
-        adopt(repairer.joinKeysFixed(sql))
+        adopt("fix.join-keys") { repairer.joinKeysFixed(sql) }
         // A registration code looked for among a subquery's student ids: the student's id.
-        adopt(repairer.inKeysFixed(sql))
+        adopt("fix.in-keys") { repairer.inKeysFixed(sql) }
         // A class's id compared with a student's: through the table that has both keys.
-        adopt(repairer.joinKeysBridged(sql))
+        adopt("fix.join-keys-bridged") { repairer.joinKeysBridged(sql) }
         // A table joined and never read, on its many side: each row counted once per its rows.
-        adopt(UnusedJoins.removed(from: sql, schema: retriever.catalog.schema).map { ($0.sql, [$0.note]) })
+        adopt("fix.unused-join") { UnusedJoins.removed(from: sql, schema: schema).map { ($0.sql, [$0.note]) } }
         if context.periods.count == 1, let year = context.periods.first?.year {
             // "No ano anterior": a table left without the year said may be the one held to the year
             // before, which only the model can tell.
             if PeriodFilters.relativeYears(in: question).isEmpty {
                 // The year said, filtered on one yearly table and forgotten on another joined by the student.
-                adopt(MissingYearConditions.added(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
-                    (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
-                })
+                adopt("fix.missing-year") {
+                    MissingYearConditions.added(to: sql, offered: offered, year: year, schema: schema).map { dated in
+                        (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+                    }
+                }
                 // The same, inside a subquery the query reads from: a total over every year.
-                adopt(MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: year, schema: retriever.catalog.schema).map { dated in
-                    (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
-                })
+                adopt("fix.missing-year-subquery") {
+                    MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: year, schema: schema).map { dated in
+                        (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+                    }
+                }
             }
             // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the
             // student arrived, which the question never speaks of.
-            adopt(MisplacedYear.removed(from: sql, year: year, schema: retriever.catalog.schema) { table, column in
-                mentions(column, of: table, question: question, context: context)
-            }.map { misplaced in
-                (misplaced.sql, misplaced.removed.map { "filtro \($0) tirado: \(year) é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna" })
-            })
+            adopt("fix.misplaced-year") {
+                MisplacedYear.removed(from: sql, year: year, schema: schema) { table, column in
+                    mentions(column, of: table, question: question, context: context)
+                }.map { misplaced in
+                    (misplaced.sql, misplaced.removed.map { "filtro \($0) tirado: \(year) é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna" })
+                }
+            }
         }
         // A term the question says that compares two columns ("novatos": alunos.ano_ingresso =
         // matriculas.ano_letivo), left out: written, with the student joined if need be.
         for term in context.terms where term.spoken != nil
             && Self.drops(term, sql: sql, question: question, grouping: QueryShape.outerGrouping(sql)?.columns ?? [])
         {
-            adopt(repairer.comparedColumnsAdded(term.sql, to: sql).map { fixed in
-                (fixed.sql, fixed.joins + ["condição acrescentada: \(fixed.added) (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"])
-            })
+            adopt("fix.compared-columns-term") {
+                repairer.comparedColumnsAdded(term.sql, to: sql).map { fixed in
+                    (fixed.sql, fixed.joins + ["condição acrescentada: \(fixed.added) (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"])
+                }
+            }
         }
         // A value the question names, of a table the query reads by a column it never mentions:
         // "acessos" counted as every kind of interaction.
-        let unwritten = context.values.filter { !Self.writes($0, in: sql) }.map { (table: $0.table, column: $0.column, value: $0.value) }
-        adopt(NamedValueConditions.added(to: sql, values: unwritten).map { named in
-            (named.sql, named.added.map { "filtro do valor citado acrescentado: \($0) (a pergunta o cita, e a consulta não olhava essa coluna)" })
-        })
+        adopt("fix.named-value-condition") {
+            let unwritten = context.values.filter { !Self.writes($0, in: sql) }.map { (table: $0.table, column: $0.column, value: $0.value) }
+            return NamedValueConditions.added(to: sql, values: unwritten).map { named in
+                (named.sql, named.added.map { "filtro do valor citado acrescentado: \($0) (a pergunta o cita, e a consulta não olhava essa coluna)" })
+            }
+        }
         // A school's name beside the whole network's count: grouped by, or dropped for "quantos".
         let perGroup = Self.asksPerGroup(question) || !Self.asksHowMany(question)
-        adopt(BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) })
+        adopt("fix.bare-columns") { BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) } }
         // "O mais velho" sorted by birth date, newest first.
-        adopt(repairer.ageOrderFixed(sql, question: question).map { ($0.sql, [$0.note]) })
+        adopt("fix.age-order") { repairer.ageOrderFixed(sql, question: question).map { ($0.sql, [$0.note]) } }
         // "Da que mais perdeu pra que menos" sorted the other way round.
         if let descending = OrderDirection.asked(in: question) {
-            adopt(OrderDirection.fixed(sql, descending: descending).map { ($0.sql, [$0.note]) })
+            adopt("fix.order-direction") { OrderDirection.fixed(sql, descending: descending).map { ($0.sql, [$0.note]) } }
         } else {
             // "Os 3 meses com mais acessos" sorted by the accesses, fewest first.
-            adopt(OrderDirection.rankingFixed(sql, question: question).map { ($0.sql, [$0.note]) })
+            adopt("fix.ranking-order") { OrderDirection.rankingFixed(sql, question: question).map { ($0.sql, [$0.note]) } }
         }
         // The same count once per value, joined by UNION: one query, a labelled row per value.
-        adopt(UnionOfValues.merged(sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) })
+        adopt("fix.union-of-values") {
+            UnionOfValues.merged(sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) }
+        }
         // "Manhã comparado com a tarde" grouped by turno and kept to 'tarde': both values.
         for group in ValueGroup.named(in: context) {
-            adopt(ValueLiterals.widened(sql, schema: retriever.catalog.schema, table: group.table, column: group.column, values: group.values)
-                .map { ($0.sql, [$0.note]) })
+            adopt("fix.value-group-widened") {
+                ValueLiterals.widened(sql, schema: schema, table: group.table, column: group.column, values: group.values).map { ($0.sql, [$0.note]) }
+            }
         }
         // Each situation's row renamed by a CASE whose ELSE names all the others alike.
-        adopt(GroupRelabel.undone(sql).map { ($0.sql, [$0.note]) })
+        adopt("fix.group-relabel") { GroupRelabel.undone(sql).map { ($0.sql, [$0.note]) } }
         // "A data da primeira evasão de cada ano" as one date for every year: a row per year.
-        if let asked = ungroupedRequest(sql, question: question) {
+        adopt("fix.asked-grouping") {
+            guard let asked = ungroupedRequest(sql, question: question) else { return nil }
             let readings = SQLRepair.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(asked.table) == .orderedSame }
-            if readings.count == 1, let reading = readings.first {
-                adopt(AskedGrouping.added(sql, column: "\(reading.alias ?? reading.table).\(asked.column)").map { grouped in
-                    (grouped.sql, [grouped.note + ": a pergunta pede um resultado por \(asked.said)"])
-                })
+            guard readings.count == 1, let reading = readings.first else { return nil }
+            return AskedGrouping.added(sql, column: "\(reading.alias ?? reading.table).\(asked.column)").map { grouped in
+                (grouped.sql, [grouped.note + ": a pergunta pede um resultado por \(asked.said)"])
             }
         }
         // A number per group with nothing saying which group: the grouped column is shown.
-        adopt(HiddenGroups.shown(sql).map { ($0.sql, [$0.note]) })
+        adopt("fix.hidden-groups") { HiddenGroups.shown(sql).map { ($0.sql, [$0.note]) } }
         // "De 2022 pra 2023" as two columns named for the years, each the same average of both.
-        adopt(YearColumns.split(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) })
+        adopt("fix.year-columns-split") { YearColumns.split(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) } }
         // "Quanto variou de 2022 pra 2023" answered with the two years side by side: their difference.
         if Self.asksForChange(question) {
-            adopt(YearColumns.difference(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) })
+            adopt("fix.year-difference") { YearColumns.difference(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) } }
         }
         // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
         // which keeps each part's name): one column stays.
-        adopt(RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) })
+        adopt("fix.repeated-columns") { RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) } }
         // "A nota média de matemática" answered with Portuguese beside it, copied from an example.
-        adopt(unaskedMeasuresDropped(sql, question: question, context: context))
+        adopt("fix.unasked-measures") { unaskedMeasuresDropped(sql, question: question, context: context) }
         // "Nos três anos, 2022, 2023 e 2024" kept to any one of them: those who pass in all.
         if let years = AllPeriods.years(in: question) {
-            adopt(AllPeriods.required(sql, years: years).map { ($0.sql, [$0.note]) })
+            adopt("fix.all-periods") { AllPeriods.required(sql, years: years).map { ($0.sql, [$0.note]) } }
         }
         // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
-        if let whole = UnaskedLimit.removed(from: sql, question: question) {
+        if on("fix.unasked-limit"), let whole = UnaskedLimit.removed(from: sql, question: question) {
             sql = whole
-            repairs.append("LIMIT tirado: a pergunta não pede só os primeiros")
+            repairs.append(RuleNote("fix.unasked-limit", "LIMIT tirado: a pergunta não pede só os primeiros"))
         }
         return (sql, nil, repairs)
     }
@@ -668,8 +701,8 @@ public final class Assistant {
                     if let position = groups.firstIndex(where: { $0.fingerprint == fingerprint }) {
                         groups[position].votes += 1
                     } else {
-                        let doubt = borrowedExample(sql, question: question, in: context)?.1
-                            ?? suspicious(result, sql: sql, question: question, context: context)
+                        let doubt = (on("check.copied-example") ? borrowedExample(sql, question: question, in: context)?.1 : nil)
+                            ?? suspicious(result, sql: sql, question: question, context: context)?.note
                         groups.append((fingerprint, sql, result, 1, index, doubt))
                     }
                 } else {

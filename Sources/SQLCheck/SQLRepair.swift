@@ -31,18 +31,21 @@ import Foundation
 ///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
 public struct SQLRepair: Sendable {
     let catalog: Catalog
+    /// Repairs switched off by id do not act.
+    let switches: RuleSwitches
 
-    public init(catalog: Catalog) {
+    public init(catalog: Catalog, switches: RuleSwitches = .allOn) {
         self.catalog = catalog
+        self.switches = switches
     }
 
     /// Validates `sql`, repairing what can be repaired (at most three fixes), and returns the
     /// query as it ends up, the failure left if any, and the fixes made.
     public func validated(_ sql: String, by validator: SQLValidator, on connection: Connection)
-        -> (sql: String, failure: ValidationFailure?, repairs: [String])
+        -> (sql: String, failure: ValidationFailure?, repairs: [RuleNote])
     {
         var sql = sql
-        var repairs: [String] = []
+        var repairs: [RuleNote] = []
         var failure = validator.validate(sql, on: connection)
         while let current = failure, repairs.count < 3, let fixed = repair(sql, failure: current) {
             sql = fixed.sql
@@ -52,19 +55,33 @@ public struct SQLRepair: Sendable {
         return (sql, failure, repairs)
     }
 
-    /// The repaired query and what was done, in pt-BR; nil when no repair applies.
-    public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: String)? {
-        if failure.kind == .syntax, failure.message.contains("misuse of aggregate") { return NestedAggregates.unwrapped(sql) }
-        if failure.kind == .syntax, let closed = UnclosedParentheses.closed(sql) { return closed }
-        guard let name = failure.column else { return nil }
-        if failure.kind == .ambiguousColumn { return qualifyAmbiguous(name, in: sql) ?? repeatedJoin(name, in: sql) }
-        if failure.kind == .selfComparison { return selfComparisonJoined(name, in: sql) }
-        guard failure.kind == .unknownColumn else { return nil }
-        if let fixed = replaceGlossaryTerm(name, in: sql) { return fixed }
-        if let fixed = yearFromDate(name, in: sql) ?? parentYearSubquery(name, in: sql) { return fixed }
-        if let fixed = bridgeJoin(name, in: sql) ?? sharedParentJoin(name, in: sql) { return fixed }
-        return aliasOrJoin(name, in: sql) ?? misplacedJoin(name, in: sql) ?? bareColumnJoin(name, in: sql) ?? requalify(name, in: sql)
-            ?? undefinedAliasJoin(name, in: sql)
+    /// The repaired query and what was done; nil when no repair applies. The repairs are tried
+    /// in this order, each only for the failure it knows, and the first that applies wins.
+    public func repair(_ sql: String, failure: ValidationFailure) -> (sql: String, note: RuleNote)? {
+        typealias Candidate = (id: String, applies: Bool, attempt: () -> (sql: String, note: String)?)
+        let name = failure.column ?? ""
+        let unknown = failure.kind == .unknownColumn && failure.column != nil
+        let candidates: [Candidate] = [
+            ("repair.nested-aggregate", failure.kind == .syntax && failure.message.contains("misuse of aggregate"), { NestedAggregates.unwrapped(sql) }),
+            ("repair.unclosed-parenthesis", failure.kind == .syntax, { UnclosedParentheses.closed(sql) }),
+            ("repair.qualify-ambiguous-column", failure.kind == .ambiguousColumn && failure.column != nil, { qualifyAmbiguous(name, in: sql) }),
+            ("repair.repeated-join", failure.kind == .ambiguousColumn && failure.column != nil, { repeatedJoin(name, in: sql) }),
+            ("repair.self-comparison-join", failure.kind == .selfComparison && failure.column != nil, { selfComparisonJoined(name, in: sql) }),
+            ("repair.glossary-term-column", unknown, { replaceGlossaryTerm(name, in: sql) }),
+            ("repair.year-from-date", unknown, { yearFromDate(name, in: sql) }),
+            ("repair.parent-year-subquery", unknown, { parentYearSubquery(name, in: sql) }),
+            ("repair.bridge-join", unknown, { bridgeJoin(name, in: sql) }),
+            ("repair.shared-parent-join", unknown, { sharedParentJoin(name, in: sql) }),
+            ("repair.alias-or-join", unknown, { aliasOrJoin(name, in: sql) }),
+            ("repair.misplaced-join", unknown, { misplacedJoin(name, in: sql) }),
+            ("repair.bare-column-join", unknown, { bareColumnJoin(name, in: sql) }),
+            ("repair.requalify", unknown, { requalify(name, in: sql) }),
+            ("repair.undefined-alias-join", unknown, { undefinedAliasJoin(name, in: sql) }),
+        ]
+        for candidate in candidates where candidate.applies && switches.isOn(candidate.id) {
+            if let fixed = candidate.attempt() { return (fixed.sql, RuleNote(candidate.id, fixed.note)) }
+        }
+        return nil
     }
 
     /// `en.prazo` where `en` has no prazo and one other table of the query has it (`atividades a`):

@@ -28,6 +28,16 @@ public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
     public var errorDescription: String? {
         hints.isEmpty ? message : "\(message); \(hints.joined(separator: "; "))"
     }
+
+    /// The rule that refused the query, for a refusal beyond SQLite's own (it can be switched off).
+    public var rule: String? {
+        switch kind {
+        case .selfComparison: return "validate.self-comparison"
+        case .textAggregate: return "validate.text-aggregate"
+        case .outerColumn: return "validate.outer-column"
+        default: return nil
+        }
+    }
 }
 
 /// Checks generated SQL against the database, in order: one statement, read-only, then
@@ -35,9 +45,12 @@ public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
 /// under the read-only authorizer; unknown names get the nearest real ones as hints.
 public struct SQLValidator: Sendable {
     public let catalog: Catalog
+    /// The refusals beyond SQLite's own (`validate.*`) that are switched off do not refuse.
+    let switches: RuleSwitches
 
-    public init(catalog: Catalog) {
+    public init(catalog: Catalog, switches: RuleSwitches = .allOn) {
         self.catalog = catalog
+        self.switches = switches
     }
 
     /// Nil when the query is fine.
@@ -61,14 +74,14 @@ public struct SQLValidator: Sendable {
         }
         // `JOIN turmas t ON v.aluno_id = v.aluno_id`: SQLite runs it, and since the condition holds
         // on every row, each row of one table meets every row of the other.
-        if let column = Self.selfComparison(in: sql) {
+        if switches.isOn("validate.self-comparison"), let column = Self.selfComparison(in: sql) {
             return ValidationFailure(
                 kind: .selfComparison, message: "a condição \(column) = \(column) compara a coluna com ela mesma e vale para todas as linhas",
                 hints: ["cada JOIN precisa comparar uma coluna da tabela que entra com uma coluna de outra tabela da consulta (as junções do contexto)"],
                 column: column)
         }
         // `avg(turmas.turno)`: every word counts as 0, so it runs and answers nothing.
-        if let text = TextAggregates.first(in: sql, schema: catalog.schema) {
+        if switches.isOn("validate.text-aggregate"), let text = TextAggregates.first(in: sql, schema: catalog.schema) {
             let values = text.values.map { "'\($0)'" }.joined(separator: ", ")
             return ValidationFailure(
                 kind: .textAggregate, message: "\(text.call) soma ou tira a média de um texto (\(text.column) guarda valores como \(values)), e o SQLite conta cada texto como 0",
@@ -77,7 +90,7 @@ public struct SQLValidator: Sendable {
         }
         // `a.ra NOT IN (SELECT ra FROM cubo_engajamento)`: ra is read from outside, so the
         // subquery gives each row its own value back, and the condition says nothing.
-        if let outer = OuterColumns.first(in: sql, schema: catalog.schema) {
+        if switches.isOn("validate.outer-column"), let outer = OuterColumns.first(in: sql, schema: catalog.schema) {
             let keys = OuterColumns.keys(of: outer.table, for: outer.column, in: sql, repairer: SQLRepair(catalog: catalog))
             let columns = outer.table.columns.map(\.name).joined(separator: ", ")
             return ValidationFailure(

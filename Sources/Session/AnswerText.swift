@@ -58,7 +58,7 @@ public enum AnswerText {
         if let message = answer.message { lines.append(answer.status == .ok ? message : "Não consegui responder: \(message)") }
         // What the checks changed in the model's query: a year added, a LIMIT taken off, a UNION merged.
         if answer.status == .ok, let repairs = answer.attempts.last(where: { $0.sql == answer.sql })?.repairs, !repairs.isEmpty {
-            lines.append("ajustes no SQL do modelo: " + repairs.joined(separator: "; "))
+            lines.append("ajustes no SQL do modelo: " + repairs.map(\.note).joined(separator: "; "))
         }
         if options.showSQL, let sql = answer.sql { lines.append("SQL:\n\(sql)") }
         lines.append(summary(answer))

@@ -130,7 +130,7 @@ struct AssistantTests {
         let answer = assistant.ask("Liste três apelidos de alunos.")
         #expect(answer.status == .ok && answer.sql == "SELECT nome FROM alunos LIMIT 3")
         #expect(answer.attempts.map { $0.error != nil } == [true, false, false])
-        #expect(answer.attempts[1].observation?.hasPrefix("a mesma consulta de uma tentativa anterior") == true)
+        #expect(answer.attempts[1].observation?.note.hasPrefix("a mesma consulta de uma tentativa anterior") == true)
         // The third request is one message: the first prompt, with the problem under the question.
         let third = server.requests[2].json?["messages"] as? [[String: String]] ?? []
         #expect(third.count == 1)
@@ -234,7 +234,7 @@ struct AssistantTests {
         #expect(Setup.lastMessage(server, request: 1).contains("a consulta não devolveu nenhuma linha"))
         #expect(Setup.lastMessage(server, request: 2).contains("(Uma consulta anterior para esta pergunta não serviu: a consulta não devolveu nenhuma linha.)"))
         #expect(answer.message == "atenção: a consulta não devolveu nenhuma linha")
-        #expect(answer.attempts.first?.observation == "a consulta não devolveu nenhuma linha")
+        #expect(answer.attempts.first?.observation?.note == "a consulta não devolveu nenhuma linha")
 
         let (cross, _) = try Setup.assistant(replies: ["SELECT a.nome, t.codigo FROM alunos a, turmas t"])
         let multiplied = cross.ask("Liste alunos e turmas.")
@@ -248,7 +248,7 @@ struct AssistantTests {
         ])
         let answer = assistant.ask("Quais escolas ficam em Marte?")
         #expect(server.requests.count == 3 && answer.sql == "SELECT nome FROM escolas" && answer.message == nil)
-        #expect(answer.attempts.map(\.observation) == [
+        #expect(answer.attempts.map(\.observation?.note) == [
             "'Marte' não é valor de escolas.cidade, que guarda 'Embu das Artes', 'Embu-Guaçu', 'Itapecerica da Serra', 'São Paulo'",
             "a consulta não devolveu nenhuma linha", nil,
         ])
@@ -261,7 +261,7 @@ struct AssistantTests {
         let answer = respelled.ask("quantos alunos ágata em 2024?")
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.sql == "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'Ágata'")
-        #expect(answer.attempts.first?.repairs == ["valor escrito como está no banco: 'agata' → 'Ágata' (avaliacoes_anuais.pedra)"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["valor escrito como está no banco: 'agata' → 'Ágata' (avaliacoes_anuais.pedra)"])
 
         // 'F' is a gender, compared with a class's phase: the look says where 'F' is and how to join it.
         let (gender, genderServer) = try Setup.assistant(replies: [
@@ -282,7 +282,7 @@ struct AssistantTests {
         #expect(server.requests.count == 3 && answer.status == .ok && answer.message == nil)
         #expect(Setup.lastMessage(server, request: 1).contains("a consulta filtra 'Ametista', valor que a pergunta não cita"))
         #expect(answer.sql == "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5")
-        #expect(answer.attempts.last?.repairs == ["filtro pedra = 'Ametista' tirado: a pergunta não cita esse valor"])
+        #expect(answer.attempts.last?.repairs.map(\.note) == ["filtro pedra = 'Ametista' tirado: a pergunta não cita esse valor"])
         let expected = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
             .query("SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5")
         #expect(answer.result?.rows.first?[0] == expected.first?[0])
@@ -295,7 +295,7 @@ struct AssistantTests {
         let answer = assistant.ask("quais meses de 2024 tiveram frequência abaixo de 90%")
         #expect(server.requests.count == 3 && answer.status == .ok)
         #expect(Setup.lastMessage(server, request: 1).contains("aplica esse limite a cada linha no WHERE"))
-        #expect(answer.attempts.last?.repairs.contains { $0.hasPrefix("limite presencas < 0.9 * aulas_previstas passado do WHERE para o HAVING") } == true)
+        #expect(answer.attempts.last?.repairs.map(\.note).contains { $0.hasPrefix("limite presencas < 0.9 * aulas_previstas passado do WHERE para o HAVING") } == true)
         let low = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
             .query("SELECT mes FROM frequencia_mensal WHERE mes LIKE '2024-%' GROUP BY mes HAVING sum(presencas) < 0.9 * sum(aulas_previstas)")
         #expect(!low.isEmpty && answer.result?.totalRows == low.count)
@@ -309,7 +309,7 @@ struct AssistantTests {
         #expect(server.requests.count == 3 && answer.status == .ok && answer.message == nil)
         #expect(Setup.lastMessage(server, request: 1).contains("a consulta agrupa por fase, que a pergunta não cita"))
         #expect(answer.result?.totalRows == 1 && answer.result?.columns.count == 1)
-        #expect(answer.attempts.last?.repairs.last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
+        #expect(answer.attempts.last?.repairs.map(\.note).last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
     }
 
     @Test("grouped by the genders asked and by a phase never asked, kept after the look and a fresh ask: the phase goes, the genders stay")
@@ -319,7 +319,7 @@ struct AssistantTests {
         let answer = assistant.ask("nota media de matematica das meninas e dos meninos em 2023")
         #expect(server.requests.count == 3 && answer.status == .ok && answer.message == nil)
         #expect(answer.result?.totalRows == 2 && answer.result?.columns == ["genero", "matematica"])
-        #expect(answer.attempts.last?.repairs.last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
+        #expect(answer.attempts.last?.repairs.map(\.note).last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
     }
 
     @Test("'nos dois anos' answered with anyone who passed in either year: grouped, both years required, before the query runs")
@@ -329,7 +329,7 @@ struct AssistantTests {
         let answer = assistant.ask("quais alunos tiveram nota de portugues acima de 7 nos dois anos, 2023 e 2024")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
         #expect(answer.sql == "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_portugues > 7 GROUP BY a.ra, a.nome HAVING count(DISTINCT v.ano_letivo) = 2 ORDER BY a.nome")
-        #expect(answer.attempts.first?.repairs == ["a pergunta pede quem cumpre em todos os anos (2023, 2024), e a consulta aceitava qualquer um deles: agrupada, com os 2 anos exigidos"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["a pergunta pede quem cumpre em todos os anos (2023, 2024), e a consulta aceitava qualquer um deles: agrupada, com os 2 anos exigidos"])
         let database = try Setup.parts.get().0
         let gold = try Connection(path: database, mode: .readOnly).query("SELECT a.ra FROM alunos a JOIN avaliacoes_anuais v23 ON v23.aluno_id = a.id AND v23.ano_letivo = 2023 JOIN avaliacoes_anuais v24 ON v24.aluno_id = a.id AND v24.ano_letivo = 2024 WHERE v23.nota_portugues > 7 AND v24.nota_portugues > 7 ORDER BY a.nome")
         #expect(!gold.isEmpty && answer.result?.rows.map { $0[0].text } == gold.map { $0[0].text })
@@ -342,7 +342,7 @@ struct AssistantTests {
         let (assistant, server) = try Setup.assistant(replies: [oneYear, both])
         let answer = assistant.ask("quais alunos tiveram nota de portugues acima de 7 nos dois anos, 2023 e 2024")
         #expect(server.requests.count == 2 && answer.status == .ok && answer.sql == both)
-        #expect(answer.attempts.first?.observation == "a pergunta pede quem cumpre nos 2 anos juntos (2023, 2024), mas a consulta não usa 2024; "
+        #expect(answer.attempts.first?.observation?.note == "a pergunta pede quem cumpre nos 2 anos juntos (2023, 2024), mas a consulta não usa 2024; "
             + "filtre v.ano_letivo IN (2023, 2024), agrupe por quem a resposta mostra e exija HAVING count(DISTINCT v.ano_letivo) = 2 "
             + "(para contar, faça isso numa subconsulta e conte as linhas dela)")
     }
@@ -354,7 +354,7 @@ struct AssistantTests {
         let answer = assistant.ask("qual a media de matematica por genero em 2023")
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.result?.columns == ["genero", "matematica"])
-        #expect(answer.attempts.first?.repairs == ["coluna de v.nota_portugues tirada: a pergunta fala de v.nota_matematica, não dessa medida"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["coluna de v.nota_portugues tirada: a pergunta fala de v.nota_matematica, não dessa medida"])
         // Both named (one by its synonym), or neither: all stay.
         let (named, _) = try Setup.assistant(replies: [both])
         #expect(named.ask("media de matematica e de lingua portuguesa por genero em 2023").result?.columns == ["genero", "matematica", "portugues"])
@@ -368,7 +368,7 @@ struct AssistantTests {
             + "JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE v.ano_letivo IN (2022, 2023) GROUP BY e.nome"
         let (assistant, _) = try Setup.assistant(replies: [written])
         let answer = assistant.ask("como a media de ingles de cada escola mudou de 2022 para 2023")
-        #expect(answer.attempts.first?.repairs.contains("as colunas ingles_2022, ingles_2023 faziam a mesma conta com todos os anos: cada uma passou a ler só o ano do seu nome") == true)
+        #expect(answer.attempts.first?.repairs.map(\.note).contains("as colunas ingles_2022, ingles_2023 faziam a mesma conta com todos os anos: cada uma passou a ler só o ano do seu nome") == true)
         #expect(answer.attempts.first?.sql?.contains("AVG(CASE WHEN v.ano_letivo = 2023 THEN v.nota_ingles END) AS ingles_2023") == true)
         // The two columns now differ somewhere, as the two years do.
         #expect(answer.result?.rows.contains { $0[1] != $0[2] } == true)
@@ -380,7 +380,7 @@ struct AssistantTests {
         let answer = assistant.ask("qual foi a data da primeira evasao de cada ano")
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.sql == "SELECT matriculas.ano_letivo, min ( matriculas.data_saida ) AS data_evasao FROM matriculas WHERE situacao = 'evadida' GROUP BY matriculas.ano_letivo")
-        #expect(answer.attempts.first?.repairs.contains("agrupada por matriculas.ano_letivo, mostrado primeiro: a pergunta pede um resultado por ano") == true)
+        #expect(answer.attempts.first?.repairs.map(\.note).contains("agrupada por matriculas.ano_letivo, mostrado primeiro: a pergunta pede um resultado por ano") == true)
         let firsts = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
             .query("SELECT ano_letivo, min(data_saida) FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo")
         #expect(answer.result?.totalRows == firsts.count && answer.result?.rows.first?[1] == firsts.first?[1])
@@ -412,7 +412,7 @@ struct AssistantTests {
         let (assistant, server) = try Setup.assistant(replies: [written, "SELECT 1"])
         let answer = assistant.ask("quantos dos alunos que evadiram em 2023 tinham inde abaixo de 6 no ano anterior")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.sql == written)
-        #expect(answer.attempts.first?.observation == nil && answer.message == nil)
+        #expect(answer.attempts.first?.observation?.note == nil && answer.message == nil)
         // A table left without a year is not given the one said: it may be the year before's.
         let unfiltered = "SELECT count(DISTINCT m.aluno_id) FROM matriculas m JOIN frequencia_mensal f ON f.aluno_id = m.aluno_id WHERE m.ano_letivo = 2024 AND m.situacao = 'evadida'"
         let (before, _) = try Setup.assistant(replies: [unfiltered])
@@ -420,7 +420,7 @@ struct AssistantTests {
         #expect(kept.attempts.first?.sql == unfiltered)
         let (same, _) = try Setup.assistant(replies: [unfiltered])
         let dated = same.ask("quantos dos que evadiram em 2024 tiveram alguma frequencia registrada")
-        #expect(dated.attempts.first?.repairs.contains { $0.hasPrefix("filtro do ano acrescentado: f.mes LIKE '2024-%'") } == true)
+        #expect(dated.attempts.first?.repairs.map(\.note).contains { $0.hasPrefix("filtro do ano acrescentado: f.mes LIKE '2024-%'") } == true)
     }
 
     @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
@@ -429,7 +429,7 @@ struct AssistantTests {
         let answer = assistant.ask("me mostra o nome das escolas da rede")
         #expect(answer.status == .ok && answer.sql == "SELECT nome FROM escolas ORDER BY nome")
         #expect(answer.result?.totalRows == 4)
-        #expect(answer.attempts.first?.repairs == ["LIMIT tirado: a pergunta não pede só os primeiros"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["LIMIT tirado: a pergunta não pede só os primeiros"])
     }
 
     @Test("the oldest student sorted newest first is sorted the other way before the query runs, and said so")
@@ -438,7 +438,7 @@ struct AssistantTests {
         let answer = assistant.ask("quem é o aluno mais velho da rede?")
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.sql == "SELECT ra, nome, data_nascimento FROM alunos ORDER BY data_nascimento ASC LIMIT 1")
-        #expect(answer.attempts.first?.repairs == ["ordem de data_nascimento invertida: \"mais velho\" é a data mais antiga"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["ordem de data_nascimento invertida: \"mais velho\" é a data mais antiga"])
         let oldest = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly).query("SELECT min(data_nascimento) FROM alunos")
         #expect(answer.result?.rows.first?[2] == oldest.first?[0])
     }
@@ -451,7 +451,7 @@ struct AssistantTests {
         let answer = assistant.ask("quais os 3 meses de 2023 com mais acessos na plataforma")
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.sql?.hasSuffix("ORDER BY total_acessos DESC LIMIT 3") == true, "\(answer.sql ?? "")")
-        #expect(answer.attempts.first?.repairs.contains("ordem trocada para total_acessos DESC: a pergunta pede do maior para o menor") == true)
+        #expect(answer.attempts.first?.repairs.map(\.note).contains("ordem trocada para total_acessos DESC: a pergunta pede do maior para o menor") == true)
         let busiest = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
             .query("SELECT count(*) AS n FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2023-%' GROUP BY substr(ocorrido_em, 1, 7) ORDER BY n DESC LIMIT 1")
         #expect(answer.result?.rows.first?[1] == busiest.first?[0])
@@ -463,7 +463,7 @@ struct AssistantTests {
         let (total, _) = try Setup.assistant(replies: [bare])
         let counted = total.ask("quantas turmas havia em 2024?")
         #expect(counted.status == .ok && counted.result?.columns.count == 1 && counted.result?.totalRows == 1)
-        #expect(counted.attempts.first?.repairs.first?.hasPrefix("e.nome tirado do resultado") == true)
+        #expect(counted.attempts.first?.repairs.map(\.note).first?.hasPrefix("e.nome tirado do resultado") == true)
         let (perSchool, _) = try Setup.assistant(replies: [bare])
         let grouped = perSchool.ask("turmas por escola em 2024")
         #expect(grouped.status == .ok && grouped.result?.totalRows == 4)
@@ -773,7 +773,7 @@ struct AssistantTests {
     func noSecondLook(question: String, sql: String) throws {
         let (assistant, server) = try Setup.assistant(replies: [sql])
         let answer = assistant.ask(question)
-        #expect(answer.status == .ok && server.requests.count == 1, "\(answer.attempts.map(\.observation))")
+        #expect(answer.status == .ok && server.requests.count == 1, "\(answer.attempts.map(\.observation?.note))")
     }
 
     @Test("the same count once per value, joined by UNION, is merged into one grouped query without asking again")
@@ -784,7 +784,7 @@ struct AssistantTests {
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
         #expect(answer.sql == "SELECT rede , count ( * ) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede")
         #expect(answer.result?.columns.first == "rede" && answer.result?.totalRows == 2)
-        #expect(answer.attempts.first?.repairs == ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por rede"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por rede"])
     }
 
     @Test("two copies of one count under two names, and a class joined to a student's grades: fixed before the query runs")
@@ -799,7 +799,7 @@ struct AssistantTests {
         let (grades, _) = try Setup.assistant(replies: [crossed])
         let best = grades.ask("maior nota de ingles em 2024")
         #expect(best.sql?.contains("JOIN matriculas ON matriculas.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = matriculas.aluno_id") == true)
-        #expect(best.attempts.first?.repairs.first == "junção t.id = v.aluno_id comparava chaves de turmas e de alunos: passa por matriculas")
+        #expect(best.attempts.first?.repairs.map(\.note).first == "junção t.id = v.aluno_id comparava chaves de turmas e de alunos: passa por matriculas")
     }
 
     @Test("a named value whose column the query never mentions is added to its WHERE, and said so")
@@ -808,7 +808,7 @@ struct AssistantTests {
         let answer = assistant.ask("quantos acessos a plataforma teve em 2024?")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
         #expect(answer.sql == "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2024-%' AND interacoes.tipo = 'acesso'")
-        #expect(answer.attempts.first?.repairs == ["filtro do valor citado acrescentado: interacoes.tipo = 'acesso' (a pergunta o cita, e a consulta não olhava essa coluna)"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["filtro do valor citado acrescentado: interacoes.tipo = 'acesso' (a pergunta o cita, e a consulta não olhava essa coluna)"])
     }
 
     @Test("an enrolment's column read from a query of students: the enrolments join, held to the year said, and the arrival year the question never names goes")
@@ -818,7 +818,7 @@ struct AssistantTests {
         let answer = assistant.ask("quantos meninos e quantas meninas largaram a escola em 2023")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
         #expect(answer.sql == "SELECT genero, count(*) FROM alunos JOIN matriculas ON matriculas.aluno_id = alunos.id WHERE matriculas.situacao = 'evadida' AND matriculas.ano_letivo = 2023 GROUP BY genero")
-        #expect(answer.attempts.first?.repairs == [
+        #expect(answer.attempts.first?.repairs.map(\.note) == [
             "matriculas juntada por matriculas.aluno_id = alunos.id, no ano que a pergunta cita (matriculas.ano_letivo = 2023)",
             "filtro ano_ingresso = 2023 tirado: 2023 é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna",
         ])
@@ -833,7 +833,7 @@ struct AssistantTests {
         let answer = assistant.ask("quantos alunos largaram os estudos em 2023")
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.sql == "SELECT count(*) FROM matriculas WHERE ano_letivo = 2023 AND situacao = 'evadida'")
-        #expect(answer.attempts.first?.repairs == ["'concluida' trocado por 'evadida' em matriculas.situacao: a pergunta diz \"largou os estudos\" (evasão)"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["'concluida' trocado por 'evadida' em matriculas.situacao: a pergunta diz \"largou os estudos\" (evasão)"])
         // Named by the question, the other value stays.
         let (named, _) = try Setup.assistant(replies: ["SELECT count(*) FROM matriculas WHERE ano_letivo = 2023 AND situacao = 'concluida'"])
         #expect(named.ask("quantos alunos concluiram e quantos largaram os estudos em 2023").sql?.contains("'concluida'") == true)
@@ -850,7 +850,7 @@ struct AssistantTests {
         let answer = assistant.ask("qts alunos novatos de 2024 ja sumiram da escola")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
         #expect(answer.sql == "SELECT count(*) AS alunos FROM matriculas m JOIN alunos ON alunos.id = m.aluno_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024 AND alunos.ano_ingresso = m.ano_letivo")
-        #expect(answer.attempts.first?.repairs == [
+        #expect(answer.attempts.first?.repairs.map(\.note) == [
             "junção com alunos acrescentada pela chave estrangeira",
             "condição acrescentada: alunos.ano_ingresso = m.ano_letivo (a pergunta diz \"novato\": aluno novo)",
         ])
@@ -866,7 +866,7 @@ struct AssistantTests {
         let answer = assistant.ask("qts alunos ja sumiram da escola em 2024")
         #expect(server.requests.count == 3 && answer.status == .ok && answer.message == nil)
         #expect(answer.result?.totalRows == 1 && answer.result?.columns == ["alunos"])
-        #expect(answer.attempts.last?.repairs.last == "agrupamento por e.nome tirado: a pergunta não pede um resultado por e.nome")
+        #expect(answer.attempts.last?.repairs.map(\.note).last == "agrupamento por e.nome tirado: a pergunta não pede um resultado por e.nome")
     }
 
     @Test("a grouped column kept to one of the values the question compares is widened to them all, and shown")
@@ -876,7 +876,7 @@ struct AssistantTests {
         let answer = assistant.ask("inde medio dos alunos da manha comparado com os da tarde em 2022")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
         #expect(answer.result?.columns == ["turno", "media"] && answer.result?.totalRows == 2)
-        #expect(answer.attempts.first?.repairs == [
+        #expect(answer.attempts.first?.repairs.map(\.note) == [
             "filtro do ano acrescentado: t.ano_letivo = 2022 (a pergunta fala de 2022, e essa tabela não era filtrada)",
             "turno = 'tarde' virou turno IN ('manhã', 'tarde'): a pergunta cita esses valores, e a consulta agrupa por turno",
             "t.turno acrescentado ao resultado: a consulta agrupa por t.turno, e sem isso não se sabe de que grupo é cada linha",
@@ -890,7 +890,7 @@ struct AssistantTests {
         let answer = assistant.ask("qts alunos ficaram sem nota de ingles no boletim de 2024")
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.sql == "SELECT count(*) FROM avaliacoes_anuais a WHERE a.ano_letivo = 2024 AND a.nota_ingles IS NULL")
-        #expect(answer.attempts.first?.repairs == ["junção com entregas tirada: a consulta não lê nada dela, e cada linha se repetia uma vez por linha de entregas"])
+        #expect(answer.attempts.first?.repairs.map(\.note) == ["junção com entregas tirada: a consulta não lê nada dela, e cada linha se repetia uma vez por linha de entregas"])
     }
 
     @Test("a look that needs another table says how to join it, the join of the same student and year first")
