@@ -97,7 +97,7 @@ let package = Package(
         // scoring each answer, and the report.
         .target(
             name: "Evaluation",
-            dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", "SQLCheck", .product(name: "Yams", package: "Yams")]
         ),
 
         .executableTarget(

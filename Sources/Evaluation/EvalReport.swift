@@ -85,8 +85,22 @@ public struct EvalRun: Sendable, Codable {
         }
     }
 
+    /// How often one rule acted, and how the questions it acted on ended.
+    public struct RuleCount: Sendable, Codable, Equatable {
+        public var rule: String
+        /// Questions it acted on at least once.
+        public var questions: Int
+        /// Of those, how many ended right, and how many wrong or unanswered.
+        public var right: Int
+        public var wrong: Int
+        /// Times it acted, over every try of every question.
+        public var actions: Int
+    }
+
     public var configuration: EvalConfiguration
     public var summary: Summary
+    /// Every rule that acted in the run, most questions first.
+    public var ledger: [RuleCount]
     public var byDifficulty: [Difficulty]
     /// Per stage, in pipeline order, then the whole question.
     public var stages: [String: LatencySummary]
@@ -100,7 +114,7 @@ public struct EvalRun: Sendable, Codable {
     public var cases: [EvalCase]
 
     enum CodingKeys: String, CodingKey {
-        case configuration, summary, stages, total, tokens, interrupted
+        case configuration, summary, stages, total, tokens, interrupted, ledger
         case byDifficulty = "by_difficulty", stageOrder = "stage_order", elapsedSeconds = "elapsed_s", cases = "questions"
     }
 
@@ -149,6 +163,8 @@ public struct EvalRun: Sendable, Codable {
         stages = Dictionary(uniqueKeysWithValues: order.map { stage in (stage, LatencySummary(cases.compactMap { $0.stageMilliseconds[stage] })) })
         total = LatencySummary(cases.map(\.latencyMilliseconds))
 
+        ledger = Self.ledger(scored)
+
         var tokens = Tokens()
         tokens.prompt = cases.reduce(0) { $0 + $1.promptTokens }
         tokens.completion = cases.reduce(0) { $0 + $1.completionTokens }
@@ -156,6 +172,21 @@ public struct EvalRun: Sendable, Codable {
         tokens.meanPrompt = Double(tokens.prompt) / Double(asked)
         tokens.meanCompletion = Double(tokens.completion) / Double(asked)
         self.tokens = tokens
+    }
+
+    /// Per rule: the questions it acted on and how they ended (questions whose gold failed are left out).
+    static func ledger(_ cases: [EvalCase]) -> [RuleCount] {
+        var counts: [String: RuleCount] = [:]
+        for item in cases {
+            for rule in item.rules {
+                var count = counts[rule] ?? RuleCount(rule: rule, questions: 0, right: 0, wrong: 0, actions: 0)
+                count.questions += 1
+                if item.outcome.isRight { count.right += 1 } else { count.wrong += 1 }
+                counts[rule] = count
+            }
+            for rule in item.attempts.flatMap(\.rules) { counts[rule]?.actions += 1 }
+        }
+        return counts.values.sorted { ($1.questions, $0.rule) < ($0.questions, $1.rule) }
     }
 
     /// The assistant's stage names, in the order a question goes through them.
@@ -193,24 +224,54 @@ public struct EvalReport: Sendable, Codable {
         }
     }
 
-    public var file: String
-    public var database: String
+    /// One question file's runs, on its database.
+    public struct Set: Sendable, Codable {
+        public var file: String
+        /// The SQLite file, and the catalog its questions were retrieved from.
+        public var database: String
+        public var catalog: String
+        /// One run per configuration, in the order of `configurations`.
+        public var runs: [EvalRun]
+
+        public init(file: String, database: String, catalog: String, runs: [EvalRun]) {
+            self.file = file
+            self.database = database
+            self.catalog = catalog
+            self.runs = runs
+        }
+    }
+
     /// ISO 8601, when the first run started.
     public var startedAt: String
     public var machine: Machine
-    public var runs: [EvalRun]
+    public var configurations: [EvalConfiguration]
+    /// Rules switched off for every configuration (`--without`).
+    public var rulesOff: [String]
+    /// Why the run ended before its last question, in pt-BR (Ctrl-C, the model server gone); nil when it ran to the end.
+    public var stopped: String?
+    public var sets: [Set]
+    /// Every set's questions together, one run per configuration.
+    public var totals: [EvalRun]
 
-    public init(file: String, database: String, startedAt: Date, machine: Machine, runs: [EvalRun]) {
-        self.file = file
-        self.database = database
+    public init(startedAt: Date, machine: Machine, configurations: [EvalConfiguration], rulesOff: [String] = [], stopped: String? = nil,
+                sets: [Set]) {
         self.startedAt = ISO8601DateFormatter().string(from: startedAt)
         self.machine = machine
-        self.runs = runs
+        self.configurations = configurations
+        self.rulesOff = rulesOff
+        self.stopped = stopped
+        self.sets = sets
+        totals = configurations.indices.map { position in
+            let runs = sets.compactMap { $0.runs.indices.contains(position) ? $0.runs[position] : nil }
+            let seconds = runs.reduce(0) { $0 + $1.elapsedSeconds }
+            return EvalRun(configuration: configurations[position], cases: runs.flatMap(\.cases),
+                           elapsed: .milliseconds(Int64(seconds * 1000)), interrupted: stopped != nil)
+        }
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, database, machine, runs
-        case startedAt = "started_at"
+        case machine, configurations, stopped, sets, totals
+        case startedAt = "started_at", rulesOff = "rules_off"
     }
 
     public func json() -> String {

@@ -1,28 +1,116 @@
 import Foundation
 import Render
+import SQLCheck
 
 /// The report as people read it: a summary per run, a comparison of the runs, then the failures.
 public enum EvalReportText {
     public static func render(_ report: EvalReport, failures: Bool = true) -> String {
-        var out = "Avaliação de \(report.file) no banco \(report.database)\n"
+        let questions = report.totals.first?.cases.count ?? 0
+        var out = "Avaliação: \(questions) \(questions == 1 ? "pergunta" : "perguntas") em \(report.sets.count) "
+            + (report.sets.count == 1 ? "banco" : "bancos") + " (" + report.sets.map(\.catalog).joined(separator: ", ") + ")\n"
         out += "Máquina: \(report.machine.system) · \(report.machine.cpu) · \(report.machine.cores) núcleos · "
             + "\(BrazilianFormat.bytes(report.machine.memoryBytes)) de memória · início \(report.startedAt)\n"
-        for run in report.runs {
-            out += "\n" + summary(run)
+        if !report.rulesOff.isEmpty {
+            let all = report.rulesOff.count == RuleRegistry.all.count
+            out += "Regras desligadas: " + (all ? "todas (\(report.rulesOff.count))" : report.rulesOff.joined(separator: ", ")) + "\n"
         }
-        if report.runs.count > 1 {
-            out += "\n" + comparison(report.runs)
+        if let stopped = report.stopped { out += "INTERROMPIDA: \(stopped); o relatório traz as perguntas já feitas\n" }
+        out += "\n" + accuracyByDatabase(report)
+        for (position, configuration) in report.configurations.enumerated() where configuration.model != nil {
+            out += "\n" + answersByDatabase(report, position: position)
+        }
+        for set in report.sets {
+            out += "\n==== banco \(set.catalog) · \(set.file) (\(set.database)) ====\n"
+            for run in set.runs { out += "\n" + summary(run) }
+            if set.runs.count > 1 { out += "\n" + comparison(set.runs) }
+        }
+        for (position, run) in report.totals.enumerated() where run.configuration.model != nil {
+            out += "\n" + ledger(report, position: position)
         }
         if failures {
-            for run in report.runs {
-                if run.configuration.model == nil {
-                    out += retrievalMisses(run).map { "\n" + $0 } ?? ""
-                } else if !run.failures.isEmpty {
-                    out += "\n" + failureList(run)
+            for set in report.sets {
+                for run in set.runs {
+                    if run.configuration.model == nil {
+                        out += retrievalMisses(run).map { "\n[\(set.catalog)] " + $0 } ?? ""
+                    } else if !run.failures.isEmpty {
+                        out += "\n[\(set.catalog)] " + failureList(run)
+                    }
                 }
             }
         }
         return out
+    }
+
+    /// Every rule, in the order a query meets them: id, stage and the mistake it addresses (`indaga eval --list-rules`).
+    public static func ruleList() -> String {
+        var table = TextTable(columns: [.init("regra"), .init("etapa"), .init("o erro que ela trata", maxWidth: 100)])
+        for rule in RuleRegistry.all { table.append([rule.id, rule.stage.rawValue, rule.summary]) }
+        return table.render() + "\n\(RuleRegistry.all.count) regras; --without ID[,ID…] desliga algumas, --without check.* uma etapa, "
+            + "--without \(RuleRegistry.allRules) todas.\n"
+    }
+
+    /// The sets' rows, then the total when there is more than one set.
+    static func rows(_ report: EvalReport) -> [(name: String, runs: [EvalRun])] {
+        report.sets.map { ($0.catalog, $0.runs) } + (report.sets.count > 1 ? [("total", report.totals)] : [])
+    }
+
+    /// Accuracy of each configuration on each database, side by side, and the first minus the last.
+    static func accuracyByDatabase(_ report: EvalReport) -> String {
+        let configurations = report.configurations
+        var columns: [TextTable.Column] = [.init("banco"), .init("perguntas", alignment: .right)]
+        columns += configurations.map { TextTable.Column($0.label, alignment: .right, maxWidth: 26) }
+        if configurations.count > 1 { columns.append(.init("1ª − última", alignment: .right)) }
+        var table = TextTable(columns: columns)
+        for (name, runs) in rows(report) {
+            var row = [name, BrazilianFormat.integer(runs.first?.summary.questions ?? 0)]
+            row += runs.map { "\(percent($0.summary.accuracy)) (\($0.summary.right))" }
+            if runs.count > 1, let first = runs.first, let last = runs.last {
+                let points = (first.summary.accuracy - last.summary.accuracy) * 100
+                row.append("\(points >= 0 ? "+" : "")\(BrazilianFormat.decimal(points, fractionDigits: 1))")
+            }
+            table.append(row)
+        }
+        return "Acurácia por banco (mesmas perguntas, mesmo modelo, nesta execução):\n" + table.render() + "\n"
+    }
+
+    /// How the answers of one configuration came, per database: first try, corrected, wrong, none; calls, tokens, time.
+    static func answersByDatabase(_ report: EvalReport, position: Int) -> String {
+        var table = TextTable(columns: [
+            .init("banco"), .init("de primeira", alignment: .right), .init("após correção", alignment: .right), .init("erradas", alignment: .right),
+            .init("sem resposta", alignment: .right), .init("chamadas/perg.", alignment: .right), .init("tokens prompt/perg.", alignment: .right),
+            .init("p50", alignment: .right), .init("p95", alignment: .right), .init("recuperação", alignment: .right),
+        ])
+        for (name, runs) in rows(report) where runs.indices.contains(position) {
+            let run = runs[position]
+            let s = run.summary
+            table.append([name, "\(s.rightFirstTry)", "\(s.rightAfterCorrection)", "\(s.wrong)", "\(s.notAnswered)",
+                          BrazilianFormat.decimal(s.meanTries, fractionDigits: 2), BrazilianFormat.decimal(run.tokens.meanPrompt, fractionDigits: 0),
+                          milliseconds(run.total.p50), milliseconds(run.total.p95), percent(s.retrievalRecall)])
+        }
+        return "Respostas por banco · \(report.configurations[position].label):\n" + table.render() + "\n"
+    }
+
+    /// Every rule that acted under one configuration: on how many questions, how they ended, per database.
+    static func ledger(_ report: EvalReport, position: Int) -> String {
+        let total = report.totals[position]
+        let label = total.configuration.label
+        guard !total.ledger.isEmpty else { return "Regras · \(label): nenhuma regra agiu\n" }
+        var columns: [TextTable.Column] = [
+            .init("regra"), .init("perguntas", alignment: .right), .init("certas", alignment: .right), .init("erradas", alignment: .right),
+            .init("vezes", alignment: .right),
+        ]
+        let sets = report.sets.count > 1 ? report.sets : []
+        columns += sets.map { TextTable.Column($0.catalog, alignment: .right) }
+        var table = TextTable(columns: columns)
+        for count in total.ledger {
+            var row = [count.rule, "\(count.questions)", "\(count.right)", "\(count.wrong)", "\(count.actions)"]
+            row += sets.map { set in
+                guard set.runs.indices.contains(position), let here = set.runs[position].ledger.first(where: { $0.rule == count.rule }) else { return "–" }
+                return "\(here.questions) (\(here.right) ✓)"
+            }
+            table.append(row)
+        }
+        return "Regras que agiram · \(label) (perguntas em que agiu e como terminaram; por banco: perguntas (certas)):\n" + table.render() + "\n"
     }
 
     static func percent(_ share: Double) -> String {

@@ -57,6 +57,13 @@ public struct EvalCase: Sendable, Codable {
         /// The error, or the observation that asked for another look; nil for the answer kept.
         public var problem: String?
         public var repairs: [String]
+        /// The ids of the rules that acted on this try (refused it, rewrote it, looked at its answer).
+        public var rules: [String] = []
+    }
+
+    /// Every rule that acted on the question, once each, in the order they first acted.
+    public var rules: [String] {
+        attempts.flatMap(\.rules).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
     }
 
     /// Retrieval put every table the gold query reads into the prompt.
@@ -74,14 +81,26 @@ public struct EvalCase: Sendable, Codable {
 public struct EvalRunner {
     /// Read-only connection the gold queries run on.
     let connection: Connection
-    let tableNames: Set<String>
+    /// The catalog's tables, by their lowercased name.
+    let tableNames: [String: String]
     /// Rows read per result: enough that no comparison is cut short.
     public static let maxRows = 100_000
     static let goldTimeout: Duration = .seconds(60)
 
     public init(connection: Connection, tableNames: Set<String>) {
         self.connection = connection
-        self.tableNames = tableNames
+        self.tableNames = Dictionary(tableNames.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The catalog's tables a query reads after FROM or JOIN, however it quotes or cases them.
+    func tables(in sql: String) -> [String] {
+        let pattern = #/(?i)\b(?:from|join)\s+(?:"((?:[^"]|"")+)"|\[([^\]]+)\]|`([^`]+)`|([\p{L}_][\p{L}\p{N}_$]*))/#
+        let names = sql.matches(of: pattern).compactMap { match -> String? in
+            let name = match.output.1.map { $0.replacingOccurrences(of: "\"\"", with: "\"") } ?? match.output.2.map(String.init)
+                ?? match.output.3.map(String.init) ?? match.output.4.map(String.init)
+            return name.flatMap { tableNames[$0.lowercased()] }
+        }
+        return Array(Set(names)).sorted()
     }
 
     /// The gold (and alternative) results of `question`, or why the gold failed.
@@ -106,21 +125,23 @@ public struct EvalRunner {
     /// pass it when one question is asked under several configurations, so it runs once).
     public func evaluate(_ question: EvalQuestion, gold: Result<[QueryResult], GoldFailure>? = nil, ask: (String) -> Answer) -> EvalCase {
         let gold = gold ?? goldResults(question)
-        let goldTables = Retriever.tables(in: question.goldSQL).intersection(tableNames).sorted()
+        let goldTables = tables(in: question.goldSQL)
         let started = ContinuousClock.now
         let answer = ask(question.question)
         let latency = ContinuousClock.now - started
         var stages: [String: Double] = [:]
         for timing in answer.timings { stages[timing.stage, default: 0] += timing.duration.milliseconds }
-        let retrieved = Set(answer.context?.tables.map(\.name) ?? [])
+        let retrieved = Set(answer.context?.tables.map { $0.name.lowercased() } ?? [])
         var result = EvalCase(
             id: question.id, question: question.question, difficulty: question.difficulty, outcome: .notAnswered,
             source: answer.source.rawValue, tries: answer.attempts.count, predictedSQL: answer.sql, goldSQL: question.goldSQL,
-            detail: nil, goldTables: goldTables, missingTables: goldTables.filter { !retrieved.contains($0) },
+            detail: nil, goldTables: goldTables, missingTables: goldTables.filter { !retrieved.contains($0.lowercased()) },
             latencyMilliseconds: latency.milliseconds, stageMilliseconds: stages,
             promptTokens: answer.attempts.reduce(0) { $0 + ($1.promptTokens ?? 0) },
             completionTokens: answer.attempts.reduce(0) { $0 + ($1.completionTokens ?? 0) },
-            attempts: answer.attempts.map { EvalCase.Try(sql: $0.sql, problem: $0.error ?? $0.observation, repairs: $0.repairs) })
+            attempts: answer.attempts.map {
+                EvalCase.Try(sql: $0.sql, problem: $0.error ?? $0.observation?.note, repairs: $0.repairs.map(\.note), rules: $0.rules)
+            })
         switch gold {
         case .failure(let failure):
             result.outcome = .goldError

@@ -5,6 +5,7 @@ import Evaluation
 import Foundation
 import LLM
 import Render
+import SQLCheck
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,20 +14,25 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             ARQUIVO: YAML, uma lista de perguntas ou a chave questions com essa lista. Cada item tem id, question e \
             gold_sql, e pode ter difficulty (easy, medium, hard), order_matters (true quando a ordem das linhas faz \
-            parte da resposta) e alt_sql (outra resposta aceita, ou uma lista delas); outras chaves são ignoradas.
+            parte da resposta) e alt_sql (outra resposta aceita, ou uma lista delas); outras chaves são ignoradas. \
+            A chave database diz o banco SQLite das perguntas (relativo ao arquivo); sem ela, vale --db ou o banco \
+            de demonstração. Uma suíte é um YAML com a chave sets, a lista dos arquivos de perguntas \
+            (eval/suite.yaml traz todos os bancos de desenvolvimento).
             Uma resposta está certa quando o resultado dela é o do gabarito: as linhas como multiconjunto (a ordem só \
             conta com order_matters), os números com uma pequena tolerância, os nomes das colunas ignorados e a ordem \
             das colunas também, quando são as mesmas.
-            Funciona em qualquer banco (--db); o catálogo é atualizado antes se estiver desatualizado.
+            O catálogo de cada banco é atualizado antes se estiver desatualizado (como indaga refresh faria).
             Com --compare, roda na mesma execução o pipeline completo, uma tentativa só (sem correção) e o esquema \
             inteiro no prompt numa tentativa (sem recuperação, como a maioria das ferramentas faz).
-            Sai com 0 ao terminar (qualquer que seja a acurácia), 1 se não pôde avaliar, 130 com Ctrl-C \
-            (o relatório traz as perguntas já feitas).
+            O relatório dá a acurácia de cada banco e do total, e cada regra que agiu (o "livro-razão" das regras); \
+            --without ID desliga regras, para medir o quanto cada uma ajuda.
+            Sai com 0 ao terminar (qualquer que seja a acurácia), 1 se não pôde avaliar ou se o servidor do modelo \
+            parou de responder no meio, 130 com Ctrl-C (nos dois casos o relatório traz as perguntas já feitas).
             """
     )
 
-    @Argument(help: ArgumentHelp("Arquivo de perguntas com gabarito (.yaml).", valueName: "arquivo"))
-    var file: String
+    @Argument(help: ArgumentHelp("Arquivos de perguntas com gabarito (.yaml), ou suítes que os listam (sets:).", valueName: "arquivo"))
+    var files: [String] = []
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case text, json
@@ -43,7 +49,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Formato do relatório na saída padrão: text ou json.", valueName: "formato"))
     var format: Format = .text
 
-    @Option(help: ArgumentHelp("Grava também o relatório neste arquivo (JSON se terminar em .json, texto nos outros casos).", valueName: "arquivo"))
+    @Option(help: ArgumentHelp("Grava também o relatório neste arquivo (JSON se terminar em .json, texto nos outros casos), a cada pergunta.", valueName: "arquivo"))
     var out: String?
 
     @Flag(name: .customLong("no-llm"), help: "Sem modelo: mede só a recuperação e as respostas por exemplo verificado.")
@@ -58,6 +64,15 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Só estas perguntas (ids separados por vírgula).", valueName: "ids"))
     var only: String?
 
+    @Option(help: ArgumentHelp("Só umas N perguntas de cada banco, sempre as mesmas, na proporção dos níveis (para conferir rápido).", valueName: "n"))
+    var sample: Int?
+
+    @Option(help: ArgumentHelp("Desliga estas regras (ids separados por vírgula, check.* para uma etapa inteira, all-rules para todas).", valueName: "ids"))
+    var without: String?
+
+    @Flag(name: .customLong("list-rules"), help: "Lista as regras (id, etapa e o erro que cada uma trata) e sai.")
+    var listRules = false
+
     @OptionGroup var workspaceOptions: WorkspaceOptions
     @OptionGroup var llm: LLMOptions
     @OptionGroup var pipelineOptions: PipelineOptions
@@ -66,71 +81,130 @@ struct EvalCommand: ParsableCommand {
         if noLLM && (compare || wholeSchema) {
             throw ValidationError("--no-llm não combina com --compare nem com --whole-schema: sem modelo não há o que comparar")
         }
+        if files.isEmpty && !listRules {
+            throw ValidationError("diga o arquivo de perguntas (por exemplo eval/dev.yaml) ou a suíte (eval/suite.yaml)")
+        }
+        if let sample, sample < 1 {
+            throw ValidationError("--sample precisa ser pelo menos 1")
+        }
     }
 
     func run() throws {
-        var questions = try EvalSet.load(path: file)
+        if listRules {
+            print(EvalReportText.ruleList(), terminator: "")
+            return
+        }
+        let rulesOff: Set<String>
+        do {
+            rulesOff = try without.map { try RuleRegistry.select($0) } ?? []
+        } catch {
+            throw CommandFailure(message: error.localizedDescription)
+        }
+        var sets = try EvalSet.loadFiles(paths: files)
         if let only {
             let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            let unknown = wanted.subtracting(questions.map(\.id))
-            guard unknown.isEmpty else { throw CommandFailure(message: "ids que não estão em \(file): \(unknown.sorted().joined(separator: ", "))") }
-            questions = questions.filter { wanted.contains($0.id) }
+            let unknown = wanted.subtracting(sets.flatMap { $0.questions.map(\.id) })
+            guard unknown.isEmpty else {
+                throw CommandFailure(message: "ids que não estão em \(files.joined(separator: ", ")): \(unknown.sorted().joined(separator: ", "))")
+            }
+            for index in sets.indices { sets[index].questions.removeAll { !wanted.contains($0.id) } }
+            sets.removeAll { $0.questions.isEmpty }
         }
-        // A run can take an hour: say now, not after it, that the report cannot be written.
+        if let sample {
+            for index in sets.indices { sets[index].questions = EvalSet.sample(sets[index].questions, count: sample) }
+        }
+        // A run can take an hour: say now, not after it, that the report cannot be written or a database is missing.
         if let out {
             let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
             guard FileManager.default.isWritableFile(atPath: folder) else {
                 throw CommandFailure(message: "não consigo gravar o relatório em '\(out)': a pasta \(folder) não existe ou não aceita escrita")
             }
         }
-        let workspace = workspaceOptions.resolve()
-        let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
-        let prompts = try PromptTemplates.load(from: workspace.promptsFolder)
+        for set in sets {
+            if let database = set.database, !FileManager.default.fileExists(atPath: database) {
+                throw CommandFailure(message: "o banco de \(set.path) ('\(database)') não existe; crie os bancos de desenvolvimento com scripts/dev-databases.sh")
+            }
+        }
+        let home = workspaceOptions.resolve()
+        let prompts = try PromptTemplates.load(from: home.promptsFolder)
         var client: ChatClient?
+        var endpoint: LLMEndpoint?
         if !noLLM {
-            let endpoint = try llm.resolve()
-            if let problem = AskCommand.modelProblem(endpoint) {
+            let resolved = try llm.resolve()
+            if let problem = AskCommand.modelProblem(resolved) {
                 throw CommandFailure(message: "\(problem) sem o modelo, use --no-llm para medir só a recuperação")
             }
-            client = endpoint.client()
+            endpoint = resolved
+            client = resolved.client()
         }
 
-        let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
         let interrupt = InterruptCancellation()
         let started = Date()
-        let setups = configurations(model: client?.endpoint.model)
-        let assistants = setups.map { setup in
-            var options = setup.options
-            options.maxRows = EvalRunner.maxRows
-            return Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+        let setups = configurations(model: client?.endpoint.model, rulesOff: rulesOff)
+        let configurations = setups.map(\.configuration)
+        let total = sets.reduce(0) { $0 + $1.questions.count }
+        standardError.write("\(total) \(total == 1 ? "pergunta" : "perguntas") em \(sets.count) \(sets.count == 1 ? "banco" : "bancos"); "
+            + configurations.map(\.label).joined(separator: " · ")
+            + (rulesOff.isEmpty ? "" : " · \(rulesOff.count) \(rulesOff.count == 1 ? "regra desligada" : "regras desligadas")") + "\n")
+
+        var done: [EvalReport.Set] = []
+        var stopped: String?
+        func report(adding partial: EvalReport.Set? = nil) -> EvalReport {
+            EvalReport(startedAt: started, machine: .current(), configurations: configurations, rulesOff: rulesOff.sorted(), stopped: stopped,
+                       sets: done + (partial.map { [$0] } ?? []))
         }
-        standardError.write("\(questions.count) \(questions.count == 1 ? "pergunta" : "perguntas"); " + setups.map(\.configuration.label).joined(separator: " · ") + "\n")
-        let results = evaluate(questions, runner: runner, configurations: setups.map(\.configuration), cancellation: interrupt.flag) { index, question in
-            assistants[index].ask(question, cancellation: interrupt.flag)
-        }
-        let runs = setups.indices.map { position in
-            EvalRun(configuration: setups[position].configuration, cases: results.cases[position], elapsed: results.elapsed[position],
-                    interrupted: interrupt.flag.isCancelled)
+        for set in sets {
+            let workspace = workspaceOptions.resolve(database: set.database)
+            let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+            let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
+            let assistants = setups.map { setup in
+                var options = setup.options
+                options.maxRows = EvalRunner.maxRows
+                return Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
+            }
+            standardError.write("== \(workspace.catalogName) (\(set.path)): \(set.questions.count) perguntas\n")
+            func setReport(_ cases: [[EvalCase]], _ elapsed: [Duration]) -> EvalReport.Set {
+                EvalReport.Set(file: set.path, database: workspace.database.path, catalog: workspace.catalogName, runs: setups.indices.map { position in
+                    EvalRun(configuration: configurations[position], cases: cases[position], elapsed: elapsed[position], interrupted: stopped != nil)
+                })
+            }
+            let results = evaluate(set, runner: runner, configurations: configurations, endpoint: endpoint, cancellation: interrupt.flag,
+                                   ask: { index, question in assistants[index].ask(question, cancellation: interrupt.flag) },
+                                   progress: { cases, elapsed in
+                                       // What is done so far goes to disk after every question: a run cut short keeps it.
+                                       if let out { try? write(report(adding: setReport(cases, elapsed)), to: out) }
+                                   })
+            if interrupt.flag.isCancelled { stopped = "interrompida com Ctrl-C" }
+            if let lost = results.serverLost { stopped = "o servidor do modelo parou de responder (\(lost))" }
+            done.append(setReport(results.cases, results.elapsed))
+            if stopped != nil { break }
         }
 
-        let report = EvalReport(file: file, database: workspace.database.path, startedAt: started, machine: .current(), runs: runs)
-        let text = EvalReportText.render(report)
-        print(format == .json ? report.json() : text, terminator: format == .json ? "" : "\n")
+        let final = report()
+        let text = EvalReportText.render(final)
+        print(format == .json ? final.json() : text, terminator: format == .json ? "" : "\n")
         if let out {
-            let body = out.lowercased().hasSuffix(".json") ? report.json() : text + "\n"
             do {
-                try Data(body.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+                try write(final, to: out)
                 standardError.write("Relatório gravado em \(out)\n")
             } catch {
                 throw CommandFailure(message: "não consegui gravar o relatório em '\(out)': \(error.localizedDescription)")
             }
         }
-        if runs.last?.interrupted == true { throw ExitCode(130) }
+        if interrupt.flag.isCancelled { throw ExitCode(130) }
+        if let stopped { throw CommandFailure(message: "a avaliação parou antes do fim: \(stopped)") }
+    }
+
+    /// The report in `path`, as JSON when it ends in .json and as text otherwise, replaced atomically.
+    private func write(_ report: EvalReport, to path: String) throws {
+        let body = path.lowercased().hasSuffix(".json") ? report.json() : EvalReportText.render(report) + "\n"
+        try Data(body.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// The runs to make: one, or the three of --compare.
-    private func configurations(model: String?) -> [(configuration: EvalConfiguration, options: Assistant.Options)] {
-        let base = pipelineOptions.pipeline
+    private func configurations(model: String?, rulesOff: Set<String>) -> [(configuration: EvalConfiguration, options: Assistant.Options)] {
+        var base = pipelineOptions.pipeline
+        base.rules = RuleSwitches(disabled: rulesOff)
         func setup(_ label: String, tries: Int, retrieval: Bool) -> (EvalConfiguration, Assistant.Options) {
             var options = base
             options.maxTries = tries
@@ -155,43 +229,80 @@ struct EvalCommand: ParsableCommand {
                             : setup("pipeline completo", tries: base.maxTries, retrieval: true)]
     }
 
-    /// Asks every question in turn under each configuration before the next question, so
-    /// the configurations always cover the same questions, even when Ctrl-C stops the run
-    /// (the question in flight is then left out of all of them). A progress line per answer on stderr.
-    private func evaluate(_ questions: [EvalQuestion], runner: EvalRunner, configurations: [EvalConfiguration], cancellation: CancellationFlag,
-                          ask: (Int, String) -> Answer) -> (cases: [[EvalCase]], elapsed: [Duration]) {
+    /// Questions asked under one configuration before the next configuration takes them.
+    ///
+    /// The model server keeps the last prompt's prefix: asked one after another, the whole-schema
+    /// prompts share the schema and cost only their question, where alternating configurations
+    /// question by question made every prompt a cold start (some 25 s each on 2 cores). A block
+    /// is also what an interruption loses at most.
+    static let blockSize = 10
+
+    /// Asks the questions of `set` a block at a time, each block under every configuration in
+    /// turn, so the configurations always cover the same questions, even when Ctrl-C stops the
+    /// run or the model server goes away (the block in flight is then left out of all of them).
+    /// A progress line per answer on stderr; `progress` gets the cases so far after each block.
+    private func evaluate(_ set: EvalFile, runner: EvalRunner, configurations: [EvalConfiguration], endpoint: LLMEndpoint?,
+                          cancellation: CancellationFlag, ask: (Int, String) -> Answer,
+                          progress: ([[EvalCase]], [Duration]) -> Void) -> (cases: [[EvalCase]], elapsed: [Duration], serverLost: String?) {
         let clock = ContinuousClock()
         var cases = [[EvalCase]](repeating: [], count: configurations.count)
         var elapsed = [Duration](repeating: .zero, count: configurations.count)
         var right = [Int](repeating: 0, count: configurations.count)
-        questions: for (index, question) in questions.enumerated() {
-            var these: [(EvalCase, Duration)] = []
-            let gold = runner.goldResults(question)
+        let questions = set.questions
+        for start in stride(from: 0, to: questions.count, by: Self.blockSize) {
+            let block = Array(start..<min(start + Self.blockSize, questions.count))
+            let golds = block.map { runner.goldResults(questions[$0]) }
+            var these = [[(EvalCase, Duration)]](repeating: [], count: configurations.count)
             for position in configurations.indices {
-                if cancellation.isCancelled { break questions }
-                let started = clock.now
-                let result = runner.evaluate(question, gold: gold) { ask(position, $0) }
-                // A question cut short by Ctrl-C has no verdict in any configuration.
-                if cancellation.isCancelled { break questions }
-                these.append((result, clock.now - started))
-                let seconds = BrazilianFormat.decimal(result.latencyMilliseconds / 1000, fractionDigits: 1)
-                let label = configurations.count > 1 ? " [\(configurations[position].label)]" : ""
-                var line = "[\(index + 1)/\(questions.count)] \(question.id)\(label): \(result.outcome.label) (\(seconds) s) · "
-                    + "\(right[position] + (result.outcome.isRight ? 1 : 0)) certas até aqui\n"
-                // Why, at once: a long run can be read (and stopped) as it goes.
-                // Without a model every question is unanswered for the same reason: no need to say it each time.
-                if !result.outcome.isRight, configurations[position].model != nil {
-                    if let detail = result.detail { line += "    \(EvalReportText.oneLine(detail))\n" }
-                    if let sql = result.predictedSQL { line += "    previsto: \(EvalReportText.oneLine(sql))\n" }
+                for (offset, index) in block.enumerated() {
+                    let question = questions[index]
+                    if cancellation.isCancelled { return (cases, elapsed, nil) }
+                    let started = clock.now
+                    var answer: Answer?
+                    let result = runner.evaluate(question, gold: golds[offset]) { text in
+                        let asked = ask(position, text)
+                        answer = asked
+                        return asked
+                    }
+                    // A question cut short by Ctrl-C has no verdict in any configuration.
+                    if cancellation.isCancelled { return (cases, elapsed, nil) }
+                    // A model call that failed: if the server is gone, stop here rather than score every question left as unanswered.
+                    if let answer, let endpoint, answer.status == .error, answer.source == .llm, answer.attempts.last?.sql == nil,
+                        answer.attempts.last?.error != nil, let problem = AskCommand.modelProblem(endpoint)
+                    {
+                        standardError.write("[\(index + 1)/\(questions.count)] \(question.id): o servidor do modelo não responde (\(problem)); parando\n")
+                        return (cases, elapsed, problem)
+                    }
+                    these[position].append((result, clock.now - started))
+                    if result.outcome.isRight { right[position] += 1 }
+                    standardError.write(progressLine(result, index: index, of: questions.count,
+                                                     label: configurations.count > 1 ? configurations[position].label : nil,
+                                                     right: right[position], withModel: configurations[position].model != nil))
                 }
-                standardError.write(line)
             }
-            for (position, (result, took)) in these.enumerated() {
-                cases[position].append(result)
-                elapsed[position] += took
-                if result.outcome.isRight { right[position] += 1 }
+            for position in configurations.indices {
+                for (result, took) in these[position] {
+                    cases[position].append(result)
+                    elapsed[position] += took
+                }
             }
+            progress(cases, elapsed)
         }
-        return (cases, elapsed)
+        return (cases, elapsed, nil)
+    }
+
+    /// "[3/40] lh-facil-03 [pipeline completo…]: errada (4,2 s) · 2 certas até aqui", with why and
+    /// the query when it is not right (a long run can be read, and stopped, as it goes), and the
+    /// rules that acted.
+    private func progressLine(_ result: EvalCase, index: Int, of count: Int, label: String?, right: Int, withModel: Bool) -> String {
+        let seconds = BrazilianFormat.decimal(result.latencyMilliseconds / 1000, fractionDigits: 1)
+        var line = "[\(index + 1)/\(count)] \(result.id)\(label.map { " [\($0)]" } ?? ""): \(result.outcome.label) (\(seconds) s) · \(right) certas até aqui\n"
+        // Without a model every question is unanswered for the same reason: no need to say it each time.
+        if !result.outcome.isRight, withModel {
+            if let detail = result.detail { line += "    \(EvalReportText.oneLine(detail))\n" }
+            if let sql = result.predictedSQL { line += "    previsto: \(EvalReportText.oneLine(sql))\n" }
+        }
+        if !result.rules.isEmpty { line += "    regras: \(result.rules.joined(separator: ", "))\n" }
+        return line
     }
 }

@@ -31,6 +31,12 @@ struct WorkspaceOptions: ParsableArguments {
     func resolve() -> Workspace {
         Workspace.resolve(homeFlag: homeOption.home, databaseFlag: database, catalogFlag: catalog)
     }
+
+    /// The workspace for `file`, a database a question file names; `--db` and `--catalog` when it names none.
+    func resolve(database file: String?) -> Workspace {
+        guard let file else { return resolve() }
+        return Workspace.resolve(homeFlag: homeOption.home, databaseFlag: file)
+    }
 }
 
 extension WorkspaceOptions {
