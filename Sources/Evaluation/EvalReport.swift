@@ -95,6 +95,14 @@ public struct EvalRun: Sendable, Codable {
         public var wrong: Int
         /// Times it acted, over every try of every question.
         public var actions: Int
+
+        public init(rule: String, questions: Int, right: Int, wrong: Int, actions: Int) {
+            self.rule = rule
+            self.questions = questions
+            self.right = right
+            self.wrong = wrong
+            self.actions = actions
+        }
     }
 
     public var configuration: EvalConfiguration

@@ -239,7 +239,8 @@ struct EvalCommand: ParsableCommand {
 
     /// Asks the questions of `set` a block at a time, each block under every configuration in
     /// turn, so the configurations always cover the same questions, even when Ctrl-C stops the
-    /// run or the model server goes away (the block in flight is then left out of all of them).
+    /// run or the model server goes away: of the block in flight, only the questions every
+    /// configuration answered are kept (all of them answered so far, with one configuration).
     /// A progress line per answer on stderr; `progress` gets the cases so far after each block.
     private func evaluate(_ set: EvalFile, runner: EvalRunner, configurations: [EvalConfiguration], endpoint: LLMEndpoint?,
                           cancellation: CancellationFlag, ask: (Int, String) -> Answer,
@@ -249,14 +250,28 @@ struct EvalCommand: ParsableCommand {
         var elapsed = [Duration](repeating: .zero, count: configurations.count)
         var right = [Int](repeating: 0, count: configurations.count)
         let questions = set.questions
+        var these: [[(EvalCase, Duration)]] = []
+        /// Adds the block's questions that every configuration answered.
+        func keep() {
+            let common = these.map(\.count).min() ?? 0
+            for position in configurations.indices {
+                for (result, took) in these[position].prefix(common) {
+                    cases[position].append(result)
+                    elapsed[position] += took
+                }
+            }
+        }
         for start in stride(from: 0, to: questions.count, by: Self.blockSize) {
             let block = Array(start..<min(start + Self.blockSize, questions.count))
             let golds = block.map { runner.goldResults(questions[$0]) }
-            var these = [[(EvalCase, Duration)]](repeating: [], count: configurations.count)
+            these = [[(EvalCase, Duration)]](repeating: [], count: configurations.count)
             for position in configurations.indices {
                 for (offset, index) in block.enumerated() {
                     let question = questions[index]
-                    if cancellation.isCancelled { return (cases, elapsed, nil) }
+                    if cancellation.isCancelled {
+                        keep()
+                        return (cases, elapsed, nil)
+                    }
                     let started = clock.now
                     var answer: Answer?
                     let result = runner.evaluate(question, gold: golds[offset]) { text in
@@ -265,12 +280,16 @@ struct EvalCommand: ParsableCommand {
                         return asked
                     }
                     // A question cut short by Ctrl-C has no verdict in any configuration.
-                    if cancellation.isCancelled { return (cases, elapsed, nil) }
+                    if cancellation.isCancelled {
+                        keep()
+                        return (cases, elapsed, nil)
+                    }
                     // A model call that failed: if the server is gone, stop here rather than score every question left as unanswered.
                     if let answer, let endpoint, answer.status == .error, answer.source == .llm, answer.attempts.last?.sql == nil,
                         answer.attempts.last?.error != nil, let problem = AskCommand.modelProblem(endpoint)
                     {
                         standardError.write("[\(index + 1)/\(questions.count)] \(question.id): o servidor do modelo não responde (\(problem)); parando\n")
+                        keep()
                         return (cases, elapsed, problem)
                     }
                     these[position].append((result, clock.now - started))
@@ -280,12 +299,7 @@ struct EvalCommand: ParsableCommand {
                                                      right: right[position], withModel: configurations[position].model != nil))
                 }
             }
-            for position in configurations.indices {
-                for (result, took) in these[position] {
-                    cases[position].append(result)
-                    elapsed[position] += took
-                }
-            }
+            keep()
             progress(cases, elapsed)
         }
         return (cases, elapsed, nil)

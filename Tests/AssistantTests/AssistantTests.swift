@@ -255,6 +255,21 @@ struct AssistantTests {
         #expect(Setup.lastMessage(server, request: 1).contains("'Marte' não é valor de escolas.cidade"))
     }
 
+    @Test("each attempt names the rules that acted; a rule switched off by id does not act")
+    func ruleSwitches() throws {
+        let written = "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'agata'"
+        let (assistant, _) = try Setup.assistant(replies: [written])
+        #expect(assistant.ask("quantos alunos ágata em 2024?").attempts.first?.rules == ["fix.value-spelling"])
+
+        var options = Assistant.Options()
+        options.rules = RuleSwitches(disabled: ["fix.value-spelling", "check.value-not-stored"])
+        let (plain, server) = try Setup.assistant(replies: [written], options: options)
+        let answer = plain.ask("quantos alunos ágata em 2024?")
+        #expect(server.requests.count == 1 && answer.status == .ok)
+        #expect(answer.sql == written)
+        #expect(answer.attempts.first?.rules == [])
+    }
+
     @Test("a value typed without its accent is written as stored; one of another table's column is the model's to join")
     func valueLiterals() throws {
         let (respelled, server) = try Setup.assistant(replies: ["SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'agata'"])

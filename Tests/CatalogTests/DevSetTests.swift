@@ -11,7 +11,8 @@ struct DevQuestion: Decodable, Sendable, CustomTestStringConvertible {
     let difficulty: String
     let question: String
     let goldSQL: String
-    let altSQL: String?
+    /// Other accepted answers: one query or a list of them in the file.
+    let altSQL: [String]
     let orderMatters: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -27,13 +28,17 @@ struct DevQuestion: Decodable, Sendable, CustomTestStringConvertible {
         difficulty = try container.decode(String.self, forKey: .difficulty)
         question = try container.decode(String.self, forKey: .question)
         goldSQL = try container.decode(String.self, forKey: .goldSQL)
-        altSQL = try container.decodeIfPresent(String.self, forKey: .altSQL)
+        if let list = try? container.decodeIfPresent([String].self, forKey: .altSQL) {
+            altSQL = list
+        } else {
+            altSQL = try container.decodeIfPresent(String.self, forKey: .altSQL).map { [$0] } ?? []
+        }
         orderMatters = try container.decodeIfPresent(Bool.self, forKey: .orderMatters) ?? false
     }
 
-    /// The gold query and, when there is one, the accepted alternative, labelled for messages.
+    /// The gold query and the accepted alternatives, labelled for messages.
     var queries: [(label: String, sql: String)] {
-        [("gold_sql", goldSQL)] + (altSQL.map { [("alt_sql", $0)] } ?? [])
+        [("gold_sql", goldSQL)] + altSQL.enumerated().map { (altSQL.count == 1 ? "alt_sql" : "alt_sql \($0.offset + 1)", $0.element) }
     }
 
     var testDescription: String { id }

@@ -106,7 +106,16 @@ struct HarnessTests {
         #expect(run.stageOrder.first == "codificar" && run.stageOrder.contains("modelo"))
         #expect(run.failures.map(\.id) == ["q06", "q07", "q08", "q09", "q10"])
 
-        let text = EvalReportText.render(EvalReport(file: "dev.yaml", database: database, startedAt: Date(), machine: .current(), runs: [run]))
+        // The ledger: q07's answer never says 2022, the look that said so, then the same query again, asked afresh.
+        let q07 = cases.first { $0.id == "q07" }
+        #expect(q07?.rules == ["check.year-unused", "retry.same-query"], "\(q07?.rules ?? [])")
+        #expect(run.ledger.first { $0.rule == "check.year-unused" } == EvalRun.RuleCount(rule: "check.year-unused", questions: 1, right: 0, wrong: 1, actions: 1))
+
+        let report = EvalReport(startedAt: Date(), machine: .current(), configurations: [run.configuration],
+                                sets: [EvalReport.Set(file: "dev.yaml", database: database, catalog: "escola", runs: [run])])
+        #expect(report.totals.first?.summary == run.summary)
+        let text = EvalReportText.render(report)
+        #expect(text.contains("check.year-unused"))
         #expect(text.contains("50,0% (5 de 10)"))
         #expect(text.contains("[q09] difícil · sem resposta"))
         #expect(text.contains("gabarito: SELECT count(DISTINCT mes) FROM frequencia_mensal"))

@@ -251,7 +251,7 @@ struct NestedAggregatesTests {
         let repaired = SQLRepair(catalog: validator.catalog).validated(written, by: validator, on: connection)
         #expect(repaired.failure == nil)
         #expect(repaired.sql == "SELECT mes , ( ( 1.0 * sum ( presencas ) / sum ( aulas_previstas ) ) ) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes")
-        #expect(repaired.repairs == ["avg(…) em volta de outra agregação tirado: o SQLite não aceita uma dentro da outra, e os totais de dentro já são os do grupo"])
+        #expect(repaired.repairs == [RuleNote("repair.nested-aggregate", "avg(…) em volta de outra agregação tirado: o SQLite não aceita uma dentro da outra, e os totais de dentro já são os do grupo")])
         let rows = try connection.query(repaired.sql)
         #expect(rows.count == 10 && rows.allSatisfy { ($0[1].double ?? 0) > 0.5 })
     }
@@ -324,7 +324,7 @@ struct UnclosedParenthesesTests {
         let repaired = SQLRepair(catalog: validator.catalog).validated(written, by: validator, on: connection)
         #expect(repaired.failure == nil)
         #expect(repaired.sql == "SELECT pedra, round(sum(CASE WHEN pedra = 'Topázio' THEN 1 ELSE 0 END) * 100.0 / count(*)) FROM avaliacoes_anuais WHERE ano_letivo = 2023 GROUP BY pedra")
-        #expect(repaired.repairs == ["parêntese que ficou aberto fechado antes da cláusula seguinte"])
+        #expect(repaired.repairs == [RuleNote("repair.unclosed-parenthesis", "parêntese que ficou aberto fechado antes da cláusula seguinte")])
         #expect(try connection.query(repaired.sql).count == 4)
         // A subquery left open at the end closes there; its own clauses are not the outer one's.
         #expect(UnclosedParentheses.closed("SELECT count(*) FROM alunos WHERE id IN (SELECT aluno_id FROM matriculas WHERE ano_letivo = 2023;")?.sql

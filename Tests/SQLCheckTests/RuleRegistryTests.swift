@@ -1,0 +1,54 @@
+import Catalog
+import Database
+import SQLCheck
+import Testing
+
+@Suite("The rule registry: ids, stages, and switching rules off")
+struct RuleRegistryTests {
+    @Test("ids are unique, and each starts with its stage's prefix")
+    func ids() {
+        let ids = RuleRegistry.all.map(\.id)
+        #expect(Set(ids).count == ids.count)
+        let prefixes: [RuleDescription.Stage: String] = [
+            .validation: "validate.", .repair: "repair.", .fix: "fix.", .check: "check.", .late: "late.", .retry: "retry.",
+        ]
+        for rule in RuleRegistry.all {
+            #expect(rule.id.hasPrefix(prefixes[rule.stage]!), "\(rule.id) is a \(rule.stage.rawValue)")
+            #expect(!rule.summary.isEmpty)
+        }
+    }
+
+    @Test("--without reads ids, stage prefixes and all-rules; an unknown id is refused with the closest ones")
+    func select() throws {
+        #expect(try RuleRegistry.select("fix.unasked-limit, check.no-rows") == ["fix.unasked-limit", "check.no-rows"])
+        #expect(try RuleRegistry.select("all-rules").count == RuleRegistry.all.count)
+        let checks = try RuleRegistry.select("check.*")
+        #expect(!checks.isEmpty && checks.allSatisfy { $0.hasPrefix("check.") })
+        do {
+            _ = try RuleRegistry.select("no-rows")
+            Issue.record("an unknown id was accepted")
+        } catch {
+            #expect(error == .unknown("no-rows", suggestions: ["check.no-rows"]))
+            #expect(error.localizedDescription.contains("'no-rows' não é uma regra do indaga; você quis dizer check.no-rows?"))
+        }
+        #expect(throws: RuleSelectionError.self) { try RuleRegistry.select("nada.*") }
+    }
+
+    @Test("a validation switched off lets the query through; a repair switched off leaves the failure to the model")
+    func switches() throws {
+        let (validator, database) = try ValidationTests.setup.get()
+        let connection = try Connection(path: database, mode: .readOnly)
+        let selfJoin = "SELECT count(*) FROM avaliacoes_anuais v JOIN turmas t ON v.aluno_id = v.aluno_id"
+        #expect(validator.validate(selfJoin, on: connection)?.rule == "validate.self-comparison")
+        let lenient = SQLValidator(catalog: validator.catalog, switches: RuleSwitches(disabled: ["validate.self-comparison"]))
+        #expect(lenient.validate(selfJoin, on: connection) == nil)
+
+        let written = "SELECT a.ra, a.nome FROM alunos a JOIN turmas t ON a.id = t.aluno_id WHERE t.codigo = '4A' AND t.ano_letivo = 2024"
+        let repaired = SQLRepair(catalog: validator.catalog).validated(written, by: validator, on: connection)
+        #expect(repaired.failure == nil && repaired.repairs.map(\.rule) == ["repair.bridge-join"])
+        let without = SQLRepair(catalog: validator.catalog, switches: RuleSwitches(disabled: ["repair.bridge-join", "repair.shared-parent-join"]))
+            .validated(written, by: validator, on: connection)
+        #expect(without.repairs.allSatisfy { $0.rule != "repair.bridge-join" })
+        #expect(without.sql != repaired.sql)
+    }
+}
