@@ -213,6 +213,7 @@ public enum EvalReportText {
             if !item.missingTables.isEmpty { out += "  faltaram no contexto: \(item.missingTables.joined(separator: ", "))\n" }
             out += "  previsto: \(item.predictedSQL.map(oneLine) ?? "—")\n"
             out += "  gabarito: \(oneLine(item.goldSQL))\n"
+            if !item.rules.isEmpty { out += "  regras que agiram: \(item.rules.joined(separator: ", "))\n" }
         }
         return out
     }

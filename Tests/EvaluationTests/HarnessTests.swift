@@ -1,7 +1,7 @@
 import Assistant
 import Database
 import DemoDatabase
-import Evaluation
+@testable import Evaluation
 import Foundation
 import LLM
 import MiniLM
@@ -136,5 +136,16 @@ struct HarnessTests {
         #expect(result.outcome == .goldError)
         let run = EvalRun(configuration: EvalConfiguration(label: "t", model: nil, maxTries: 1, retrieval: true), cases: [result], elapsed: .zero)
         #expect(run.summary.questions == 0 && run.summary.goldErrors == 1)
+    }
+
+    @Test("the gold's tables are found however the query cases or quotes them, so retrieval recall reads true on any schema")
+    func goldTables() throws {
+        let connection = try Connection(path: try Self.demo.get(), mode: .readOnly)
+        let runner = EvalRunner(connection: connection, tableNames: ["Invoice", "InvoiceLine", "Pescadores e Pescadoras Profissionais", "matrículas"])
+        #expect(runner.tables(in: "SELECT sum(il.Quantity) FROM invoice i JOIN InvoiceLine il ON il.InvoiceId = i.InvoiceId") == ["Invoice", "InvoiceLine"])
+        #expect(runner.tables(in: #"SELECT count(*) FROM "Pescadores e Pescadoras Profissionais" WHERE "UF" = 'PA'"#) == ["Pescadores e Pescadoras Profissionais"])
+        #expect(runner.tables(in: "SELECT count(*) FROM matrículas JOIN [invoice] ON 1 = 1") == ["Invoice", "matrículas"])
+        // A name that is no table of the catalog (a CTE, a subquery's alias) is not a gold table.
+        #expect(runner.tables(in: "WITH t AS (SELECT 1) SELECT * FROM t") == [])
     }
 }
