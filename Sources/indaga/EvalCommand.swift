@@ -49,7 +49,7 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Formato do relatório na saída padrão: text ou json.", valueName: "formato"))
     var format: Format = .text
 
-    @Option(help: ArgumentHelp("Grava também o relatório neste arquivo (JSON se terminar em .json, texto nos outros casos), a cada pergunta.", valueName: "arquivo"))
+    @Option(help: ArgumentHelp("Grava também o relatório neste arquivo (JSON se terminar em .json, texto nos outros casos), a cada bloco de perguntas.", valueName: "arquivo"))
     var out: String?
 
     @Flag(name: .customLong("no-llm"), help: "Sem modelo: mede só a recuperação e as respostas por exemplo verificado.")
@@ -168,12 +168,15 @@ struct EvalCommand: ParsableCommand {
                     EvalRun(configuration: configurations[position], cases: cases[position], elapsed: elapsed[position], interrupted: stopped != nil)
                 })
             }
-            let results = evaluate(set, runner: runner, configurations: configurations, endpoint: endpoint, cancellation: interrupt.flag,
-                                   ask: { index, question in assistants[index].ask(question, cancellation: interrupt.flag) },
-                                   progress: { cases, elapsed in
-                                       // What is done so far goes to disk after every question: a run cut short keeps it.
-                                       if let out { try? write(report(adding: setReport(cases, elapsed)), to: out) }
-                                   })
+            let blocks = EvalBlocks(runner: runner, configurations: configurations)
+            let results = blocks.run(set.questions, cancellation: interrupt.flag, hooks: EvalBlocks.Hooks(
+                ask: { index, question in assistants[index].ask(question, cancellation: interrupt.flag) },
+                serverProblem: { endpoint.flatMap(AskCommand.modelProblem) },
+                line: { standardError.write($0) },
+                // What is done so far goes to disk after every block: a run cut short keeps it.
+                checkpoint: { cases, elapsed in
+                    if let out { try? write(report(adding: setReport(cases, elapsed)), to: out) }
+                }))
             if interrupt.flag.isCancelled { stopped = "interrompida com Ctrl-C" }
             if let lost = results.serverLost { stopped = "o servidor do modelo parou de responder (\(lost))" }
             done.append(setReport(results.cases, results.elapsed))
@@ -227,96 +230,5 @@ struct EvalCommand: ParsableCommand {
         }
         return [wholeSchema ? setup("sem recuperação: esquema inteiro", tries: base.maxTries, retrieval: false)
                             : setup("pipeline completo", tries: base.maxTries, retrieval: true)]
-    }
-
-    /// Questions asked under one configuration before the next configuration takes them.
-    ///
-    /// The model server keeps the last prompt's prefix: asked one after another, the whole-schema
-    /// prompts share the schema and cost only their question, where alternating configurations
-    /// question by question made every prompt a cold start (some 25 s each on 2 cores). A block
-    /// is also what an interruption loses at most.
-    static let blockSize = 10
-
-    /// Asks the questions of `set` a block at a time, each block under every configuration in
-    /// turn, so the configurations always cover the same questions, even when Ctrl-C stops the
-    /// run or the model server goes away: of the block in flight, only the questions every
-    /// configuration answered are kept (all of them answered so far, with one configuration).
-    /// A progress line per answer on stderr; `progress` gets the cases so far after each block.
-    private func evaluate(_ set: EvalFile, runner: EvalRunner, configurations: [EvalConfiguration], endpoint: LLMEndpoint?,
-                          cancellation: CancellationFlag, ask: (Int, String) -> Answer,
-                          progress: ([[EvalCase]], [Duration]) -> Void) -> (cases: [[EvalCase]], elapsed: [Duration], serverLost: String?) {
-        let clock = ContinuousClock()
-        var cases = [[EvalCase]](repeating: [], count: configurations.count)
-        var elapsed = [Duration](repeating: .zero, count: configurations.count)
-        var right = [Int](repeating: 0, count: configurations.count)
-        let questions = set.questions
-        var these: [[(EvalCase, Duration)]] = []
-        /// Adds the block's questions that every configuration answered.
-        func keep() {
-            let common = these.map(\.count).min() ?? 0
-            for position in configurations.indices {
-                for (result, took) in these[position].prefix(common) {
-                    cases[position].append(result)
-                    elapsed[position] += took
-                }
-            }
-        }
-        for start in stride(from: 0, to: questions.count, by: Self.blockSize) {
-            let block = Array(start..<min(start + Self.blockSize, questions.count))
-            let golds = block.map { runner.goldResults(questions[$0]) }
-            these = [[(EvalCase, Duration)]](repeating: [], count: configurations.count)
-            for position in configurations.indices {
-                for (offset, index) in block.enumerated() {
-                    let question = questions[index]
-                    if cancellation.isCancelled {
-                        keep()
-                        return (cases, elapsed, nil)
-                    }
-                    let started = clock.now
-                    var answer: Answer?
-                    let result = runner.evaluate(question, gold: golds[offset]) { text in
-                        let asked = ask(position, text)
-                        answer = asked
-                        return asked
-                    }
-                    // A question cut short by Ctrl-C has no verdict in any configuration.
-                    if cancellation.isCancelled {
-                        keep()
-                        return (cases, elapsed, nil)
-                    }
-                    // A model call that failed: if the server is gone, stop here rather than score every question left as unanswered.
-                    if let answer, let endpoint, answer.status == .error, answer.source == .llm, answer.attempts.last?.sql == nil,
-                        answer.attempts.last?.error != nil, let problem = AskCommand.modelProblem(endpoint)
-                    {
-                        standardError.write("[\(index + 1)/\(questions.count)] \(question.id): o servidor do modelo não responde (\(problem)); parando\n")
-                        keep()
-                        return (cases, elapsed, problem)
-                    }
-                    these[position].append((result, clock.now - started))
-                    if result.outcome.isRight { right[position] += 1 }
-                    standardError.write(progressLine(result, index: index, of: questions.count,
-                                                     label: configurations.count > 1 ? configurations[position].label : nil,
-                                                     right: right[position], withModel: configurations[position].model != nil))
-                }
-            }
-            keep()
-            progress(cases, elapsed)
-        }
-        return (cases, elapsed, nil)
-    }
-
-    /// "[3/40] lh-facil-03 [pipeline completo…]: errada (4,2 s) · 2 certas até aqui", with why and
-    /// the query when it is not right (a long run can be read, and stopped, as it goes), and the
-    /// rules that acted.
-    private func progressLine(_ result: EvalCase, index: Int, of count: Int, label: String?, right: Int, withModel: Bool) -> String {
-        let seconds = BrazilianFormat.decimal(result.latencyMilliseconds / 1000, fractionDigits: 1)
-        var line = "[\(index + 1)/\(count)] \(result.id)\(label.map { " [\($0)]" } ?? ""): \(result.outcome.label) (\(seconds) s) · \(right) certas até aqui\n"
-        // Without a model every question is unanswered for the same reason: no need to say it each time.
-        if !result.outcome.isRight, withModel {
-            if let detail = result.detail { line += "    \(EvalReportText.oneLine(detail))\n" }
-            if let sql = result.predictedSQL { line += "    previsto: \(EvalReportText.oneLine(sql))\n" }
-        }
-        if !result.rules.isEmpty { line += "    regras: \(result.rules.joined(separator: ", "))\n" }
-        return line
     }
 }

@@ -148,4 +148,39 @@ struct HarnessTests {
         // A name that is no table of the catalog (a CTE, a subquery's alias) is not a gold table.
         #expect(runner.tables(in: "WITH t AS (SELECT 1) SELECT * FROM t") == [])
     }
+
+    @Test("blocks: ten questions under one configuration, then the same ten under the next; a stop keeps only what every configuration answered")
+    func blocks() throws {
+        let connection = try Connection(path: try Self.demo.get(), mode: .readOnly)
+        let runner = EvalRunner(connection: connection, tableNames: ["escolas"])
+        let questions = (1...12).map { EvalQuestion(id: "q\($0)", question: "q\($0)", goldSQL: "SELECT \($0)") }
+        let configurations = ["a", "b"].map { EvalConfiguration(label: $0, model: "m", maxTries: 1, retrieval: true) }
+        let flag = CancellationFlag()
+        let asked = Mutex<[String]>([])
+        func answer(_ question: String) -> Answer {
+            var answer = Answer(question: question)
+            answer.status = .ok
+            answer.result = try? connection.runGenerated("SELECT \(question.dropFirst())", timeout: .seconds(5), maxRows: 10)
+            return answer
+        }
+        let checkpoints = Mutex<[Int]>([])
+        let outcome = EvalBlocks(runner: runner, configurations: configurations).run(questions, cancellation: flag, hooks: .init(
+            ask: { position, question in
+                asked.withLock { $0.append("\(position):\(question)") }
+                // Ctrl-C while the second configuration answers the last question.
+                if position == 1 && question == "q12" { flag.cancel() }
+                return answer(question)
+            },
+            serverProblem: { nil }, line: { _ in },
+            checkpoint: { cases, _ in checkpoints.withLock { $0.append(cases[0].count) } }))
+
+        let order = asked.withLock { $0 }
+        #expect(Array(order.prefix(20)) == (1...10).map { "0:q\($0)" } + (1...10).map { "1:q\($0)" })
+        #expect(Array(order.suffix(4)) == ["0:q11", "0:q12", "1:q11", "1:q12"])
+        // q12 was answered under "a" but cut short under "b": left out of both.
+        #expect(outcome.cases.map { $0.map(\.id) } == Array(repeating: (1...11).map { "q\($0)" }, count: 2))
+        #expect(outcome.cases.allSatisfy { $0.allSatisfy(\.outcome.isRight) })
+        #expect(checkpoints.withLock { $0 } == [10], "the report is written after each whole block")
+        #expect(outcome.serverLost == nil)
+    }
 }
