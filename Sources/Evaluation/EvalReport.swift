@@ -233,7 +233,7 @@ public struct EvalReport: Sendable, Codable {
     }
 
     /// One question file's runs, on its database.
-    public struct Set: Sendable, Codable {
+    public struct QuestionSet: Sendable, Codable {
         public var file: String
         /// The SQLite file, and the catalog its questions were retrieved from.
         public var database: String
@@ -257,12 +257,12 @@ public struct EvalReport: Sendable, Codable {
     public var rulesOff: [String]
     /// Why the run ended before its last question, in pt-BR (Ctrl-C, the model server gone); nil when it ran to the end.
     public var stopped: String?
-    public var sets: [Set]
+    public var sets: [QuestionSet]
     /// Every set's questions together, one run per configuration.
     public var totals: [EvalRun]
 
     public init(startedAt: Date, machine: Machine, configurations: [EvalConfiguration], rulesOff: [String] = [], stopped: String? = nil,
-                sets: [Set]) {
+                sets: [QuestionSet]) {
         self.startedAt = ISO8601DateFormatter().string(from: startedAt)
         self.machine = machine
         self.configurations = configurations

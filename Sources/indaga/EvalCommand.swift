@@ -147,9 +147,9 @@ struct EvalCommand: ParsableCommand {
             + configurations.map(\.label).joined(separator: " · ")
             + (rulesOff.isEmpty ? "" : " · \(rulesOff.count) \(rulesOff.count == 1 ? "regra desligada" : "regras desligadas")") + "\n")
 
-        var done: [EvalReport.Set] = []
+        var done: [EvalReport.QuestionSet] = []
         var stopped: String?
-        func report(adding partial: EvalReport.Set? = nil) -> EvalReport {
+        func report(adding partial: EvalReport.QuestionSet? = nil) -> EvalReport {
             EvalReport(startedAt: started, machine: .current(), configurations: configurations, rulesOff: rulesOff.sorted(), stopped: stopped,
                        sets: done + (partial.map { [$0] } ?? []))
         }
@@ -163,8 +163,8 @@ struct EvalCommand: ParsableCommand {
                 return Assistant(connection: connection, retriever: retriever, encoder: encoder, client: client, prompts: prompts, options: options)
             }
             standardError.write("== \(workspace.catalogName) (\(set.path)): \(set.questions.count) perguntas\n")
-            func setReport(_ cases: [[EvalCase]], _ elapsed: [Duration]) -> EvalReport.Set {
-                EvalReport.Set(file: set.path, database: workspace.database.path, catalog: workspace.catalogName, runs: setups.indices.map { position in
+            func setReport(_ cases: [[EvalCase]], _ elapsed: [Duration]) -> EvalReport.QuestionSet {
+                EvalReport.QuestionSet(file: set.path, database: workspace.database.path, catalog: workspace.catalogName, runs: setups.indices.map { position in
                     EvalRun(configuration: configurations[position], cases: cases[position], elapsed: elapsed[position], interrupted: stopped != nil)
                 })
             }

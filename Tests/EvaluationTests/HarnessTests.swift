@@ -112,7 +112,7 @@ struct HarnessTests {
         #expect(run.ledger.first { $0.rule == "check.year-unused" } == EvalRun.RuleCount(rule: "check.year-unused", questions: 1, right: 0, wrong: 1, actions: 1))
 
         let report = EvalReport(startedAt: Date(), machine: .current(), configurations: [run.configuration],
-                                sets: [EvalReport.Set(file: "dev.yaml", database: database, catalog: "escola", runs: [run])])
+                                sets: [EvalReport.QuestionSet(file: "dev.yaml", database: database, catalog: "escola", runs: [run])])
         #expect(report.totals.first?.summary == run.summary)
         let text = EvalReportText.render(report)
         #expect(text.contains("check.year-unused"))

@@ -1,5 +1,6 @@
 import Catalog
 import Database
+import Foundation
 import SQLCheck
 import Testing
 
@@ -50,5 +51,20 @@ struct RuleRegistryTests {
             .validated(written, by: validator, on: connection)
         #expect(without.repairs.allSatisfy { $0.rule != "repair.bridge-join" })
         #expect(without.sql != repaired.sql)
+    }
+
+    @Test("every id the sources name is registered, and every registered id is used somewhere in the sources")
+    func registryMatchesSources() throws {
+        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.allObjects as? [URL])
+        var named: Set<String> = []
+        for file in files where file.pathExtension == "swift" && file.lastPathComponent != "RuleRegistry.swift" {
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for match in text.matches(of: #/"((?:validate|repair|fix|check|late|retry)\.[a-z]+(?:-[a-z]+)*)"/#) { named.insert(String(match.output.1)) }
+        }
+        let registered = Set(RuleRegistry.all.map(\.id))
+        #expect(named.subtracting(registered).isEmpty, "usados e não registrados: \(named.subtracting(registered).sorted())")
+        #expect(registered.subtracting(named).isEmpty, "registrados e nunca usados: \(registered.subtracting(named).sorted())")
     }
 }
