@@ -85,7 +85,7 @@ public enum EvalSet {
             for file in listed {
                 let key = URL(fileURLWithPath: file).standardizedFileURL.path
                 guard seen.insert(key).inserted else { continue }
-                files.append(file == path ? try parseFile(text, path: path) : try loadFile(path: file))
+                files.append(file == path ? try evalFile(root, path: path) : try loadFile(path: file))
             }
         }
         return files
@@ -94,6 +94,11 @@ public enum EvalSet {
     /// One question file, with its database.
     public static func loadFile(path: String) throws(EvalSetError) -> EvalFile {
         try parseFile(try read(path), path: path)
+    }
+
+    /// The file in `text`: its questions and its database; `path` names the file in messages and anchors `database`.
+    public static func parseFile(_ text: String, path: String) throws(EvalSetError) -> EvalFile {
+        try evalFile(try compose(text, path: path), path: path)
     }
 
     static func read(_ path: String) throws(EvalSetError) -> String {
@@ -116,11 +121,11 @@ public enum EvalSet {
         }
     }
 
-    /// The file in `text`: its questions and its database; `path` names the file in messages and anchors `database`.
-    public static func parseFile(_ text: String, path: String) throws(EvalSetError) -> EvalFile {
-        let questions = try parse(text, path: path)
+    /// The file whose YAML is `root`, composed once.
+    static func evalFile(_ root: Node?, path: String) throws(EvalSetError) -> EvalFile {
+        let questions = try questions(root, path: path)
         var database: String?
-        if let node = try compose(text, path: path)?.mapping?["database"] {
+        if let node = root?.mapping?["database"] {
             guard let name = node.scalar?.string.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
                 throw .malformed(path: path, place: node.mark.map { "linha \($0.line)" }, problem: "database precisa ser o caminho de um arquivo SQLite")
             }
@@ -132,7 +137,10 @@ public enum EvalSet {
 
     /// The questions in `text`; `path` only names the file in messages.
     public static func parse(_ text: String, path: String) throws(EvalSetError) -> [EvalQuestion] {
-        let root = try compose(text, path: path)
+        try questions(try compose(text, path: path), path: path)
+    }
+
+    static func questions(_ root: Node?, path: String) throws(EvalSetError) -> [EvalQuestion] {
         let shape = "esperava uma lista de perguntas, ou a chave questions com essa lista"
         guard let root else { throw .empty(path: path) }
         let list: Node.Sequence
