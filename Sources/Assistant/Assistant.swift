@@ -342,7 +342,8 @@ public final class Assistant {
                         cancellation: CancellationFlag?) -> Answer? {
         var text = sql
         var notes: [RuleNote] = []
-        for value in unnamedLiterals(in: sql, question: question, context: context) where on("late.unnamed-value-removed") {
+        let unnamed = on("late.unnamed-value-removed") ? unnamedLiterals(in: sql, question: question, context: context) : []
+        for value in unnamed {
             guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
             text = without.sql
             notes += without.removed.map { RuleNote("late.unnamed-value-removed", "filtro \($0) tirado: a pergunta não cita esse valor") }
