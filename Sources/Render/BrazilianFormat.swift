@@ -17,6 +17,9 @@ public enum BrazilianFormat {
     /// "1.234,50" with a fixed number of decimals.
     public static func decimal(_ value: Double, fractionDigits: Int = 1) -> String {
         guard value.isFinite else { return value.isNaN ? "—" : (value < 0 ? "-∞" : "∞") }
+        // Near 2^53 a double has no exact units left to group (and past Int64 none to convert):
+        // scientific notation with a decimal comma ("1,5e+19").
+        guard abs(value) < 9e15 else { return scientific(value) }
         var scale = 1.0
         for _ in 0..<fractionDigits { scale *= 10 }
         let scaled = (abs(value) * scale).rounded()
@@ -28,6 +31,16 @@ public enum BrazilianFormat {
             text += "," + String(repeating: "0", count: max(0, fractionDigits - digits.count)) + digits
         }
         return (value < 0 && scaled != 0 ? "-" : "") + text
+    }
+
+    /// "1,5e+19": Swift's shortest exact digits, with the decimal comma.
+    static func scientific(_ value: Double) -> String {
+        let text = String(value)
+        let mantissaEnd = text.firstIndex(where: { $0 == "e" || $0 == "E" }) ?? text.endIndex
+        let exponent = text[mantissaEnd...].dropFirst()
+        let mantissa = String(text[..<mantissaEnd]).replacingOccurrences(of: ".", with: ",")
+        guard !exponent.isEmpty else { return mantissa }
+        return mantissa + "e" + (exponent.hasPrefix("-") || exponent.hasPrefix("+") ? String(exponent) : "+" + exponent)
     }
 
     /// "31,2 MB" (powers of 1024, as file managers show them).

@@ -36,6 +36,9 @@ public struct ResultRenderer: Sendable {
     }
 
     public func render(_ table: ResultTable) -> String {
+        var table = table
+        // Names come from the query's aliases, and a query can name a column anything.
+        table.columns = table.columns.map(ControlCharacters.visible)
         guard !table.columns.isEmpty else { return "(sem colunas)" }
         if table.rows.isEmpty { return dim("nenhuma linha") }
         let shown = Array(table.rows.prefix(rowLimit))
@@ -96,7 +99,7 @@ public struct ResultRenderer: Sendable {
             default: return 0
             }
         }
-        guard let maximum = values.max(), maximum > 0, values.allSatisfy({ $0 >= 0 }) else { return nil }
+        guard let maximum = values.max(), maximum > 0, maximum.isFinite, values.allSatisfy({ $0 >= 0 }) else { return nil }
         let labels = table.rows.map { truncate(Self.format($0[0], column: table.columns[0]), toWidth: 28) }
         let labelWidth = labels.map(displayWidth).max() ?? 0
         let barWidth = max(10, min(40, width - labelWidth - 16))
@@ -111,7 +114,8 @@ public struct ResultRenderer: Sendable {
 
     // MARK: - Values
 
-    /// pt-BR numbers (not for identifiers, years or codes), dd/mm/aaaa dates, "—" for NULL.
+    /// pt-BR numbers (not for identifiers, years or codes), dd/mm/aaaa dates, "—" for NULL,
+    /// control characters made visible.
     public static func format(_ cell: Cell, column: String, decimalsForWhole: Int? = nil) -> String {
         switch cell {
         case .null:
@@ -124,7 +128,7 @@ public struct ResultRenderer: Sendable {
             }
             return BrazilianFormat.decimal(value, fractionDigits: abs(value) < 1 && value != 0 ? 3 : 2)
         case .text(let text):
-            return brazilianDate(text) ?? text
+            return brazilianDate(text) ?? ControlCharacters.visible(text)
         }
     }
 
