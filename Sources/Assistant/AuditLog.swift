@@ -53,8 +53,23 @@ public struct AnswerRecord: Encodable {
         self.includeRows = includeRows
     }
 
+    /// The answer with its rows as JSON; should encoding ever fail, a record that says so
+    /// (status `error`), never an empty object that a batch would count as answered.
+    public static func json(_ answer: Answer, encoder: JSONEncoder) -> Data {
+        do {
+            return try encoder.encode(AnswerRecord(answer: answer, includeRows: true))
+        } catch {
+            var failed = Answer(question: answer.question)
+            failed.status = .error
+            failed.sql = answer.sql
+            failed.message = "a resposta não pôde ser escrita em JSON (\(error.localizedDescription))"
+            return (try? encoder.encode(AnswerRecord(answer: failed))) ?? Data("{\"status\":\"error\"}".utf8)
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case question, status, source, sql, attempts, columns, rows, rowCount = "row_count", truncated, message
+        case cutCells = "cells_cut", bytesCapped = "bytes_capped"
         case timings = "timings_ms", model, contextIDs = "context", database, time
     }
 
@@ -77,6 +92,8 @@ public struct AnswerRecord: Encodable {
             try container.encode(result.columns, forKey: .columns)
             try container.encode(result.totalRows, forKey: .rowCount)
             try container.encode(result.truncated, forKey: .truncated)
+            if result.cutCells > 0 { try container.encode(result.cutCells, forKey: .cutCells) }
+            if result.bytesCapped { try container.encode(true, forKey: .bytesCapped) }
             if includeRows {
                 try container.encode(result.rows.map { $0.map(JSONCell.init) }, forKey: .rows)
             }
@@ -84,7 +101,9 @@ public struct AnswerRecord: Encodable {
     }
 }
 
-/// A database value as plain JSON: numbers, strings, null; a blob as hex.
+/// A database value as plain JSON: numbers, strings, null; a blob as hex. JSON has no
+/// infinity or NaN, so those (a division by 0.0, an overflowing sum) are the strings
+/// "Infinity", "-Infinity" and "NaN", as JavaScript's Number() reads them.
 public struct JSONCell: Encodable, Sendable {
     let value: DatabaseValue
 
@@ -94,7 +113,8 @@ public struct JSONCell: Encodable, Sendable {
         var container = encoder.singleValueContainer()
         switch value {
         case .integer(let number): try container.encode(number)
-        case .real(let number): try container.encode(number)
+        case .real(let number) where number.isFinite: try container.encode(number)
+        case .real(let number): try container.encode(number.isNaN ? "NaN" : number < 0 ? "-Infinity" : "Infinity")
         case .text(let text): try container.encode(text)
         case .blob(let bytes): try container.encode(bytes.map { String(format: "%02x", $0) }.joined())
         case .null: try container.encodeNil()

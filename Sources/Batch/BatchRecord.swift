@@ -57,7 +57,7 @@ public struct BatchRecord: Sendable, Equatable {
         // The answer's own keys stay sorted as `ask --format json` prints them; the id goes first,
         // where a person scanning the file looks. Encoding a string or these values cannot fail.
         let idJSON = String(decoding: (try? encoder.encode(id)) ?? Data("\"\"".utf8), as: UTF8.self)
-        let answerJSON = String(decoding: (try? encoder.encode(AnswerRecord(answer: answer, includeRows: true))) ?? Data("{}".utf8), as: UTF8.self)
+        let answerJSON = String(decoding: AnswerRecord.json(answer, encoder: encoder), as: UTF8.self)
         let rest = answerJSON.dropFirst()
         json = "{\"id\":\(idJSON)" + (rest.hasPrefix("}") ? "" : ",") + rest
         let preview = Array((answer.result?.rows ?? []).prefix(Self.previewRows))

@@ -33,7 +33,7 @@ public enum AnswerText {
         case .json:
             let json = JSONEncoder()
             json.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return (try? String(decoding: json.encode(AnswerRecord(answer: answer, includeRows: true)), as: UTF8.self)) ?? "{}"
+            return String(decoding: AnswerRecord.json(answer, encoder: json), as: UTF8.self)
         case .csv, .md:
             guard answer.status == .ok, let result = answer.result else {
                 return "Não consegui responder: \(answer.message ?? "sem resultado")"
@@ -51,6 +51,7 @@ public enum AnswerText {
             let table = resultTable(result, badges: options.badges)
             let renderer = ResultRenderer(rowLimit: options.rowLimit, width: options.terminal.width, colour: options.terminal.colour)
             lines.append(renderer.render(table))
+            if let cut = result.cutNote { lines.append(cut) }
             if table.columns.count > result.columns.count {
                 lines.append("risco = chance de evadir ou ficar para trás no próximo ano, com o fator principal; é apoio à decisão, não um veredito (ficha completa: :aluno RA)")
             }
