@@ -26,6 +26,11 @@ public struct HTTPRequest: Sendable {
     public var firstByteTimeout: Duration = .seconds(300)
     /// Longest silence once bytes have started arriving.
     public var idleTimeout: Duration = .seconds(120)
+    /// The whole exchange, however steadily bytes trickle in; nil for none.
+    public var totalTimeout: Duration?
+    /// Bytes of body accepted before the transfer is stopped: a reply that never ends must
+    /// not take the machine's memory with it.
+    public var maxBodyBytes = 16 << 20
 
     public init(method: Method, url: String, headers: [String] = [], body: Data? = nil) {
         self.method = method
@@ -51,9 +56,11 @@ public enum HTTPError: Error, Sendable, Equatable {
     /// The connection broke after the response started.
     case interrupted(url: String, detail: String)
     case transport(url: String, code: Int, detail: String)
+    /// The body passed `HTTPRequest.maxBodyBytes`.
+    case tooLarge(url: String, limit: Int)
 
     public enum TimeoutPhase: String, Sendable, Equatable {
-        case connect, firstByte, idle
+        case connect, firstByte, idle, total
     }
 }
 
@@ -102,6 +109,7 @@ private final class Transfer {
     var body = Data()
     var status = 0
     var receivedAny = false
+    var receivedBytes = 0
     var lastByte = ContinuousClock.now
     var callbackError: Error?
 
@@ -168,6 +176,11 @@ private final class Transfer {
     private func receive(_ bytes: UnsafeRawBufferPointer) -> Bool {
         receivedAny = true
         lastByte = ContinuousClock.now
+        receivedBytes += bytes.count
+        guard receivedBytes <= request.maxBodyBytes else {
+            callbackError = HTTPError.tooLarge(url: request.url, limit: request.maxBodyBytes)
+            return false
+        }
         if status == 0 {
             var code = 0
             _ = indaga_curl_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
@@ -213,6 +226,9 @@ private final class Transfer {
             }
             if receivedAny, now - lastByte > request.idleTimeout {
                 throw HTTPError.timedOut(url: request.url, phase: .idle)
+            }
+            if let total = request.totalTimeout, now - started > total {
+                throw HTTPError.timedOut(url: request.url, phase: .total)
             }
             curl_multi_poll(multi, nil, 0, 50, nil)
         }

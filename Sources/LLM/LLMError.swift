@@ -14,6 +14,8 @@ public enum LLMError: Error, Sendable, Equatable {
     case interrupted(LLMEndpoint, partial: String)
     /// Something came back that is not the protocol.
     case invalidResponse(String)
+    /// The reply passed the byte cap (a server that never stops sending).
+    case replyTooLarge(limit: Int)
 
     /// Maps transport errors to the user's terms; other errors pass through.
     static func from(_ error: Error, endpoint: LLMEndpoint) -> Error {
@@ -24,6 +26,7 @@ public enum LLMError: Error, Sendable, Equatable {
         case .timedOut(_, let phase): return LLMError.timedOut(endpoint, phase: phase)
         case .cancelled: return LLMError.cancelled
         case .interrupted: return LLMError.interrupted(endpoint, partial: "")
+        case .tooLarge(_, let limit): return LLMError.replyTooLarge(limit: limit)
         }
     }
 }
@@ -44,6 +47,7 @@ extension LLMError: LocalizedError {
             case .connect: return "o servidor de LLM em \(endpoint.baseURL) não aceitou a conexão a tempo"
             case .firstByte: return "o servidor de LLM em \(endpoint.baseURL) não começou a responder a tempo (o modelo pode estar carregando); tente de novo"
             case .idle: return "o servidor de LLM em \(endpoint.baseURL) parou de responder no meio da resposta"
+            case .total: return "o servidor de LLM em \(endpoint.baseURL) passou do tempo limite de uma resposta (--llm-timeout) e ela foi abandonada"
             }
         case .cancelled:
             return "pedido cancelado"
@@ -58,6 +62,8 @@ extension LLMError: LocalizedError {
             return "a resposta do modelo em \(endpoint.baseURL) foi interrompida no meio (a conexão caiu ou o servidor reiniciou)"
         case .invalidResponse(let detail):
             return "o servidor de LLM respondeu algo fora do protocolo: \(detail)"
+        case .replyTooLarge(let limit):
+            return "resposta grande demais do servidor de LLM (passou de \(limit >> 20) MB) e foi abandonada; confira o modelo e o servidor"
         }
     }
 }

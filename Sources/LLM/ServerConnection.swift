@@ -20,6 +20,8 @@ struct ServerConnection: Sendable {
         request.connectTimeout = timeouts.connect
         request.firstByteTimeout = timeouts.quickAnswer
         request.idleTimeout = timeouts.quickAnswer
+        request.totalTimeout = timeouts.quickAnswer * 2
+        request.maxBodyBytes = timeouts.maxReplyBytes
         do {
             return try retry.run(cancellation: cancellation, delivered: { false }) {
                 let response = try transport.send(request, cancellation: cancellation)
@@ -70,18 +72,24 @@ struct ServerConnection: Sendable {
     ) throws -> ChatReply {
         let started = initial.builder.started
         var reader = initial
+        var lines = 0
         let response = try postChat(
             path, body: body, model: model, cancellation: cancellation,
             delivered: { reader.builder.deliveredAnything }, partial: { reader.builder.reply.content },
-            beforeAttempt: { reader.builder.reset() },
-            onLine: streaming ? { line in try reader.consume(line: line) } : nil,
+            beforeAttempt: { reader.builder.reset(); lines = 0 },
+            onLine: streaming ? { line in lines += 1; try reader.consume(line: line) } : nil,
             listModels: listModels
         )
         if !streaming {
+            guard !response.body.isEmpty else { throw LLMError.invalidResponse("resposta vazia (nenhum byte)") }
             try reader.consume(whole: response.body)
         }
+        // The transfer ended cleanly (a broken one is an HTTPError above): the server sent
+        // nothing, or something that is not a finished answer; the connection did not drop.
         guard reader.builder.finished else {
-            throw LLMError.interrupted(endpoint, partial: reader.builder.reply.content)
+            if streaming && lines == 0 && response.body.isEmpty { throw LLMError.invalidResponse("resposta vazia (nenhum byte)") }
+            throw LLMError.invalidResponse("a resposta terminou sem o sinal de fim do protocolo (done); veio: "
+                + String(reader.builder.reply.content.prefix(80)))
         }
         return reader.builder.finish(wallTime: ContinuousClock.now - started)
     }
@@ -96,8 +104,10 @@ struct ServerConnection: Sendable {
     ) throws -> HTTPResponse {
         var request = HTTPRequest(method: .post, url: endpoint.baseURL + path, headers: headers, body: body)
         request.connectTimeout = timeouts.connect
-        request.firstByteTimeout = timeouts.firstToken
+        request.firstByteTimeout = min(timeouts.firstToken, timeouts.total)
         request.idleTimeout = timeouts.idle
+        request.totalTimeout = timeouts.total
+        request.maxBodyBytes = timeouts.maxReplyBytes
         do {
             return try retry.run(cancellation: cancellation, delivered: delivered) {
                 beforeAttempt()
@@ -124,12 +134,20 @@ public struct LLMTimeouts: Sendable, Equatable {
     public var firstToken: Duration = .seconds(300)
     /// Silence in the middle of an answer.
     public var idle: Duration = .seconds(120)
+    /// One chat answer from start to end, however steadily it trickles: loading the model
+    /// and a long answer fit well inside it.
+    public var total: Duration = .seconds(300)
+    /// Bytes one answer may take on the wire; a 400-token answer is a few tens of KB.
+    public var maxReplyBytes = 8 << 20
 
-    public init(connect: Duration = .seconds(5), quickAnswer: Duration = .seconds(15), firstToken: Duration = .seconds(300), idle: Duration = .seconds(120)) {
+    public init(connect: Duration = .seconds(5), quickAnswer: Duration = .seconds(15), firstToken: Duration = .seconds(300), idle: Duration = .seconds(120),
+                total: Duration = .seconds(300), maxReplyBytes: Int = 8 << 20) {
         self.connect = connect
         self.quickAnswer = quickAnswer
         self.firstToken = firstToken
         self.idle = idle
+        self.total = total
+        self.maxReplyBytes = maxReplyBytes
     }
 }
 

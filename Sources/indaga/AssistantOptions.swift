@@ -18,11 +18,18 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
     var samples = 1
 
+    func validate() throws {
+        try OptionRange.check(maxTries, 1...10, option: "--max-tries")
+        try OptionRange.check(timeout, 0.1...3_600, option: "--timeout")
+        try OptionRange.check(samples, 1...16, option: "--samples")
+    }
+
     var pipeline: Assistant.Options {
         var options = Assistant.Options()
-        options.maxTries = max(1, maxTries)
-        options.timeout = .milliseconds(Int(max(0.1, timeout) * 1000))
-        options.samples = max(1, samples)
+        // validate() keeps these in range; the clamps only guard a caller that skips it.
+        options.maxTries = min(max(1, maxTries), 10)
+        options.timeout = .milliseconds(Int(min(max(0.1, timeout), 3_600) * 1000))
+        options.samples = min(max(1, samples), 16)
         return options
     }
 }
@@ -59,7 +66,7 @@ struct AssistantParts: Sendable {
         let workspace = workspaceOptions.resolve()
         let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
         let parts = AssistantParts(
-            workspace: workspace, retriever: retriever, encoder: encoder, client: try llm.resolve().client(),
+            workspace: workspace, retriever: retriever, encoder: encoder, client: llm.client(for: try llm.resolve()),
             prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: assistant.pipeline, auditLog: assistant.auditLog)
         return (parts, connection)
     }

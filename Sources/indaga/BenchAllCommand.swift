@@ -34,6 +34,13 @@ struct AllBench: ParsableCommand {
 
     @OptionGroup var workspaceOptions: WorkspaceOptions
 
+    func validate() throws {
+        try OptionRange.check(seconds, 0.1...600, option: "--seconds")
+        try OptionRange.check(rounds, 1...1_000, option: "--rounds")
+        try OptionRange.check(synthetic, 0...10_000_000, option: "--synthetic")
+        try OptionRange.check(launches, 1...100, option: "--launches")
+    }
+
     func run() throws {
         BenchCommand.warnIfDebug()
         let workspace = workspaceOptions.resolve()

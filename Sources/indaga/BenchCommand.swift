@@ -52,6 +52,11 @@ struct EncoderBench: ParsableCommand {
 
     @OptionGroup var homeOption: HomeOption
 
+    func validate() throws {
+        try OptionRange.check(seconds, 0.1...600, option: "--seconds")
+        try OptionRange.check(threads, 1...256, option: "--threads")
+    }
+
     func run() throws {
         if !json { BenchCommand.warnIfDebug() }
         let workspace = homeOption.resolve()
@@ -119,6 +124,10 @@ struct RetrievalBench: ParsableCommand {
     @Flag(help: "Imprime os números numa linha JSON (tempos em ms).")
     var json = false
 
+    func validate() throws {
+        try OptionRange.check(synthetic, 0...10_000_000, option: "--synthetic")
+    }
+
     func run() throws {
         if !json { BenchCommand.warnIfDebug() }
         let (_, retriever, encoder) = try workspaceOptions.openRetriever(workspaceOptions.resolve())
@@ -158,6 +167,10 @@ struct PipelineBench: ParsableCommand {
 
     @Flag(help: "Imprime os números numa linha JSON (tempos em ms).")
     var json = false
+
+    func validate() throws {
+        try OptionRange.check(rounds, 1...1_000, option: "--rounds")
+    }
 
     func run() throws {
         if !json { BenchCommand.warnIfDebug() }

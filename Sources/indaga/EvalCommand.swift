@@ -84,9 +84,7 @@ struct EvalCommand: ParsableCommand {
         if files.isEmpty && !listRules {
             throw ValidationError("diga o arquivo de perguntas (por exemplo eval/dev.yaml) ou a suíte (eval/suite.yaml)")
         }
-        if let sample, sample < 1 {
-            throw ValidationError("--sample precisa ser pelo menos 1")
-        }
+        if let sample { try OptionRange.check(sample, 1...10_000, option: "--sample") }
     }
 
     func run() throws {
@@ -135,7 +133,7 @@ struct EvalCommand: ParsableCommand {
                 throw CommandFailure(message: "\(problem) sem o modelo, use --no-llm para medir só a recuperação")
             }
             endpoint = resolved
-            client = resolved.client()
+            client = llm.client(for: resolved)
         }
 
         let interrupt = InterruptCancellation()

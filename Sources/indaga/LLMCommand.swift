@@ -17,7 +17,7 @@ struct LLMCommand: ParsableCommand {
 
     func run() throws {
         let endpoint = try llm.resolve()
-        let client = endpoint.client()
+        let client = llm.client(for: endpoint)
         print("Servidor: \(endpoint.baseURL) (API \(endpoint.api.rawValue))")
         if let version = try client.version(cancellation: nil) {
             print("  ✓ respondeu; versão \(version)")

@@ -13,7 +13,21 @@ struct LLMOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Modelo (padrão: INDAGA_MODEL, ou \(LLMEndpoint.defaultModel)).", valueName: "nome"))
     var model: String?
 
+    @Option(name: .customLong("llm-timeout"), help: ArgumentHelp("Tempo máximo de uma resposta do modelo, do pedido ao fim, em segundos (padrão: 300).", valueName: "s"))
+    var timeout: Double = 300
+
+    func validate() throws {
+        try OptionRange.check(timeout, 1...3_600, option: "--llm-timeout")
+    }
+
     func resolve() throws -> LLMEndpoint {
         try LLMEndpoint.resolve(url: url, api: api, model: model, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The endpoint's client, with `--llm-timeout` as the deadline of each answer.
+    func client(for endpoint: LLMEndpoint) -> ChatClient {
+        var timeouts = LLMTimeouts()
+        timeouts.total = .milliseconds(Int(min(max(1, timeout), 3_600) * 1000))
+        return endpoint.client(timeouts: timeouts)
     }
 }
