@@ -25,6 +25,13 @@ public final class Connection {
     /// - Parameter busyTimeout: how long a statement waits for another process's lock.
     /// - Throws: `DatabaseError` (`.cannotOpen`, `.notADatabase`, …) naming the path.
     public init(path: String, mode: Mode = .readWrite, busyTimeout: Duration = .seconds(5)) throws {
+        var status = stat()
+        if stat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFREG {
+            // A FIFO would block the open forever; a device or socket is no database either.
+            throw DatabaseError(extendedCode: SQLITE_CANTOPEN, message: "não é um arquivo comum (pipe, dispositivo ou pasta)", call: "stat", path: path)
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let target = mode == .readOnly ? try Self.readOnlyTarget(path, folderWritable: access(folder.isEmpty ? "." : folder, W_OK) == 0) : path
         var flags = SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
@@ -32,7 +39,7 @@ public final class Connection {
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
         var opened: OpaquePointer?
-        let code = sqlite3_open_v2(path, &opened, flags, nil)
+        let code = sqlite3_open_v2(target, &opened, flags, nil)
         guard code == SQLITE_OK, let opened else {
             // SQLite may hand back a handle even on failure; it must still be closed.
             let message = opened.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
@@ -59,6 +66,35 @@ public final class Connection {
         handle = opened
         self.path = path
         self.mode = mode
+    }
+
+    /// What to open read-only: the path, or for a WAL database in a folder this user cannot
+    /// write an `immutable` URI. A WAL reader needs to create `-shm` beside the file; where it
+    /// cannot, nobody can be writing either (a writer needs the same folder), so the file is
+    /// read as it stands, unless a `-wal` holds changes not yet in it.
+    static func readOnlyTarget(_ path: String, folderWritable: Bool) throws -> String {
+        guard !folderWritable, isWAL(path) else { return path }
+        let folder = (path as NSString).deletingLastPathComponent
+        var wal = stat()
+        if stat(path + "-wal", &wal) == 0, wal.st_size > 0 {
+            throw DatabaseError(
+                extendedCode: SQLITE_CANTOPEN,
+                message: "o banco está em modo WAL e há alterações em \(path)-wal que só podem ser lidas com permissão de escrita "
+                    + "na pasta \(folder); copie o banco e o arquivo -wal para uma pasta sua, ou peça a quem grava no banco um checkpoint",
+                call: "sqlite3_open_v2", path: path)
+        }
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+        return "file:\(encoded)?immutable=1"
+    }
+
+    /// Bytes 18 and 19 of the header are 2 in a WAL database.
+    static func isWAL(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 20), header.count == 20 else { return false }
+        return header[header.startIndex + 18] == 2 && header[header.startIndex + 19] == 2
     }
 
     deinit {

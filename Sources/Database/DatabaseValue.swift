@@ -32,6 +32,15 @@ public enum DatabaseValue: Sendable, Hashable {
         return nil
     }
 
+    /// Roughly the bytes the value takes in memory, for the caps on a result.
+    public var storedBytes: Int {
+        switch self {
+        case .integer, .real, .null: return 8
+        case .text(let text): return text.utf8.count
+        case .blob(let bytes): return bytes.count
+        }
+    }
+
     /// The value as bytes, when it is stored as a blob.
     public var blob: [UInt8]? {
         if case .blob(let value) = self { return value }

@@ -25,6 +25,9 @@ final class ReadOnlyAuthorizer {
             return deny("PRAGMA não é permitido em consultas")
         case SQLITE_TRANSACTION, SQLITE_SAVEPOINT:
             return deny("transações não são permitidas em consultas")
+        case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE where ["sqlite_master", "sqlite_schema", "sqlite_temp_master"].contains(first?.lowercased() ?? ""):
+            // What SQLite reports when a query names an eponymous virtual table (pragma_table_info, dbstat).
+            return deny("a consulta lê as estruturas internas do banco (pragma_*, dbstat), o que não é permitido; consulte as tabelas de dados")
         case SQLITE_INSERT, SQLITE_UPDATE, SQLITE_DELETE:
             return deny("a consulta tentou alterar dados (\(first ?? "tabela"))")
         default:
@@ -48,13 +51,39 @@ public struct QueryResult: Sendable, Equatable {
     public let totalRows: Int
     public var truncated: Bool { totalRows > rows.count }
     public let duration: Duration
+    /// Values longer than the cell cap, kept cut (with "…").
+    public let cutCells: Int
+    /// Rows stopped being kept because the byte cap was reached (before the row cap).
+    public let bytesCapped: Bool
 
-    public init(columns: [String], rows: [[DatabaseValue]], totalRows: Int, duration: Duration) {
+    public init(columns: [String], rows: [[DatabaseValue]], totalRows: Int, duration: Duration, cutCells: Int = 0, bytesCapped: Bool = false) {
         self.columns = columns
         self.rows = rows
         self.totalRows = totalRows
         self.duration = duration
+        self.cutCells = cutCells
+        self.bytesCapped = bytesCapped
     }
+
+    /// What the caps left out, in pt-BR, for the line under the answer; nil when nothing was.
+    public var cutNote: String? {
+        var parts: [String] = []
+        if cutCells > 0 {
+            parts.append("\(cutCells) \(cutCells == 1 ? "valor longo demais foi encurtado" : "valores longos demais foram encurtados") (limite de \(QueryCaps.cellBytes >> 10) KB por valor)")
+        }
+        if bytesCapped {
+            parts.append("só as primeiras \(rows.count) linhas foram guardadas (limite de \(QueryCaps.answerBytes >> 20) MB por resposta)")
+        }
+        return parts.isEmpty ? nil : "resultado cortado: " + parts.joined(separator: "; ")
+    }
+}
+
+/// How much of a result is kept in memory: a query can return values of any size.
+public enum QueryCaps {
+    /// Bytes kept of one text or blob value.
+    public static let cellBytes = 256 << 10
+    /// Bytes kept of one answer's rows, all values together.
+    public static let answerBytes = 32 << 20
 }
 
 /// Why a generated query was not run or did not finish, in pt-BR, with SQLite's own message kept.
@@ -114,10 +143,23 @@ extension Connection {
 
         var rows: [[DatabaseValue]] = []
         var total = 0
+        var kept = 0
+        var cutCells = 0
+        var bytesCapped = false
         do {
-            while let row = try statement.step() {
-                if total < maxRows { rows.append(row.values) }
+            // Past the caps rows are only counted, never read.
+            while try statement.advance() {
                 total += 1
+                guard rows.count < maxRows, !bytesCapped else { continue }
+                let (values, cut) = statement.currentValues(cellLimit: QueryCaps.cellBytes)
+                let size = values.reduce(0) { $0 + $1.storedBytes }
+                if kept + size > QueryCaps.answerBytes {
+                    bytesCapped = true
+                    continue
+                }
+                kept += size
+                cutCells += cut
+                rows.append(values)
             }
         } catch let error as DatabaseError where error.kind == .interrupted {
             throw budget.wasCancelled
@@ -126,7 +168,8 @@ extension Connection {
         } catch let error as DatabaseError {
             throw QueryRefusal(kind: .failed, message: "a consulta falhou ao rodar: \(error.message)", sqliteMessage: error.message)
         }
-        return QueryResult(columns: statement.columnNames, rows: rows, totalRows: total, duration: clock.now - started)
+        return QueryResult(columns: statement.columnNames, rows: rows, totalRows: total, duration: clock.now - started,
+                           cutCells: cutCells, bytesCapped: bytesCapped)
     }
 }
 

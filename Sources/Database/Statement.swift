@@ -109,17 +109,45 @@ public final class Statement {
 
     /// Advances one row; nil when the statement is done (and it is reset for reuse).
     public func step() throws -> Row? {
+        try advance() ? currentRow() : nil
+    }
+
+    /// Advances one row without reading it; false when the statement is done (and reset).
+    public func advance() throws -> Bool {
         switch sqlite3_step(handle) {
         case SQLITE_ROW:
-            return currentRow()
+            return true
         case SQLITE_DONE:
             sqlite3_reset(handle)
-            return nil
+            return false
         default:
             let error = connection.lastError(call: "sqlite3_step", sql: sql)
             sqlite3_reset(handle)
             throw error
         }
+    }
+
+    /// The current row's values, each text or blob read up to `cellLimit` bytes (text cut at a
+    /// character boundary), and how many were cut: a 100 MB value is never copied whole.
+    public func currentValues(cellLimit: Int) -> (values: [DatabaseValue], cut: Int) {
+        var cut = 0
+        let values = (0..<sqlite3_column_count(handle)).map { column -> DatabaseValue in
+            let type = sqlite3_column_type(handle, column)
+            guard type == SQLITE_TEXT || type == SQLITE_BLOB else { return value(at: column) }
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard count > cellLimit else { return value(at: column) }
+            cut += 1
+            if type == SQLITE_BLOB {
+                guard let bytes = sqlite3_column_blob(handle, column) else { return .blob([]) }
+                return .blob(Array(UnsafeRawBufferPointer(start: bytes, count: cellLimit)))
+            }
+            guard let text = sqlite3_column_text(handle, column) else { return .text("") }
+            // Back off to the start of a character: continuation bytes are 10xxxxxx.
+            var length = cellLimit
+            while length > 0, text[length] & 0xC0 == 0x80 { length -= 1 }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: length), as: UTF8.self) + "…")
+        }
+        return (values, cut)
     }
 
     /// Steps to the end, collecting every row.

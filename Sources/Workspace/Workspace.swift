@@ -85,10 +85,11 @@ public struct Workspace: Sendable, Equatable {
 
         let database: URL
         let databaseSource: Source
+        // A link is followed to its file: the catalog is the file's, whatever the link is called.
         if let flag = nonEmpty(databaseFlag) {
-            (database, databaseSource) = (absolute(flag), .flag)
+            (database, databaseSource) = (absolute(flag).resolvingSymlinksInPath(), .flag)
         } else if let variable = nonEmpty(environment[databaseVariable]) {
-            (database, databaseSource) = (absolute(variable), .environment)
+            (database, databaseSource) = (absolute(variable).resolvingSymlinksInPath(), .environment)
         } else {
             (database, databaseSource) = (home.appendingPathComponent(bundledDatabasePath).standardizedFileURL, .bundled)
         }
