@@ -695,9 +695,36 @@ extension Assistant {
     /// number above 1, which may be a percentage said without the sign). Years are left to the
     /// checks of periods.
     static func unwrittenThresholds(in question: String, sql: String) -> [(said: String, number: String)] {
-        // Digits glued to a name (`m2024`, `v23`) are part of it.
-        let written = Set(sql.matches(of: #/([A-Za-z_]*)(\d*\.?\d+)/#).compactMap { $0.1.isEmpty ? Double(String($0.2)) : nil })
+        let written = writtenNumbers(in: sql)
         return thresholds(in: question).filter { !$0.accepted.contains(where: written.contains) }.map { ($0.said, $0.number) }
+    }
+
+    /// The numbers `sql` writes (5, 0.9, .5), in one pass: digits glued to a name (`m2024`,
+    /// `v23`) are part of it. Scanned by hand, not by a regex that backtracks over every run of
+    /// letters: a long literal in a model's query made that check take minutes.
+    static func writtenNumbers(in sql: String) -> Set<Double> {
+        var numbers: Set<Double> = []
+        let bytes = Array(sql.utf8)
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        func isNameByte(_ byte: UInt8) -> Bool { isDigit(byte) || byte == 0x5F || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) }
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if isNameByte(byte), !isDigit(byte) {
+                while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
+            } else if isDigit(byte) || (byte == 0x2E && index + 1 < bytes.count && isDigit(bytes[index + 1])) {
+                let start = index
+                while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+                if index + 1 < bytes.count, bytes[index] == 0x2E, isDigit(bytes[index + 1]) {
+                    index += 1
+                    while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+                }
+                if let number = Double(String(decoding: bytes[start..<index], as: UTF8.self)) { numbers.insert(number) }
+            } else {
+                index += 1
+            }
+        }
+        return numbers
     }
 
     /// The thresholds the question says ("menos de 5", "abaixo de 90%", "4 ou mais"): the words,

@@ -164,6 +164,9 @@ public final class Assistant {
         } else {
             context = retriever.wholeSchemaContext()
         }
+        // A verified example the schema has outgrown (a column dropped) is no example: it
+        // neither answers nor is shown to the model. `indaga refresh` names it.
+        context.examples.removeAll { (try? connection.prepareGenerated($0.sql)) == nil }
         answer.context = context
         answer.contextIDs = context.tables.map { "tabela:\($0.name)" } + context.examples.map { "exemplo:\($0.question)" }
         lap("recuperar")
@@ -239,12 +242,16 @@ public final class Assistant {
             messages.append(ChatMessage(.assistant, reply.content))
             lap("modelo")
 
-            guard case .sql(let written) = SQLExtractor.extract(from: reply.content) else {
-                lastProblem = "a resposta não tinha uma consulta SQL"
+            let extraction = SQLExtractor.extract(from: reply.content)
+            guard case .sql(let written) = extraction else {
+                let (problem, hint) = extraction.problem ?? ("a resposta não tinha uma consulta SQL", "")
+                lastProblem = problem
                 record.error = lastProblem
                 answer.attempts.append(record)
                 answer.status = .noSQL
-                messages.append(correction(sql: reply.content, problem: lastProblem, hints: ["responda só com uma consulta SELECT"]))
+                // A reply with no end is not sent back whole.
+                messages[messages.count - 1] = ChatMessage(.assistant, String(reply.content.prefix(SQLExtractor.longestQuery)))
+                messages.append(correction(sql: String(reply.content.prefix(SQLExtractor.longestQuery)), problem: lastProblem, hints: [hint]))
                 continue
             }
             let (sql, failure, repairs) = polished(written, question: spelledOut, context: context)
@@ -710,12 +717,12 @@ public final class Assistant {
                     problem = ("a consulta falhou ao rodar", [])
                 }
                 lap("validar e executar", &answer)
-            } else {
-                problem = ("a resposta não tinha uma consulta SQL", ["responda só com uma consulta SELECT"])
+            } else if let said = SQLExtractor.extract(from: reply.content).problem {
+                problem = (said.message, [said.hint])
             }
             record.error = problem?.0
             answer.attempts.append(record)
-            if index == 0, let problem { greedy = (reply.content, problem.0, problem.1) }
+            if index == 0, let problem { greedy = (String(reply.content.prefix(SQLExtractor.longestQuery)), problem.0, problem.1) }
         }
         let trusted = groups.filter { $0.doubt == nil }
         guard let winner = (trusted.isEmpty ? groups : trusted).max(by: { ($0.votes, -$0.first) < ($1.votes, -$1.first) }) else {

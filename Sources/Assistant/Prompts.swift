@@ -24,9 +24,18 @@ public struct PromptTemplates: Sendable {
         return PromptTemplates(generation: try read("generation.md"), correction: try read("correction.md"))
     }
 
-    /// Replaces each `{{name}}` with its value.
+    /// Replaces each `{{name}}` of the template with its value, in one pass: a value that
+    /// holds "{{question}}" (data can hold anything) stays as written.
     static func fill(_ template: String, _ values: [String: String]) -> String {
-        values.reduce(template) { $0.replacingOccurrences(of: "{{\($1.key)}}", with: $1.value) }
+        var result = ""
+        var rest = template[...]
+        while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+            let name = String(rest[open.upperBound..<close.lowerBound])
+            result += rest[..<open.lowerBound]
+            result += values[name] ?? String(rest[open.lowerBound..<close.upperBound])
+            rest = rest[close.upperBound...]
+        }
+        return result + rest
     }
 }
 
@@ -37,10 +46,10 @@ enum ContextRenderer {
         for table in context.tables {
             guard let real = catalog.schema.table(named: table.name) else { continue }
             let described = catalog.metadata.table(named: table.name)
-            lines.append("CREATE TABLE \(table.name) ( -- \(short(described?.description ?? ""))")
+            lines.append("CREATE TABLE \(data(table.name)) ( -- \(short(described?.description ?? ""))")
             let columns = real.columns.filter { table.columns.contains($0.name) }
             for (position, column) in columns.enumerated() {
-                var line = "  \(column.name) \(column.declaredType.isEmpty ? "" : column.declaredType)"
+                var line = "  \(data(column.name)) \(column.declaredType.isEmpty ? "" : data(column.declaredType))"
                 if column.isPrimaryKey { line += " PRIMARY KEY" }
                 if let key = real.foreignKeys.first(where: { $0.columns == [column.name] }) {
                     line += " REFERENCES \(key.referencedTable)(\(key.referencedColumns.first ?? "id"))"
@@ -48,7 +57,7 @@ enum ContextRenderer {
                 if position < columns.count - 1 { line += "," }
                 var comment = short(described?.column(named: column.name)?.description ?? "")
                 if let values = described?.column(named: column.name)?.values, !values.isEmpty {
-                    comment += " Valores: " + values.keys.sorted().map { "'\($0)'" }.joined(separator: ", ") + "."
+                    comment += " Valores: " + values.keys.sorted().map { literal($0) }.joined(separator: ", ") + "."
                 }
                 if !comment.isEmpty { line += " -- \(comment)" }
                 lines.append(line)
@@ -67,7 +76,7 @@ enum ContextRenderer {
         var text = ""
         if !context.values.isEmpty {
             text += "\nValores citados na pergunta (escreva-os assim na consulta):\n"
-                + context.values.map { "- \($0.table).\($0.column) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: "\n") + "\n"
+                + context.values.map { "- \(data($0.table)).\(data($0.column)) = \(literal($0.value))" }.joined(separator: "\n") + "\n"
         }
         for group in ValueGroup.named(in: context) {
             text += "\n" + groupAdvice(group) + "\n"
@@ -77,8 +86,8 @@ enum ContextRenderer {
 
     /// "Quantos de manhã e quantos de tarde": one query, a row per value.
     static func groupAdvice(_ group: ValueGroup) -> String {
-        let column = "\(group.table).\(group.column)"
-        let listed = group.values.map { "'\($0.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: ", ")
+        let column = "\(data(group.table)).\(data(group.column))"
+        let listed = group.values.map(literal).joined(separator: ", ")
         return "A pergunta cita \(group.values.count) valores de \(column) (\(listed)): para um número de cada, "
             + "agrupe por \(column) (GROUP BY), uma linha por valor, numa só consulta, sem UNION."
     }
@@ -86,7 +95,7 @@ enum ContextRenderer {
     /// How each table filters the period the question names; with more years, the others are said.
     static func periods(_ context: RetrievedContext) -> String {
         let attributes = context.attributeFilters.isEmpty ? ""
-            : "\nFiltros que a pergunta cita:\n" + context.attributeFilters.map { "- " + $0 }.joined(separator: "\n") + "\n"
+            : "\nFiltros que a pergunta cita:\n" + context.attributeFilters.map { "- " + data($0, limit: 300) }.joined(separator: "\n") + "\n"
         guard let first = context.periods.first, !context.periodFilters.isEmpty else { return attributes }
         let names = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro", "dezembro"]
         let label = first.month.map { "\(names[$0 - 1]) de \(first.year)" } ?? "\(first.year)"
@@ -95,12 +104,12 @@ enum ContextRenderer {
             ? "Para filtrar \(label), conforme a tabela:"
             : "Para filtrar \(label), conforme a tabela (para \(others.joined(separator: ", ")), troque o ano):"
         // One condition per table: offered alternatives, a small model writes them all, joined by OR.
-        return attributes + "\n" + heading + "\n" + context.periodFilters.compactMap { $0.conditions.first.map { "- " + $0 } }.joined(separator: "\n") + "\n"
+        return attributes + "\n" + heading + "\n" + context.periodFilters.compactMap { $0.conditions.first.map { "- " + data($0, limit: 300) } }.joined(separator: "\n") + "\n"
     }
 
     static func glossary(_ context: RetrievedContext) -> String {
         guard !context.terms.isEmpty else { return "" }
-        return "\nTermos:\n" + context.terms.map { "- \($0.term): \($0.sql)" }.joined(separator: "\n") + "\n"
+        return "\nTermos:\n" + context.terms.map { "- \(data($0.term)): \(data($0.sql, limit: 300))" }.joined(separator: "\n") + "\n"
     }
 
     /// The nearest example last, right above the question: a small model leans on the example
@@ -115,8 +124,26 @@ enum ContextRenderer {
         return "\nConversa até aqui:\n" + history.map { "Pergunta: \($0.question)\nSQL: \($0.sql)" }.joined(separator: "\n") + "\n"
     }
 
+    /// Text from the database or the catalog as one line of data: control characters and line
+    /// breaks become spaces, so a stored value cannot start a line of the prompt ("Pergunta: …",
+    /// "SQL: DELETE …"), and it is cut at `limit` characters.
+    static func data(_ text: String, limit: Int = 120) -> String {
+        var line = ""
+        for scalar in text.unicodeScalars {
+            let breaks = scalar.properties.generalCategory == .control || [0x2028, 0x2029, 0x85].contains(scalar.value)
+            line.unicodeScalars.append(breaks ? " " : scalar)
+        }
+        return line.count > limit ? String(line.prefix(limit - 1)) + "…" : line
+    }
+
+    /// A value as an SQL string literal, fenced as data, quotes doubled.
+    static func literal(_ value: String) -> String {
+        "'" + data(value).replacingOccurrences(of: "'", with: "''") + "'"
+    }
+
     /// The first sentence, at most 110 characters: a small model follows short prompts better.
     static func short(_ text: String) -> String {
+        let text = data(text, limit: 400)
         let sentence = text.split(separator: ".", maxSplits: 1).first.map { String($0) + "." } ?? text
         return sentence.count > 110 ? String(sentence.prefix(109)) + "…" : sentence
     }

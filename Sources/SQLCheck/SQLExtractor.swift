@@ -5,17 +5,35 @@ public enum Extraction: Sendable, Equatable {
     case sql(String)
     /// No query in it (prose only, or an empty answer): a failure to correct, not a crash.
     case noSQL(reason: String)
+    /// A query longer than any answer to a question needs (`SQLExtractor.longestQuery`): a
+    /// literal or comment with no end, which no check should have to read.
+    case tooLong(characters: Int)
+
+    /// What to tell the model and the user, and the hint for the correction.
+    public var problem: (message: String, hint: String)? {
+        switch self {
+        case .sql: return nil
+        case .noSQL: return ("a resposta não tinha uma consulta SQL", "responda só com uma consulta SELECT")
+        case .tooLong(let characters):
+            return ("a consulta tem \(characters) caracteres, mais que o limite de \(SQLExtractor.longestQuery)",
+                    "escreva uma consulta curta, sem textos ou comentários longos")
+        }
+    }
 }
 
-/// Pulls the first complete SQL query out of what a model wrote.
+/// Pulls the SQL query out of what a model wrote: the first statement, with any statements
+/// that follow it (so validation refuses them in words rather than they go unseen).
 public enum SQLExtractor {
+    /// Characters in the longest query accepted: ten times what 400 tokens of SQL come to.
+    public static let longestQuery = 4_000
+
     public static func extract(from answer: String) -> Extraction {
         let text = withoutThinking(answer)
         // Fenced blocks first: ```sql … ``` (or an unlabelled fence holding SQL).
         for block in fencedBlocks(in: text) {
-            if let statement = firstStatement(in: block) { return .sql(statement) }
+            if let statement = statements(in: block) { return checked(statement) }
         }
-        if let statement = firstStatement(in: text) { return .sql(statement) }
+        if let statement = statements(in: text) { return checked(statement) }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return .noSQL(reason: trimmed.isEmpty ? "o modelo não respondeu nada" : "o modelo respondeu em texto, sem uma consulta SQL")
     }
@@ -50,21 +68,60 @@ public enum SQLExtractor {
         return blocks
     }
 
-    /// From the first SELECT or WITH keyword to the end of that statement, without the semicolon.
-    static func firstStatement(in text: String) -> String? {
-        guard let start = firstKeyword(in: text) else { return nil }
-        let statement = SQLScanner.statementPrefix(String(text[start...]))
-        let cleaned = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+    private static func checked(_ statement: String) -> Extraction {
+        statement.count > longestQuery ? .tooLong(characters: statement.count) : .sql(statement)
+    }
+
+    /// From the first statement keyword to the end of that statement, without the semicolon;
+    /// with the statements right after it (`SELECT …; DROP TABLE alunos`), if any.
+    static func statements(in text: String) -> String? {
+        guard let start = firstKeyword(in: text[...]) else { return nil }
+        var end = start
+        while true {
+            end = text.index(end, offsetBy: SQLScanner.statementPrefix(String(text[end...])).count)
+            // Past the semicolon (or the blank line): another statement only if one starts right there.
+            let next = skippingSeparators(text[end...])
+            guard !next.isEmpty, firstKeyword(in: next) == next.startIndex else { break }
+            end = next.startIndex
+        }
+        let cleaned = text[start..<end].trimmingCharacters(in: .whitespacesAndNewlines)
         return cleaned.isEmpty ? nil : cleaned
     }
 
-    /// The first statement keyword: SELECT or WITH, or a write in its unmistakable shape
-    /// (DROP TABLE, DELETE FROM…), which is extracted so validation can refuse it in words.
-    private static func firstKeyword(in text: String) -> String.Index? {
-        let pattern = try! Regex(
-            #"(?i)\b(?:select|with)\b\s+\S|\b(?:drop|create|alter)\s+(?:temp\s+|temporary\s+)?(?:table|index|view|trigger)\b|\bdelete\s+from\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\s+\w+\s+set\b|\battach\s+(?:database\s+)?'|\bpragma\s+\w+|\bvacuum\b|\breplace\s+into\b"#)
-        return text.firstMatch(of: pattern)?.range.lowerBound
+    /// `text` after leading whitespace, semicolons and comments.
+    private static func skippingSeparators(_ text: Substring) -> Substring {
+        var rest = text
+        while true {
+            rest = rest.drop { $0.isWhitespace || $0 == ";" }
+            if rest.hasPrefix("--") {
+                rest = rest.drop { $0 != "\n" }
+            } else if rest.hasPrefix("/*") {
+                guard let close = rest.range(of: "*/") else { return rest[rest.endIndex...] }
+                rest = rest[close.upperBound...]
+            } else {
+                return rest
+            }
+        }
     }
+
+    /// Where the first statement starts: SELECT, a WITH that opens a CTE (not the "with" of
+    /// "Here is the query with the count"), or a write in its unmistakable shape (DROP TABLE,
+    /// DELETE FROM…), which is extracted so validation can refuse it in words.
+    private static func firstKeyword(in text: Substring) -> String.Index? {
+        for match in text.matches(of: keywords) {
+            let candidate = text[match.range.lowerBound...]
+            guard candidate.prefix(4).lowercased() == "with" else { return match.range.lowerBound }
+            if candidate.prefixMatch(of: commonTableExpression) != nil { return match.range.lowerBound }
+        }
+        return nil
+    }
+
+    nonisolated(unsafe) private static let keywords = try! Regex(
+        #"(?i)\b(?:select|with)\b\s+\S|\b(?:drop|create|alter)\s+(?:temp\s+|temporary\s+)?(?:table|index|view|trigger)\b|\bdelete\s+from\b|\binsert\s+(?:or\s+\w+\s+)?into\b|\bupdate\s+\w+\s+set\b|\battach\s+(?:database\s+)?'|\bpragma\s+\w+|\bvacuum\b|\breplace\s+into\b"#)
+
+    /// `WITH [RECURSIVE] name [(columns)] AS [NOT] [MATERIALIZED] (`: the shape of a CTE.
+    nonisolated(unsafe) private static let commonTableExpression = try! Regex(
+        #"(?i)^with\s+(?:recursive\s+)?(?:"[^"]+"|`[^`]+`|\[[^\]]+\]|\w+)\s*(?:\([^()]*\)\s*)?as\s+(?:not\s+)?(?:materialized\s+)?\("#)
 }
 
 /// Just enough lexing of SQL to find statement boundaries: quotes, identifiers in
