@@ -49,10 +49,22 @@ public struct RefreshJob {
 
     /// Reads the database and the metadata into a catalog (no embedding).
     public func catalog() throws -> (Catalog, [String]) {
-        let schema = try Connection(path: database, mode: .readOnly).introspect()
+        let connection = try Connection(path: database, mode: .readOnly)
+        let schema = try connection.introspect()
         guard !schema.tables.isEmpty else { throw RefreshError.emptyDatabase(database) }
         let metadata = try CatalogMetadata.load(from: metadataFolder)
-        return (Catalog(name: catalogName, schema: schema, metadata: metadata), metadata.warnings(against: schema))
+        // Each verified example compiled against the schema as it is now: one that reads a
+        // dropped column would answer with an error.
+        let stale = metadata.examples.compactMap { example -> String? in
+            do {
+                _ = try connection.prepareGenerated(example.sql)
+                return nil
+            } catch {
+                return "o exemplo verificado \"\(example.question)\" não roda mais neste banco (\(error.localizedDescription)); "
+                    + "corrija ou apague-o em examples.yaml (até lá, ele é ignorado)"
+            }
+        }
+        return (Catalog(name: catalogName, schema: schema, metadata: metadata), metadata.warnings(against: schema) + stale)
     }
 
     /// Runs the job. With `check`, writes nothing and only reports whether the store is stale.
@@ -70,9 +82,7 @@ public struct RefreshJob {
         defer { lock?.release() }
 
         // The identity of the encoder is only needed to read the store; MiniLM's is fixed.
-        let encoderID = "sentence-transformers/all-MiniLM-L6-v2"
-        let dimension = 384
-        let existing = (try? EmbeddingStore.load(from: embeddingsFolder, encoder: encoderID, dimension: dimension)) ?? nil
+        let existing = (try? EmbeddingStore.load(from: embeddingsFolder, encoder: Self.encoderID, dimension: Self.dimension)) ?? nil
         var known: [String: (hash: String, index: Int)] = [:]
         for (index, entry) in (existing?.manifest.documents ?? []).enumerated() {
             known[entry.id] = (entry.hash, index)
@@ -93,27 +103,47 @@ public struct RefreshJob {
                 summary.starterFiles.append(try writeStarter(for: table, in: catalog))
             }
             if summary.stale {
-                let toEmbed = catalog.documents.filter { document in known[document.id].map { $0.hash != document.hash } ?? true }
-                let fresh = toEmbed.isEmpty ? [] : try embedder().embed(toEmbed.map(\.text))
-                var freshByID: [String: [Float]] = [:]
-                for (document, vector) in zip(toEmbed, fresh) { freshByID[document.id] = vector }
-                var vectors: [Float] = []
-                vectors.reserveCapacity(catalog.documents.count * dimension)
-                for document in catalog.documents {
-                    if let vector = freshByID[document.id] {
-                        vectors += vector
-                    } else if let existing, let index = known[document.id]?.index {
-                        vectors += existing.vector(at: index)
-                    }
-                }
-                summary.embedded = toEmbed.count
-                try EmbeddingStore(
-                    encoder: encoderID, dimension: dimension, documents: catalog.documents.map { ($0.id, $0.hash) }, vectors: vectors
-                ).write(to: embeddingsFolder)
+                let (store, embedded) = try Self.store(for: catalog, reusing: existing, embedder: embedder)
+                summary.embedded = embedded
+                try store.write(to: embeddingsFolder)
             }
         }
         summary.duration = ContinuousClock.now - started
         return summary
+    }
+
+    /// The store of `catalog` held in memory, for a reader that finds the catalog on disk stale
+    /// while another process refreshes it: nothing is written and no lock is taken.
+    public func storeInMemory(embedder: () throws -> TextEmbedder) throws -> (Catalog, EmbeddingStore) {
+        let (catalog, _) = try catalog()
+        let existing = (try? EmbeddingStore.load(from: embeddingsFolder, encoder: Self.encoderID, dimension: Self.dimension)) ?? nil
+        return (catalog, try Self.store(for: catalog, reusing: existing, embedder: embedder).store)
+    }
+
+    static let encoderID = "sentence-transformers/all-MiniLM-L6-v2"
+    static let dimension = 384
+
+    /// The catalog's vectors: those of `existing` whose document is unchanged, the others embedded.
+    static func store(for catalog: Catalog, reusing existing: EmbeddingStore?, embedder: () throws -> TextEmbedder) throws -> (store: EmbeddingStore, embedded: Int) {
+        var known: [String: (hash: String, index: Int)] = [:]
+        for (index, entry) in (existing?.manifest.documents ?? []).enumerated() {
+            known[entry.id] = (entry.hash, index)
+        }
+        let toEmbed = catalog.documents.filter { document in known[document.id].map { $0.hash != document.hash } ?? true }
+        let fresh = toEmbed.isEmpty ? [] : try embedder().embed(toEmbed.map(\.text))
+        var freshByID: [String: [Float]] = [:]
+        for (document, vector) in zip(toEmbed, fresh) { freshByID[document.id] = vector }
+        var vectors: [Float] = []
+        vectors.reserveCapacity(catalog.documents.count * dimension)
+        for document in catalog.documents {
+            if let vector = freshByID[document.id] {
+                vectors += vector
+            } else if let existing, let index = known[document.id]?.index {
+                vectors += existing.vector(at: index)
+            }
+        }
+        let store = EmbeddingStore(encoder: encoderID, dimension: dimension, documents: catalog.documents.map { ($0.id, $0.hash) }, vectors: vectors)
+        return (store, toEmbed.count)
     }
 
     /// Writes `metadata/<db>/<table>.yaml` with the starter entry, for a person to complete.

@@ -83,7 +83,16 @@ extension WorkspaceOptions {
             standardError.write("Atualizando o catálogo de \(workspace.catalogName) (metadata e embeddings)…\n")
             let job = RefreshJob(database: workspace.database.path, catalogName: workspace.catalogName,
                                  metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
-            let summary = try job.run(check: false) { encoder }
+            let summary: RefreshSummary
+            do {
+                summary = try job.run(check: false) { encoder }
+            } catch RefreshError.locked {
+                // Another process is refreshing this catalog: read what is there, embedding in
+                // memory what changed, rather than wait for it or fail.
+                standardError.write("Outro indaga está atualizando este catálogo; uso o catálogo atual, sem gravar nada.\n")
+                let (catalog, store) = try job.storeInMemory { encoder }
+                return (connection, try Retriever(catalog: catalog, store: store), encoder)
+            }
             for file in summary.starterFiles {
                 standardError.write("metadata inicial escrito em \(file) (complete as descrições)\n")
             }
