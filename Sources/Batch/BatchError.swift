@@ -18,6 +18,8 @@ public enum BatchError: Error, Sendable, Equatable {
     /// What `--resume` read back is not this format's output (or is broken before its last line).
     case outputNotOurs(path: String, format: String, line: Int, problem: String)
     case cannotOpenOutput(path: String, reason: String)
+    /// Another process (a second `batch`, or `--resume`) is writing `--out` now.
+    case outputBusy(path: String)
     /// A write failed once the batch had started (disk full, the file removed).
     case writeFailed(path: String, reason: String)
     case resumeWithoutOut
@@ -61,6 +63,8 @@ extension BatchError: LocalizedError {
                 + "confira --format, ou escolha outro --out"
         case .cannotOpenOutput(let path, let reason):
             return "não foi possível gravar '\(path)' (\(reason)); escolha com --out um arquivo numa pasta onde você possa escrever"
+        case .outputBusy(let path):
+            return "outro indaga batch está gravando em '\(path)' agora; espere ele terminar, ou escolha outro --out"
         case .writeFailed(let path, let reason):
             return "a gravação em '\(path)' falhou (\(reason)); as respostas já gravadas continuam válidas, e --resume continua daí"
         case .resumeWithoutOut:
@@ -68,7 +72,7 @@ extension BatchError: LocalizedError {
         case .resumeWithJSON:
             return "--resume não funciona com --format json, que grava o arquivo inteiro só no fim; use jsonl, csv ou md"
         case .badJobs(let jobs):
-            return "--jobs precisa ser pelo menos 1 (veio \(jobs))"
+            return "--jobs vai de 1 a 64 (veio \(jobs))"
         }
     }
 }

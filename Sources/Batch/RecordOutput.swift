@@ -29,12 +29,20 @@ public final class RecordOutput: Sendable {
         self.name = name
     }
 
-    /// Opens `path` for appending, creating it (mode 0644 less the umask) when missing.
+    /// Opens `path` for appending, creating it (mode 0644 less the umask) when missing, and
+    /// takes an exclusive lock on it for as long as it is open: two batches writing one file
+    /// would interleave and repeat records.
     ///
-    /// - Throws: `BatchError.cannotOpenOutput`.
+    /// - Throws: `BatchError.cannotOpenOutput`, or `.outputBusy` when another process holds it.
     public convenience init(appendingTo path: String) throws(BatchError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .cannotOpenOutput(path: path, reason: String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw busy ? .outputBusy(path: path) : .cannotOpenOutput(path: path, reason: reason)
+        }
         self.init(descriptor: descriptor, owns: true, name: path)
     }
 

@@ -4,6 +4,7 @@ import Catalog
 import Foundation
 import LLM
 import MiniLM
+import Render
 import Retrieval
 import Session
 import Terminal
@@ -31,6 +32,10 @@ struct AskCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Linhas mostradas por resposta no formato texto.", valueName: "n"))
     var limit = 50
+
+    func validate() throws {
+        try OptionRange.check(limit, 1...100_000, option: "--limit")
+    }
 
     func run() throws {
         let (parts, connection) = try AssistantParts.load(workspaceOptions, llm, answering)
@@ -61,8 +66,23 @@ struct AskCommand: ParsableCommand {
         guard let reply = session.handle(question, cancellation: interrupt.flag, progress: { standardError.write("\($0)\n") }) else {
             throw CommandFailure(message: "a pergunta está vazia")
         }
-        print(reply.text)
-        if session.lastAnswer?.status != .ok { throw ExitCode(1) }
+        // Ctrl-C: 130, as batch and any shell command.
+        if interrupt.flag.isCancelled {
+            standardError.write(reply.text + "\n")
+            throw ExitCode(130)
+        }
+        let answer = session.lastAnswer
+        // stdout is for results: a question not answered is said on stderr (JSON is a record either way).
+        if answer?.status == .ok || format == .json {
+            print(reply.text)
+        } else {
+            standardError.write(reply.text + "\n")
+        }
+        if format != .texto, answer?.status == .ok, let result = answer?.result, result.truncated {
+            standardError.write("aviso: a saída traz só as primeiras \(BrazilianFormat.integer(result.rows.count)) de "
+                + "\(BrazilianFormat.integer(result.totalRows)) linhas (o limite de uma resposta)\n")
+        }
+        if answer?.status != .ok { throw ExitCode(1) }
     }
 
     static func greeting(workspace: Workspace, retriever: Retriever, endpoint: LLMEndpoint) -> String {

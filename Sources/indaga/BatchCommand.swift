@@ -47,7 +47,7 @@ struct BatchCommand: ParsableCommand {
     @OptionGroup var assistantOptions: AssistantOptions
 
     func run() throws {
-        guard jobs >= 1 else { throw BatchError.badJobs(jobs) }
+        guard (1...64).contains(jobs) else { throw BatchError.badJobs(jobs) }
         let format = BatchFormat(rawValue: self.format.rawValue)!
         if resume, out == nil { throw BatchError.resumeWithoutOut }
         if resume, !format.appendsRecords { throw BatchError.resumeWithJSON }
@@ -86,17 +86,18 @@ struct BatchCommand: ParsableCommand {
             if let header = format.header { try RecordOutput.standardOutput().append(header) }
             return (.standardOutput(), [])
         }
+        // The file is locked before it is read, so what --resume reads is not being added to.
+        let lockedFile = format.appendsRecords ? try RecordOutput(appendingTo: out) : nil
         // Finished answers are never overwritten: a rerun that forgot --resume stops here.
         let bytes = FileManager.default.contents(atPath: out).map { [UInt8]($0) } ?? []
         if !resume, !bytes.isEmpty {
             throw BatchError.outputExists(path: out, records: format.appendsRecords ? (try? ExistingOutput.scan(bytes, format: format, path: out))?.ids.count : nil)
         }
-        guard format.appendsRecords else {
+        guard format.appendsRecords, let file = lockedFile else {
             try checkWritableFolder(of: out)
             return (.standardOutput(), [])
         }
         let existing = try ExistingOutput.scan(bytes, format: format, path: out)
-        let file = try RecordOutput(appendingTo: out)
         if existing.hasBrokenTail {
             try file.truncate(to: existing.validLength)
             standardError.write("aviso: o fim de '\(out)' tinha um registro incompleto (o processo anterior parou no meio da gravação); "
