@@ -80,7 +80,7 @@ public final class ReplSession {
         do {
             try services.auditLog?.append(answer, database: services.database)
         } catch {
-            progress("aviso: " + AuditLog.failureWarning(error.localizedDescription))
+            progress("aviso: " + AuditLog.failureWarning(ErrorText.portuguese(error)))
         }
         return Reply(text: AnswerText.render(answer, format: format, options: options), isError: answer.status != .ok && format != .texto)
     }
@@ -173,7 +173,7 @@ public final class ReplSession {
                 + "(\(BrazilianFormat.integer(summary.embedded)) embedding(s) em \(BrazilianFormat.duration(summary.duration))). "
                 + "Da próxima vez, esta pergunta é respondida sem o modelo. Confira o SQL: ele vale como resposta certa.")
         } catch {
-            return Reply(text: "Não salvei: \(error.localizedDescription).", isError: true)
+            return Reply(text: "Não salvei: \(ErrorText.portuguese(error)).", isError: true)
         }
     }
 }

@@ -155,7 +155,7 @@ struct BatchCommand: ParsableCommand {
             do {
                 try parts.audit(answer)
             } catch {
-                recorder.noteAuditFailure(error.localizedDescription)
+                recorder.noteAuditFailure(ErrorText.portuguese(error))
             }
             display.finished(record, took: duration)
         })
@@ -170,7 +170,7 @@ struct BatchCommand: ParsableCommand {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
         } catch {
-            throw BatchError.writeFailed(path: out, reason: error.localizedDescription)
+            throw BatchError.writeFailed(path: out, reason: ErrorText.portuguese(error))
         }
     }
 }

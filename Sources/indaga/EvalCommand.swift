@@ -189,7 +189,7 @@ struct EvalCommand: ParsableCommand {
                 try write(final, to: out)
                 standardError.write("Relatório gravado em \(out)\n")
             } catch {
-                throw CommandFailure(message: "não consegui gravar o relatório em '\(out)': \(error.localizedDescription)")
+                throw CommandFailure(message: "não consegui gravar o relatório em '\(out)': \(ErrorText.portuguese(error))")
             }
         }
         if interrupt.flag.isCancelled { throw ExitCode(130) }

@@ -4,6 +4,7 @@ import Database
 import DemoDatabase
 import Foundation
 import LLM
+import Render
 
 /// A failure a command wants to report in its own words.
 struct CommandFailure: Error, LocalizedError {
@@ -41,6 +42,10 @@ struct UserMessage {
         case let failure as DatabaseError:
             exitCode = 1
             text = Self.describe(failure)
+        case let failure as NSError where [NSCocoaErrorDomain, NSPOSIXErrorDomain].contains(failure.domain):
+            // Foundation's own text is English.
+            exitCode = 1
+            text = ErrorText.portuguese(failure)
         case let failure as LocalizedError where failure.errorDescription != nil:
             exitCode = 1
             text = failure.errorDescription!

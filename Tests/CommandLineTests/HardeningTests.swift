@@ -176,6 +176,16 @@ struct HardeningTests {
         #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("cancelada"))
     }
 
+    @Test("an audit log that cannot be written: the answer stands, and the warning is pt-BR, not Foundation's English")
+    func auditLogWarning() throws {
+        _ = try SharedDemo.result.get()
+        let run = try Indaga.run(["ask", "quantas escolas?", "--home", Self.repository.path, "--db", SharedDemo.path, "--llm-url", try Self.model.get().baseURL,
+                                  "--model", "fake", "--log", "/proc/indaga/auditoria.jsonl"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("aviso: não foi possível gravar o registro de auditoria"), "\(run.stderr)")
+        #expect(!run.stderr.contains("The ") && !run.stderr.contains("operation could not"), "\(run.stderr)")
+    }
+
     @Test("a FIFO given as --db is refused at once, not waited on")
     func fifoDatabase() throws {
         let folder = try TemporaryFolder()

@@ -1,3 +1,4 @@
+import Foundation
 import Render
 import Testing
 
@@ -37,5 +38,25 @@ struct HostileValuesTests {
         #expect(!output.contains("\u{1B}"))
         #expect(output.contains("^[[2JAna") && output.contains("nome^[[31m"))
         #expect(ResultFormats.csv(table).contains("\u{1B}[2JAna"))
+    }
+}
+
+@Suite("Foundation's English file errors, said in pt-BR")
+struct ErrorTextTests {
+    @Test("a missing file, a folder that cannot be made: pt-BR with the path, not Foundation's English")
+    func fileErrors() {
+        do {
+            _ = try String(contentsOfFile: "/nao/existe.yaml", encoding: .utf8)
+            Issue.record("read a file that does not exist")
+        } catch {
+            #expect(ErrorText.portuguese(error) == "o arquivo ou a pasta '/nao/existe.yaml' não existe")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: "/proc/indaga/x", withIntermediateDirectories: true)
+            Issue.record("made a folder under /proc")
+        } catch {
+            let text = ErrorText.portuguese(error)
+            #expect(!text.contains("The ") && !text.contains("operation"), "\(text)")
+        }
     }
 }
