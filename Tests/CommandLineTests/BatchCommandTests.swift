@@ -310,7 +310,7 @@ struct BatchCommandTests {
 
     @Test("usage errors exit with 2 and one pt-BR line, before any question is asked", arguments: [
         (["--format", "xml"], "o valor 'xml' não vale para --format"),
-        (["--jobs", "0"], "--jobs precisa ser pelo menos 1"),
+        (["--jobs", "0"], "--jobs vai de 1 a 64"),
         (["--resume"], "--resume precisa de --out"),
         (["--resume", "--format", "json", "--out", "r.json"], "--resume não funciona com --format json"),
         (["--tabela", "x"], "opção desconhecida '--tabela'"),

@@ -15,7 +15,7 @@ enum HostileModel {
         ("longo", "```sql\nSELECT '" + String(repeating: "a", count: 1_000_000) + "' AS x\n```"),
         ("muitas linhas", "```sql\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1500) SELECT i FROM n\n```"),
         ("devagar", "```sql\nSELECT count(*) AS total FROM escolas\n```"),
-        ("gigantes", "```sql\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) SELECT i, printf('%.*c', 2000000, 'x') AS v FROM n\n```"),
+        ("gigantes", "```sql\nWITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300) SELECT i, printf('%.*c', 2000000, 'x') AS v FROM n\n```"),
     ]
 
     static func start() throws -> FakeOllama {
@@ -131,20 +131,15 @@ struct HardeningTests {
         #expect(run.stderr.contains("primeiras 1.000 de 1.500 linhas"), "\(run.stderr)")
     }
 
-    /// The largest resident size any child of this test process has reached, in MB.
-    static func peakChildMegabytes() -> Int {
-        var usage = rusage()
-        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
-        return usage.ru_maxrss / 1024
-    }
-
-    @Test("1,000 rows of 2 MB: answered with the values cut, in bounded memory, and the cut is said")
+    @Test("300 rows of 2 MB (600 MB if kept): answered with the values cut, in bounded memory, and the cut is said")
     func hugeRows() throws {
+        _ = try SharedDemo.result.get()
         let folder = try TemporaryFolder()
-        let run = try ask("valores gigantes", log: folder)
+        let (run, peak) = try Indaga.runMeasuringMemory(["ask", "valores gigantes", "--home", Self.repository.path, "--db", SharedDemo.path,
+                                                         "--llm-url", try Self.model.get().baseURL, "--model", "fake", "--log", folder.path("a.jsonl")])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("resultado cortado"), "\(run.stdout.suffix(400))")
-        #expect(Self.peakChildMegabytes() < 300)
+        #expect(peak > 10 && peak < 300, "peak resident memory \(peak) MB")
     }
 
     @Test("a model reply with no end: given up at the byte cap, said, in bounded memory")
@@ -156,11 +151,11 @@ struct HardeningTests {
             let piece = String(repeating: "SELECT ", count: 9_000)
             while connection.chunk(piece) {}
         }
-        let run = try Indaga.run(["ask", "quantas escolas?", "--home", Self.repository.path, "--db", SharedDemo.path, "--llm-url", server.baseURL,
-                                  "--model", "fake", "--log", folder.path("a.jsonl")])
+        let (run, peak) = try Indaga.runMeasuringMemory(["ask", "quantas escolas?", "--home", Self.repository.path, "--db", SharedDemo.path,
+                                                         "--llm-url", server.baseURL, "--model", "fake", "--log", folder.path("a.jsonl")])
         #expect(run.status == 1)
         #expect(run.stderr.contains("resposta grande demais"), "\(run.stderr)")
-        #expect(Self.peakChildMegabytes() < 300)
+        #expect(peak > 10 && peak < 300, "peak resident memory \(peak) MB")
     }
 
     @Test("Ctrl-C during ask exits 130, as batch does")

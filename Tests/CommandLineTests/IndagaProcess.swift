@@ -83,3 +83,31 @@ enum SharedDemo {
     }
     static var path: String { folder.path("escola.sqlite") }
 }
+
+extension Indaga {
+    /// Runs `indaga arguments…` (no stdin) and returns what it printed and the peak resident
+    /// memory of that one process, in MB, from wait4: the memory goals are asserted per process.
+    static func runMeasuringMemory(_ arguments: [String]) throws -> (run: IndagaRun, peakMegabytes: Int) {
+        let folder = try TemporaryFolder()
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, folder.path("stdout"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, folder.path("stderr"), O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([binary.path] + arguments).map { strdup($0) } + [nil]
+        let environment = ["PATH=\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")", "HOME=\(FileManager.default.temporaryDirectory.path)"]
+        let envp = environment.map { strdup($0) } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, binary.path, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EINVAL) }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
+        let read = { (name: String) in (try? String(contentsOfFile: folder.path(name), encoding: .utf8)) ?? "" }
+        // WEXITSTATUS, spelled out: the macro does not reach Swift.
+        let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (IndagaRun(status: exit, stdout: read("stdout"), stderr: read("stderr")), usage.ru_maxrss / 1024)
+    }
+}
