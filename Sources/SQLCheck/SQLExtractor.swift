@@ -73,16 +73,15 @@ public enum SQLExtractor {
     }
 
     /// From the first statement keyword to the end of that statement, without the semicolon;
-    /// with the statements right after it (`SELECT …; DROP TABLE alunos`), if any.
+    /// with the statement right after it (`SELECT …; DROP TABLE alunos`), if there is one:
+    /// two are enough for validation to refuse the reply and say what came.
     static func statements(in text: String) -> String? {
         guard let start = firstKeyword(in: text[...]) else { return nil }
-        var end = start
-        while true {
-            end = text.index(end, offsetBy: SQLScanner.statementPrefix(String(text[end...])).count)
-            // Past the semicolon (or the blank line): another statement only if one starts right there.
-            let next = skippingSeparators(text[end...])
-            guard !next.isEmpty, firstKeyword(in: next) == next.startIndex else { break }
-            end = next.startIndex
+        var end = text.index(start, offsetBy: SQLScanner.statementPrefix(String(text[start...])).count)
+        // Past the semicolon (or the blank line): another statement only if one starts right there.
+        let next = skippingSeparators(text[end...])
+        if startsStatement(next) {
+            end = text.index(next.startIndex, offsetBy: SQLScanner.statementPrefix(String(next)).count)
         }
         let cleaned = text[start..<end].trimmingCharacters(in: .whitespacesAndNewlines)
         return cleaned.isEmpty ? nil : cleaned
@@ -108,12 +107,18 @@ public enum SQLExtractor {
     /// "Here is the query with the count"), or a write in its unmistakable shape (DROP TABLE,
     /// DELETE FROM…), which is extracted so validation can refuse it in words.
     private static func firstKeyword(in text: Substring) -> String.Index? {
-        for match in text.matches(of: keywords) {
-            let candidate = text[match.range.lowerBound...]
-            guard candidate.prefix(4).lowercased() == "with" else { return match.range.lowerBound }
-            if candidate.prefixMatch(of: commonTableExpression) != nil { return match.range.lowerBound }
+        var rest = text
+        while let match = rest.firstMatch(of: keywords) {
+            if startsStatement(text[match.range.lowerBound...]) { return match.range.lowerBound }
+            rest = text[match.range.upperBound...]
         }
         return nil
+    }
+
+    /// Whether a statement starts right at the beginning of `text`.
+    private static func startsStatement(_ text: Substring) -> Bool {
+        guard text.prefixMatch(of: keywords) != nil else { return false }
+        return text.prefix(4).lowercased() != "with" || text.prefixMatch(of: commonTableExpression) != nil
     }
 
     nonisolated(unsafe) private static let keywords = try! Regex(
