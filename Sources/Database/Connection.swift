@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import Synchronization
 
 /// One open SQLite database handle.
 ///
@@ -19,6 +20,8 @@ public final class Connection {
     let handle: OpaquePointer
     public let path: String
     public let mode: Mode
+    /// The file as the WAL cleanup knows it (its real path).
+    private let registeredPath: String
 
     /// Opens the database at `path` and checks that it really is SQLite.
     ///
@@ -31,7 +34,13 @@ public final class Connection {
             throw DatabaseError(extendedCode: SQLITE_CANTOPEN, message: "não é um arquivo comum (pipe, dispositivo ou pasta)", call: "stat", path: path)
         }
         let folder = (path as NSString).deletingLastPathComponent
-        let target = mode == .readOnly ? try Self.readOnlyTarget(path, folderWritable: access(folder.isEmpty ? "." : folder, W_OK) == 0) : path
+        let folderWritable = access(folder.isEmpty ? "." : folder, W_OK) == 0
+        let target = mode == .readOnly ? try Self.readOnlyTarget(path, folderWritable: folderWritable) : path
+        // Registered before opening, so a last reader of this process closing at the same time
+        // cannot remove the files this one is about to use.
+        let registered = Self.register(path, readOnlyInWritableFolder: mode == .readOnly && folderWritable)
+        var didOpen = false
+        defer { if !didOpen { Self.unregister(registered) } }
         var flags = SQLITE_OPEN_URI | SQLITE_OPEN_EXRESCODE
         switch mode {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
@@ -66,6 +75,8 @@ public final class Connection {
         handle = opened
         self.path = path
         self.mode = mode
+        registeredPath = registered
+        didOpen = true
     }
 
     /// What to open read-only: the path, or for a WAL database in a folder this user cannot
@@ -98,8 +109,64 @@ public final class Connection {
     }
 
     deinit {
-        // close_v2 defers the close until the last statement is finalized.
+        // close_v2 defers the close until the last statement is finalized; statements keep
+        // their connection alive, so here there are none and the close is immediate.
         sqlite3_close_v2(handle)
+        Self.unregister(registeredPath)
+    }
+
+    // MARK: - The -wal and -shm a reader leaves
+
+    /// Connections of this process per database file, and whether their reading made the
+    /// `-wal` and `-shm` beside it (a WAL database read where neither was): a read-only
+    /// connection cannot checkpoint, so SQLite leaves them behind when it closes.
+    private static let openFiles = Mutex<[String: (count: Int, madeWALFiles: Bool)]>([:])
+
+    private static func register(_ path: String, readOnlyInWritableFolder: Bool) -> String {
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        openFiles.withLock { files in
+            if let entry = files[real] {
+                files[real] = (entry.count + 1, entry.madeWALFiles)
+            } else {
+                // Opening reads nothing of the WAL yet: the files, if made, come with the first read.
+                let made = readOnlyInWritableFolder && isWAL(real) && !FileManager.default.fileExists(atPath: real + "-wal")
+                    && !FileManager.default.fileExists(atPath: real + "-shm")
+                files[real] = (1, made)
+            }
+        }
+        return real
+    }
+
+    private static func unregister(_ real: String) {
+        // Under the lock: no connection of this process registers (and opens) while the files go.
+        openFiles.withLock { files in
+            guard let entry = files[real] else { return }
+            if entry.count > 1 {
+                files[real] = (entry.count - 1, entry.madeWALFiles)
+                return
+            }
+            files[real] = nil
+            if entry.madeWALFiles { removeUnusedWALFiles(of: real) }
+        }
+    }
+
+    /// Removes `-wal` and `-shm` when the WAL holds nothing and no process has the database
+    /// open: every WAL connection holds a read lock on byte 128 of `-shm` (SQLite's "DMS"
+    /// lock) while it is connected, so a write lock there is granted only to the last one.
+    static func removeUnusedWALFiles(of path: String) {
+        var wal = stat()
+        if stat(path + "-wal", &wal) == 0, wal.st_size > 0 { return }
+        let shm = open(path + "-shm", O_RDWR | O_CLOEXEC)
+        guard shm >= 0 else { return }
+        defer { close(shm) }
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        lock.l_start = 128
+        lock.l_len = 1
+        guard fcntl(shm, F_SETLK, &lock) == 0 else { return }
+        unlink(path + "-wal")
+        unlink(path + "-shm")
     }
 
     /// True when SQLite will refuse writes on this connection.

@@ -93,4 +93,57 @@ struct HostileDataTests {
         let error = #expect(throws: DatabaseError.self) { try Connection.readOnlyTarget(path, folderWritable: false) }
         #expect(error?.message.contains("-wal") == true && error?.message.contains("copie o banco") == true)
     }
+
+    /// A WAL database with no `-wal` or `-shm` beside it, as a program that wrote it and closed leaves it.
+    func closedWALDatabase(in folder: TemporaryFolder) throws -> String {
+        let path = try walDatabase(in: folder, pendingRows: false)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal") && !FileManager.default.fileExists(atPath: path + "-shm"))
+        return path
+    }
+
+    func leftovers(_ path: String) -> [String] {
+        ["-wal", "-shm"].filter { FileManager.default.fileExists(atPath: path + $0) }
+    }
+
+    @Test("reading a WAL database in a writable folder leaves no -wal or -shm, and does not change the file")
+    func walLeftovers() throws {
+        let folder = try TemporaryFolder()
+        let path = try closedWALDatabase(in: folder)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        do {
+            let first = try Connection(path: path, mode: .readOnly)
+            let second = try Connection(path: path, mode: .readOnly)
+            #expect(try first.scalar("SELECT count(*) FROM t") == .integer(2))
+            #expect(try second.scalar("SELECT sum(x) FROM t") == .integer(3))
+            #expect(leftovers(path) == ["-wal", "-shm"], "SQLite makes them to read")
+        }
+        #expect(leftovers(path).isEmpty)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test("while another process has the WAL database open, its -wal and -shm stay")
+    func walInUseElsewhere() throws {
+        let folder = try TemporaryFolder()
+        let path = try closedWALDatabase(in: folder)
+        let marker = folder.path("aberto")
+        var other: Process?
+        do {
+            let reader = try Connection(path: path, mode: .readOnly)
+            #expect(try reader.scalar("SELECT count(*) FROM t") == .integer(2))
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", """
+                import sqlite3, sys, time
+                c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM t').fetchone()
+                open(sys.argv[2], 'w').close(); time.sleep(3)
+                """, path, marker]
+            try process.run()
+            other = process
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !FileManager.default.fileExists(atPath: marker), process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+            #expect(FileManager.default.fileExists(atPath: marker))
+        }
+        #expect(leftovers(path).contains("-shm"), "the other process still uses them")
+        other?.waitUntilExit()
+    }
 }

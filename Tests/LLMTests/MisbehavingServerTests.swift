@@ -28,12 +28,17 @@ struct MisbehavingServerTests {
         #expect(error?.errorDescription?.contains("resposta grande demais") == true)
     }
 
-    @Test("a server that trickles a few bytes a second is given up at the total deadline, though it is never silent")
-    func trickle() throws {
-        let server = try FakeHTTPServer { _, connection in
+    /// A server that sends one space every quarter second, never done and never silent.
+    func trickling() throws -> FakeHTTPServer {
+        try FakeHTTPServer { _, connection in
             connection.startChunked(contentType: "application/x-ndjson")
             while connection.chunk(" ") { connection.pause(0.25) }
         }
+    }
+
+    @Test("a server that trickles a few bytes a second is given up at the total deadline, though it is never silent")
+    func trickle() throws {
+        let server = try trickling()
         var timeouts = LLMTimeouts()
         timeouts.total = .seconds(2)
         let error = #expect(throws: LLMError.self) { _ = try client(server, timeouts: timeouts).chat(request) { _ in } }
@@ -46,10 +51,7 @@ struct MisbehavingServerTests {
 
     @Test("Ctrl-C stops a trickling reply at once")
     func cancelTrickle() throws {
-        let server = try FakeHTTPServer { _, connection in
-            connection.startChunked(contentType: "application/x-ndjson")
-            while connection.chunk(" ") { connection.pause(0.25) }
-        }
+        let server = try trickling()
         let flag = CancellationFlag()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { flag.cancel() }
         let error = #expect(throws: LLMError.self) { _ = try client(server).chat(request, cancellation: flag) { _ in } }
