@@ -1,4 +1,5 @@
 import Catalog
+import Database
 import Foundation
 import Retrieval
 
@@ -46,13 +47,13 @@ enum ContextRenderer {
         for table in context.tables {
             guard let real = catalog.schema.table(named: table.name) else { continue }
             let described = catalog.metadata.table(named: table.name)
-            lines.append("CREATE TABLE \(data(table.name)) ( -- \(short(described?.description ?? ""))")
+            lines.append("CREATE TABLE \(data(sqlName(table.name))) ( -- \(short(described?.description ?? ""))")
             let columns = real.columns.filter { table.columns.contains($0.name) }
             for (position, column) in columns.enumerated() {
-                var line = "  \(data(column.name)) \(column.declaredType.isEmpty ? "" : data(column.declaredType))"
+                var line = "  \(data(sqlName(column.name))) \(column.declaredType.isEmpty ? "" : data(column.declaredType))"
                 if column.isPrimaryKey { line += " PRIMARY KEY" }
                 if let key = real.foreignKeys.first(where: { $0.columns == [column.name] }) {
-                    line += " REFERENCES \(key.referencedTable)(\(key.referencedColumns.first ?? "id"))"
+                    line += " REFERENCES \(sqlName(key.referencedTable))(\(sqlName(key.referencedColumns.first ?? "id")))"
                 }
                 if position < columns.count - 1 { line += "," }
                 var comment = short(described?.column(named: column.name)?.description ?? "")
@@ -76,7 +77,7 @@ enum ContextRenderer {
         var text = ""
         if !context.values.isEmpty {
             text += "\nValores citados na pergunta (escreva-os assim na consulta):\n"
-                + context.values.map { "- \(data($0.table)).\(data($0.column)) = \(literal($0.value))" }.joined(separator: "\n") + "\n"
+                + context.values.map { "- \(data(sqlName($0.table))).\(data(sqlName($0.column))) = \(literal($0.value))" }.joined(separator: "\n") + "\n"
         }
         for group in ValueGroup.named(in: context) {
             text += "\n" + groupAdvice(group) + "\n"
@@ -86,7 +87,7 @@ enum ContextRenderer {
 
     /// "Quantos de manhã e quantos de tarde": one query, a row per value.
     static func groupAdvice(_ group: ValueGroup) -> String {
-        let column = "\(data(group.table)).\(data(group.column))"
+        let column = "\(data(sqlName(group.table))).\(data(sqlName(group.column)))"
         let listed = group.values.map(literal).joined(separator: ", ")
         return "A pergunta cita \(group.values.count) valores de \(column) (\(listed)): para um número de cada, "
             + "agrupe por \(column) (GROUP BY), uma linha por valor, numa só consulta, sem UNION."

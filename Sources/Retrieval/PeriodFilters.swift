@@ -100,9 +100,9 @@ public enum PeriodFilters {
             guard let table = schema.table(named: name), table.kind == .view || !table.foreignKeys.isEmpty else { return nil }
             let found = preferred[table.name] ?? []
             let first = { (columns: [String]) in columns.filter(found.contains) + columns.filter { !found.contains($0) } }
-            let years = first(schema.yearColumns(of: table)).map { "\(table.name).\($0) = \(period.year)" }
+            let years = first(schema.yearColumns(of: table)).map { "\(sqlName(table.name)).\(sqlName($0)) = \(period.year)" }
             let dateColumns = first(schema.dateColumns(of: table))
-            let dates = dateColumns.map { "\(table.name).\($0) LIKE '\(period.isoPrefix)%'" }
+            let dates = dateColumns.map { "\(sqlName(table.name)).\(sqlName($0)) LIKE '\(period.isoPrefix)%'" }
             // A month needs a date, but only one the question's words found is surely the event it
             // asks about: with a year column, `matriculas.ano_letivo` beats `data_matricula` for
             // "frequência em setembro de 2024", and the month is another table's to say.
@@ -134,8 +134,8 @@ public enum PeriodFilters {
                 let described = metadata.table(named: table.name)
                 let tableWords = Set(([table.name] + (described?.synonyms ?? [])).flatMap(PortugueseTerms.words))
                 guard !tableWords.contains(said) else { continue }
-                let years = schema.yearColumns(of: table).map { ($0, "\(table.name).\($0) = \(period.year)") }
-                let dates = schema.dateColumns(of: table).map { ($0, "\(table.name).\($0) LIKE '\(period.isoPrefix)%'") }
+                let years = schema.yearColumns(of: table).map { ($0, "\(sqlName(table.name)).\(sqlName($0)) = \(period.year)") }
+                let dates = schema.dateColumns(of: table).map { ($0, "\(sqlName(table.name)).\(sqlName($0)) LIKE '\(period.isoPrefix)%'") }
                 let match = (years + dates).first { column, _ in
                     let columnWords = PortugueseTerms.nameWords(column) + (described?.column(named: column)?.synonyms ?? []).flatMap(PortugueseTerms.words)
                     return columnWords.contains { !tableWords.contains($0) && sameRoot($0, said) }

@@ -120,7 +120,7 @@ public struct Retriever: Sendable {
         normalizer = QuestionNormalizer(texts: catalog.documents.map(\.text))
         var graph: [String: [(String, String)]] = [:]
         for (table, key) in catalog.schema.foreignKeys {
-            let condition = zip(key.columns, key.referencedColumns).map { "\(table).\($0) = \(key.referencedTable).\($1)" }.joined(separator: " AND ")
+            let condition = zip(key.columns, key.referencedColumns).map { "\(sqlName(table)).\(sqlName($0)) = \(sqlName(key.referencedTable)).\(sqlName($1))" }.joined(separator: " AND ")
             graph[table, default: []].append((key.referencedTable, condition))
             graph[key.referencedTable, default: []].append((table, condition))
         }
@@ -313,7 +313,7 @@ public struct Retriever: Sendable {
                 guard let parent = schemaTable(key.referencedTable), (parent.rowCount ?? .max) <= Self.lookupTableRows else { continue }
                 chosen.append(parent.name)
                 reasons[parent.name, default: []].append("tabela de referência de \(name) (nomes)")
-                let condition = zip(key.columns, key.referencedColumns).map { "\(name).\($0) = \(parent.name).\($1)" }.joined(separator: " AND ")
+                let condition = zip(key.columns, key.referencedColumns).map { "\(sqlName(name)).\(sqlName($0)) = \(sqlName(parent.name)).\(sqlName($1))" }.joined(separator: " AND ")
                 joins.append(.init(steps: [condition]))
             }
         }

@@ -1,6 +1,9 @@
 @testable import Assistant
+import Catalog
+import Database
 import Foundation
 @testable import Retrieval
+import TestSupport
 import Testing
 
 @Suite("Data in the prompt stays data; checks stay linear")
@@ -48,5 +51,23 @@ struct HostileContextTests {
         let sql = "SELECT count(*) FROM alunos WHERE nome = '" + String(repeating: "a", count: 4_000) + "' AND faltas > 5"
         #expect(Assistant.unwrittenThresholds(in: "alunos com mais de 5 faltas", sql: sql).isEmpty)
         #expect(Assistant.unwrittenThresholds(in: "alunos com mais de 7 faltas", sql: sql).map(\.number) == ["7"])
+    }
+
+    @Test("the schema of a catalog with spaces, accents, Nº and years in its names, as the prompt writes it, is SQL that runs")
+    func quotedSchema() throws {
+        let folder = try TemporaryFolder()
+        let writer = try Connection(path: folder.path("planilhas.sqlite"), mode: .create)
+        try writer.execute("""
+            CREATE TABLE "Notas 2024" ("Nº Turma" TEXT PRIMARY KEY, "Nota 2024" REAL, "Data Matrícula" TEXT, "order" INTEGER);
+            CREATE TABLE "Alunos da Turma" (ra TEXT, "Nº Turma" TEXT REFERENCES "Notas 2024"("Nº Turma"));
+            """)
+        let schema = try writer.introspect()
+        let catalog = Catalog(name: "planilhas", schema: schema, metadata: CatalogMetadata(tables: [], glossary: [], examples: []))
+        let tables = schema.tables.map { RetrievedContext.Table(name: $0.name, score: 1, reasons: [], columns: $0.columns.map(\.name)) }
+        let ddl = ContextRenderer.schema(RetrievedContext(tables: tables, joins: [], terms: [], examples: [], tokenEstimate: 0), catalog: catalog)
+        #expect(ddl.contains(#"CREATE TABLE "Notas 2024""#) && ddl.contains(#""Nº Turma" TEXT"#) && ddl.contains(#"REFERENCES "Notas 2024"("Nº Turma")"#))
+        let copy = try Connection(path: folder.path("copia.sqlite"), mode: .create)
+        try copy.execute(ddl)
+        #expect(try copy.introspect().tables.map(\.name).sorted() == ["Alunos da Turma", "Notas 2024"])
     }
 }

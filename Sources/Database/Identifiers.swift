@@ -1,0 +1,25 @@
+import CSQLite
+import Foundation
+
+/// How a table or column name is written in SQL: as it is when SQLite reads it so
+/// (`alunos`, `playerID`), in double quotes otherwise (`"Nota 2024"`, `"Nº Turma"`, `"order"`).
+/// Every writer of SQL or prompt text uses it, so the model copies names that run.
+public func sqlName(_ name: String) -> String {
+    isPlainIdentifier(name) ? name : quoteIdentifier(name)
+}
+
+/// ASCII letters, digits and `_`, not starting with a digit, and not an SQL keyword.
+public func isPlainIdentifier(_ name: String) -> Bool {
+    guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
+        name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) })
+    else { return false }
+    return sqlite3_keyword_check(name, Int32(name.utf8.count)) == 0
+}
+
+/// A name reduced to what a model keeps of it when it writes it unquoted: lowercase letters
+/// and digits, accents, spaces, underscores and signs gone (`"Nota 2024"`, `Nota_2024`,
+/// `nota2024` → `nota2024`; `"Data Matrícula"` → `datamatricula`).
+public func foldedName(_ name: String) -> String {
+    String(name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).unicodeScalars
+        .filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.map(Character.init))
+}
