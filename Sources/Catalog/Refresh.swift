@@ -49,13 +49,18 @@ public struct RefreshJob {
 
     /// Reads the database and the metadata into a catalog (no embedding).
     public func catalog() throws -> (Catalog, [String]) {
-        let connection = try Connection(path: database, mode: .readOnly)
-        let schema = try connection.introspect()
+        let schema = try Connection(path: database, mode: .readOnly).introspect()
         guard !schema.tables.isEmpty else { throw RefreshError.emptyDatabase(database) }
         let metadata = try CatalogMetadata.load(from: metadataFolder)
-        // Each verified example compiled against the schema as it is now: one that reads a
-        // dropped column would answer with an error.
-        let stale = metadata.examples.compactMap { example -> String? in
+        return (Catalog(name: catalogName, schema: schema, metadata: metadata), metadata.warnings(against: schema))
+    }
+
+    /// The verified examples that no longer compile against the database (one that reads a
+    /// dropped column would answer with an error), as warnings. Only refresh reports them; the
+    /// pipeline skips such an example on its own.
+    func staleExamples(_ examples: [VerifiedExample]) throws -> [String] {
+        let connection = try Connection(path: database, mode: .readOnly)
+        return examples.compactMap { example in
             do {
                 _ = try connection.prepareGenerated(example.sql)
                 return nil
@@ -64,7 +69,6 @@ public struct RefreshJob {
                     + "corrija ou apague-o em examples.yaml (até lá, ele é ignorado)"
             }
         }
-        return (Catalog(name: catalogName, schema: schema, metadata: metadata), metadata.warnings(against: schema) + stale)
     }
 
     /// Runs the job. With `check`, writes nothing and only reports whether the store is stale.
@@ -76,7 +80,7 @@ public struct RefreshJob {
         var summary = RefreshSummary()
         summary.tables = catalog.schema.tables.count
         summary.columns = catalog.schema.tables.reduce(0) { $0 + $1.columns.count }
-        summary.warnings = warnings
+        summary.warnings = warnings + (try staleExamples(catalog.metadata.examples))
 
         let lock = check ? nil : try RefreshLock(folder: embeddingsFolder)
         defer { lock?.release() }
