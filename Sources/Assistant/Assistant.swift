@@ -250,8 +250,9 @@ public final class Assistant {
                 answer.attempts.append(record)
                 answer.status = .noSQL
                 // A reply with no end is not sent back whole.
-                messages[messages.count - 1] = ChatMessage(.assistant, String(reply.content.prefix(SQLExtractor.longestQuery)))
-                messages.append(correction(sql: String(reply.content.prefix(SQLExtractor.longestQuery)), problem: lastProblem, hints: [hint]))
+                let shown = String(reply.content.prefix(SQLExtractor.longestQuery))
+                messages[messages.count - 1] = ChatMessage(.assistant, shown)
+                messages.append(correction(sql: shown, problem: lastProblem, hints: [hint]))
                 continue
             }
             let (sql, failure, repairs) = polished(written, question: spelledOut, context: context)
@@ -696,7 +697,8 @@ public final class Assistant {
                                  promptTokens: reply.promptTokens, completionTokens: reply.completionTokens)
             lap("modelo", &answer)
             var problem: (String, [String])?
-            if case .sql(let written) = SQLExtractor.extract(from: reply.content) {
+            let extraction = SQLExtractor.extract(from: reply.content)
+            if case .sql(let written) = extraction {
                 let (sql, failure, repairs) = polished(written, question: question, context: context)
                 record.sql = sql
                 record.repairs = repairs
@@ -717,7 +719,7 @@ public final class Assistant {
                     problem = ("a consulta falhou ao rodar", [])
                 }
                 lap("validar e executar", &answer)
-            } else if let said = SQLExtractor.extract(from: reply.content).problem {
+            } else if let said = extraction.problem {
                 problem = (said.message, [said.hint])
             }
             record.error = problem?.0
