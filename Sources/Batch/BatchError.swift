@@ -72,7 +72,7 @@ extension BatchError: LocalizedError {
         case .resumeWithJSON:
             return "--resume não funciona com --format json, que grava o arquivo inteiro só no fim; use jsonl, csv ou md"
         case .badJobs(let jobs):
-            return "--jobs vai de 1 a 64 (veio \(jobs))"
+            return "--jobs vai de \(BatchRunner.jobsRange.lowerBound) a \(BatchRunner.jobsRange.upperBound) (veio \(jobs))"
         }
     }
 }

@@ -24,6 +24,9 @@ public enum BatchRunner {
         }
     }
 
+    /// The questions a batch may ask at the same time (`--jobs`).
+    public static let jobsRange = 1...64
+
     /// Answers `questions`, `jobs` at a time, until they are done or `cancellation` is set.
     ///
     /// - Parameters:

@@ -18,18 +18,22 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
     var samples = 1
 
+    static let triesRange = 1...10
+    static let timeoutRange = 0.1...3_600.0
+    static let samplesRange = 1...16
+
     func validate() throws {
-        try OptionRange.check(maxTries, 1...10, option: "--max-tries")
-        try OptionRange.check(timeout, 0.1...3_600, option: "--timeout")
-        try OptionRange.check(samples, 1...16, option: "--samples")
+        try OptionRange.check(maxTries, Self.triesRange, option: "--max-tries")
+        try OptionRange.check(timeout, Self.timeoutRange, option: "--timeout")
+        try OptionRange.check(samples, Self.samplesRange, option: "--samples")
     }
 
     var pipeline: Assistant.Options {
         var options = Assistant.Options()
         // validate() keeps these in range; the clamps only guard a caller that skips it.
-        options.maxTries = min(max(1, maxTries), 10)
-        options.timeout = .milliseconds(Int(min(max(0.1, timeout), 3_600) * 1000))
-        options.samples = min(max(1, samples), 16)
+        options.maxTries = OptionRange.clamped(maxTries, Self.triesRange)
+        options.timeout = .milliseconds(Int(OptionRange.clamped(timeout, Self.timeoutRange) * 1000))
+        options.samples = OptionRange.clamped(samples, Self.samplesRange)
         return options
     }
 }

@@ -47,7 +47,7 @@ struct BatchCommand: ParsableCommand {
     @OptionGroup var assistantOptions: AssistantOptions
 
     func run() throws {
-        guard (1...64).contains(jobs) else { throw BatchError.badJobs(jobs) }
+        guard BatchRunner.jobsRange.contains(jobs) else { throw BatchError.badJobs(jobs) }
         let format = BatchFormat(rawValue: self.format.rawValue)!
         if resume, out == nil { throw BatchError.resumeWithoutOut }
         if resume, !format.appendsRecords { throw BatchError.resumeWithJSON }

@@ -16,8 +16,10 @@ struct LLMOptions: ParsableArguments {
     @Option(name: .customLong("llm-timeout"), help: ArgumentHelp("Tempo máximo de uma resposta do modelo, do pedido ao fim, em segundos (padrão: 300).", valueName: "s"))
     var timeout: Double = 300
 
+    static let timeoutRange = 1...3_600.0
+
     func validate() throws {
-        try OptionRange.check(timeout, 1...3_600, option: "--llm-timeout")
+        try OptionRange.check(timeout, Self.timeoutRange, option: "--llm-timeout")
     }
 
     func resolve() throws -> LLMEndpoint {
@@ -27,7 +29,7 @@ struct LLMOptions: ParsableArguments {
     /// The endpoint's client, with `--llm-timeout` as the deadline of each answer.
     func client(for endpoint: LLMEndpoint) -> ChatClient {
         var timeouts = LLMTimeouts()
-        timeouts.total = .milliseconds(Int(min(max(1, timeout), 3_600) * 1000))
+        timeouts.total = .milliseconds(Int(OptionRange.clamped(timeout, Self.timeoutRange) * 1000))
         return endpoint.client(timeouts: timeouts)
     }
 }

@@ -10,6 +10,11 @@ enum OptionRange {
         }
     }
 
+    /// `value` brought into `range` (NaN to its lower bound): for a caller that skipped validate().
+    static func clamped<T: Comparable>(_ value: T, _ range: ClosedRange<T>) -> T {
+        max(range.lowerBound, min(value, range.upperBound))
+    }
+
     /// Also refuses infinity and NaN, which no range contains.
     static func check(_ value: Double, _ range: ClosedRange<Double>, option: String, unit: String = "s") throws {
         guard range.contains(value) else {
