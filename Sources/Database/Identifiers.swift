@@ -10,10 +10,13 @@ public func sqlName(_ name: String) -> String {
 
 /// ASCII letters, digits and `_`, not starting with a digit, and not an SQL keyword.
 public func isPlainIdentifier(_ name: String) -> Bool {
-    guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic),
-        name.unicodeScalars.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) })
-    else { return false }
+    guard hasPlainSpelling(name), let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }
     return sqlite3_keyword_check(name, Int32(name.utf8.count)) == 0
+}
+
+/// ASCII letters, digits and `_` only (and not empty): a name nobody misspells by spacing or accents.
+public func hasPlainSpelling(_ name: String) -> Bool {
+    !name.isEmpty && name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
 }
 
 /// A name reduced to what a model keeps of it when it writes it unquoted: lowercase letters

@@ -13,19 +13,14 @@ enum SpacedNames {
     /// beside `"Município"`), or that is only digits (a column `"2024"` beside the number 2024).
     static func index(_ schema: Schema) -> [String: String] {
         let all = schema.tables.flatMap { [$0.name] + $0.columns.map(\.name) }
-        let plain = Set(all.filter(isPlainSpelling).map(foldedName))
+        let plain = Set(all.filter(hasPlainSpelling).map(foldedName))
         var byFolded: [String: Set<String>] = [:]
-        for name in all where !isPlainSpelling(name) {
+        for name in all where !hasPlainSpelling(name) {
             byFolded[foldedName(name), default: []].insert(name)
         }
         return byFolded.filter { key, names in
             names.count == 1 && !key.isEmpty && !plain.contains(key) && !key.allSatisfy(\.isNumber)
         }.compactMapValues(\.first)
-    }
-
-    /// ASCII letters, digits and `_` only: such a name is never misspelled by spacing or accents.
-    static func isPlainSpelling(_ name: String) -> Bool {
-        name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 
     /// `sql` with each unquoted spelling of such a name replaced by the quoted name, and a note;
