@@ -160,7 +160,7 @@ public final class Assistant {
             let searchText = retriever.normalizer.normalize(spoken)
             let vector = encoder.embed([searchText])[0]
             lap("codificar")
-            context = retrieve(searchText, vector: vector)
+            context = retrieve(searchText, typed: spoken, vector: vector)
         } else {
             context = retriever.wholeSchemaContext()
         }
@@ -629,6 +629,8 @@ public final class Assistant {
     public func generationPrompt(_ question: String, context: RetrievedContext, history: [Turn] = [], note: String? = nil) -> String {
         let asked = options.retrieval ? retriever.normalizer.spellOut(question) : question
         return PromptTemplates.fill(prompts.generation, [
+            "domain": ContextRenderer.domain(retriever.catalog),
+            "rules": ContextRenderer.houseRules(retriever.catalog),
             "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
             "values": ContextRenderer.values(context),
             "periods": ContextRenderer.periods(context),
@@ -643,13 +645,13 @@ public final class Assistant {
     public func context(for question: String) -> RetrievedContext {
         guard options.retrieval else { return retriever.wholeSchemaContext() }
         let searchText = retriever.normalizer.normalize(question)
-        return retrieve(searchText, vector: encoder.embed([searchText])[0])
+        return retrieve(searchText, typed: question, vector: encoder.embed([searchText])[0])
     }
 
-    /// Retrieval for a normalised question, with the values it names.
-    private func retrieve(_ searchText: String, vector: [Float]) -> RetrievedContext {
+    /// Retrieval for a normalised question, with the values it names (codes in capitals as typed).
+    private func retrieve(_ searchText: String, typed: String, vector: [Float]) -> RetrievedContext {
         var retrieval = Retriever.Options()
-        retrieval.values = valueIndex.links(in: searchText)
+        retrieval.values = valueIndex.links(in: searchText, typed: typed)
         return retriever.retrieve(question: searchText, vector: vector, options: retrieval)
     }
 

@@ -42,12 +42,24 @@ public struct PromptTemplates: Sendable {
 
 /// The retrieved context as the model reads it: compact DDL with short comments.
 enum ContextRenderer {
+    /// What the questions are about, as the catalog says (`catalogo.yaml`), or the database's name.
+    static func domain(_ catalog: Catalog) -> String {
+        let said = catalog.metadata.settings.domain?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return said.isEmpty ? "os dados do banco \(data(catalog.name))" : data(said, limit: 200)
+    }
+
+    /// The catalog's house rules, each a line of the rule list.
+    static func houseRules(_ catalog: Catalog) -> String {
+        catalog.metadata.settings.rules.map { "- " + data($0, limit: 300) + "\n" }.joined()
+    }
+
     static func schema(_ context: RetrievedContext, catalog: Catalog) -> String {
         var lines: [String] = []
         for table in context.tables {
             guard let real = catalog.schema.table(named: table.name) else { continue }
             let described = catalog.metadata.table(named: table.name)
-            lines.append("CREATE TABLE \(data(sqlName(table.name))) ( -- \(short(described?.description ?? ""))")
+            let summary = short(described?.description ?? "")
+            lines.append("CREATE TABLE \(data(sqlName(table.name))) (" + (summary.isEmpty ? "" : " -- \(summary)"))
             let columns = real.columns.filter { table.columns.contains($0.name) }
             for (position, column) in columns.enumerated() {
                 var line = "  \(data(sqlName(column.name))) \(column.declaredType.isEmpty ? "" : data(column.declaredType))"
@@ -56,10 +68,7 @@ enum ContextRenderer {
                     line += " REFERENCES \(sqlName(key.referencedTable))(\(sqlName(key.referencedColumns.first ?? "id")))"
                 }
                 if position < columns.count - 1 { line += "," }
-                var comment = short(described?.column(named: column.name)?.description ?? "")
-                if let values = described?.column(named: column.name)?.values, !values.isEmpty {
-                    comment += " Valores: " + values.keys.sorted().map { literal($0) }.joined(separator: ", ") + "."
-                }
+                let comment = columnComment(described?.column(named: column.name))
                 if !comment.isEmpty { line += " -- \(comment)" }
                 lines.append(line)
             }
@@ -69,6 +78,33 @@ enum ContextRenderer {
             lines.append("-- Junções: " + context.joins.flatMap(\.steps).joined(separator: "; "))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// What a column's line says after its type: the description's first sentence, then what the
+    /// catalog's role adds (a date's format, a category's values with what they mean, a few
+    /// examples of a text), nothing the DDL already says.
+    static func columnComment(_ column: ColumnMetadata?) -> String {
+        guard let column else { return "" }
+        var parts: [String] = []
+        let summary = short(column.description)
+        if !summary.isEmpty { parts.append(summary) }
+        switch column.role {
+        case .date?: parts.append(column.format.map { "Data \(data($0, limit: 20))." } ?? "Data AAAA-MM-DD.")
+        case .dateTime?: parts.append("Data e hora AAAA-MM-DD HH:MM:SS.")
+        case .month?: parts.append("Mês.")
+        case .year?: parts.append("Ano.")
+        default: break
+        }
+        if !column.values.isEmpty {
+            let listed = column.values.keys.sorted().prefix(30).map { value in
+                let meaning = column.values[value] ?? ""
+                return literal(value) + (meaning.isEmpty || column.role != .category ? "" : " (\(data(meaning, limit: 40)))")
+            }
+            parts.append("Valores: " + listed.joined(separator: ", ") + ".")
+        } else if !column.examples.isEmpty, column.role != .measure, column.role != .key, column.role != .reference {
+            parts.append("Ex.: " + column.examples.prefix(3).map { literal(String($0.prefix(40))) }.joined(separator: ", ") + ".")
+        }
+        return parts.joined(separator: " ")
     }
 
     /// The values the question names, as the query must write them; several of one column

@@ -34,6 +34,7 @@ func sha256Hex(_ text: String) -> String {
 /// A database's schema merged with its metadata: what retrieval searches.
 public struct Catalog: Sendable {
     public let name: String
+    /// The database's schema with what the metadata adds to it: roles and inferred keys.
     public let schema: Schema
     /// Metadata for every table and column; starter entries (auto) where the files say nothing.
     public let metadata: CatalogMetadata
@@ -44,7 +45,6 @@ public struct Catalog: Sendable {
     /// Merges `schema` with `metadata`, filling gaps with starter entries built from names, types and samples.
     public init(name: String, schema: Schema, metadata: CatalogMetadata) {
         self.name = name
-        self.schema = schema
         var tables: [TableMetadata] = []
         var missing: [String] = []
         for table in schema.tables {
@@ -57,51 +57,76 @@ public struct Catalog: Sendable {
             }
             tables.append(described)
         }
-        self.metadata = CatalogMetadata(tables: tables, glossary: metadata.glossary, examples: metadata.examples)
+        self.metadata = CatalogMetadata(tables: tables, glossary: metadata.glossary, examples: metadata.examples, settings: metadata.settings)
+        self.schema = Self.schema(schema, readBy: self.metadata)
         tablesWithoutMetadata = missing
         documents = Self.documents(schema: schema, metadata: self.metadata)
     }
 
-    /// A table entry from the schema alone, for a person to complete.
+    /// The schema as the pipeline reads it: each column with the role the metadata gives it, and
+    /// the keys refresh inferred beside the declared ones, so joins and rules use them too. A date
+    /// in another format than ISO keeps no role here: SQLite's date functions cannot read it.
+    static func schema(_ schema: Schema, readBy metadata: CatalogMetadata) -> Schema {
+        var schema = schema
+        for tableIndex in schema.tables.indices {
+            let table = schema.tables[tableIndex]
+            guard let described = metadata.table(named: table.name) else { continue }
+            for columnIndex in table.columns.indices {
+                guard let column = described.column(named: table.columns[columnIndex].name) else { continue }
+                if column.format == nil { schema.tables[tableIndex].columns[columnIndex].role = column.role }
+                guard let reference = column.reference, !table.foreignKeys.contains(where: { $0.columns.contains(column.name) }) else { continue }
+                let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let target = schema.table(named: parts[0]), let key = target.column(named: parts[1]) else { continue }
+                schema.tables[tableIndex].foreignKeys.append(
+                    Schema.ForeignKey(columns: [table.columns[columnIndex].name], referencedTable: target.name, referencedColumns: [key.name]))
+            }
+        }
+        return schema
+    }
+
+    /// A table entry from the schema alone (no values read), for a person to complete;
+    /// `indaga refresh` writes a fuller one (`SchemaProfiler`).
     public static func starter(for table: Schema.Table) -> TableMetadata {
         let words = humanName(table.name)
-        let kind = table.kind == .view ? "Visão" : "Tabela"
         return TableMetadata(
             name: table.name,
-            description: "\(kind) \(words) (descrição automática: complete-a), com as colunas \(table.columns.map(\.name).joined(separator: ", ")).",
+            description: "",
             synonyms: words == table.name ? [] : [words],
             columns: table.columns.map(starter(for:)),
             relations: table.foreignKeys.map { "\(table.name).\($0.columns.joined(separator: ", ")) = \($0.referencedTable).\($0.referencedColumns.joined(separator: ", "))" },
-            auto: true
+            origin: .schema
         )
     }
 
     static func starter(for column: Schema.Column) -> ColumnMetadata {
-        var description = "\(humanName(column.name)) (\(column.declaredType.isEmpty ? "sem tipo declarado" : column.declaredType))"
-        if !column.sampleValues.isEmpty {
-            description += "; exemplos: \(column.sampleValues.joined(separator: ", "))"
-        }
-        return ColumnMetadata(name: column.name, description: description + ".", auto: true)
+        ColumnMetadata(name: column.name, description: "", examples: column.sampleValues, origin: .schema)
     }
 
-    /// "nota_matematica" → "nota matematica": the encoder reads words, not identifiers.
+    /// "nota_matematica" → "nota matematica", "InvoiceLine" → "invoice line": the encoder reads
+    /// words, not identifiers. A name with nothing to split stays as written.
     static func humanName(_ identifier: String) -> String {
-        identifier.replacingOccurrences(of: "_", with: " ")
+        let parts = nameParts(identifier)
+        return parts.count > 1 ? parts.joined(separator: " ") : identifier
     }
 
     private static func documents(schema: Schema, metadata: CatalogMetadata) -> [CatalogDocument] {
         var documents: [CatalogDocument] = []
         for table in metadata.tables {
-            var text = "Tabela \(table.name) (\(humanName(table.name))): \(table.description)"
+            var text = "Tabela \(table.name) (\(humanName(table.name)))" + (table.description.isEmpty ? "." : ": \(table.description)")
             if !table.synonyms.isEmpty { text += " Também chamada: \(table.synonyms.joined(separator: ", "))." }
             text += " Colunas: \(table.columns.map(\.name).joined(separator: ", "))."
             documents.append(CatalogDocument(id: "tabela:\(table.name)", kind: .table, table: table.name, text: text))
             for column in table.columns {
-                var text = "Coluna \(table.name).\(column.name) (\(humanName(column.name))) da tabela \(table.name): \(column.description)"
+                var text = "Coluna \(table.name).\(column.name) (\(humanName(column.name))) da tabela \(table.name)"
+                    + (column.description.isEmpty ? "." : ": \(column.description)")
+                if let role = column.role { text += " Papel: \(role.rawValue)." }
                 if !column.synonyms.isEmpty { text += " Também chamada: \(column.synonyms.joined(separator: ", "))." }
                 if !column.values.isEmpty {
-                    text += " Valores: " + column.values.keys.sorted().map { "\($0) = \(column.values[$0]!)" }.joined(separator: "; ") + "."
+                    text += " Valores: " + column.values.keys.sorted().map { value in
+                        column.values[value].map { $0.isEmpty ? value : "\(value) = \($0)" } ?? value
+                    }.joined(separator: "; ") + "."
                 }
+                if !column.examples.isEmpty { text += " Exemplos: \(column.examples.joined(separator: "; "))." }
                 if let unit = column.unit { text += " Unidade: \(unit)." }
                 documents.append(CatalogDocument(id: "coluna:\(table.name).\(column.name)", kind: .column, table: table.name, text: text))
             }

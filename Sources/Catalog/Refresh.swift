@@ -12,6 +12,8 @@ public struct RefreshSummary: Sendable {
     public var removed: [String] = []
     public var embedded = 0
     public var starterFiles: [String] = []
+    /// What `--describe` did, when asked.
+    public var described: DescribeSummary?
     public var warnings: [String] = []
     public var duration: Duration = .zero
     /// True when the store on disk does not match the metadata (what --check reports).
@@ -74,16 +76,23 @@ public struct RefreshJob {
     /// Runs the job. With `check`, writes nothing and only reports whether the store is stale.
     ///
     /// - Parameter embedder: made only when something must be embedded (loading it takes time).
-    public func run(check: Bool, embedder: () throws -> TextEmbedder) throws -> RefreshSummary {
+    /// - Parameter describer: with `--describe`, the model that writes the descriptions the
+    ///   schema alone cannot give, after the profile and before the embeddings.
+    public func run(check: Bool, describer: CatalogDescriber? = nil, progress: (String) -> Void = { _ in },
+                    embedder: () throws -> TextEmbedder) throws -> RefreshSummary {
         let started = ContinuousClock.now
+        let lock = check ? nil : try RefreshLock(folder: embeddingsFolder)
+        defer { lock?.release() }
+        // What the data says is written first, so the catalog embedded below is the one on disk.
+        let written = check ? [] : try writeProfiles()
+        let described = check ? nil : try describer.map { try describe(with: $0, progress: progress) }
         let (catalog, warnings) = try catalog()
         var summary = RefreshSummary()
         summary.tables = catalog.schema.tables.count
         summary.columns = catalog.schema.tables.reduce(0) { $0 + $1.columns.count }
         summary.warnings = warnings + (try staleExamples(catalog.metadata.examples))
-
-        let lock = check ? nil : try RefreshLock(folder: embeddingsFolder)
-        defer { lock?.release() }
+        summary.starterFiles = written
+        summary.described = described
 
         // The identity of the encoder is only needed to read the store; MiniLM's is fixed.
         let existing = (try? EmbeddingStore.load(from: embeddingsFolder, encoder: Self.encoderID, dimension: Self.dimension)) ?? nil
@@ -103,9 +112,6 @@ public struct RefreshJob {
         summary.reordered = existing.map { $0.manifest.documents.map(\.id) != catalog.documents.map(\.id) } ?? true
 
         if !check {
-            for table in catalog.tablesWithoutMetadata {
-                summary.starterFiles.append(try writeStarter(for: table, in: catalog))
-            }
             if summary.stale {
                 let (store, embedded) = try Self.store(for: catalog, reusing: existing, embedder: embedder)
                 summary.embedded = embedded
@@ -150,16 +156,91 @@ public struct RefreshJob {
         return (store, toEmbed.count)
     }
 
-    /// Writes `metadata/<db>/<table>.yaml` with the starter entry, for a person to complete.
-    private func writeStarter(for table: String, in catalog: Catalog) throws -> String {
-        guard let entry = catalog.metadata.table(named: table) else { return table }
-        try FileManager.default.createDirectory(at: metadataFolder, withIntermediateDirectories: true)
-        let file = metadataFolder.appendingPathComponent("\(table).yaml")
-        guard !FileManager.default.fileExists(atPath: file.path) else { return file.path }
-        let yaml = try YAMLEncoder().encode(entry)
-        let header = "# Escrito por indaga refresh a partir do esquema (auto: true). Complete as descrições e os sinônimos.\n"
-        try (header + yaml).write(to: file, atomically: true, encoding: .utf8)
-        return file.path
+    /// Profiles the database and writes what it learned into `metadata/<db>/<table>.yaml`: a new
+    /// file for a table without one, and, in an existing file, the entries a machine wrote
+    /// (`auto: true`, `auto: describe`); an entry a person wrote is never touched. Returns the
+    /// files written (a file whose content would not change is left alone).
+    func writeProfiles() throws -> [String] {
+        let connection = try Connection(path: database, mode: .readOnly)
+        let schema = try connection.introspect()
+        guard !schema.tables.isEmpty else { throw RefreshError.emptyDatabase(database) }
+        let existing = try CatalogMetadata.load(from: metadataFolder)
+        var written: [String] = []
+        for profiled in try SchemaProfiler(connection: connection, schema: schema).profile() {
+            let current = existing.table(named: profiled.name)
+            let entry = current.map { $0.refreshed(with: profiled) } ?? profiled
+            guard entry != current else { continue }
+            try FileManager.default.createDirectory(at: metadataFolder, withIntermediateDirectories: true)
+            let file = metadataFolder.appendingPathComponent(MetadataFile.name(for: entry.name))
+            try MetadataFile.write(entry, to: file)
+            written.append(file.path)
+        }
+        return written
+    }
+}
+
+/// How refresh writes a table's metadata file: readable UTF-8 (no `\xE7` escapes), keys in a
+/// fixed order, and a header that says how to keep an edit.
+enum MetadataFile {
+    static let header = """
+        # Escrito por indaga refresh a partir do esquema e dos dados (auto: true) ou pelo modelo (auto: describe).
+        # Complete as descrições e os sinônimos; numa entrada que você editar, apague a linha auto (ou escreva
+        # auto: false): o refresh nunca reescreve o que uma pessoa escreveu.
+
+        """
+
+    /// `<table>.yaml`, with a path separator in the name replaced so the file stays in the folder.
+    static func name(for table: String) -> String {
+        table.replacingOccurrences(of: "/", with: "_") + ".yaml"
+    }
+
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = YAMLEncoder()
+        encoder.options.allowUnicode = true
+        encoder.options.width = -1
+        return try encoder.encode(value)
+    }
+
+    static func write(_ entry: TableMetadata, to file: URL) throws {
+        try (header + encode(entry)).write(to: file, atomically: true, encoding: .utf8)
+    }
+}
+
+extension TableMetadata {
+    /// This entry after a refresh that profiled the table as `profiled`: what a machine wrote
+    /// takes the new profile, keeping the model's words (descriptions, synonyms, what a value
+    /// means); what a person wrote stays as it is.
+    /// A file whose table entry a person wrote is theirs, comments and order included: it is not
+    /// rewritten (its undescribed columns get starter entries in memory, as before any refresh).
+    func refreshed(with profiled: TableMetadata) -> TableMetadata {
+        guard origin != .person else { return self }
+        var entry = self
+        if origin == .schema {
+            entry.description = profiled.description
+            entry.synonyms = profiled.synonyms
+        }
+        entry.relations = profiled.relations
+        // In the file's order (a person may have ordered them), new columns at the end, gone ones
+        // dropped unless a person wrote them (refresh warns about those).
+        let kept = columns.compactMap { old -> ColumnMetadata? in
+            guard let fresh = profiled.column(named: old.name) else { return old.origin == .person ? old : nil }
+            switch old.origin {
+            case .person:
+                return old
+            case .schema:
+                return fresh
+            case .model:
+                var merged = fresh
+                merged.description = old.description
+                merged.synonyms = old.synonyms
+                merged.unit = old.unit
+                for (value, meaning) in old.values where !meaning.isEmpty { merged.values[value] = meaning }
+                merged.origin = .model
+                return merged
+            }
+        }
+        entry.columns = kept + profiled.columns.filter { column(named: $0.name) == nil }
+        return entry
     }
 }
 

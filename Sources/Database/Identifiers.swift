@@ -26,3 +26,33 @@ public func foldedName(_ name: String) -> String {
     String(name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).unicodeScalars
         .filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.map(Character.init))
 }
+
+/// The words of a table or column name, lowercased, as a person would say them: split at
+/// spaces, underscores and signs, at a lower-to-upper case change (`InvoiceLine` → invoice line,
+/// `playerID` → player id, `HTTPServer` → http server) and where digits follow letters
+/// (`censo2024` → censo 2024, `"Nota 2024"` → nota 2024). Accents stay (`"Nº Turma"` → nº turma).
+public func nameParts(_ name: String) -> [String] {
+    var parts: [String] = []
+    var current: [Character] = []
+    let characters = Array(name)
+    func flush() {
+        if !current.isEmpty { parts.append(String(current).lowercased()) }
+        current.removeAll()
+    }
+    for (index, character) in characters.enumerated() {
+        guard character.isLetter || character.isNumber else {
+            flush()
+            continue
+        }
+        if let previous = current.last {
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            let upperAfterLower = character.isUppercase && previous.isLowercase
+            let wordAfterAcronym = character.isUppercase && previous.isUppercase && next?.isLowercase == true
+            let digitsAfterLetters = character.isNumber && previous.isLetter
+            if upperAfterLower || wordAfterAcronym || digitsAfterLetters { flush() }
+        }
+        current.append(character)
+    }
+    flush()
+    return parts
+}

@@ -10,6 +10,11 @@ public struct Schema: Sendable, Codable, Equatable {
         tables.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }
 
+    /// Whether another table's foreign key points at `table`.
+    public func isReferenced(_ table: String) -> Bool {
+        tables.contains { other in other.foreignKeys.contains { $0.referencedTable.caseInsensitiveCompare(table) == .orderedSame } }
+    }
+
     /// Every declared foreign key, each with the table that holds it.
     public var foreignKeys: [(table: String, key: ForeignKey)] {
         tables.flatMap { table in table.foreignKeys.map { (table.name, $0) } }
@@ -52,15 +57,18 @@ public struct Schema: Sendable, Codable, Equatable {
         public var declaredType: String
         public var notNull: Bool
         public var isPrimaryKey: Bool
-        /// A few distinct values, for text columns of tables.
+        /// A few distinct values, for columns of tables that hold text (whatever their declared type).
         public var sampleValues: [String]
+        /// What the column is for, as the catalog's metadata says; nil where it says nothing.
+        public var role: ColumnRole?
 
-        public init(name: String, declaredType: String, notNull: Bool, isPrimaryKey: Bool, sampleValues: [String]) {
+        public init(name: String, declaredType: String, notNull: Bool, isPrimaryKey: Bool, sampleValues: [String], role: ColumnRole? = nil) {
             self.name = name
             self.declaredType = declaredType
             self.notNull = notNull
             self.isPrimaryKey = isPrimaryKey
             self.sampleValues = sampleValues
+            self.role = role
         }
 
         /// SQLite's type affinity, derived from the declared type by SQLite's own rules.
@@ -119,7 +127,8 @@ extension Connection {
             var columns = try tableColumns(name)
             let primaryKey = try primaryKeyColumns(name)
             if kind == .table, samplesPerColumn > 0 {
-                for index in columns.indices where columns[index].affinity == .text || columns[index].declaredType.isEmpty {
+                // Any declared type: a DATETIME or DATE column holds ISO text, as SQLite has no date type.
+                for index in columns.indices where ![.integer, .real].contains(columns[index].affinity) {
                     columns[index].sampleValues = try sampleValues(table: name, column: columns[index].name, limit: samplesPerColumn)
                 }
             }

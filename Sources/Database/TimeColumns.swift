@@ -7,17 +7,25 @@ extension Schema {
     /// Integer columns whose name says year: `ano`, `ano_letivo`, `ano_ingresso`, `year`, `fiscal_year`.
     /// Part of a key with others (one row per student per year) still counts; the whole key of a
     /// table of years does not.
+    /// A column the catalog gives the role `ano` is one whatever its name; one with another role is not.
     public func yearColumns(of table: Table) -> [String] {
         let soleKey = table.columns.count(where: \.isPrimaryKey) == 1
         return table.columns.filter { column in
-            column.affinity == .integer && !(column.isPrimaryKey && soleKey) && Self.namesYear(column.name)
+            guard let role = column.role else {
+                return column.affinity == .integer && !(column.isPrimaryKey && soleKey) && Self.namesYear(column.name)
+            }
+            return role == .year
         }.map(\.name)
     }
 
-    /// Text columns whose sampled values are ISO dates, date-times or months ('2024-03'). A view is
-    /// never sampled: its columns named like a date column of a table are taken as dates too.
+    /// Text columns whose sampled values are ISO dates, date-times or months ('2024-03'), or that
+    /// the catalog calls a date, date-time or ISO month. A view is never sampled: its columns named
+    /// like a date column of a table are taken as dates too.
     public func dateColumns(of table: Table) -> [String] {
-        let isDate = { (column: Column) in !column.sampleValues.isEmpty && column.sampleValues.allSatisfy(Self.isISODate) }
+        let isDate = { (column: Column) in
+            guard let role = column.role else { return !column.sampleValues.isEmpty && column.sampleValues.allSatisfy(Self.isISODate) }
+            return role == .date || role == .dateTime || (role == .month && column.affinity != .integer)
+        }
         guard table.kind == .view else { return table.columns.filter(isDate).map(\.name) }
         let known = Set(tables.filter { $0.kind == .table }.flatMap { $0.columns.filter(isDate).map { $0.name.lowercased() } })
         return table.columns.filter { known.contains($0.name.lowercased()) }.map(\.name)
@@ -26,15 +34,19 @@ extension Schema {
     /// Date columns whose sampled values are months alone ('2024-03'), on which SQLite's date
     /// functions give NULL. A view's columns named like a month column of a table are months too.
     public func monthColumns(of table: Table) -> [String] {
-        let isMonth = { (column: Column) in !column.sampleValues.isEmpty && column.sampleValues.allSatisfy { $0.utf8.count == 7 && Self.isISODate($0) } }
+        let isMonth = { (column: Column) in
+            let isoMonths = !column.sampleValues.isEmpty && column.sampleValues.allSatisfy { $0.utf8.count == 7 && Self.isISODate($0) }
+            guard let role = column.role else { return isoMonths }
+            return role == .month && column.affinity != .integer
+        }
         guard table.kind == .view else { return table.columns.filter(isMonth).map(\.name) }
         let known = Set(tables.filter { $0.kind == .table }.flatMap { $0.columns.filter(isMonth).map { $0.name.lowercased() } })
         return table.columns.filter { known.contains($0.name.lowercased()) }.map(\.name)
     }
 
-    /// Whether a column name says year: one of its words is "ano" or "year".
+    /// Whether a column name says year: one of its words is "ano" or "year" (`ano_letivo`, `yearID`).
     public static func namesYear(_ name: String) -> Bool {
-        name.lowercased().split(whereSeparator: { !$0.isLetter }).contains { $0 == "ano" || $0 == "year" }
+        nameParts(name).contains { $0 == "ano" || $0 == "year" }
     }
 
     /// Whether `text` starts like an ISO date or month: '2024-03', '2024-03-01', '2024-03-01 08:00'.

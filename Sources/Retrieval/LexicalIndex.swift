@@ -1,7 +1,8 @@
+import Database
 import Foundation
 
 /// Words as both retrievers should see them: lowercase, accents folded (as the
-/// encoder's tokenizer does), identifiers split at underscores, a light pt-BR
+/// encoder's tokenizer does), identifiers split into their words (`nameParts`), a light pt-BR
 /// stemmer, and no stopwords.
 public enum PortugueseTerms {
     static let stopwords: Set<String> = [
@@ -34,13 +35,13 @@ public enum PortugueseTerms {
     /// The index terms of a text.
     public static func terms(_ text: String) -> [String] {
         var terms: [String] = []
-        for word in fold(text).split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }) {
-            let word = String(word)
-            let parts = word.split(separator: "_").map(String.init)
-            for part in parts where !part.isEmpty && !stopwords.contains(part) {
+        for word in text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }) {
+            // Split before folding, which loses the case: InvoiceLine → invoice, line.
+            let parts = nameParts(String(word)).map(fold)
+            for part in parts where !stopwords.contains(part) {
                 terms.append(stem(part))
             }
-            if parts.count > 1 { terms.append(word) }  // the identifier itself: nota_matematica
+            if parts.count > 1 { terms.append(fold(String(word))) }  // the identifier itself: nota_matematica
         }
         return terms
     }
@@ -72,7 +73,7 @@ public enum PortugueseTerms {
     /// The words of a column's name that can only mean it: "nota_matematica" → nota, matematica
     /// ("id", "ano" and linking words are too common to name a column).
     public static func nameWords(_ column: String) -> [String] {
-        words(column.replacingOccurrences(of: "_", with: " ")).filter { $0.count >= 4 && !stopwords.contains($0) }
+        nameParts(column).map(fold).filter { $0.count >= 4 && !stopwords.contains($0) }
     }
 
     /// Lowercase with accents removed: "Evasão" → "evasao".

@@ -89,15 +89,16 @@ public enum PeriodFilters {
     /// integer year columns first (`ano_letivo = 2023`), then ISO date and month columns
     /// (`mes LIKE '2023-%'`); with a month, date columns first, since a year column cannot say it.
     ///
-    /// Only tables that point at others (facts: enrolments, attendance, deliveries): the dates of a
-    /// table nothing is above (a student's birth, the year they joined) describe it rather than say
-    /// when something happened, and a model shown them adds them as one more filter.
+    /// Only tables that point at others (facts: enrolments, attendance, deliveries), or that stand
+    /// alone (a spreadsheet, a log: nothing points at them either): the dates of a table others
+    /// point at (a student's birth, the year they joined) describe it rather than say when
+    /// something happened, and a model shown them adds them as one more filter.
     ///
     /// Within a kind, the columns of `preferred[table]` (those the question's words found) come first:
     /// "evadiram em maio" finds the exit date rather than the enrolment date.
     public static func filters(for period: Period, tables: [String], schema: Schema, preferred: [String: Set<String>] = [:]) -> [PeriodFilter] {
         tables.compactMap { name in
-            guard let table = schema.table(named: name), table.kind == .view || !table.foreignKeys.isEmpty else { return nil }
+            guard let table = schema.table(named: name), table.kind == .view || !table.foreignKeys.isEmpty || !schema.isReferenced(table.name) else { return nil }
             let found = preferred[table.name] ?? []
             let first = { (columns: [String]) in columns.filter(found.contains) + columns.filter { !found.contains($0) } }
             let years = first(schema.yearColumns(of: table)).map { "\(sqlName(table.name)).\(sqlName($0)) = \(period.year)" }

@@ -343,12 +343,24 @@ public struct Retriever: Sendable {
         let shownAttributes = attributes.filter { chosen.contains(String($0.condition.prefix { $0 != "." })) }
         let periods = named.filter { period in !shownAttributes.contains { $0.period == period } }
         let periodFilters = periods.first.map { PeriodFilters.filters(for: $0, tables: chosen, schema: catalog.schema, preferred: hitColumns) } ?? []
-        let periodColumns = Set((periodFilters.flatMap(\.conditions) + shownAttributes.map(\.condition)).flatMap { PortugueseTerms.identifiers($0) })
+        var periodColumns = Set((periodFilters.flatMap(\.conditions) + shownAttributes.map(\.condition)).flatMap { PortugueseTerms.identifiers($0) })
+        // A question that names a period keeps every column that says when (a table nothing
+        // points at has no filter above, yet its date is what the year is of), and a column
+        // whose name holds the year ("Nota 2024").
+        if !named.isEmpty {
+            for name in chosen {
+                guard let table = schemaTable(name) else { continue }
+                let timeColumns = catalog.schema.yearColumns(of: table) + catalog.schema.dateColumns(of: table)
+                    + table.columns.filter { $0.role?.isTime == true }.map(\.name)
+                    + table.columns.filter { column in named.contains { nameParts(column.name).contains(String($0.year)) } }.map(\.name)
+                periodColumns.formUnion(timeColumns.map { $0.lowercased() })
+            }
+        }
         let tables = chosen.map { name -> RetrievedContext.Table in
             let table = schemaTable(name)
             let narrow = (table?.columns.count ?? 0) <= Self.wholeTableColumns
             let columns = (table?.columns ?? []).enumerated().filter { offset, column in
-                narrow || column.isPrimaryKey || offset < Self.leadingColumns || mentioned.contains(column.name.lowercased())
+                narrow || column.isPrimaryKey || column.role == .label || offset < Self.leadingColumns || mentioned.contains(column.name.lowercased())
                     || periodColumns.contains(column.name.lowercased())
                     || hitColumns[name]?.contains(column.name) == true
                     || table?.foreignKeys.contains { $0.columns.contains(column.name) } == true

@@ -35,9 +35,19 @@ public struct ValueIndex: Sendable {
     let stored: [String: [String]]
     /// The same values by their folded spelling, to find the columns that store a literal.
     let storing: [String: [(table: String, column: String, value: String)]]
+    /// Codes in capitals ('SP', 'JFK', 'UA') by their spelling: too short to match as a word, a
+    /// code the question writes in the same capitals still names the value.
+    let byCode: [String: [Int]]
+    /// How many values of several words start with each word: a first word only one value has
+    /// ("united" of 'United Air Lines Inc.') names that value.
+    let firstWords: [String: Int]
 
     /// Columns with more distinct values than this (free text, timestamps) are left out.
     public static let maxDistinct = 2_000
+    /// The label column of a table (names, titles: what a question calls a row by) is read up
+    /// to this many values, and this many rows.
+    static let labelDistinct = 100_000
+    static let labelScan = 200_000
     /// Rows read per column of a large table: enough to see every value of a code column.
     static let scanLimit = 60_000
     /// A column of a larger table with this few values in its first rows is read to the end.
@@ -57,10 +67,21 @@ public struct ValueIndex: Sendable {
         }
         self.storing = storing
         var byWord: [String: [Int]] = [:]
+        var byCode: [String: [Int]] = [:]
+        var firstWords: [String: Int] = [:]
         for (index, entry) in entries.enumerated() {
             for word in Set(entry.words) where Self.isSignificant(word) { byWord[word, default: []].append(index) }
+            if Self.isCapitalCode(entry.value) { byCode[entry.value, default: []].append(index) }
+            if entry.words.count > 1 { firstWords[entry.words[0], default: 0] += 1 }
         }
         self.byWord = byWord
+        self.byCode = byCode
+        self.firstWords = firstWords
+    }
+
+    /// Two to five capitals or digits, a letter among them: 'SP', 'JFK', 'B6'.
+    static func isCapitalCode(_ text: String) -> Bool {
+        (2...5).contains(text.count) && text.allSatisfy { ($0.isLetter && $0.isUppercase && $0.isASCII) || $0.isNumber } && text.contains(where: \.isLetter)
     }
 
     /// Reads the distinct text values of each table's text columns, skipping dates, numbers
@@ -70,13 +91,14 @@ public struct ValueIndex: Sendable {
         var entries: [Entry] = []
         var stored: [String: [String]] = [:]
         for table in schema.tables where table.kind == .table {
-            for column in table.columns where column.affinity == .text && !column.isPrimaryKey {
+            for column in table.columns where isIndexed(column) {
                 guard let sample = column.sampleValues.first, !looksLikeDateOrNumber(sample) else { continue }
-                let source = (table.rowCount ?? 0) > scanLimit
-                    ? "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)) LIMIT \(scanLimit))"
+                let (distinctLimit, scan) = column.role == .label ? (labelDistinct, labelScan) : (maxDistinct, scanLimit)
+                let source = (table.rowCount ?? 0) > scan
+                    ? "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)) LIMIT \(scan))"
                     : "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)))"
-                guard let rows = try? connection.query("SELECT DISTINCT v FROM \(source) WHERE typeof(v) = 'text' LIMIT \(maxDistinct + 1)"),
-                    rows.count <= maxDistinct
+                guard var rows = try? connection.query("SELECT DISTINCT v FROM \(source) WHERE typeof(v) = 'text' LIMIT \(distinctLimit + 1)"),
+                    rows.count <= distinctLimit
                 else { continue }
                 if (table.rowCount ?? .max) <= scanLimit {
                     stored[Self.key(table.name, column.name)] = rows.compactMap { $0[0].text }
@@ -86,6 +108,7 @@ public struct ValueIndex: Sendable {
                 {
                     // A code column of a large table ('acesso', 'nao_entregue'): one more scan, to the end, knows them all.
                     stored[Self.key(table.name, column.name)] = all.compactMap { $0[0].text }
+                    rows = all  // a table sorted by the code ('AC', 'AM'…) shows few in its first rows
                 }
                 for row in rows {
                     guard let value = row[0].text, value.count <= 80 else { continue }
@@ -98,6 +121,15 @@ public struct ValueIndex: Sendable {
         let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.nameWords($0.name) } })
         if let metadata { entries += aliasEntries(metadata, stored: entries, columnWords: columnWords) }
         return ValueIndex(entries: entries, columnWords: columnWords, stored: stored)
+    }
+
+    /// The text columns whose values a question may name. Without a role from the catalog, any
+    /// text column but the key; with one, the columns that name or classify a row, the key
+    /// among them when it is a code ('JFK'), and never a date or a measure.
+    static func isIndexed(_ column: Schema.Column) -> Bool {
+        guard column.affinity == .text || column.role != nil else { return false }
+        guard let role = column.role else { return !column.isPrimaryKey }
+        return [.label, .category, .text, .identifier, .key, .reference].contains(role)
     }
 
     /// All the values `table.column` stores, when the index read the column in full (a text
@@ -156,17 +188,25 @@ public struct ValueIndex: Sendable {
     /// several words — when its last words do, two of them real words ("monteiro lobato" for
     /// "EMEF Monteiro Lobato"), and few values end that way. One-word values must be distinctive: four letters
     /// or more, or a code with a digit ("5B").
-    public func links(in question: String) -> [ValueLink] {
+    /// - Parameter typed: the question as typed, where a code keeps its capitals ('SP'); the
+    ///   question itself when nil.
+    public func links(in question: String, typed: String? = nil) -> [ValueLink] {
         let spoken = PortugueseTerms.words(question)
         guard !spoken.isEmpty else { return [] }
         // A value is often said in the plural: "acessos" names 'acesso', "nao entregues" 'nao_entregue'.
         let forms = spoken.filter(Self.isSignificant).flatMap { [$0] + PortugueseTerms.singulars(of: $0) }
-        let candidates = Set(forms.flatMap { byWord[$0] ?? [] }).sorted()
+        let codes = (typed ?? question).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init).filter(Self.isCapitalCode)
+        let coded = Set(codes.flatMap { byCode[$0] ?? [] })
+        let candidates = Set(forms.flatMap { byWord[$0] ?? [] }).union(coded).sorted()
         var found: [(link: ValueLink, length: Int, full: Bool)] = []
         var partialBySpan: [String: Int] = [:]
         for index in candidates {
             let entry = entries[index]
             let words = entry.words
+            if coded.contains(index) {
+                found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: words.joined(separator: " ")), 1, true))
+                continue
+            }
             if words.count == 1 {
                 guard Self.isDistinctive(words[0]), let said = spoken.first(where: { Self.names($0, words[0]) }),
                     !columnWords.contains(words[0])
@@ -176,6 +216,14 @@ public struct ValueIndex: Sendable {
             }
             if Self.occurs(words, in: spoken) {
                 found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: words.joined(separator: " ")), words.count, true))
+                continue
+            }
+            // A first word no other value starts with, long and no common word: "United" names
+            // 'United Air Lines Inc.'.
+            let head = words[0]
+            if firstWords[head] == 1, head.count >= 5, !PortugueseTerms.stopwords.contains(head), !columnWords.contains(head),
+               spoken.contains(head) {
+                found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: head), 1, false))
                 continue
             }
             // The longest tail of the name that the question says.

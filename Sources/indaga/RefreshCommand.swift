@@ -1,4 +1,5 @@
 import ArgumentParser
+import Assistant
 import Catalog
 import Foundation
 import MiniLM
@@ -20,6 +21,15 @@ struct RefreshCommand: ParsableCommand {
     @Flag(help: "Só confere: sai com código 1 se os embeddings não correspondem ao metadata.")
     var check = false
 
+    @Flag(help: "Pede ao modelo, uma vez, descrições e sinônimos em português das tabelas e colunas ainda sem descrição (auto: describe); um segundo refresh do mesmo esquema não chama o modelo.")
+    var describe = false
+
+    @OptionGroup var llm: LLMOptions
+
+    func validate() throws {
+        if check && describe { throw ValidationError("--check e --describe não combinam: --check não escreve nada") }
+    }
+
     func run() throws {
         let workspace = workspaceOptions.resolve()
         // Opening checks the file (and creates the bundled database on first use).
@@ -29,7 +39,18 @@ struct RefreshCommand: ParsableCommand {
             metadataFolder: metadata.map { URL(fileURLWithPath: $0) } ?? workspace.metadataFolder,
             embeddingsFolder: workspace.embeddingsFolder
         )
-        let summary = try job.run(check: check) { try MiniLMEncoder(folder: workspace.modelFolder) }
+        var describer: CatalogDescriber?
+        if describe {
+            let endpoint = try llm.resolve()
+            describer = try ModelDescriber(client: llm.client(for: endpoint), promptsFolder: workspace.promptsFolder)
+            standardError.write("Pedindo ao modelo \(endpoint.model) as descrições do catálogo \(workspace.catalogName)…\n")
+        }
+        let summary = try job.run(check: check, describer: describer, progress: { standardError.write("  \($0)…\n") }) {
+            try MiniLMEncoder(folder: workspace.modelFolder)
+        }
+        if let described = summary.described {
+            report(described)
+        }
         for warning in summary.warnings {
             standardError.write("aviso: \(warning)\n")
         }
@@ -47,6 +68,26 @@ struct RefreshCommand: ParsableCommand {
             print("\(counts): embeddings em dia")
         } else {
             print("\(counts): \(changes); \(count(summary.embedded, "embedding recalculado", "embeddings recalculados")) em \(BrazilianFormat.duration(summary.duration))")
+        }
+    }
+
+    /// What the model described, and what it could not (each problem once: a server that is not
+    /// there fails every table the same way).
+    private func report(_ described: DescribeSummary) {
+        if described.cached {
+            standardError.write("descrições do modelo em dia (o esquema não mudou desde o último --describe); nada pedido ao modelo\n")
+            return
+        }
+        if !described.described.isEmpty {
+            standardError.write("o modelo descreveu \(count(described.described.count, "tabela", "tabelas")) (auto: describe; revise à vontade)\n")
+        }
+        var seen: Set<String> = []
+        for problem in described.problems {
+            let why = problem.split(separator: ":", maxSplits: 1).last.map(String.init) ?? problem
+            if seen.insert(why).inserted { standardError.write("aviso: --describe: \(problem)\n") }
+        }
+        if !described.problems.isEmpty {
+            standardError.write("aviso: \(count(described.problems.count, "parte ficou", "partes ficaram")) sem descrição do modelo; o resto do refresh foi feito, e o próximo --describe tenta de novo\n")
         }
     }
 

@@ -86,7 +86,8 @@ struct RefreshTests {
         let starter = try #require(try CatalogMetadata.load(from: job.metadataFolder).table(named: "turmas"))
         #expect(starter.auto)
         #expect(starter.columns.map(\.name) == ["id", "escola_id", "codigo", "fase", "ano_letivo", "turno"])
-        #expect(starter.column(named: "turno")?.description.contains("manhã") == true)
+        #expect(starter.column(named: "turno")?.role == .category && starter.column(named: "turno")?.values["manhã"] == "")
+        #expect(starter.column(named: "escola_id")?.role == .reference && starter.column(named: "ano_letivo")?.role == .year)
         #expect(try job.run(check: true) { CountingEmbedder() }.stale == false)
     }
 

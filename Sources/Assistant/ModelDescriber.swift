@@ -1,0 +1,132 @@
+import Catalog
+import Database
+import Foundation
+import LLM
+
+/// Why the model's description of a table was not kept.
+public enum DescribeError: Error, Sendable, Equatable, LocalizedError {
+    /// The reply holds no JSON object in the format asked.
+    case unreadable(String)
+    /// The reply is JSON but says nothing usable (no description, no known column).
+    case empty
+
+    public var errorDescription: String? {
+        switch self {
+        case .unreadable(let start): return "o modelo não respondeu um JSON legível (começou com \"\(start)\")"
+        case .empty: return "o modelo não disse nada aproveitável (nenhuma descrição, nenhuma coluna que exista)"
+        }
+    }
+}
+
+/// `indaga refresh --describe`: asks the model in use, once per table, for pt-BR descriptions
+/// and synonyms, and pt-BR names for coded values. Its input is what the catalog knows (names,
+/// types, roles, keys, values); its output is checked against the schema (a column or a value
+/// that does not exist is dropped) and cut to short lines. No SQL is run.
+public struct ModelDescriber: CatalogDescriber {
+    let client: ChatClient
+    let domainTemplate: String
+    let tableTemplate: String
+    /// Enough for a table of some forty columns in the JSON asked.
+    static let maxTokens = 2_000
+    static let maxText = 200
+    static let maxSynonyms = 6
+
+    public init(client: ChatClient, promptsFolder: URL) throws {
+        func read(_ name: String) throws -> String {
+            let url = promptsFolder.appendingPathComponent(name)
+            guard let text = try? String(contentsOf: url, encoding: .utf8) else { throw AssistantError.missingPrompt(url.path) }
+            return text
+        }
+        self.client = client
+        domainTemplate = try read("describe-domain.md")
+        tableTemplate = try read("describe-table.md")
+    }
+
+    public func domain(of catalog: Catalog) throws -> String {
+        let tables = catalog.schema.tables.map { table in
+            "- \(sqlName(table.name)): " + table.columns.prefix(12).map { sqlName($0.name) }.joined(separator: ", ")
+        }.joined(separator: "\n")
+        let reply = try ask(PromptTemplates.fill(domainTemplate, ["tables": ContextRenderer.data(tables, limit: 4_000)]), maxTokens: 60)
+        guard let line = reply.split(whereSeparator: \.isNewline).map({ Self.clean(String($0)) }).first(where: { !$0.isEmpty }) else {
+            throw DescribeError.empty
+        }
+        // "uma loja de música." → "uma loja de música"; a whole echoed sentence keeps its end.
+        var domain = line.trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”.;: "))
+        if let range = domain.range(of: "perguntas sobre ", options: .caseInsensitive) { domain = String(domain[range.upperBound...]) }
+        guard domain.contains(where: \.isLetter) else { throw DescribeError.empty }
+        return String(domain.prefix(120))
+    }
+
+    public func describe(_ table: String, in catalog: Catalog) throws -> TableDescription {
+        guard let real = catalog.schema.table(named: table) else { throw DescribeError.empty }
+        let described = catalog.metadata.table(named: table)
+        let columns = real.columns.map { column in
+            var line = "- \(sqlName(column.name)) \(column.declaredType.isEmpty ? "" : column.declaredType)"
+            let meta = described?.column(named: column.name)
+            if let role = meta?.role { line += ", \(role.rawValue)" }
+            if let reference = meta?.reference ?? real.foreignKeys.first(where: { $0.columns == [column.name] }).map({ "\($0.referencedTable).\($0.referencedColumns.first ?? "")" }) {
+                line += " de \(reference)"
+            }
+            if let values = meta?.values, !values.isEmpty {
+                line += "; valores: " + values.keys.sorted().prefix(20).map(ContextRenderer.literal).joined(separator: ", ")
+            } else if let examples = meta?.examples, !examples.isEmpty {
+                line += "; ex.: " + examples.prefix(3).map(ContextRenderer.literal).joined(separator: ", ")
+            }
+            return ContextRenderer.data(line, limit: 400)
+        }.joined(separator: "\n")
+        let prompt = PromptTemplates.fill(tableTemplate, [
+            "domain": ContextRenderer.domain(catalog), "table": ContextRenderer.data(sqlName(table)), "columns": columns,
+        ])
+        return try Self.parse(try ask(prompt, maxTokens: Self.maxTokens), table: real, metadata: described)
+    }
+
+    private func ask(_ prompt: String, maxTokens: Int) throws -> String {
+        let request = ChatRequest(model: client.endpoint.model, messages: [ChatMessage(.user, prompt)],
+                                  options: GenerationOptions(temperature: 0, maxTokens: maxTokens))
+        return try client.chat(request, cancellation: nil, onDelta: nil).content
+    }
+
+    /// The model's JSON, kept only where it names what exists.
+    static func parse(_ reply: String, table: Schema.Table, metadata: TableMetadata?) throws -> TableDescription {
+        guard let start = reply.firstIndex(of: "{"), let end = reply.lastIndex(of: "}"), start < end,
+              let object = try? JSONSerialization.jsonObject(with: Data(reply[start...end].utf8)) as? [String: Any]
+        else {
+            throw DescribeError.unreadable(String(clean(reply).prefix(40)))
+        }
+        var result = TableDescription(description: text(object["descricao"]), synonyms: synonyms(object["sinonimos"]))
+        for (name, said) in object["colunas"] as? [String: Any] ?? [:] {
+            guard let column = table.column(named: name), let said = said as? [String: Any] else { continue }
+            let description = text(said["descricao"])
+            let words = synonyms(said["sinonimos"])
+            if !description.isEmpty || !words.isEmpty { result.columns[column.name] = (description, words) }
+        }
+        for (name, pairs) in object["valores"] as? [String: Any] ?? [:] {
+            guard let column = table.column(named: name), let known = metadata?.column(named: column.name)?.values,
+                  let pairs = pairs as? [String: Any] else { continue }
+            for (value, said) in pairs where known[value] != nil {
+                let name = text(said)
+                if !name.isEmpty, name != value { result.values[column.name, default: [:]][value] = name }
+            }
+        }
+        guard !result.description.isEmpty || !result.columns.isEmpty else { throw DescribeError.empty }
+        return result
+    }
+
+    /// A string of the reply as one short line; anything else as nothing.
+    static func text(_ value: Any?) -> String {
+        guard let value = value as? String else { return "" }
+        let line = clean(value)
+        return line.count > maxText ? String(line.prefix(maxText - 1)) + "…" : line
+    }
+
+    static func synonyms(_ value: Any?) -> [String] {
+        var seen: Set<String> = []
+        return (value as? [Any] ?? []).map(text).filter { !$0.isEmpty && $0.count <= 40 && seen.insert($0.lowercased()).inserted }
+            .prefix(maxSynonyms).map { $0 }
+    }
+
+    /// One line: control characters and line breaks as spaces, runs of spaces as one.
+    static func clean(_ text: String) -> String {
+        ContextRenderer.data(text, limit: .max).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+}

@@ -1,0 +1,152 @@
+import Database
+import Foundation
+
+/// What the local model wrote about one table: a description and synonyms in pt-BR for the
+/// table and its columns, and pt-BR names for coded values in another language.
+public struct TableDescription: Sendable, Equatable {
+    public var description: String
+    public var synonyms: [String]
+    /// By column name as the database spells it.
+    public var columns: [String: (description: String, synonyms: [String])]
+    /// By column, then by value as stored: what the value is called in pt-BR ('Germany' → "Alemanha").
+    public var values: [String: [String: String]]
+
+    public init(description: String, synonyms: [String] = [], columns: [String: (description: String, synonyms: [String])] = [:],
+                values: [String: [String: String]] = [:]) {
+        self.description = description
+        self.synonyms = synonyms
+        self.columns = columns
+        self.values = values
+    }
+
+    public static func == (a: TableDescription, b: TableDescription) -> Bool {
+        a.description == b.description && a.synonyms == b.synonyms && a.values == b.values
+            && a.columns.keys.sorted() == b.columns.keys.sorted()
+            && a.columns.allSatisfy { key, value in b.columns[key].map { $0.description == value.description && $0.synonyms == value.synonyms } ?? false }
+    }
+}
+
+/// Asks a model about a catalog (`indaga refresh --describe`). The Catalog module only knows
+/// this seam; the Assistant module, which talks to models, implements it.
+public protocol CatalogDescriber {
+    /// One line on what the database is about ("uma loja de música").
+    func domain(of catalog: Catalog) throws -> String
+    /// The table's text, checked: names the table does not have are already left out.
+    func describe(_ table: String, in catalog: Catalog) throws -> TableDescription
+}
+
+/// What `--describe` did.
+public struct DescribeSummary: Sendable, Equatable {
+    /// Tables the model described in this run.
+    public var described: [String] = []
+    /// The model was not asked: the schema is the one it already described.
+    public var cached = false
+    /// Tables (or the domain) it could not describe, each with why, in pt-BR.
+    public var problems: [String] = []
+}
+
+extension RefreshJob {
+    /// A hash of what the model is shown of the schema (tables, columns, types): a second
+    /// `--describe` on the same schema makes no model call.
+    public static func schemaHash(_ schema: Schema) -> String {
+        sha256Hex(schema.tables.map { table in
+            table.name + "(" + table.columns.map { "\($0.name) \($0.declaredType)" }.joined(separator: ",") + ")"
+        }.joined(separator: ";"))
+    }
+
+    /// Fills in, with the model's words, every description a machine wrote from the schema alone
+    /// (`auto: true`), marking it `auto: describe`; never what a person wrote. Tables already
+    /// described are skipped, and a schema whose hash `catalogo.yaml` records is not read at all.
+    ///
+    /// - Parameter progress: called before each model call, with what it is about.
+    func describe(with describer: CatalogDescriber, progress: (String) -> Void) throws -> DescribeSummary {
+        var (catalog, _) = try catalog()
+        let hash = Self.schemaHash(catalog.schema)
+        var summary = DescribeSummary()
+        let settingsFile = metadataFolder.appendingPathComponent(CatalogSettings.fileName)
+        var settings = catalog.metadata.settings
+        // A file a person wrote is left to them, even where it lacks a column.
+        let pending = catalog.metadata.tables.filter { table in
+            table.origin != .person && (table.origin == .schema || table.columns.contains { $0.origin == .schema })
+        }
+        if settings.schemaHash == hash, pending.isEmpty {
+            summary.cached = true
+            return summary
+        }
+        let steps = pending.count + (settings.origin == .person && settings.domain != nil ? 0 : 1)
+        var step = 0
+        if !(settings.origin == .person && settings.domain != nil) {
+            step += 1
+            progress("[\(step)/\(steps)] o domínio do banco")
+            do {
+                settings.domain = try describer.domain(of: catalog)
+                settings.origin = .model
+                // Each table is then described knowing what the database is about.
+                var metadata = catalog.metadata
+                metadata.settings = settings
+                catalog = Catalog(name: catalog.name, schema: catalog.schema, metadata: metadata)
+            } catch {
+                summary.problems.append("o domínio do banco: \(error.localizedDescription)")
+            }
+        }
+        for table in pending {
+            step += 1
+            progress("[\(step)/\(steps)] a tabela \(table.name)")
+            do {
+                let text = try describer.describe(table.name, in: catalog)
+                let entry = table.described(by: text)
+                try FileManager.default.createDirectory(at: metadataFolder, withIntermediateDirectories: true)
+                try MetadataFile.write(entry, to: metadataFolder.appendingPathComponent(MetadataFile.name(for: entry.name)))
+                summary.described.append(table.name)
+            } catch {
+                summary.problems.append("a tabela \(table.name): \(error.localizedDescription)")
+            }
+        }
+        // The hash is kept only when everything was described: a failed table is asked again.
+        if summary.problems.isEmpty { settings.schemaHash = hash }
+        try CatalogSettings.write(settings, to: settingsFile)
+        return summary
+    }
+}
+
+extension TableMetadata {
+    /// This entry with the model's text wherever a machine wrote it from the schema.
+    func described(by text: TableDescription) -> TableMetadata {
+        var entry = self
+        if origin == .schema {
+            entry.description = text.description
+            entry.synonyms = Array(Set(synonyms + text.synonyms)).sorted()
+            entry.origin = .model
+        }
+        for index in entry.columns.indices where entry.columns[index].origin == .schema {
+            var column = entry.columns[index]
+            if let said = text.columns.first(where: { $0.key.caseInsensitiveCompare(column.name) == .orderedSame })?.value {
+                column.description = said.description
+                column.synonyms = said.synonyms
+            }
+            for (value, name) in text.values.first(where: { $0.key.caseInsensitiveCompare(column.name) == .orderedSame })?.value ?? [:]
+            where column.values[value] != nil {
+                column.values[value] = name
+            }
+            column.origin = .model
+            entry.columns[index] = column
+        }
+        return entry
+    }
+}
+
+extension CatalogSettings {
+    /// Writes `catalogo.yaml`. One a person wrote keeps its text, comments included: only its
+    /// `esquema:` line (the describe cache) is set.
+    static func write(_ settings: CatalogSettings, to file: URL) throws {
+        if settings.origin == .person, let text = try? String(contentsOf: file, encoding: .utf8) {
+            var lines = text.components(separatedBy: "\n").filter { !$0.hasPrefix("esquema:") }
+            while lines.last == "" { lines.removeLast() }
+            if let hash = settings.schemaHash { lines.append("esquema: \(hash)") }
+            try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+            return
+        }
+        let header = "# Sobre o banco como um todo: a linha de domínio com que o prompt começa e as regras da casa que ele lista.\n"
+        try (header + MetadataFile.encode(settings)).write(to: file, atomically: true, encoding: .utf8)
+    }
+}
