@@ -29,7 +29,7 @@ public struct ModelDescriber: CatalogDescriber {
     /// Enough for a table of some forty columns in the JSON asked.
     static let maxTokens = 2_000
     static let maxText = 200
-    static let maxSynonyms = 6
+    static let maxSynonyms = 4
 
     public init(client: ChatClient, promptsFolder: URL) throws {
         func read(_ name: String) throws -> String {
@@ -43,18 +43,41 @@ public struct ModelDescriber: CatalogDescriber {
     }
 
     public func domain(of catalog: Catalog) throws -> String {
+        // With what each table holds, when it was described: from names alone, a small model
+        // answers "o banco de dados".
         let tables = catalog.schema.tables.map { table in
-            "- \(sqlName(table.name)): " + table.columns.prefix(12).map { sqlName($0.name) }.joined(separator: ", ")
+            let said = ContextRenderer.short(catalog.metadata.table(named: table.name)?.description ?? "")
+            return "- \(sqlName(table.name)) (" + table.columns.prefix(8).map { sqlName($0.name) }.joined(separator: ", ") + ")"
+                + (said.isEmpty ? "" : ": \(said)")
         }.joined(separator: "\n")
-        let reply = try ask(PromptTemplates.fill(domainTemplate, ["tables": ContextRenderer.data(tables, limit: 4_000)]), maxTokens: 60)
-        guard let line = reply.split(whereSeparator: \.isNewline).map({ Self.clean(String($0)) }).first(where: { !$0.isEmpty }) else {
-            throw DescribeError.empty
-        }
-        // "uma loja de música." → "uma loja de música"; a whole echoed sentence keeps its end.
-        var domain = line.trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”.;: "))
+        let prompt = PromptTemplates.fill(domainTemplate, ["tables": ContextRenderer.data(tables, limit: 4_000)])
+        let reply = try ask(prompt, maxTokens: 80, format: Self.domainFormat)
+        guard let object = Self.jsonObject(in: reply) else { throw DescribeError.unreadable(String(Self.clean(reply).prefix(40))) }
+        // "uma loja de música." → "uma loja de música"; "perguntas sobre x" → "x".
+        var domain = Self.text(object["assunto"]).trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”.;: "))
         if let range = domain.range(of: "perguntas sobre ", options: .caseInsensitive) { domain = String(domain[range.upperBound...]) }
-        guard domain.contains(where: \.isLetter) else { throw DescribeError.empty }
-        return String(domain.prefix(120))
+        // An echo of the prompt (a list of tables) is no domain.
+        guard domain.contains(where: \.isLetter), domain.count <= 100, !domain.contains(":") else { throw DescribeError.empty }
+        return domain
+    }
+
+    /// The shapes the replies must have, as JSON schemas: the server then writes valid JSON
+    /// (Ollama's `format`, the OpenAI API's `json_schema`), and lists stay short.
+    static let domainFormat = object(["assunto": string], required: ["assunto"])
+    static let tableFormat: JSONValue = {
+        let words: JSONValue = .object(["type": .string("array"), "items": string, "maxItems": .number(Double(maxSynonyms))])
+        let column = object(["descricao": string, "sinonimos": words], required: ["descricao", "sinonimos"])
+        let names: JSONValue = .object(["type": .string("object"), "additionalProperties": string])
+        return object([
+            "descricao": string, "sinonimos": words,
+            "colunas": .object(["type": .string("object"), "additionalProperties": column]),
+            "valores": .object(["type": .string("object"), "additionalProperties": names]),
+        ], required: ["descricao", "sinonimos", "colunas"])
+    }()
+    static let string: JSONValue = .object(["type": .string("string")])
+
+    static func object(_ properties: [String: JSONValue], required: [String]) -> JSONValue {
+        .object(["type": .string("object"), "properties": .object(properties), "required": .array(required.map(JSONValue.string))])
     }
 
     public func describe(_ table: String, in catalog: Catalog) throws -> TableDescription {
@@ -77,22 +100,19 @@ public struct ModelDescriber: CatalogDescriber {
         let prompt = PromptTemplates.fill(tableTemplate, [
             "domain": ContextRenderer.domain(catalog), "table": ContextRenderer.data(sqlName(table)), "columns": columns,
         ])
-        return try Self.parse(try ask(prompt, maxTokens: Self.maxTokens), table: real, metadata: described)
+        return try Self.parse(try ask(prompt, maxTokens: Self.maxTokens, format: Self.tableFormat), table: real, metadata: described)
     }
 
-    private func ask(_ prompt: String, maxTokens: Int) throws -> String {
-        let request = ChatRequest(model: client.endpoint.model, messages: [ChatMessage(.user, prompt)],
-                                  options: GenerationOptions(temperature: 0, maxTokens: maxTokens))
+    private func ask(_ prompt: String, maxTokens: Int, format: JSONValue) throws -> String {
+        var options = GenerationOptions(temperature: 0, maxTokens: maxTokens)
+        options.format = format
+        let request = ChatRequest(model: client.endpoint.model, messages: [ChatMessage(.user, prompt)], options: options)
         return try client.chat(request, cancellation: nil, onDelta: nil).content
     }
 
     /// The model's JSON, kept only where it names what exists.
     static func parse(_ reply: String, table: Schema.Table, metadata: TableMetadata?) throws -> TableDescription {
-        guard let start = reply.firstIndex(of: "{"), let end = reply.lastIndex(of: "}"), start < end,
-              let object = try? JSONSerialization.jsonObject(with: Data(reply[start...end].utf8)) as? [String: Any]
-        else {
-            throw DescribeError.unreadable(String(clean(reply).prefix(40)))
-        }
+        guard let object = jsonObject(in: reply) else { throw DescribeError.unreadable(String(clean(reply).prefix(40))) }
         var result = TableDescription(description: text(object["descricao"]), synonyms: synonyms(object["sinonimos"]))
         for (name, said) in object["colunas"] as? [String: Any] ?? [:] {
             guard let column = table.column(named: name), let said = said as? [String: Any] else { continue }
@@ -110,6 +130,13 @@ public struct ModelDescriber: CatalogDescriber {
         }
         guard !result.description.isEmpty || !result.columns.isEmpty else { throw DescribeError.empty }
         return result
+    }
+
+    /// The JSON object of a reply, from its first "{" to its last "}" (a server without
+    /// structured output may wrap it in prose or a code fence).
+    static func jsonObject(in reply: String) -> [String: Any]? {
+        guard let start = reply.firstIndex(of: "{"), let end = reply.lastIndex(of: "}"), start < end else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(reply[start...end].utf8))) as? [String: Any]
     }
 
     /// A string of the reply as one short line; anything else as nothing.

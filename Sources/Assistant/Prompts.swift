@@ -91,8 +91,9 @@ enum ContextRenderer {
         switch column.role {
         case .date?: parts.append(column.format.map { "Data \(data($0, limit: 20))." } ?? "Data AAAA-MM-DD.")
         case .dateTime?: parts.append("Data e hora AAAA-MM-DD HH:MM:SS.")
-        case .month?: parts.append("Mês.")
-        case .year?: parts.append("Ano.")
+        // A description says what a year or month column is; the role says it only where none does.
+        case .month? where summary.isEmpty: parts.append("Mês.")
+        case .year? where summary.isEmpty: parts.append("Ano.")
         default: break
         }
         if !column.values.isEmpty {

@@ -60,7 +60,7 @@ extension RefreshJob {
     ///
     /// - Parameter progress: called before each model call, with what it is about.
     func describe(with describer: CatalogDescriber, progress: (String) -> Void) throws -> DescribeSummary {
-        var (catalog, _) = try catalog()
+        let (catalog, _) = try catalog()
         let hash = Self.schemaHash(catalog.schema)
         var summary = DescribeSummary()
         let settingsFile = metadataFolder.appendingPathComponent(CatalogSettings.fileName)
@@ -73,22 +73,9 @@ extension RefreshJob {
             summary.cached = true
             return summary
         }
-        let steps = pending.count + (settings.origin == .person && settings.domain != nil ? 0 : 1)
+        let asksDomain = !(settings.origin == .person && settings.domain != nil)
+        let steps = pending.count + (asksDomain ? 1 : 0)
         var step = 0
-        if !(settings.origin == .person && settings.domain != nil) {
-            step += 1
-            progress("[\(step)/\(steps)] o domínio do banco")
-            do {
-                settings.domain = try describer.domain(of: catalog)
-                settings.origin = .model
-                // Each table is then described knowing what the database is about.
-                var metadata = catalog.metadata
-                metadata.settings = settings
-                catalog = Catalog(name: catalog.name, schema: catalog.schema, metadata: metadata)
-            } catch {
-                summary.problems.append("o domínio do banco: \(error.localizedDescription)")
-            }
-        }
         for table in pending {
             step += 1
             progress("[\(step)/\(steps)] a tabela \(table.name)")
@@ -100,6 +87,18 @@ extension RefreshJob {
                 summary.described.append(table.name)
             } catch {
                 summary.problems.append("a tabela \(table.name): \(error.localizedDescription)")
+            }
+        }
+        // The domain last, from what the tables were found to hold: a small model given names
+        // alone answers "o banco de dados", and given an example, copies it.
+        if asksDomain {
+            step += 1
+            progress("[\(step)/\(steps)] o assunto do banco")
+            do {
+                settings.domain = try describer.domain(of: try self.catalog().0)
+                settings.origin = .model
+            } catch {
+                summary.problems.append("o assunto do banco: \(error.localizedDescription)")
             }
         }
         // The hash is kept only when everything was described: a failed table is asked again.

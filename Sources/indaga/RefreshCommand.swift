@@ -57,6 +57,7 @@ struct RefreshCommand: ParsableCommand {
         for file in summary.starterFiles {
             standardError.write("metadata inicial escrito em \(file) (complete as descrições)\n")
         }
+        if !summary.starterFiles.isEmpty, !describe { standardError.write(WorkspaceOptions.describeHint) }
         let counts = "\(count(summary.tables, "tabela", "tabelas")), \(count(summary.columns, "coluna", "colunas"))"
         let changes = "\(count(summary.added.count, "novo", "novos")), \(count(summary.changed.count, "alterado", "alterados")), \(count(summary.removed.count, "removido", "removidos"))"
         if check {

@@ -67,6 +67,10 @@ extension WorkspaceOptions {
 
     /// The read-only connection, the retriever for the workspace's catalog, and the encoder for questions.
     ///
+    /// What a first use on a new database says: the model is not asked on its own (it takes
+    /// minutes, and the first question should not wait for it), but the user learns it can be.
+    static let describeHint = "dica: indaga refresh --describe pede ao modelo, uma vez, descrições e sinônimos em português das tabelas e colunas (alguns minutos); as respostas melhoram\n"
+
     /// A catalog never refreshed (a new database) or out of date is refreshed first, as
     /// `indaga refresh` would: a second or two, said on stderr.
     func openRetriever(_ workspace: Workspace) throws -> (Connection, Retriever, MiniLMEncoder) {
@@ -96,6 +100,7 @@ extension WorkspaceOptions {
             for file in summary.starterFiles {
                 standardError.write("metadata inicial escrito em \(file) (complete as descrições)\n")
             }
+            if !summary.starterFiles.isEmpty { standardError.write(Self.describeHint) }
             return (connection, try load(), encoder)
         }
     }

@@ -45,7 +45,7 @@ struct DescribeTests {
 
     /// A model that knows the store, and also names a column that does not exist.
     static func knowing(_ prompt: String) -> String {
-        if prompt.contains("Complete a frase") { return "uma loja de música\n" }
+        if prompt.contains("Você responde perguntas sobre ___") { return #"{"assunto": "uma loja de música."}"# }
         if prompt.contains("Tabela Customer") {
             return """
                 Aqui está: {"descricao": "Cada cliente da loja.", "sinonimos": ["clientes", "compradores"],
@@ -64,7 +64,7 @@ struct DescribeTests {
         var steps: [String] = []
         let summary = try job.run(check: false, describer: try Self.describer(server), progress: { steps.append($0) }) { FixedEmbedder() }
         #expect(summary.described?.described.sorted() == ["Customer", "Invoice"] && summary.described?.problems == [])
-        #expect(steps == ["[1/3] o domínio do banco", "[2/3] a tabela Customer", "[3/3] a tabela Invoice"])
+        #expect(steps == ["[1/3] a tabela Customer", "[2/3] a tabela Invoice", "[3/3] o assunto do banco"])
 
         let metadata = try CatalogMetadata.load(from: job.metadataFolder)
         #expect(metadata.settings.domain == "uma loja de música" && metadata.settings.origin == .model)
@@ -78,7 +78,9 @@ struct DescribeTests {
         // What the model read: names, types, roles, keys and values, not rows.
         let asked = try #require(server.prompts.first { $0.contains("Tabela Invoice") })
         #expect(asked.contains("CustomerId INTEGER, referencia de Customer.CustomerId") && asked.contains("InvoiceDate DATETIME, data_hora"))
-        #expect(asked.contains("uma loja de música"))
+        #expect(asked.contains("Assunto do banco: os dados do banco musica."))
+        // The domain is asked last, with what each table was found to hold.
+        #expect(server.prompts.last?.contains("- Customer (CustomerId, FirstName, Country): Cada cliente da loja.") == true)
 
         // The model's words reach the catalog the pipeline searches.
         let (catalog, _) = try job.catalog()
@@ -101,7 +103,7 @@ struct DescribeTests {
     func nonsense() throws {
         let folder = try TemporaryFolder()
         let job = try Self.store(folder)
-        let server = try FakeOllama { prompt in prompt.contains("Complete a frase") ? "\n\n" : "SELECT * FROM Customer; -- não sei" }
+        let server = try FakeOllama { prompt in prompt.contains("Você responde perguntas sobre ___") ? #"{"assunto": "Tabelas: Customer: CustomerId"}"# : "SELECT * FROM Customer; -- não sei" }
         let summary = try job.run(check: false, describer: try Self.describer(server)) { FixedEmbedder() }
         #expect(summary.described?.described == [] && summary.described?.problems.count == 3)
         #expect(summary.described?.problems.contains { $0.contains("não respondeu um JSON legível") } == true)

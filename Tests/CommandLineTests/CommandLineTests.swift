@@ -323,6 +323,34 @@ struct CatalogCommandTests {
         #expect(stale.stdout.contains("embeddings desatualizados"))
     }
 
+    @Test("refresh offers --describe on a new database; --describe shows its progress and asks nothing the second time")
+    func describeCommand() throws {
+        let home = try TemporaryFolder()
+        try home.makeHome()
+        try FileManager.default.createSymbolicLink(at: home.url.appendingPathComponent("models"), withDestinationURL: Self.repository.appendingPathComponent("models"))
+        for name in ["describe-domain.md", "describe-table.md"] {
+            try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("prompts/\(name)"), to: home.url.appendingPathComponent("prompts/\(name)"))
+        }
+        let database = home.path("biblioteca.sqlite")
+        let connection = try Connection(path: database, mode: .create)
+        try connection.execute("CREATE TABLE livros (id INTEGER PRIMARY KEY, titulo TEXT, autor TEXT); INSERT INTO livros VALUES (1, 'Dom Casmurro', 'Machado de Assis');")
+        let first = try Indaga.run(["refresh", "--db", database, "--home", home.url.path])
+        #expect(first.status == 0 && first.stderr.contains("dica: indaga refresh --describe"), "stderr: \(first.stderr)")
+
+        let model = try FakeOllama { prompt in
+            prompt.contains("Você responde perguntas sobre ___") ? #"{"assunto": "o acervo de uma biblioteca"}"#
+                : #"{"descricao": "Cada livro do acervo.", "sinonimos": ["obras"], "colunas": {"autor": {"descricao": "Quem escreveu.", "sinonimos": ["escritor"]}}}"#
+        }
+        let described = try Indaga.run(["refresh", "--describe", "--db", database, "--home", home.url.path, "--llm-url", model.baseURL, "--model", "fake"])
+        #expect(described.status == 0, "stderr: \(described.stderr)")
+        #expect(described.stderr.contains("[1/2] a tabela livros…") && described.stderr.contains("[2/2] o assunto do banco…"))
+        #expect(described.stderr.contains("o modelo descreveu 1 tabela"))
+        let catalog = try String(contentsOf: home.url.appendingPathComponent("metadata/biblioteca/catalogo.yaml"), encoding: .utf8)
+        #expect(catalog.contains("dominio: o acervo de uma biblioteca") && catalog.contains("auto: describe"))
+        let again = try Indaga.run(["refresh", "--describe", "--db", database, "--home", home.url.path, "--llm-url", model.baseURL, "--model", "fake"])
+        #expect(again.status == 0 && again.stderr.contains("nada pedido ao modelo") && model.prompts.count == 2)
+    }
+
     @Test("retrieve prints the context as JSON")
     func retrieveJSON() throws {
         _ = try SharedDemo.result.get()
