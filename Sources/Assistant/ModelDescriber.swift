@@ -26,8 +26,9 @@ public struct ModelDescriber: CatalogDescriber {
     let client: ChatClient
     let domainTemplate: String
     let tableTemplate: String
-    /// Enough for a table of some forty columns in the JSON asked.
-    static let maxTokens = 2_000
+    /// Columns asked about in one call, and room for their JSON.
+    static let columnsPerCall = 12
+    static let maxTokens = 1_200
     static let maxText = 200
     static let maxSynonyms = 4
 
@@ -80,10 +81,12 @@ public struct ModelDescriber: CatalogDescriber {
         .object(["type": .string("object"), "properties": .object(properties), "required": .array(required.map(JSONValue.string))])
     }
 
+    /// A wide table is described a part of its columns at a time: a reply about 48 columns
+    /// outgrows what a small model writes in one go, and a reply cut short is no JSON.
     public func describe(_ table: String, in catalog: Catalog) throws -> TableDescription {
         guard let real = catalog.schema.table(named: table) else { throw DescribeError.empty }
         let described = catalog.metadata.table(named: table)
-        let columns = real.columns.map { column in
+        let lines = real.columns.map { column in
             var line = "- \(sqlName(column.name)) \(column.declaredType.isEmpty ? "" : column.declaredType)"
             let meta = described?.column(named: column.name)
             if let role = meta?.role { line += ", \(role.rawValue)" }
@@ -96,11 +99,27 @@ public struct ModelDescriber: CatalogDescriber {
                 line += "; ex.: " + examples.prefix(3).map(ContextRenderer.literal).joined(separator: ", ")
             }
             return ContextRenderer.data(line, limit: 400)
-        }.joined(separator: "\n")
-        let prompt = PromptTemplates.fill(tableTemplate, [
-            "domain": ContextRenderer.domain(catalog), "table": ContextRenderer.data(sqlName(table)), "columns": columns,
-        ])
-        return try Self.parse(try ask(prompt, maxTokens: Self.maxTokens, format: Self.tableFormat), table: real, metadata: described)
+        }
+        var result: TableDescription?
+        for start in stride(from: 0, to: max(lines.count, 1), by: Self.columnsPerCall) {
+            let part = lines[start..<min(start + Self.columnsPerCall, lines.count)]
+            let prompt = PromptTemplates.fill(tableTemplate, [
+                "domain": ContextRenderer.domain(catalog), "table": ContextRenderer.data(sqlName(table)), "columns": part.joined(separator: "\n"),
+            ])
+            let reply = try ask(prompt, maxTokens: Self.maxTokens, format: Self.tableFormat)
+            guard var whole = result else {
+                result = try Self.parse(reply, table: real, metadata: described)
+                continue
+            }
+            // The table's own description comes from the first part; a later part that fails
+            // leaves its columns undescribed rather than losing the others.
+            guard let more = try? Self.parse(reply, table: real, metadata: described) else { continue }
+            whole.columns.merge(more.columns) { first, _ in first }
+            whole.values.merge(more.values) { first, _ in first }
+            result = whole
+        }
+        guard let result else { throw DescribeError.empty }
+        return result
     }
 
     private func ask(_ prompt: String, maxTokens: Int, format: JSONValue) throws -> String {
@@ -125,7 +144,8 @@ public struct ModelDescriber: CatalogDescriber {
                   let pairs = pairs as? [String: Any] else { continue }
             for (value, said) in pairs where known[value] != nil {
                 let name = text(said)
-                if !name.isEmpty, name != value { result.values[column.name, default: [:]][value] = name }
+                // 'ENSINO MEDIO COMPLETO' is already Portuguese: a name that only changes case or accents is no translation.
+                if !name.isEmpty, foldedName(name) != foldedName(value) { result.values[column.name, default: [:]][value] = name }
             }
         }
         guard !result.description.isEmpty || !result.columns.isEmpty else { throw DescribeError.empty }

@@ -67,10 +67,11 @@ public struct QuestionNormalizer: Sendable {
     }
 
     /// The catalog word one edit away from an unknown `word`, the most frequent if several;
-    /// nil for known words, numbers and short words. One edit only: two would turn verb
+    /// nil for known words, linking words, numbers and short words. One edit only: two would turn verb
     /// forms the catalog lacks ("concluiram") into other words ("concluida").
     func correction(for word: String) -> String? {
-        guard word.count >= 5, vocabulary[word] == nil, word.allSatisfy(\.isLetter) else { return nil }
+        // A linking word is a word: "foram" is no typo of a catalog's "forma".
+        guard word.count >= 5, vocabulary[word] == nil, word.allSatisfy(\.isLetter), !PortugueseTerms.stopwords.contains(word) else { return nil }
         let limit = 1
         let stem = PortugueseTerms.stem(word)
         var best: (word: String, count: Int)?

@@ -50,7 +50,7 @@ struct DescribeTests {
             return """
                 Aqui está: {"descricao": "Cada cliente da loja.", "sinonimos": ["clientes", "compradores"],
                  "colunas": {"Country": {"descricao": "País do cliente.", "sinonimos": ["país"]}, "Phone": {"descricao": "inventada", "sinonimos": []}},
-                 "valores": {"Country": {"Germany": "Alemanha", "Brazil": "Brasil", "Atlantis": "Atlântida"}}}
+                 "valores": {"Country": {"Germany": "Alemanha", "Brazil": "BRAZIL", "Atlantis": "Atlântida"}}}
                 """
         }
         return #"{"descricao": "Cada fatura.", "sinonimos": ["faturas", "vendas"], "colunas": {"Total": {"descricao": "Valor da fatura.", "sinonimos": ["valor"]}}}"#
@@ -70,7 +70,8 @@ struct DescribeTests {
         #expect(metadata.settings.domain == "uma loja de música" && metadata.settings.origin == .model)
         let customer = try #require(metadata.table(named: "Customer"))
         #expect(customer.description == "Cada cliente da loja." && customer.origin == .model)
-        #expect(customer.column(named: "Country")?.values == ["Brazil": "Brasil", "Germany": "Alemanha"])
+        // 'BRAZIL' for 'Brazil' changes only the case: no translation; 'Atlantis' is no stored value.
+        #expect(customer.column(named: "Country")?.values == ["Brazil": "", "Germany": "Alemanha"])
         #expect(customer.column(named: "Country")?.synonyms == ["país"] && customer.column(named: "Phone") == nil)
         let text = try String(contentsOf: job.metadataFolder.appendingPathComponent("Customer.yaml"), encoding: .utf8)
         #expect(text.contains("auto: describe") && text.contains("Alemanha") && !text.contains("inventada"))
@@ -113,6 +114,27 @@ struct DescribeTests {
         #expect(try job.run(check: true) { FixedEmbedder() }.stale == false, "the store was still written")
         _ = try job.run(check: false, describer: try Self.describer(server)) { FixedEmbedder() }
         #expect(server.prompts.count == 6)
+    }
+
+    @Test("a wide table is asked about twelve columns at a time, and every part lands")
+    func wideTable() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("largo.sqlite")
+        let db = try Connection(path: path, mode: .create)
+        try db.execute("CREATE TABLE Stats (" + (1...30).map { "c\($0) INTEGER" }.joined(separator: ", ") + "); INSERT INTO Stats (c1) VALUES (1);")
+        let job = RefreshJob(database: path, catalogName: "largo", metadataFolder: folder.url.appendingPathComponent("metadata"),
+                             embeddingsFolder: folder.url.appendingPathComponent("embeddings"))
+        // Describes exactly the columns its prompt lists.
+        let server = try FakeOllama { prompt in
+            if prompt.contains("Você responde perguntas sobre ___") { return #"{"assunto": "estatísticas"}"# }
+            let listed = prompt.split(separator: "\n").filter { $0.hasPrefix("- c") }.map { String($0.dropFirst(2).prefix { $0 != " " }) }
+            let columns = listed.map { "\"\($0)\": {\"descricao\": \"Coluna \($0).\", \"sinonimos\": []}" }.joined(separator: ", ")
+            return "{\"descricao\": \"Números.\", \"sinonimos\": [], \"colunas\": {\(columns)}}"
+        }
+        _ = try job.run(check: false, describer: try Self.describer(server)) { FixedEmbedder() }
+        #expect(server.prompts.count == 4, "three parts of the table and the domain")
+        let stats = try #require(try CatalogMetadata.load(from: job.metadataFolder).table(named: "Stats"))
+        #expect(stats.columns.allSatisfy { $0.description == "Coluna \($0.name)." } && stats.description == "Números.")
     }
 
     @Test("JSON that names only columns that do not exist is no description")

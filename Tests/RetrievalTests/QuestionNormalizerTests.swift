@@ -8,6 +8,9 @@ struct QuestionNormalizerTests {
         let normalizer = try Fixture.retriever.get().normalizer
         #expect(normalizer.normalize("qts alnos da fase 8 concluiram em 2023?") == "quantos alunos da fase 8 concluiram em 2023")
         #expect(normalizer.normalize("quantso alunos nasceram em 2015") == "quantos alunos nasceram em 2015")
+        // A linking word one edit from a catalog word is still that word ("foram", not "forma").
+        let spreadsheet = QuestionNormalizer(texts: ["Coluna Forma de Atuacao: a forma, a forma, a forma de atuação do pescador."])
+        #expect(spreadsheet.normalize("quantos foram cadastrados na formma embarcada") == "quantos foram cadastrados na forma embarcada")
         #expect(normalizer.normalize("nota de mat e tb de port") == "nota de matematica e tambem de portugues")
         #expect(normalizer.normalize("Turma 5B, EMEF Monteiro Lobato") == "turma 5b emef monteiro lobato")
     }
