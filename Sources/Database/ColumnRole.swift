@@ -24,7 +24,4 @@ public enum ColumnRole: String, Sendable, Codable, CaseIterable {
     case label = "rotulo"
     /// Free text.
     case text = "texto"
-
-    /// A role that says when: the columns a period filters.
-    public var isTime: Bool { [.date, .dateTime, .month, .year].contains(self) }
 }

@@ -344,16 +344,12 @@ public struct Retriever: Sendable {
         let periods = named.filter { period in !shownAttributes.contains { $0.period == period } }
         let periodFilters = periods.first.map { PeriodFilters.filters(for: $0, tables: chosen, schema: catalog.schema, preferred: hitColumns) } ?? []
         var periodColumns = Set((periodFilters.flatMap(\.conditions) + shownAttributes.map(\.condition)).flatMap { PortugueseTerms.identifiers($0) })
-        // A question that names a period keeps every column that says when (a table nothing
-        // points at has no filter above, yet its date is what the year is of), and a column
-        // whose name holds the year ("Nota 2024").
-        if !named.isEmpty {
-            for name in chosen {
-                guard let table = schemaTable(name) else { continue }
-                let timeColumns = catalog.schema.yearColumns(of: table) + catalog.schema.dateColumns(of: table)
-                    + table.columns.filter { $0.role?.isTime == true }.map(\.name)
-                    + table.columns.filter { column in named.contains { nameParts(column.name).contains(String($0.year)) } }.map(\.name)
-                periodColumns.formUnion(timeColumns.map { $0.lowercased() })
+        // A column whose name holds a year the question names ("Nota 2024") is what it asks
+        // about. (The date of a table others point at, a birth, is not shown for a year: a
+        // model shown it adds it as one more filter; a table that stands alone has its filter.)
+        for name in chosen where !named.isEmpty {
+            for column in schemaTable(name)?.columns ?? [] where named.contains(where: { nameParts(column.name).contains(String($0.year)) }) {
+                periodColumns.insert(column.name.lowercased())
             }
         }
         let tables = chosen.map { name -> RetrievedContext.Table in
