@@ -13,7 +13,7 @@ public enum DescribeError: Error, Sendable, Equatable, LocalizedError {
     public var errorDescription: String? {
         switch self {
         case .unreadable(let start): return "o modelo não respondeu um JSON legível (começou com \"\(start)\")"
-        case .empty: return "o modelo não disse nada aproveitável (nenhuma descrição, nenhuma coluna que exista)"
+        case .empty: return "o modelo não disse nada aproveitável (nada além de nomes que não existem, ou do que o prompt já diz)"
         }
     }
 }
@@ -59,6 +59,11 @@ public struct ModelDescriber: CatalogDescriber {
         if let range = domain.range(of: "perguntas sobre ", options: .caseInsensitive) { domain = String(domain[range.upperBound...]) }
         // An echo of the prompt (a list of tables) is no domain.
         guard domain.contains(where: \.isLetter), domain.count <= 100, !domain.contains(":") else { throw DescribeError.empty }
+        // "o banco de dados SQLite" says nothing the prompt does not: no domain.
+        let generic: Set<String> = ["o", "a", "os", "as", "um", "uma", "de", "do", "da", "dos", "das", "banco", "bancos", "dados", "sqlite", "tabela", "tabelas", "informacoes"]
+        guard domain.split(whereSeparator: { !$0.isLetter }).map({ foldedName(String($0)) }).contains(where: { !generic.contains($0) }) else {
+            throw DescribeError.empty
+        }
         return domain
     }
 

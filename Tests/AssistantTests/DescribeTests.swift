@@ -104,7 +104,7 @@ struct DescribeTests {
     func nonsense() throws {
         let folder = try TemporaryFolder()
         let job = try Self.store(folder)
-        let server = try FakeOllama { prompt in prompt.contains("Você responde perguntas sobre ___") ? #"{"assunto": "Tabelas: Customer: CustomerId"}"# : "SELECT * FROM Customer; -- não sei" }
+        let server = try FakeOllama { prompt in prompt.contains("Você responde perguntas sobre ___") ? #"{"assunto": "o banco de dados SQLite"}"# : "SELECT * FROM Customer; -- não sei" }
         let summary = try job.run(check: false, describer: try Self.describer(server)) { FixedEmbedder() }
         #expect(summary.described?.described == [] && summary.described?.problems.count == 3)
         #expect(summary.described?.problems.contains { $0.contains("não respondeu um JSON legível") } == true)
