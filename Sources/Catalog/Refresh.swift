@@ -209,9 +209,9 @@ enum MetadataFile {
 extension TableMetadata {
     /// This entry after a refresh that profiled the table as `profiled`: what a machine wrote
     /// takes the new profile, keeping the model's words (descriptions, synonyms, what a value
-    /// means); what a person wrote stays as it is.
-    /// A file whose table entry a person wrote is theirs, comments and order included: it is not
-    /// rewritten (its undescribed columns get starter entries in memory, as before any refresh).
+    /// means); what a person wrote stays as it is. A file whose table entry a person wrote is
+    /// theirs, comments and order included: it is returned unchanged (its undescribed columns
+    /// get starter entries in memory, as before any refresh).
     func refreshed(with profiled: TableMetadata) -> TableMetadata {
         guard origin != .person else { return self }
         var entry = self
