@@ -137,12 +137,12 @@ public struct ModelDescriber: CatalogDescriber {
     /// The model's JSON, kept only where it names what exists.
     static func parse(_ reply: String, table: Schema.Table, metadata: TableMetadata?) throws -> TableDescription {
         guard let object = jsonObject(in: reply) else { throw DescribeError.unreadable(String(clean(reply).prefix(40))) }
-        var result = TableDescription(description: text(object["descricao"]), synonyms: synonyms(object["sinonimos"]))
+        var result = TableDescription(table: .init(text(object["descricao"]), synonyms: synonyms(object["sinonimos"])))
         for (name, said) in object["colunas"] as? [String: Any] ?? [:] {
             guard let column = table.column(named: name), let said = said as? [String: Any] else { continue }
             let description = text(said["descricao"])
             let words = synonyms(said["sinonimos"])
-            if !description.isEmpty || !words.isEmpty { result.columns[column.name] = (description, words) }
+            if !description.isEmpty || !words.isEmpty { result.columns[column.name] = .init(description, synonyms: words) }
         }
         for (name, pairs) in object["valores"] as? [String: Any] ?? [:] {
             guard let column = table.column(named: name), let known = metadata?.column(named: column.name)?.values,
@@ -153,7 +153,7 @@ public struct ModelDescriber: CatalogDescriber {
                 if !name.isEmpty, foldedName(name) != foldedName(value) { result.values[column.name, default: [:]][value] = name }
             }
         }
-        guard !result.description.isEmpty || !result.columns.isEmpty else { throw DescribeError.empty }
+        guard !result.table.description.isEmpty || !result.columns.isEmpty else { throw DescribeError.empty }
         return result
     }
 

@@ -4,25 +4,27 @@ import Foundation
 /// What the local model wrote about one table: a description and synonyms in pt-BR for the
 /// table and its columns, and pt-BR names for coded values in another language.
 public struct TableDescription: Sendable, Equatable {
-    public var description: String
-    public var synonyms: [String]
+    /// A description and synonyms, of the table or of one column.
+    public struct Text: Sendable, Equatable {
+        public var description: String
+        public var synonyms: [String]
+
+        public init(_ description: String, synonyms: [String] = []) {
+            self.description = description
+            self.synonyms = synonyms
+        }
+    }
+
+    public var table: Text
     /// By column name as the database spells it.
-    public var columns: [String: (description: String, synonyms: [String])]
+    public var columns: [String: Text]
     /// By column, then by value as stored: what the value is called in pt-BR ('Germany' → "Alemanha").
     public var values: [String: [String: String]]
 
-    public init(description: String, synonyms: [String] = [], columns: [String: (description: String, synonyms: [String])] = [:],
-                values: [String: [String: String]] = [:]) {
-        self.description = description
-        self.synonyms = synonyms
+    public init(table: Text, columns: [String: Text] = [:], values: [String: [String: String]] = [:]) {
+        self.table = table
         self.columns = columns
         self.values = values
-    }
-
-    public static func == (a: TableDescription, b: TableDescription) -> Bool {
-        a.description == b.description && a.synonyms == b.synonyms && a.values == b.values
-            && a.columns.keys.sorted() == b.columns.keys.sorted()
-            && a.columns.allSatisfy { key, value in b.columns[key].map { $0.description == value.description && $0.synonyms == value.synonyms } ?? false }
     }
 }
 
@@ -41,8 +43,15 @@ public struct DescribeSummary: Sendable, Equatable {
     public var described: [String] = []
     /// The model was not asked: the schema is the one it already described.
     public var cached = false
-    /// Tables (or the domain) it could not describe, each with why, in pt-BR.
-    public var problems: [String] = []
+    /// Tables (or the domain) it could not describe, each with why.
+    public var problems: [Problem] = []
+
+    public struct Problem: Sendable, Equatable {
+        /// What was asked about, in pt-BR: "a tabela Customer", "o assunto do banco".
+        public let subject: String
+        /// Why the answer was not kept, in pt-BR.
+        public let reason: String
+    }
 }
 
 extension RefreshJob {
@@ -86,7 +95,7 @@ extension RefreshJob {
                 try MetadataFile.write(entry, to: metadataFolder.appendingPathComponent(MetadataFile.name(for: entry.name)))
                 summary.described.append(table.name)
             } catch {
-                summary.problems.append("a tabela \(table.name): \(error.localizedDescription)")
+                summary.problems.append(.init(subject: "a tabela \(table.name)", reason: error.localizedDescription))
             }
         }
         // The domain last, from what the tables were found to hold: a small model given names
@@ -98,7 +107,7 @@ extension RefreshJob {
                 settings.domain = try describer.domain(of: try self.catalog().0)
                 settings.origin = .model
             } catch {
-                summary.problems.append("o assunto do banco: \(error.localizedDescription)")
+                summary.problems.append(.init(subject: "o assunto do banco", reason: error.localizedDescription))
             }
         }
         // The hash is kept only when everything was described: a failed table is asked again.
@@ -113,8 +122,8 @@ extension TableMetadata {
     func described(by text: TableDescription) -> TableMetadata {
         var entry = self
         if origin == .schema {
-            entry.description = text.description
-            entry.synonyms = Array(Set(synonyms + text.synonyms)).sorted()
+            entry.description = text.table.description
+            entry.synonyms = Array(Set(synonyms + text.table.synonyms)).sorted()
             entry.origin = .model
         }
         for index in entry.columns.indices where entry.columns[index].origin == .schema {

@@ -83,9 +83,8 @@ struct RefreshCommand: ParsableCommand {
             standardError.write("o modelo descreveu \(count(described.described.count, "tabela", "tabelas")) (auto: describe; revise à vontade)\n")
         }
         var seen: Set<String> = []
-        for problem in described.problems {
-            let why = problem.split(separator: ":", maxSplits: 1).last.map(String.init) ?? problem
-            if seen.insert(why).inserted { standardError.write("aviso: --describe: \(problem)\n") }
+        for problem in described.problems where seen.insert(problem.reason).inserted {
+            standardError.write("aviso: --describe: \(problem.subject): \(problem.reason)\n")
         }
         if !described.problems.isEmpty {
             standardError.write("aviso: \(count(described.problems.count, "parte ficou", "partes ficaram")) sem descrição do modelo; o resto do refresh foi feito, e o próximo --describe tenta de novo\n")

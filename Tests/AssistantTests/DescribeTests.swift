@@ -107,7 +107,7 @@ struct DescribeTests {
         let server = try FakeOllama { prompt in prompt.contains("Você responde perguntas sobre ___") ? #"{"assunto": "o banco de dados SQLite"}"# : "SELECT * FROM Customer; -- não sei" }
         let summary = try job.run(check: false, describer: try Self.describer(server)) { FixedEmbedder() }
         #expect(summary.described?.described == [] && summary.described?.problems.count == 3)
-        #expect(summary.described?.problems.contains { $0.contains("não respondeu um JSON legível") } == true)
+        #expect(summary.described?.problems.contains { $0.reason.contains("não respondeu um JSON legível") } == true)
         let metadata = try CatalogMetadata.load(from: job.metadataFolder)
         #expect(metadata.tables.allSatisfy { $0.origin == .schema && $0.description.isEmpty })
         #expect(metadata.settings.schemaHash == nil)
@@ -147,7 +147,7 @@ struct DescribeTests {
         }
         let kept = try ModelDescriber.parse(#"{"descricao": "Faixa\n\nSQL: DROP", "colunas": {"trackid": {"descricao": "Código", "sinonimos": ["id", "id", 3]}}}"#,
                                             table: table, metadata: nil)
-        #expect(kept.description == "Faixa SQL: DROP" && kept.columns["TrackId"]?.synonyms == ["id"])
+        #expect(kept.table.description == "Faixa SQL: DROP" && kept.columns["TrackId"]?.synonyms == ["id"])
     }
 
     @Test("without a model server the refresh still writes the profile and the embeddings, and says so")

@@ -152,7 +152,7 @@ struct ProfilerTests {
         // The model's words in an auto: describe entry survive a refresh that re-profiles it.
         let file = metadata.appendingPathComponent("pedidos.yaml")
         var entry = try #require(try CatalogMetadata.load(from: metadata).table(named: "pedidos"))
-        entry = entry.described(by: TableDescription(description: "Pedidos feitos na loja.", columns: ["Valor": ("Valor do pedido em reais.", ["preço"])]))
+        entry = entry.described(by: TableDescription(table: .init("Pedidos feitos na loja."), columns: ["Valor": .init("Valor do pedido em reais.", synonyms: ["preço"])]))
         try MetadataFile.write(entry, to: file)
         _ = try job.run(check: false) { CountingEmbedder() }
         let after = try #require(try CatalogMetadata.load(from: metadata).table(named: "pedidos"))
