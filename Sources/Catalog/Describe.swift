@@ -67,9 +67,10 @@ extension RefreshJob {
     /// (`auto: true`), marking it `auto: describe`; never what a person wrote. Tables already
     /// described are skipped, and a schema whose hash `catalogo.yaml` records is not read at all.
     ///
+    /// - Parameter schema: the database's, as refresh read it.
     /// - Parameter progress: called before each model call, with what it is about.
-    func describe(with describer: CatalogDescriber, progress: (String) -> Void) throws -> DescribeSummary {
-        let (catalog, _) = try catalog()
+    func describe(_ schema: Schema, with describer: CatalogDescriber, progress: (String) -> Void) throws -> DescribeSummary {
+        let (catalog, _) = try catalog(of: schema)
         let hash = Self.schemaHash(catalog.schema)
         var summary = DescribeSummary()
         let settingsFile = metadataFolder.appendingPathComponent(CatalogSettings.fileName)
@@ -104,7 +105,7 @@ extension RefreshJob {
             step += 1
             progress("[\(step)/\(steps)] o assunto do banco")
             do {
-                settings.domain = try describer.domain(of: try self.catalog().0)
+                settings.domain = try describer.domain(of: try self.catalog(of: schema).0)
                 settings.origin = .model
             } catch {
                 summary.problems.append(.init(subject: "o assunto do banco", reason: error.localizedDescription))

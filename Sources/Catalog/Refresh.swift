@@ -51,8 +51,18 @@ public struct RefreshJob {
 
     /// Reads the database and the metadata into a catalog (no embedding).
     public func catalog() throws -> (Catalog, [String]) {
-        let schema = try Connection(path: database, mode: .readOnly).introspect()
+        try catalog(of: try Self.schema(of: Connection(path: database, mode: .readOnly), database))
+    }
+
+    /// The database's schema, which must have a table.
+    static func schema(of connection: Connection, _ database: String) throws -> Schema {
+        let schema = try connection.introspect()
         guard !schema.tables.isEmpty else { throw RefreshError.emptyDatabase(database) }
+        return schema
+    }
+
+    /// `schema` with the metadata as it is on disk now, and the metadata's warnings about it.
+    func catalog(of schema: Schema) throws -> (Catalog, [String]) {
         let metadata = try CatalogMetadata.load(from: metadataFolder)
         return (Catalog(name: catalogName, schema: schema, metadata: metadata), metadata.warnings(against: schema))
     }
@@ -60,9 +70,8 @@ public struct RefreshJob {
     /// The verified examples that no longer compile against the database (one that reads a
     /// dropped column would answer with an error), as warnings. Only refresh reports them; the
     /// pipeline skips such an example on its own.
-    func staleExamples(_ examples: [VerifiedExample]) throws -> [String] {
-        let connection = try Connection(path: database, mode: .readOnly)
-        return examples.compactMap { example in
+    func staleExamples(_ examples: [VerifiedExample], connection: Connection) -> [String] {
+        examples.compactMap { example in
             do {
                 _ = try connection.prepareGenerated(example.sql)
                 return nil
@@ -83,14 +92,17 @@ public struct RefreshJob {
         let started = ContinuousClock.now
         let lock = check ? nil : try RefreshLock(folder: embeddingsFolder)
         defer { lock?.release() }
-        // What the data says is written first, so the catalog embedded below is the one on disk.
-        let written = check ? [] : try writeProfiles()
-        let described = check ? nil : try describer.map { try describe(with: $0, progress: progress) }
-        let (catalog, warnings) = try catalog()
+        // The database is read once; the metadata after each step that writes it. What the data
+        // says is written first, so the catalog embedded below is the one on disk.
+        let connection = try Connection(path: database, mode: .readOnly)
+        let schema = try Self.schema(of: connection, database)
+        let written = check ? [] : try writeProfiles(schema, connection: connection)
+        let described = check ? nil : try describer.map { try describe(schema, with: $0, progress: progress) }
+        let (catalog, warnings) = try catalog(of: schema)
         var summary = RefreshSummary()
         summary.tables = catalog.schema.tables.count
         summary.columns = catalog.schema.tables.reduce(0) { $0 + $1.columns.count }
-        summary.warnings = warnings + (try staleExamples(catalog.metadata.examples))
+        summary.warnings = warnings + staleExamples(catalog.metadata.examples, connection: connection)
         summary.starterFiles = written
         summary.described = described
 
@@ -160,10 +172,7 @@ public struct RefreshJob {
     /// file for a table without one, and, in an existing file, the entries a machine wrote
     /// (`auto: true`, `auto: describe`); an entry a person wrote is never touched. Returns the
     /// files written (a file whose content would not change is left alone).
-    func writeProfiles() throws -> [String] {
-        let connection = try Connection(path: database, mode: .readOnly)
-        let schema = try connection.introspect()
-        guard !schema.tables.isEmpty else { throw RefreshError.emptyDatabase(database) }
+    func writeProfiles(_ schema: Schema, connection: Connection) throws -> [String] {
         let existing = try CatalogMetadata.load(from: metadataFolder)
         var written: [String] = []
         for profiled in try SchemaProfiler(connection: connection, schema: schema).profile() {
