@@ -37,6 +37,11 @@ public struct SchemaProfiler {
         var maximum: Int64?
         /// Up to `categoryValues + 1` distinct text values, the most frequent first.
         var common: [String] = []
+
+        /// At least 95% of the values are text (a few numbers typed into a text column still count).
+        var mostlyText: Bool { texts * 20 >= values * 19 }
+        /// At least 95% of the values are whole numbers.
+        var mostlyIntegers: Bool { integers * 20 >= values * 19 }
     }
 
     /// The metadata of every table, as refresh writes it for a person to complete.
@@ -130,11 +135,10 @@ public struct SchemaProfiler {
         if reference != nil || table.foreignKeys.contains(where: { $0.columns == [column.name] }) { return (.reference, nil) }
         guard stats.values > 0 else { return (nil, nil) }
         let parts = nameParts(column.name).map { foldedName($0) }
-        if stats.texts * 20 >= stats.values * 19, !stats.common.isEmpty {
+        if stats.mostlyText, !stats.common.isEmpty {
             if let time = timeRole(of: stats.common) { return time }
         }
-        let wholeNumbers = stats.integers * 20 >= stats.values * 19
-        if wholeNumbers, let minimum = stats.minimum, let maximum = stats.maximum {
+        if stats.mostlyIntegers, let minimum = stats.minimum, let maximum = stats.maximum {
             let saysYear = parts.contains("ano") || parts.contains("year")
             if plausibleYears.contains(minimum), plausibleYears.contains(maximum), saysYear || (stats.distinct > 1 && !isKeyName(parts)) {
                 return (.year, nil)
@@ -142,7 +146,7 @@ public struct SchemaProfiler {
             if parts.contains(where: { ["mes", "month"].contains($0) }), minimum >= 1, maximum <= 12 { return (.month, nil) }
         }
         if isKeyName(parts), stats.distinct * 10 >= stats.values * 9 || stats.texts == 0 { return (.identifier, nil) }
-        if stats.texts * 20 >= stats.values * 19, stats.distinct <= categoryValues, stats.values >= stats.distinct * 2 { return (.category, nil) }
+        if stats.mostlyText, stats.distinct <= categoryValues, stats.values >= stats.distinct * 2 { return (.category, nil) }
         if stats.integers + stats.reals > stats.texts { return (isKeyName(parts) ? .identifier : .measure, nil) }
         return (.text, nil)
     }
