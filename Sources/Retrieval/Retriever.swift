@@ -120,7 +120,7 @@ public struct Retriever: Sendable {
         normalizer = QuestionNormalizer(texts: catalog.documents.map(\.text))
         var graph: [String: [(String, String)]] = [:]
         for (table, key) in catalog.schema.foreignKeys {
-            let condition = zip(key.columns, key.referencedColumns).map { "\(sqlName(table)).\(sqlName($0)) = \(sqlName(key.referencedTable)).\(sqlName($1))" }.joined(separator: " AND ")
+            let condition = Self.joinCondition(table, key, target: key.referencedTable)
             graph[table, default: []].append((key.referencedTable, condition))
             graph[key.referencedTable, default: []].append((table, condition))
         }
@@ -152,6 +152,13 @@ public struct Retriever: Sendable {
         synonymPhrases = phrases
         schemaTables = Dictionary(catalog.schema.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         describedTables = Dictionary(catalog.metadata.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// How `table` joins `target`, the table its foreign key `key` points at (as the caller spells
+    /// it), names quoted where they must be: `matriculas.aluno_id = alunos.id`.
+    static func joinCondition(_ table: String, _ key: Schema.ForeignKey, target: String) -> String {
+        zip(key.columns, key.referencedColumns).map { "\(sqlName(table)).\(sqlName($0)) = \(sqlName(target)).\(sqlName($1))" }
+            .joined(separator: " AND ")
     }
 
     /// A term's SQL fixing a year (`ano_letivo = 2024`, "ano em andamento") the question, which
@@ -313,8 +320,7 @@ public struct Retriever: Sendable {
                 guard let parent = schemaTable(key.referencedTable), (parent.rowCount ?? .max) <= Self.lookupTableRows else { continue }
                 chosen.append(parent.name)
                 reasons[parent.name, default: []].append("tabela de referência de \(name) (nomes)")
-                let condition = zip(key.columns, key.referencedColumns).map { "\(sqlName(name)).\(sqlName($0)) = \(sqlName(parent.name)).\(sqlName($1))" }.joined(separator: " AND ")
-                joins.append(.init(steps: [condition]))
+                joins.append(.init(steps: [Self.joinCondition(name, key, target: parent.name)]))
             }
         }
 
