@@ -256,9 +256,11 @@ extension TableMetadata {
 /// A lock file beside the store, so two refreshes of one catalog never run at once.
 final class RefreshLock {
     let path: String
+    let folder: String
 
     init(folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        self.folder = folder.path
         path = folder.appendingPathComponent(".refresh.lock").path
         for _ in 0..<2 {
             let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o644)
@@ -278,7 +280,10 @@ final class RefreshLock {
         throw RefreshError.locked(path, pid: 0)
     }
 
+    /// Removes the lock, and the folder too when a refresh that failed (bad metadata, say)
+    /// wrote nothing into it: rmdir removes only an empty folder.
     func release() {
         unlink(path)
+        rmdir(folder)
     }
 }

@@ -137,6 +137,18 @@ struct ProfilerTests {
         #expect(second.starterFiles.isEmpty && second.embedded == 0)
     }
 
+    @Test("a refresh stopped by a metadata error leaves no empty embeddings folder behind")
+    func failedRefreshLeavesNothing() throws {
+        let folder = try TemporaryFolder()
+        let metadata = folder.url.appendingPathComponent("metadata")
+        try FileManager.default.createDirectory(at: metadata, withIntermediateDirectories: true)
+        try "tabela: clientes\ncolunas:\n  - nome: pais\n    papel: talvez\n".write(to: metadata.appendingPathComponent("clientes.yaml"), atomically: true, encoding: .utf8)
+        let embeddings = folder.url.appendingPathComponent("embeddings")
+        let job = RefreshJob(database: try Self.database(folder), catalogName: "loja", metadataFolder: metadata, embeddingsFolder: embeddings)
+        #expect(throws: MetadataError.self) { try job.run(check: false) { CountingEmbedder() } }
+        #expect(!FileManager.default.fileExists(atPath: embeddings.path))
+    }
+
     @Test("refresh never rewrites what a person wrote, and keeps what the model wrote")
     func personAndModelText() throws {
         let folder = try TemporaryFolder()
