@@ -525,8 +525,9 @@ extension Assistant {
     /// Quoted words `sql` compares with that nothing asked for: not in the question (as words
     /// or their stems), not a value the question was linked to, not in a shown glossary term or
     /// example (those are the model's reading of the question, right or wrong).
-    /// Dates, numbers, patterns and one- or two-letter codes are left alone. `'Ametista'` in a
-    /// count of students with low grades came from the column's listing of values.
+    /// Only values a person listed in the catalog are judged; dates, numbers and patterns are
+    /// left alone. `'Ametista'` in a count of students with low grades came from the column's
+    /// listing of values.
     func unnamedLiterals(in sql: String, question: String, context: RetrievedContext) -> [String] {
         let asked = Set(PortugueseTerms.terms(question))
         // A value of a column the question names by the column's name or a synonym, said whole
@@ -545,16 +546,22 @@ extension Assistant {
                 }
             }.flatMap { $0.values.keys.map(PortugueseTerms.fold) }
         })
-        // Codes the metadata explains ('F', 'M'): short, and still values someone has to say.
-        let codes = Set(retriever.catalog.metadata.tables.flatMap { $0.columns.flatMap { $0.values.keys.map(PortugueseTerms.fold) } })
+        // Whether the question names a value can be judged only where a person listed the column's
+        // values with what they mean in the question's language ('Ametista', 'F': alunas). A value
+        // stored in another language or as a code, in a catalog a machine wrote ('Feminino', 'L',
+        // 'EWR'), is named by words no rule here reads ("mulheres", "canhotos", "Newark").
+        let judged = Set(retriever.catalog.metadata.tables.flatMap { table in
+            table.columns.filter { $0.origin == .person }.flatMap { $0.values.keys.map(PortugueseTerms.fold) }
+        })
         let foldedQuestion = PortugueseTerms.fold(question)
         let linked = Set(context.values.map { PortugueseTerms.fold($0.value) })
         let defined = PortugueseTerms.fold((context.terms.map(\.sql) + context.examples.map(\.sql)).joined(separator: " "))
         var seen: Set<String> = []
         return Self.comparedLiterals(in: sql).compactMap { literal -> String? in
             let bare = PortugueseTerms.fold(literal.trimmingCharacters(in: CharacterSet(charactersIn: "% ")))
-            let coded = bare.count <= 2 && codes.contains(bare)
-            guard bare.count > 2 || coded, !bare.contains(where: \.isNumber), !bare.contains("%"),
+            // A code ('F') is said as a word of its own, a longer value anywhere in the question.
+            let coded = bare.count <= 2
+            guard judged.contains(bare), !bare.contains(where: \.isNumber), !bare.contains("%"),
                 !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"),
                 coded ? !questionWords.contains(bare) : !foldedQuestion.contains(bare),
                 coded || !Set(PortugueseTerms.terms(bare)).isSubset(of: asked), seen.insert(literal).inserted
@@ -604,13 +611,17 @@ extension Assistant {
     /// students runs too, and when it gives fewer, says both numbers. Nil otherwise.
     func rowsCountedForEntities(_ sql: String, question: String, result: QueryResult) -> String? {
         let schema = retriever.catalog.schema
+        let references = SQLRepair.tableReferences(in: sql)
+        let reads = { (table: Schema.Table) in references.contains { $0.table.caseInsensitiveCompare(table.name) == .orderedSame } }
+        // Of the tables the noun names ("voos": flights, and planes if a synonym says so), the one
+        // the query reads: its own rows may be what is counted.
         guard Self.asksHowMany(question), result.totalRows == 1, result.columns.count == 1, QueryShape.outerGrouping(sql) == nil,
-            let noun = Self.countedNoun(question), let entity = schema.tables.first(where: { speaks(of: $0.name, question: noun) }),
+            let noun = Self.countedNoun(question), case let named = schema.tables.filter({ speaks(of: $0.name, question: noun) }),
+            let entity = named.first(where: reads) ?? named.first,
             entity.primaryKey.count == 1, let star = sql.firstMatch(of: #/(?i)^\s*select\s+(count\s*\(\s*\*\s*\))/#),
             case .integer(let total)? = result.rows.first?.first
         else { return nil }
         // The entity's own key when the query reads it, else a column that points at it.
-        let references = SQLRepair.tableReferences(in: sql)
         var key: String?
         if let own = references.first(where: { $0.table.caseInsensitiveCompare(entity.name) == .orderedSame }) {
             key = "\(own.alias ?? own.table).\(entity.primaryKey[0])"

@@ -139,7 +139,7 @@ public enum RuleRegistry {
         .init("check.threshold-unwritten", .check, "limite citado (\"menos de 5\") que a consulta não usa"),
         .init("check.threshold-per-row", .check, "limite do grupo aplicado a cada linha antes de agrupar"),
         .init("check.unnamed-year", .check, "ano que a pergunta não cita"),
-        .init("check.unnamed-value", .check, "valor que a pergunta não cita"),
+        .init("check.unnamed-value", .check, "valor listado no catálogo por uma pessoa que a pergunta não cita"),
         .init("check.unnamed-month", .check, "mês que a pergunta não cita"),
         .init("check.all-years-any", .check, "\"nos três anos\" aceito em qualquer um deles"),
         .init("check.value-group-ungrouped", .check, "valores citados (\"manhã e tarde\") sem um número de cada"),
@@ -157,7 +157,7 @@ public enum RuleRegistry {
     ]
 
     static let late: [RuleDescription] = [
-        .init("late.unnamed-value-removed", .late, "filtro de um valor que a pergunta não cita, mantido depois do aviso"),
+        .init("late.unnamed-value-removed", .late, "filtro de um valor listado por uma pessoa que a pergunta não cita, mantido depois do aviso"),
         .init("late.unasked-grouping-removed", .late, "agrupamento que a pergunta não pede, mantido depois do aviso"),
         .init("late.threshold-to-having", .late, "limite do grupo mantido em cada linha depois do aviso, passado ao HAVING"),
     ]

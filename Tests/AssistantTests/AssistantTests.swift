@@ -26,7 +26,14 @@ enum Setup {
 
     /// An assistant whose model is a fake Ollama that answers with `replies` in turn (the last one repeats).
     static func assistant(replies: [String], options: Assistant.Options = Assistant.Options()) throws -> (Assistant, FakeHTTPServer) {
-        let (database, retriever, encoder, prompts) = try parts.get()
+        let (database, retriever, _, _) = try parts.get()
+        return try assistant(replies: replies, database: database, retriever: retriever, options: options)
+    }
+
+    /// The same, on another database and its catalog.
+    static func assistant(replies: [String], database: String, retriever: Retriever,
+                          options: Assistant.Options = Assistant.Options()) throws -> (Assistant, FakeHTTPServer) {
+        let (_, _, encoder, prompts) = try parts.get()
         let counter = Counter()
         let server = try FakeHTTPServer { _, connection in
             let reply = replies[min(counter.next() - 1, replies.count - 1)]
