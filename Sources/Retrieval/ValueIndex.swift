@@ -22,6 +22,8 @@ public struct ValueIndex: Sendable {
         let column: String
         let value: String
         let words: [String]
+        /// From the table's label column: a name or title, what a question calls a row by.
+        var isLabel = false
     }
 
     let entries: [Entry]
@@ -38,7 +40,7 @@ public struct ValueIndex: Sendable {
     /// Codes in capitals ('SP', 'JFK', 'UA') by their spelling: too short to match as a word, a
     /// code the question writes in the same capitals still names the value.
     let byCode: [String: [Int]]
-    /// How many values of several words start with each word: a first word only one value has
+    /// How many values of several words start with each word: a first word only one name has
     /// ("united" of 'United Air Lines Inc.') names that value.
     let firstWords: [String: Int]
 
@@ -72,7 +74,7 @@ public struct ValueIndex: Sendable {
         for (index, entry) in entries.enumerated() {
             for word in Set(entry.words) where Self.isSignificant(word) { byWord[word, default: []].append(index) }
             if Self.isCapitalCode(entry.value) { byCode[entry.value, default: []].append(index) }
-            if entry.words.count > 1 { firstWords[entry.words[0], default: 0] += 1 }
+            if entry.words.count > 1, entry.isLabel { firstWords[entry.words[0], default: 0] += 1 }
         }
         self.byWord = byWord
         self.byCode = byCode
@@ -113,7 +115,7 @@ public struct ValueIndex: Sendable {
                 for row in rows {
                     guard let value = row[0].text, value.count <= 80 else { continue }
                     let words = PortugueseTerms.words(value)
-                    if !words.isEmpty { entries.append(Entry(table: table.name, column: column.name, value: value, words: words)) }
+                    if !words.isEmpty { entries.append(Entry(table: table.name, column: column.name, value: value, words: words, isLabel: column.role == .label)) }
                 }
             }
         }
@@ -218,10 +220,11 @@ public struct ValueIndex: Sendable {
                 found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: words.joined(separator: " ")), words.count, true))
                 continue
             }
-            // A first word no other value starts with, long and no common word: "United" names
-            // 'United Air Lines Inc.'.
+            // A first word no other name starts with, long and no common word: "United" names
+            // 'United Air Lines Inc.'. Only in a column of names: the first word of a long category
+            // text is an ordinary word ("do maior pro menor" is no 'Menor que R$1.045,00 por mês').
             let head = words[0]
-            if firstWords[head] == 1, head.count >= 5, !PortugueseTerms.stopwords.contains(head), !columnWords.contains(head),
+            if entry.isLabel, firstWords[head] == 1, head.count >= 5, !PortugueseTerms.stopwords.contains(head), !columnWords.contains(head),
                spoken.contains(head) {
                 found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: head), 1, false))
                 continue

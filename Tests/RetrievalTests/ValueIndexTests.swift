@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Retrieval
+import TestSupport
 import Testing
 
 /// Values a question names, found in the bundled database however they are typed.
@@ -92,5 +93,51 @@ struct ValueIndexTests {
         #expect(index.columns(storing: "agata").map { "\($0.table).\($0.column)=\($0.value)" } == ["avaliacoes_anuais.pedra=Ágata"])
         #expect(index.columns(storing: "F").map { "\($0.table).\($0.column)" } == ["alunos.genero"])
         #expect(index.columns(storing: "nada disso").isEmpty)
+    }
+}
+
+/// Values named in a question on databases nobody described: the roles refresh found decide
+/// which columns name rows.
+@Suite("Values named in a question, by the columns' roles")
+struct ValueRoleTests {
+    static let folder = try! TemporaryFolder()
+
+    /// Airlines named by their label column, and a spreadsheet whose income bands are long texts.
+    static func index() throws -> ValueIndex {
+        let path = folder.path("valores.sqlite")
+        let db = try Connection(path: path, mode: .create)
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS airlines (carrier TEXT PRIMARY KEY, name TEXT);
+            CREATE TABLE IF NOT EXISTS "Pescadores" ("UF" TEXT, "Faixa de Renda" TEXT);
+            DELETE FROM airlines; DELETE FROM "Pescadores";
+            INSERT INTO airlines VALUES ('UA', 'United Air Lines Inc.'), ('DL', 'Delta Air Lines Inc.'), ('AA', 'American Airlines Inc.');
+            INSERT INTO "Pescadores" VALUES ('AP', 'Menor que R$1.045,00 por mês'), ('TO', 'De R$1.045,00 a R$2.000,00'), ('SP', 'Maior que R$2.000,00');
+            """)
+        var schema = try db.introspect()
+        let roles: [String: ColumnRole] = ["carrier": .key, "name": .label, "UF": .category, "Faixa de Renda": .category]
+        for table in schema.tables.indices {
+            for column in schema.tables[table].columns.indices {
+                schema.tables[table].columns[column].role = roles[schema.tables[table].columns[column].name]
+            }
+        }
+        return ValueIndex.build(connection: db, schema: schema)
+    }
+
+    func links(_ question: String, typed: String? = nil) throws -> [String] {
+        try Self.index().links(in: question, typed: typed).map { "\($0.table).\($0.column)=\($0.value)" }
+    }
+
+    @Test("the first word of one name names it; the first word of a category's long text is an ordinary word")
+    func firstWords() throws {
+        #expect(try links("em qual mes a united teve mais voos cancelados") == ["airlines.name=United Air Lines Inc."])
+        #expect(try links("ranking dos estados por numero de pescadores, do maior pro menor").isEmpty)
+        // The whole band, said, still names it.
+        #expect(try links("quantos pescadores ganham menor que R$1.045,00 por mês") == ["Pescadores.Faixa de Renda=Menor que R$1.045,00 por mês"])
+    }
+
+    @Test("a code typed in capitals names its value; the same letters in lower case are a word")
+    func codes() throws {
+        #expect(try links("quantos pescadores no AP", typed: "quantos pescadores no AP") == ["Pescadores.UF=AP"])
+        #expect(try links("quantos voos da UA", typed: "quantos voos da UA") == ["airlines.carrier=UA"])
     }
 }
