@@ -68,6 +68,9 @@ public struct Retriever: Sendable {
     /// Tables each example's SQL reads, by document index.
     private let exampleTables: [Int: Set<String>]
     private let termDocuments: [Int]
+    /// Documents of year, month and date columns: when the question names a period they look
+    /// like it in every table that has one, and say nothing of which table it asks about.
+    private let periodColumnDocuments: Set<Int>
     /// Table and column names and synonyms as stem sequences (or words, where stems are too
     /// loose: `PortugueseTerms.matchingStems`), to spot them in a question.
     private let synonymPhrases: [(pattern: String, byStems: Bool, first: String, label: String, table: String, column: String?)]
@@ -77,6 +80,8 @@ public struct Retriever: Sendable {
     static let tableSynonymBonus = 0.005
     static let columnSynonymBonus = 0.002
     static let valueBonus = 0.012
+    /// A chosen table no foreign key connects to the best one needs this share of its score.
+    static let unconnectedCutoff = 0.8
     /// How many top documents of each ranking take part in the fusion.
     static let fusionDepth = 60
     /// A referenced table this small is added with its referrer (a lookup table).
@@ -134,6 +139,11 @@ public struct Retriever: Sendable {
         }
         self.exampleTables = exampleTables
         termDocuments = catalog.documents.indices.filter { catalog.documents[$0].kind == .term }
+        let schema = catalog.schema
+        let periodColumns = Set(schema.tables.flatMap { table in
+            (schema.yearColumns(of: table) + schema.monthColumns(of: table) + schema.dateColumns(of: table)).map { "coluna:\(table.name).\($0)" }
+        })
+        periodColumnDocuments = Set(catalog.documents.indices.filter { periodColumns.contains(catalog.documents[$0].id) })
         var phrases: [(String, Bool, String, String, String, String?)] = []
         func phrase(_ label: String, _ table: String, _ column: String?) {
             guard let first = PortugueseTerms.terms(label).first else { return }
@@ -141,6 +151,15 @@ public struct Retriever: Sendable {
                 phrases.append((stems, true, first, label, table, column))
             } else {
                 phrases.append((PortugueseTerms.words(label).joined(separator: " "), false, first, label, table, column))
+                return
+            }
+            // A name in CamelCase is split for search (SinPatinhas: sin, patinhas), and typed as
+            // one word too ("no sinpatinhas"): said word for word, it names the same thing.
+            let words = PortugueseTerms.words(label)
+            if label.split(whereSeparator: { !($0.isLetter || $0.isNumber) }).contains(where: { nameParts(String($0)).count > 1 }),
+               let typed = words.first.flatMap({ PortugueseTerms.terms($0).first })
+            {
+                phrases.append((words.joined(separator: " "), false, typed, label, table, column))
             }
         }
         for table in catalog.metadata.tables {
@@ -183,8 +202,14 @@ public struct Retriever: Sendable {
         let queryTerms = PortugueseTerms.terms(question)
         let bm25 = lexical.scores(for: queryTerms)
 
-        // Reciprocal rank fusion over the best table and column documents of each ranking.
-        let isSchemaDoc = { (index: Int) in documents[index].kind == .table || documents[index].kind == .column }
+        // Reciprocal rank fusion over the best table and column documents of each ranking. A period
+        // the question names ("em 2015", "em janeiro") is a filter the period rules write on the
+        // chosen tables; the year and date columns it resembles are no evidence for their tables.
+        let named = PeriodFilters.periods(in: question)
+        let namesPeriod = !named.isEmpty || PortugueseTerms.words(question).contains { PeriodFilters.months[$0] != nil }
+        let isSchemaDoc = { (index: Int) in
+            (documents[index].kind == .table || documents[index].kind == .column) && !(namesPeriod && periodColumnDocuments.contains(index))
+        }
         let byCosine = topIndices(documents.indices.lazy.filter(isSchemaDoc), k: Self.fusionDepth) { Double(cosine[$0]) }
         let byLexical = topIndices(bm25.keys.filter(isSchemaDoc), k: Self.fusionDepth) { bm25[$0] ?? 0 }
         var fused: [Int: Double] = [:]
@@ -238,7 +263,6 @@ public struct Retriever: Sendable {
             hitColumns[link.table, default: []].insert(link.column)
         }
         // A birth year ("nascidos em 2010") is a filter of its own, on a column of its own table.
-        let named = PeriodFilters.periods(in: question)
         let attributes = PeriodFilters.attributeYears(in: question, periods: named, tables: catalog.schema.tables.map(\.name),
                                                       schema: catalog.schema, metadata: catalog.metadata)
         for attribute in attributes {
@@ -299,7 +323,19 @@ public struct Retriever: Sendable {
             var tree: Set<String> = [anchor]
             var conditions: [String] = []
             for target in chosen.dropFirst() where !tree.contains(target) {
-                guard let path = shortestPath(from: target, toAnyOf: tree, preferring: Set(chosen)) else { continue }
+                guard let path = shortestPath(from: target, toAnyOf: tree, preferring: Set(chosen)) else {
+                    // A table nothing links to the others (no key, no relation in its metadata; a
+                    // view has none to declare and is joined by what it summarises), which a small
+                    // model joins anyway by any column that looks alike (a spreadsheet of villages
+                    // with one of fishers, by UF): it stays only when the question is about it
+                    // nearly as much as about the best.
+                    if schemaTable(target)?.kind == .table, describedTable(target)?.relations.isEmpty ?? true,
+                       (tableScore[target] ?? 0) < best * Self.unconnectedCutoff
+                    {
+                        chosen.removeAll { $0 == target }
+                    }
+                    continue
+                }
                 for step in path {
                     if !conditions.contains(step.condition) { conditions.append(step.condition) }
                     if !chosen.contains(step.table) {
