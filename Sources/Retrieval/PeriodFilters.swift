@@ -118,12 +118,12 @@ public enum PeriodFilters {
     /// a birth date, "modelos treinados em 2024" a training date. A year is one when the word
     /// before it (past "em", "de"…) says a year or date column of a table that points at no other
     /// (the student, not the enrolment), by the column's name or its synonyms; each comes with
-    /// its condition on that column (`alunos.data_nascimento LIKE '2010-%'`).
+    /// its table, column and condition on that column (`alunos.data_nascimento LIKE '2010-%'`).
     public static func attributeYears(in question: String, periods: [Period], tables: [String], schema: Schema,
-                                      metadata: CatalogMetadata) -> [(period: Period, condition: String)] {
+                                      metadata: CatalogMetadata) -> [(period: Period, table: String, column: String, condition: String)] {
         let words = PortugueseTerms.words(question)
         let linking: Set<String> = ["em", "de", "do", "da", "no", "na", "desde", "ate", "entre", "a", "o"]
-        var found: [(Period, String)] = []
+        var found: [(Period, String, String, String)] = []
         for period in periods {
             guard let position = words.firstIndex(of: String(period.year)) else { continue }
             var before = position - 1
@@ -142,7 +142,7 @@ public enum PeriodFilters {
                     return columnWords.contains { !tableWords.contains($0) && sameRoot($0, said) }
                 }
                 if let match {
-                    found.append((period, match.1))
+                    found.append((period, table.name, match.0, match.1))
                     break
                 }
             }

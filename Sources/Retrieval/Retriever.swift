@@ -251,7 +251,9 @@ public struct Retriever: Sendable {
         let folded = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
         let plainWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
         let questionStems = Set(queryTerms)
+        var namedTables: Set<String> = []
         for phrase in synonymPhrases where questionStems.contains(phrase.first) && (phrase.byStems ? folded : plainWords).contains(" \(phrase.pattern) ") {
+            if phrase.column == nil { namedTables.insert(phrase.table) }
             add(phrase.table, phrase.column == nil ? Self.tableSynonymBonus : Self.columnSynonymBonus,
                 "a pergunta diz \"\(phrase.label)\"" + (phrase.column.map { " (coluna \($0))" } ?? ""))
             if let column = phrase.column { hitColumns[phrase.table, default: []].insert(column) }
@@ -266,9 +268,8 @@ public struct Retriever: Sendable {
         let attributes = PeriodFilters.attributeYears(in: question, periods: named, tables: catalog.schema.tables.map(\.name),
                                                       schema: catalog.schema, metadata: catalog.metadata)
         for attribute in attributes {
-            let parts = attribute.condition.split(separator: " ")[0].split(separator: ".").map(String.init)
-            add(parts[0], Self.valueBonus, "a pergunta cita \(parts[1]) (\(attribute.period.year))")
-            hitColumns[parts[0], default: []].insert(parts[1])
+            add(attribute.table, Self.valueBonus, "a pergunta cita \(attribute.column) (\(attribute.period.year))")
+            hitColumns[attribute.table, default: []].insert(attribute.column)
         }
 
         // Glossary terms the question uses (by word) or is close to (by meaning). Of each term, the
@@ -327,9 +328,9 @@ public struct Retriever: Sendable {
                     // A table nothing links to the others (no key, no relation in its metadata; a
                     // view has none to declare and is joined by what it summarises), which a small
                     // model joins anyway by any column that looks alike (a spreadsheet of villages
-                    // with one of fishers, by UF): it stays only when the question is about it
-                    // nearly as much as about the best.
-                    if schemaTable(target)?.kind == .table, describedTable(target)?.relations.isEmpty ?? true,
+                    // with one of fishers, by UF): it stays when the question names it, or is about
+                    // it nearly as much as about the best.
+                    if schemaTable(target)?.kind == .table, describedTable(target)?.relations.isEmpty ?? true, !namedTables.contains(target),
                        (tableScore[target] ?? 0) < best * Self.unconnectedCutoff
                     {
                         chosen.removeAll { $0 == target }
@@ -382,7 +383,7 @@ public struct Retriever: Sendable {
         }
         // The period the question names, and the columns each table filters it by (shown, then).
         // The years left are the period of the facts.
-        let shownAttributes = attributes.filter { chosen.contains(String($0.condition.prefix { $0 != "." })) }
+        let shownAttributes = attributes.filter { chosen.contains($0.table) }
         let periods = named.filter { period in !shownAttributes.contains { $0.period == period } }
         let periodFilters = periods.first.map { PeriodFilters.filters(for: $0, tables: chosen, schema: catalog.schema, preferred: hitColumns) } ?? []
         var periodColumns = Set((periodFilters.flatMap(\.conditions) + shownAttributes.map(\.condition)).flatMap { PortugueseTerms.identifiers($0) })
