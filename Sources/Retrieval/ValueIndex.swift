@@ -44,12 +44,13 @@ public struct ValueIndex: Sendable {
     /// ("united" of 'United Air Lines Inc.') names that value.
     let firstWords: [String: Int]
 
-    /// Columns with more distinct values than this (free text, timestamps) are left out.
+    /// Columns with more distinct values than this (codes, timestamps) are left out.
     public static let maxDistinct = 2_000
-    /// The label column of a table (names, titles: what a question calls a row by) is read up
-    /// to this many values, and this many rows.
-    static let labelDistinct = 100_000
-    static let labelScan = 200_000
+    /// Names and texts (the label column and the other text columns refresh found: surnames,
+    /// cities, titles) are what a question calls a row by, and have many values: they are read
+    /// up to this many values, and this many rows.
+    static let textDistinct = 100_000
+    static let textScan = 200_000
     /// Rows read per column of a large table: enough to see every value of a code column.
     static let scanLimit = 60_000
     /// A column of a larger table with this few values in its first rows is read to the end.
@@ -92,10 +93,14 @@ public struct ValueIndex: Sendable {
     public static func build(connection: Connection, schema: Schema, metadata: CatalogMetadata? = nil) -> ValueIndex {
         var entries: [Entry] = []
         var stored: [String: [String]] = [:]
+        // The words the catalog describes things with ("nome do jogador"): among thousands of
+        // cities and surnames, a one-word value that is one of them ('Nome', Alaska) is the
+        // question describing, not naming.
+        let vocabulary = metadata.map(describingWords) ?? []
         for table in schema.tables where table.kind == .table {
             for column in table.columns where isIndexed(column) {
                 guard let sample = column.sampleValues.first, !looksLikeDateOrNumber(sample) else { continue }
-                let (distinctLimit, scan) = column.role == .label ? (labelDistinct, labelScan) : (maxDistinct, scanLimit)
+                let (distinctLimit, scan) = [.label, .text].contains(column.role) ? (textDistinct, textScan) : (maxDistinct, scanLimit)
                 let source = (table.rowCount ?? 0) > scan
                     ? "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)) LIMIT \(scan))"
                     : "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)))"
@@ -115,7 +120,8 @@ public struct ValueIndex: Sendable {
                 for row in rows {
                     guard let value = row[0].text, value.count <= 80 else { continue }
                     let words = PortugueseTerms.words(value)
-                    if !words.isEmpty { entries.append(Entry(table: table.name, column: column.name, value: value, words: words, isLabel: column.role == .label)) }
+                    guard !words.isEmpty, rows.count <= maxDistinct || words.count > 1 || !vocabulary.contains(words[0]) else { continue }
+                    entries.append(Entry(table: table.name, column: column.name, value: value, words: words, isLabel: column.role == .label))
                 }
             }
         }
@@ -123,6 +129,17 @@ public struct ValueIndex: Sendable {
         let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.nameWords($0.name) } })
         if let metadata { entries += aliasEntries(metadata, stored: entries, columnWords: columnWords) }
         return ValueIndex(entries: entries, columnWords: columnWords, stored: stored)
+    }
+
+    /// The folded words of the catalog's descriptions and synonyms, of tables, columns and terms.
+    static func describingWords(_ metadata: CatalogMetadata) -> Set<String> {
+        var texts: [String] = []
+        for table in metadata.tables {
+            texts += [table.description] + table.synonyms
+            for column in table.columns { texts += [column.description] + column.synonyms }
+        }
+        for term in metadata.glossary { texts += [term.term, term.description] + term.synonyms }
+        return Set(texts.flatMap(PortugueseTerms.words))
     }
 
     /// The text columns whose values a question may name. Without a role from the catalog, any
