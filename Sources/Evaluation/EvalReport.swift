@@ -57,11 +57,14 @@ public struct EvalRun: Sendable, Codable {
         public var meanTries = 0.0
         /// Share of questions whose gold tables were all in the prompt.
         public var retrievalRecall = 0.0
+        /// Tables the prompt showed, per question that went to the model.
+        public var meanTablesShown = 0.0
 
         enum CodingKeys: String, CodingKey {
             case questions, right, accuracy, wrong
             case rightFirstTry = "right_first_try", rightAfterCorrection = "right_after_correction", notAnswered = "not_answered"
             case goldErrors = "gold_errors", verifiedExamples = "verified_examples", meanTries = "mean_tries", retrievalRecall = "retrieval_recall"
+            case meanTablesShown = "mean_tables_shown"
         }
     }
 
@@ -149,6 +152,8 @@ public struct EvalRun: Sendable, Codable {
         summary.meanTries = modelCases.isEmpty ? 0 : Double(modelCases.reduce(0) { $0 + $1.tries }) / Double(modelCases.count)
         let withTables = scored.filter { !$0.goldTables.isEmpty }
         summary.retrievalRecall = withTables.isEmpty ? 0 : Double(withTables.count { $0.retrievalHit }) / Double(withTables.count)
+        let retrieved = scored.filter { !$0.shownTables.isEmpty }
+        summary.meanTablesShown = retrieved.isEmpty ? 0 : Double(retrieved.reduce(0) { $0 + $1.shownTables.count }) / Double(retrieved.count)
         self.summary = summary
 
         let difficulties = Set(scored.map(\.difficulty)).sorted { a, b in

@@ -44,6 +44,8 @@ public struct EvalCase: Sendable, Codable {
     /// Tables the gold query reads, and those of them retrieval left out of the prompt.
     public var goldTables: [String]
     public var missingTables: [String]
+    /// Tables the prompt showed: with `missingTables`, how precise retrieval was, not only how complete.
+    public var shownTables: [String]
     public var latencyMilliseconds: Double
     /// Time per pipeline stage, added up over tries.
     public var stageMilliseconds: [String: Double]
@@ -71,7 +73,7 @@ public struct EvalCase: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, question, difficulty, outcome, source, tries, detail
-        case predictedSQL = "predicted_sql", goldSQL = "gold_sql", goldTables = "gold_tables", missingTables = "missing_tables"
+        case predictedSQL = "predicted_sql", goldSQL = "gold_sql", goldTables = "gold_tables", missingTables = "missing_tables", shownTables = "shown_tables"
         case latencyMilliseconds = "latency_ms", stageMilliseconds = "stages_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
         case attempts
     }
@@ -131,11 +133,12 @@ public struct EvalRunner {
         let latency = ContinuousClock.now - started
         var stages: [String: Double] = [:]
         for timing in answer.timings { stages[timing.stage, default: 0] += timing.duration.milliseconds }
-        let retrieved = Set(answer.context?.tables.map { $0.name.lowercased() } ?? [])
+        let shown = answer.context?.tables.map(\.name) ?? []
+        let retrieved = Set(shown.map { $0.lowercased() })
         var result = EvalCase(
             id: question.id, question: question.question, difficulty: question.difficulty, outcome: .notAnswered,
             source: answer.source.rawValue, tries: answer.attempts.count, predictedSQL: answer.sql, goldSQL: question.goldSQL,
-            detail: nil, goldTables: goldTables, missingTables: goldTables.filter { !retrieved.contains($0.lowercased()) },
+            detail: nil, goldTables: goldTables, missingTables: goldTables.filter { !retrieved.contains($0.lowercased()) }, shownTables: shown,
             latencyMilliseconds: latency.milliseconds, stageMilliseconds: stages,
             promptTokens: answer.attempts.reduce(0) { $0 + ($1.promptTokens ?? 0) },
             completionTokens: answer.attempts.reduce(0) { $0 + ($1.completionTokens ?? 0) },

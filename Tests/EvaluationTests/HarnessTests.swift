@@ -98,6 +98,10 @@ struct HarnessTests {
         // the same answer again is asked afresh) + 1 (q08) + 2 × 3 (no SQL, every try) = 17 calls
         // for 10 questions.
         #expect(run.summary.meanTries == 1.7)
+        // The tables each prompt showed, beside those of the gold it left out: how precise retrieval was.
+        #expect(cases.allSatisfy { !$0.shownTables.isEmpty && Set($0.missingTables).isDisjoint(with: $0.shownTables) })
+        let shown = Double(cases.reduce(0) { $0 + $1.shownTables.count }) / Double(cases.count)
+        #expect(run.summary.meanTablesShown == shown && shown >= 1)
         #expect(cases.first { $0.id == "q08" }?.detail == "as linhas certas, na ordem errada")
         #expect(cases.first { $0.id == "q06" }?.detail == "nenhuma coluna tem os valores da coluna 1 esperada")
         #expect(run.byDifficulty.map(\.difficulty) == ["easy", "medium", "hard"])
@@ -117,6 +121,7 @@ struct HarnessTests {
         let text = EvalReportText.render(report)
         #expect(text.contains("check.year-unused"))
         #expect(text.contains("50,0% (5 de 10)"))
+        #expect(text.contains("tabelas no prompt (média por pergunta)"))
         #expect(text.contains("[q09] difícil · sem resposta"))
         #expect(text.contains("gabarito: SELECT count(DISTINCT mes) FROM frequencia_mensal"))
     }
