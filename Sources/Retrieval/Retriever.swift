@@ -259,9 +259,15 @@ public struct Retriever: Sendable {
             if let column = phrase.column { hitColumns[phrase.table, default: []].insert(column) }
         }
 
-        // Values the question names: their table is what it asks about.
+        // Values the question names: their table is what it asks about. Words that name values in
+        // several tables (a city in three spreadsheets) say less about which: the bonus is shared
+        // among those tables, and counted once per table however many of its values they name.
+        var tablesSaid: [String: Set<String>] = [:]
+        for link in options.values { tablesSaid[link.spoken, default: []].insert(link.table) }
+        var credited: Set<String> = []
         for link in options.values {
-            add(link.table, Self.valueBonus, "a pergunta cita o valor '\(link.value)' (coluna \(link.column))")
+            let share = credited.insert(link.table + "\u{1}" + link.spoken).inserted ? Self.valueBonus / Double(tablesSaid[link.spoken]?.count ?? 1) : 0
+            add(link.table, share, "a pergunta cita o valor '\(link.value)' (coluna \(link.column))")
             hitColumns[link.table, default: []].insert(link.column)
         }
         // A birth year ("nascidos em 2010") is a filter of its own, on a column of its own table.

@@ -11,6 +11,13 @@ public struct ValueLink: Sendable, Encodable, Equatable {
     public let value: String
     /// The words of the question it was found in.
     public let spoken: String
+
+    public init(table: String, column: String, value: String, spoken: String) {
+        self.table = table
+        self.column = column
+        self.value = value
+        self.spoken = spoken
+    }
 }
 
 /// The text values of a database's columns that questions name — schools, classes, subjects,
@@ -32,6 +39,9 @@ public struct ValueIndex: Sendable {
     /// Words of column names ("matematica" of nota_matematica): a question saying one more
     /// likely means the column than a row whose value is that word.
     let columnWords: Set<String>
+    /// Words the catalog describes things with ("cidade", "nome"): the question describing, not
+    /// naming, when it says one alone.
+    let describingWords: Set<String>
     /// Every stored value of each column read in full ("table.column", folded to lower case):
     /// what a query's literal can be checked against.
     let stored: [String: [String]]
@@ -57,9 +67,10 @@ public struct ValueIndex: Sendable {
     static let codeLimit = 64
     public static let maxLinks = 6
 
-    init(entries: [Entry], columnWords: Set<String> = [], stored: [String: [String]] = [:]) {
+    init(entries: [Entry], columnWords: Set<String> = [], describingWords: Set<String> = [], stored: [String: [String]] = [:]) {
         self.entries = entries
         self.columnWords = columnWords
+        self.describingWords = describingWords
         self.stored = stored
         var storing: [String: [(table: String, column: String, value: String)]] = [:]
         // A value the metadata names by other words has an entry for each: it goes in once.
@@ -128,7 +139,7 @@ public struct ValueIndex: Sendable {
         // Stopwords among them would change nothing: a one-word value that is a stopword never matches.
         let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.nameWords($0.name) } })
         if let metadata { entries += aliasEntries(metadata, stored: entries, columnWords: columnWords) }
-        return ValueIndex(entries: entries, columnWords: columnWords, stored: stored)
+        return ValueIndex(entries: entries, columnWords: columnWords, describingWords: vocabulary, stored: stored)
     }
 
     /// The folded words of the catalog's descriptions and synonyms, of tables, columns and terms.
@@ -242,6 +253,7 @@ public struct ValueIndex: Sendable {
             // text is an ordinary word ("do maior pro menor" is no 'Menor que R$1.045,00 por mês').
             let head = words[0]
             if entry.isLabel, firstWords[head] == 1, head.count >= 5, !PortugueseTerms.stopwords.contains(head), !columnWords.contains(head),
+               !describingWords.contains(head),
                spoken.contains(head) {
                 found.append((ValueLink(table: entry.table, column: entry.column, value: entry.value, spoken: head), 1, false))
                 continue

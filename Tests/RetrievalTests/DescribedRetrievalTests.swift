@@ -89,6 +89,25 @@ struct DescribedRetrievalTests {
         #expect(try Self.context(Self.spreadsheets.get(), question).tables.map(\.name) == tables)
     }
 
+    @Test("words that name values in several tables are shared evidence: each table gets a part, once however many of its values they name")
+    func sharedValueEvidence() throws {
+        let retriever = try Self.spreadsheets.get()
+        let question = "registros de palmas"
+        let vector = try Fixture.encoder.get().encode(question)
+        var options = Retriever.Options()
+        let plain = Dictionary(uniqueKeysWithValues: retriever.retrieve(question: question, vector: vector, options: options).tables.map { ($0.name, $0.score) })
+        options.values = [
+            ValueLink(table: "Pescadores e Pescadoras Profissionais", column: "Municipio", value: "Palmas", spoken: "palmas"),
+            ValueLink(table: "SinPatinhas 2025", column: "no_municipio", value: "Palmas", spoken: "palmas"),
+            ValueLink(table: "Tabela de Aldeias", column: "nome_aldeia", value: "PALMAS", spoken: "palmas"),
+            ValueLink(table: "Tabela de Aldeias", column: "nome_aldeia", value: "Palmas", spoken: "palmas"),
+        ]
+        let linked = retriever.retrieve(question: question, vector: vector, options: options).tables
+        let gains = linked.compactMap { table in plain[table.name].map { table.score - $0 } }
+        #expect(linked.count == 3 && gains.count == 3, "\(linked.map(\.name))")
+        #expect(gains.allSatisfy { abs($0 - gains[0]) < 1e-9 && $0 > 0 }, "\(gains)")
+    }
+
     @Test("a CamelCase name typed as one word names its table: both spreadsheets the question names are there")
     func camelCaseTyped() throws {
         let context = try Self.context(Self.spreadsheets.get(), "cidades com mais de mil animais no sinpatinhas e mais de mil pescadores")
