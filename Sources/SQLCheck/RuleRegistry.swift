@@ -73,6 +73,7 @@ public enum RuleRegistry {
 
     static let repairs: [RuleDescription] = [
         .init("repair.spaced-name", .repair, "nome com espaço, acento ou sinal escrito sem aspas, ou com _ no lugar do espaço (Nota_2024 para \"Nota 2024\")"),
+        .init("repair.column-spelling", .repair, "coluna escrita com outra caixa ou outros _ (name_first para nameFirst)"),
         .init("repair.nested-aggregate", .repair, "agregação dentro de outra, que o SQLite recusa"),
         .init("repair.unclosed-parenthesis", .repair, "parêntese deixado aberto"),
         .init("repair.qualify-ambiguous-column", .repair, "coluna de duas tabelas da consulta escrita sem a tabela"),

@@ -63,6 +63,7 @@ public struct SQLRepair: Sendable {
         let unknown = failure.kind == .unknownColumn && failure.column != nil
         let candidates: [Candidate] = [
             ("repair.spaced-name", [.syntax, .unknownColumn, .unknownTable].contains(failure.kind), { SpacedNames.repaired(sql, schema: catalog.schema) }),
+            ("repair.column-spelling", unknown, { columnSpelling(name, in: sql) }),
             ("repair.nested-aggregate", failure.kind == .syntax && failure.message.contains("misuse of aggregate"), { NestedAggregates.unwrapped(sql) }),
             ("repair.unclosed-parenthesis", failure.kind == .syntax, { UnclosedParentheses.closed(sql) }),
             ("repair.qualify-ambiguous-column", failure.kind == .ambiguousColumn && failure.column != nil, { qualifyAmbiguous(name, in: sql) }),

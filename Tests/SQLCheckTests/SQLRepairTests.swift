@@ -36,6 +36,13 @@ struct SQLRepairTests {
         #expect(try repaired("SELECT r.probability FROM scores_risco r").notes.isEmpty)
     }
 
+    @Test("a snake_case column written in CamelCase is the real one (escola's side of repair.column-spelling)")
+    func columnSpelling() throws {
+        let result = try repaired("SELECT a.nome FROM alunos a WHERE a.dataNascimento LIKE '2010-%'")
+        #expect(result.sql == "SELECT a.nome FROM alunos a WHERE a.data_nascimento LIKE '2010-%'")
+        #expect(result.valid && result.notes == ["a.dataNascimento lido como a.data_nascimento (a coluna se escreve assim)"])
+    }
+
     @Test("a glossary term written as a column becomes its expression, with the query's alias")
     func glossaryTerm() throws {
         let aliased = try repaired("SELECT sum(f.faltas) AS faltas FROM frequencia_mensal f WHERE f.mes LIKE '2023-%'")

@@ -76,3 +76,27 @@ struct SpacedNamesTests {
         #expect(sqlName(name) == written)
     }
 }
+
+@Suite("A column written with other case or underscores")
+struct ColumnSpellingTests {
+    @Test("name_first on a CamelCase schema is nameFirst, of the qualifier's table; and it runs")
+    func camelCaseSchema() throws {
+        let (path, validator) = try SpacedNamesSetup.parts.get()
+        let result = SQLRepair(catalog: validator.catalog).validated(
+            "SELECT T1.name_first FROM People AS T1 JOIN Batting AS T2 ON T2.playerID = T1.playerID WHERE T2.HR > 40",
+            by: validator, on: try Connection(path: path, mode: .readOnly))
+        #expect(result.sql == "SELECT T1.nameFirst FROM People AS T1 JOIN Batting AS T2 ON T2.playerID = T1.playerID WHERE T2.HR > 40")
+        #expect(result.failure == nil && result.repairs.map(\.rule) == ["repair.column-spelling"])
+        #expect(result.repairs.first?.note == "T1.name_first lido como T1.nameFirst (a coluna se escreve assim)")
+    }
+
+    @Test("no guess: a spelling no column of the query's tables has, or one a table not in the query has", arguments: [
+        "SELECT first_name FROM People",
+        "SELECT name_first FROM Batting",
+    ])
+    func leftAlone(sql: String) throws {
+        let (path, validator) = try SpacedNamesSetup.parts.get()
+        let result = SQLRepair(catalog: validator.catalog).validated(sql, by: validator, on: try Connection(path: path, mode: .readOnly))
+        #expect(!result.repairs.map(\.rule).contains("repair.column-spelling"))
+    }
+}
