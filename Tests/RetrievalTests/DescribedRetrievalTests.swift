@@ -64,6 +64,16 @@ struct DescribedRetrievalTests {
         ])
     }
 
+    /// One table per census year, the year only in the table's name.
+    static let censuses: Result<Retriever, Error> = Result {
+        var sql = ""
+        for year in [2022, 2023] {
+            sql += "CREATE TABLE censo\(year) (escola TEXT, matriculas INTEGER);\n"
+            sql += "INSERT INTO censo\(year) VALUES ('EMEF A', \(year - 2000)), ('EMEF B', 30);\n"
+        }
+        return try retriever("censos", sql: sql, synonyms: [:])
+    }
+
     static func context(_ retriever: Retriever, _ question: String) throws -> RetrievedContext {
         retriever.retrieve(question: question, vector: try Fixture.encoder.get().encode(question))
     }
@@ -78,6 +88,13 @@ struct DescribedRetrievalTests {
         // Without a period, a year column asked about is still found by its likeness.
         let asked = try Self.context(Self.baseball.get(), "qual o maior salario pago")
         #expect(asked.tables.first?.name == "Salaries")
+    }
+
+    @Test("a year written in a table's name (censo2023) picks that table for a question about the year", arguments: [
+        ("quantas matriculas no censo de 2023", "censo2023"), ("total de matriculas em 2022", "censo2022"),
+    ])
+    func yearInTableName(question: String, table: String) throws {
+        #expect(try Self.context(Self.censuses.get(), question).tables.first?.name == table)
     }
 
     @Test("a spreadsheet nothing links comes only when the question is about it as much", arguments: [
