@@ -511,6 +511,8 @@ public final class Assistant {
         adopt("fix.integer-division") { IntegerDivision.fixed(sql, schema: schema) }
         // A join whose ON never names the table it joins: every row of it meets every other.
         adopt("fix.unlinked-join") { repairer.unlinkedJoinFixed(sql) }
+        // One column of a key of several (the year of year and team): each row meets a whole year.
+        adopt("fix.partial-key-join") { repairer.partialKeyJoinsCompleted(sql) }
         // An enrolment's id compared with a student's: it runs, and answers about other rows.
         adopt("fix.join-keys") { repairer.joinKeysFixed(sql) }
         // A registration code looked for among a subquery's student ids: the student's id.

@@ -99,6 +99,7 @@ public enum RuleRegistry {
         .init("fix.month-functions", .fix, "função de data numa coluna de mês ('AAAA-MM'), que dá NULL"),
         .init("fix.integer-division", .fix, "divisão de inteiros que daria 0 em vez de uma fração"),
         .init("fix.unlinked-join", .fix, "junção cujo ON nem cita a tabela que entra"),
+        .init("fix.partial-key-join", .fix, "junção por uma só coluna de uma chave de várias (o ano de ano e time)"),
         .init("fix.join-keys", .fix, "chave de uma tabela comparada com a de outra entidade"),
         .init("fix.in-keys", .fix, "código procurado entre ids de uma subconsulta"),
         .init("fix.join-keys-bridged", .fix, "chaves de duas entidades comparadas, ligadas pela tabela que tem as duas"),
