@@ -107,7 +107,7 @@ public struct ValueIndex: Sendable {
         // The words the catalog describes things with ("nome do jogador"): among thousands of
         // cities and surnames, a one-word value that is one of them ('Nome', Alaska) is the
         // question describing, not naming.
-        let vocabulary = metadata.map(describingWords) ?? []
+        let describing = metadata.map(describingWords) ?? []
         for table in schema.tables where table.kind == .table {
             for column in table.columns where isIndexed(column) {
                 guard let sample = column.sampleValues.first, !looksLikeDateOrNumber(sample) else { continue }
@@ -131,7 +131,7 @@ public struct ValueIndex: Sendable {
                 for row in rows {
                     guard let value = row[0].text, value.count <= 80 else { continue }
                     let words = PortugueseTerms.words(value)
-                    guard !words.isEmpty, rows.count <= maxDistinct || words.count > 1 || !vocabulary.contains(words[0]) else { continue }
+                    guard !words.isEmpty, rows.count <= maxDistinct || words.count > 1 || !describing.contains(words[0]) else { continue }
                     entries.append(Entry(table: table.name, column: column.name, value: value, words: words, isLabel: column.role == .label))
                 }
             }
@@ -139,7 +139,7 @@ public struct ValueIndex: Sendable {
         // Stopwords among them would change nothing: a one-word value that is a stopword never matches.
         let columnWords = Set(schema.tables.flatMap { $0.columns.flatMap { PortugueseTerms.nameWords($0.name) } })
         if let metadata { entries += aliasEntries(metadata, stored: entries, columnWords: columnWords) }
-        return ValueIndex(entries: entries, columnWords: columnWords, describingWords: vocabulary, stored: stored)
+        return ValueIndex(entries: entries, columnWords: columnWords, describingWords: describing, stored: stored)
     }
 
     /// The folded words of the catalog's descriptions and synonyms, of tables, columns and terms.
