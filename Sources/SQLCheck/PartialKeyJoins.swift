@@ -13,6 +13,7 @@ extension SQLRepair {
     public func partialKeyJoinsCompleted(_ sql: String) -> (sql: String, notes: [String])? {
         var fixed = sql
         var notes: [String] = []
+        let compact = sql.lowercased().filter { !$0.isWhitespace }
         for join in Self.equalityJoins(in: sql).reversed() {
             let sides = [join.left, join.right]
             guard let mine = sides.firstIndex(where: { $0.qualifier.caseInsensitiveCompare(join.qualifier) == .orderedSame }),
@@ -29,7 +30,6 @@ extension SQLRepair {
             let holding = keys.filter { pairs in pairs.contains { same($0.0, joinedColumn) && same($0.1, otherSide.column) } }
             guard holding.count == 1 else { continue }
             // The other pairs already written elsewhere (`WHERE t.yearID = b.yearID`) hold the join.
-            let compact = sql.lowercased().filter { !$0.isWhitespace }
             let missing = holding[0].filter { !(same($0.0, joinedColumn) && same($0.1, otherSide.column)) }
             guard missing.contains(where: { pair in
                 let (mineSide, theirs) = ("\(join.qualifier).\(pair.0)".lowercased(), "\(otherSide.qualifier).\(pair.1)".lowercased())

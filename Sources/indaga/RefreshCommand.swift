@@ -54,10 +54,7 @@ struct RefreshCommand: ParsableCommand {
         for warning in summary.warnings {
             standardError.write("aviso: \(warning)\n")
         }
-        for file in summary.starterFiles {
-            standardError.write("metadata inicial escrito em \(file) (complete as descrições)\n")
-        }
-        if !summary.starterFiles.isEmpty, !describe { standardError.write(WorkspaceOptions.describeHint) }
+        WorkspaceOptions.announceStarterFiles(summary.starterFiles, offerDescribe: !describe)
         let counts = "\(count(summary.tables, "tabela", "tabelas")), \(count(summary.columns, "coluna", "colunas"))"
         let changes = "\(count(summary.added.count, "novo", "novos")), \(count(summary.changed.count, "alterado", "alterados")), \(count(summary.removed.count, "removido", "removidos"))"
         if check {

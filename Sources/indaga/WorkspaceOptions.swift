@@ -65,12 +65,20 @@ extension WorkspaceOptions {
         return try Connection(path: path, mode: .readOnly)
     }
 
+    /// The starter metadata files a refresh wrote, on stderr, and, unless the model is describing
+    /// them already, the hint that it can: the model is not asked on its own (it takes minutes,
+    /// and a first question should not wait for it), but the user learns it can be.
+    static func announceStarterFiles(_ files: [String], offerDescribe: Bool) {
+        for file in files {
+            standardError.write("metadata inicial escrito em \(file) (complete as descrições)\n")
+        }
+        if !files.isEmpty, offerDescribe {
+            standardError.write("dica: indaga refresh --describe pede ao modelo, uma vez, descrições e sinônimos em português das tabelas e colunas (alguns minutos); as respostas melhoram\n")
+        }
+    }
+
     /// The read-only connection, the retriever for the workspace's catalog, and the encoder for questions.
     ///
-    /// What a first use on a new database says: the model is not asked on its own (it takes
-    /// minutes, and the first question should not wait for it), but the user learns it can be.
-    static let describeHint = "dica: indaga refresh --describe pede ao modelo, uma vez, descrições e sinônimos em português das tabelas e colunas (alguns minutos); as respostas melhoram\n"
-
     /// A catalog never refreshed (a new database) or out of date is refreshed first, as
     /// `indaga refresh` would: a second or two, said on stderr.
     func openRetriever(_ workspace: Workspace) throws -> (Connection, Retriever, MiniLMEncoder) {
@@ -97,10 +105,7 @@ extension WorkspaceOptions {
                 let (catalog, store) = try job.storeInMemory { encoder }
                 return (connection, try Retriever(catalog: catalog, store: store), encoder)
             }
-            for file in summary.starterFiles {
-                standardError.write("metadata inicial escrito em \(file) (complete as descrições)\n")
-            }
-            if !summary.starterFiles.isEmpty { standardError.write(Self.describeHint) }
+            Self.announceStarterFiles(summary.starterFiles, offerDescribe: true)
             return (connection, try load(), encoder)
         }
     }
