@@ -30,7 +30,7 @@ public enum IntegerDivision {
         for (first, division) in starts.sorted(by: { $0.key > $1.key }) {
             let token = tokens[first]
             let position = text.index(text.startIndex, offsetBy: token.start)
-            if token.kind == .word, token.text.allSatisfy(\.isNumber) {
+            if token.kind == .number, token.text.allSatisfy(\.isNumber) {
                 text.insert(contentsOf: ".0", at: text.index(position, offsetBy: token.text.count))
             } else {
                 text.insert(contentsOf: "1.0 * ", at: position)
@@ -97,7 +97,7 @@ public enum IntegerDivision {
             guard index < tokens.count else { return nil }
             let token = tokens[index]
             if token.text == "(" { return closing(index).map { index ..< $0 + 1 } }
-            if token.kind == .string { return index ..< index + 1 }
+            if [.string, .quotedName, .number].contains(token.kind) { return index ..< index + 1 }
             guard token.kind == .word else { return nil }
             if token.text.lowercased() == "case" {
                 var depth = 0
@@ -140,7 +140,7 @@ public enum IntegerDivision {
                 }
                 return nil
             }
-            guard token.kind == .string || token.kind == .word && !SQLFormatter.keywords.contains(token.uppercased()) else { return nil }
+            guard [.string, .quotedName, .number].contains(token.kind) || token.kind == .word && !SQLFormatter.keywords.contains(token.uppercased()) else { return nil }
             return last ..< end
         }
 
@@ -191,7 +191,7 @@ public enum IntegerDivision {
                 return number(range.lowerBound + 1 ..< range.upperBound - 1)
             }
             if first.kind == .string { return Number(kind: .unknown, readsData: false) }
-            let word = first.text.lowercased()
+            let word = (first.name ?? first.text).lowercased()
             if range.count == 1 {
                 if word.allSatisfy(\.isNumber) { return Number(kind: .integer, readsData: false) }
                 if Double(word) != nil { return Number(kind: .real, readsData: false) }

@@ -7,8 +7,9 @@ public enum QueryShape {
         var words = SQLFormatter.tokenize(sql).compactMap { token -> String? in
             switch token.kind {
             case .comment: return nil
-            case .string: return token.text.hasPrefix("'") ? "?" : token.text.lowercased()
-            case .word: return token.text.first?.isNumber == true ? "0" : token.text.lowercased()
+            case .string, .parameter: return "?"
+            case .number: return "0"
+            case .word, .quotedName: return token.text.lowercased()
             case .symbol: return token.text == ";" ? nil : token.text
             }
         }

@@ -73,14 +73,7 @@ public enum SQLFormatter {
 
     // MARK: - Tokens
 
-    struct Token {
-        enum Kind { case word, string, symbol, comment }
-        let kind: Kind
-        let text: String
-        /// Where the token starts in the text it was read from, in characters.
-        var start = 0
-        func uppercased() -> String { text.uppercased() }
-    }
+    typealias Token = SQLToken
 
     /// The text from the first of `tokens` to the end of the last, as written in `characters`
     /// (the text they were read from); empty for no tokens.
@@ -99,56 +92,9 @@ public enum SQLFormatter {
         return nil
     }
 
-    /// Words (names, numbers, keywords), quoted strings and names, comments, and single symbols.
+    /// The statement's tokens (`SQLLexer`).
     static func tokenize(_ sql: String) -> [Token] {
-        let characters = Array(sql)
-        var tokens: [Token] = []
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if character.isWhitespace {
-                index += 1
-            } else if character == "'" || character == "\"" || character == "`" || character == "[" {
-                let close: Character = character == "[" ? "]" : character
-                var end = index + 1
-                while end < characters.count {
-                    if characters[end] == close {
-                        // A doubled quote is an escaped quote, not the end.
-                        if close != "]", end + 1 < characters.count, characters[end + 1] == close { end += 2; continue }
-                        break
-                    }
-                    end += 1
-                }
-                end = min(end + 1, characters.count)
-                tokens.append(Token(kind: .string, text: String(characters[index..<end]), start: index))
-                index = end
-            } else if character == "-", index + 1 < characters.count, characters[index + 1] == "-" {
-                var end = index
-                while end < characters.count, characters[end] != "\n" { end += 1 }
-                tokens.append(Token(kind: .comment, text: String(characters[index..<end]), start: index))
-                index = end
-            } else if character == "/", index + 1 < characters.count, characters[index + 1] == "*" {
-                var end = index + 2
-                while end + 1 < characters.count, !(characters[end] == "*" && characters[end + 1] == "/") { end += 1 }
-                end = min(end + 2, characters.count)
-                tokens.append(Token(kind: .comment, text: String(characters[index..<end]), start: index))
-                index = end
-            } else if character.isLetter || character.isNumber || character == "_" || character == "." && index + 1 < characters.count && characters[index + 1].isNumber {
-                var end = index
-                while end < characters.count, characters[end].isLetter || characters[end].isNumber || characters[end] == "_" || characters[end] == "." {
-                    end += 1
-                }
-                tokens.append(Token(kind: .word, text: String(characters[index..<end]), start: index))
-                index = end
-            } else {
-                // Two-character operators stay together.
-                let pair = index + 1 < characters.count ? String(characters[index...index + 1]) : ""
-                let length = ["<=", ">=", "<>", "!=", "||", "=="].contains(pair) ? 2 : 1
-                tokens.append(Token(kind: .symbol, text: String(characters[index..<index + length]), start: index))
-                index += length
-            }
-        }
-        return tokens
+        SQLLexer.tokens(sql)
     }
 
     // MARK: - Clauses
