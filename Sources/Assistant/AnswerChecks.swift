@@ -431,7 +431,7 @@ extension Assistant {
             }
         }
         for year in Self.unnamedYears(in: sql, question: question, terms: context.terms) {
-            if let lender = context.examples.first(where: { Self.years(in: $0.sql).contains(year) }) {
+            if let lender = context.examples.first(where: { SQLLexer.years(inQuery: $0.sql).contains { $0.year == year } }) {
                 return (lender, "a consulta usa \(year), ano do exemplo \"\(lender.question)\" que a pergunta não cita")
             }
         }
@@ -444,13 +444,12 @@ extension Assistant {
     static func unnamedYears(in sql: String, question: String, terms: [RetrievedContext.Term]) -> [String] {
         // "No ano anterior" names the year before the one said.
         let named = PeriodFilters.periods(in: question).map(\.year) + years(in: question).compactMap { Int($0) } + PeriodFilters.relativeYears(in: question)
-        var text = sql
-        for next in Set(named.map { $0 + 1 }) {
-            text = text.replacingOccurrences(of: "'\(next)-01-01'", with: "").replacingOccurrences(of: "'\(next)-01'", with: "")
-        }
-        let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init) + terms.flatMap { years(in: $0.sql) })
+        // A range's end: the first day or month of the year after one named.
+        let ends = Set(named.flatMap { ["'\($0 + 1)-01-01'", "'\($0 + 1)-01'"] })
+        let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init)
+            + terms.flatMap { SQLLexer.years(inQuery: $0.sql).map(\.year) })
         var seen: Set<String> = []
-        return years(in: text).filter { !allowed.contains($0) && seen.insert($0).inserted }
+        return SQLLexer.years(inQuery: sql).filter { !ends.contains($0.literal) }.map(\.year).filter { !allowed.contains($0) && seen.insert($0).inserted }
     }
 
     /// Columns of the context's tables whose name has two or more words that can only mean it

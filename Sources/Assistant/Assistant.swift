@@ -601,7 +601,7 @@ public final class Assistant {
             }
         }
         // A number per group with nothing saying which group: the grouped column is shown.
-        adopt("fix.hidden-groups") { HiddenGroups.shown(sql).map { ($0.sql, [$0.note]) } }
+        adopt("fix.hidden-groups") { HiddenGroups.shown(sql, schema: schema).map { ($0.sql, [$0.note]) } }
         // "De 2022 pra 2023" as two columns named for the years, each the same average of both.
         adopt("fix.year-columns-split") { YearColumns.split(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) } }
         // "Quanto variou de 2022 pra 2023" answered with the two years side by side: their difference.

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// `SELECT avg(v.inde) … GROUP BY t.turno`: a number per shift, and nothing saying which shift
@@ -6,47 +7,64 @@ public enum HiddenGroups {
     /// The outer query with each plain column it groups by and does not show put first in its
     /// SELECT list, and a note; nil when every group shows, or the query has no aggregate, a
     /// LIMIT (a "which one" answer, where the gold is often the number alone), DISTINCT, a
-    /// window or a UNION.
-    public static func shown(_ sql: String) -> (sql: String, note: String)? {
-        let tokens = SQLFormatter.tokenize(sql).filter { $0.kind != .comment && $0.text != ";" }
-        guard let (items, _) = QueryShape.outerSelectList(tokens) else { return nil }
-        var depth = 0
-        var groupStart: Int?
-        var groupEnd = tokens.count
-        for (index, token) in tokens.enumerated() {
-            let lower = token.text.lowercased()
-            if token.kind == .symbol, lower == "(" { depth += 1 }
-            if token.kind == .symbol, lower == ")" { depth -= 1 }
-            guard depth == 0, token.kind == .word else { continue }
-            if ["union", "intersect", "except", "over", "window", "distinct", "limit"].contains(lower) { return nil }
-            if lower == "by", index > 0, tokens[index - 1].text.lowercased() == "group" { groupStart = index + 1 }
-            if let start = groupStart, index >= start, groupEnd == tokens.count, ["having", "order"].contains(lower) { groupEnd = index }
-        }
-        guard let start = groupStart, start < groupEnd, items.contains(where: BareColumns.callsAggregate) else { return nil }
-        // The group expressions, split at commas (no parentheses: plain columns only).
-        var groups: [[SQLFormatter.Token]] = [[]]
-        for token in tokens[start..<groupEnd] {
-            if token.text == "," { groups.append([]) } else { groups[groups.count - 1].append(token) }
-        }
-        let shownWords = Set(items.flatMap { $0.filter { $0.kind == .word }.flatMap { word in
-            [word.text.lowercased(), String(word.text.lowercased().split(separator: ".").last ?? "")]
-        } })
+    /// window or a set operation. A key grouped (`ar.ArtistId`, declared so in `schema`) is
+    /// shown by any other column of its table (`ar.Name`).
+    public static func shown(_ sql: String, schema: Schema) -> (sql: String, note: String)? {
+        let query = ParsedQuery(sql)
+        guard query.setOperators.isEmpty, let select = query.selects.first, !select.distinct, select.limit == nil,
+            !select.groupBy.isEmpty, let first = select.items.first,
+            !query.outer(select.range).contains(where: { query.tokens[$0].isKeyword("over") || query.tokens[$0].isKeyword("window") }),
+            select.items.contains(where: { BareColumns.callsAggregate($0.expression.map { query.tokens[$0] }) })
+        else { return nil }
+        let shown = select.items.flatMap { query.columnReferences(in: $0.expression) }
+        let aliases = Set(select.items.compactMap { $0.alias?.lowercased() })
         var missing: [String] = []
-        for group in groups {
-            let text = group.map(\.text).joined()
-            guard text.wholeMatch(of: #/[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?/#) != nil else { return nil }
-            let parts = text.lowercased().split(separator: ".").map(String.init)
-            let name = parts.last ?? ""
-            // Shown as itself (`t.turno`), by its name, or under that name as an alias; a key
-            // (`al.id`) is shown by any other column of its table (`al.ra, al.nome`).
-            if shownWords.contains(name) || shownWords.contains(text.lowercased()) { continue }
-            if parts.count == 2, name == "id" || name.hasSuffix("_id"), shownWords.contains(where: { $0.hasPrefix(parts[0] + ".") }) { continue }
-            missing.append(text)
+        for group in select.groupBy {
+            // Plain columns only: an expression grouped is the model's own choice of label.
+            let references = query.columnReferences(in: group)
+            guard references.count == 1, let column = references.first, column.index == group.upperBound - 1,
+                group.allSatisfy({ [.word, .quotedName].contains(query.tokens[$0].kind) })
+            else { return nil }
+            let name = column.column.lowercased()
+            if aliases.contains(name) || shown.contains(where: { $0.column.lowercased() == name }) { continue }
+            if let owner = owner(of: column, in: select, schema: schema), owner.table.isKey(column.column),
+                shown.contains(where: { reads($0, owner.reference, owner.table, among: select, schema: schema) })
+            {
+                continue
+            }
+            missing.append(query.source(group))
         }
         guard !missing.isEmpty else { return nil }
-        var texts = tokens.map(\.text)
-        texts.insert(missing.joined(separator: ", ") + ",", at: 1)
         let listed = missing.joined(separator: ", ")
-        return (texts.joined(separator: " "), "\(listed) acrescentado ao resultado: a consulta agrupa por \(listed), e sem isso não se sabe de que grupo é cada linha")
+        return (query.replacing([(first.range.lowerBound..<first.range.lowerBound, listed + ", ")]),
+                "\(listed) acrescentado ao resultado: a consulta agrupa por \(listed), e sem isso não se sabe de que grupo é cada linha")
+    }
+
+    /// The table of the query a column reference reads: by its qualifier, or the one table of
+    /// the query that has it.
+    static func owner(of column: ParsedQuery.ColumnReference, in select: ParsedQuery.Select, schema: Schema) -> (reference: String, table: Schema.Table)? {
+        let tables = select.from.compactMap { item in
+            item.table.flatMap { schema.table(named: $0) }.flatMap { table in item.reference.map { ($0, table) } }
+        }
+        if let qualifier = column.qualifier {
+            return tables.first { $0.0.caseInsensitiveCompare(qualifier) == .orderedSame }
+        }
+        let holders = tables.filter { $0.1.column(named: column.column) != nil }
+        return holders.count == 1 ? holders[0] : nil
+    }
+
+    /// Whether `shown` reads a column of `table`, the one the query calls `reference`.
+    static func reads(_ shown: ParsedQuery.ColumnReference, _ reference: String, _ table: Schema.Table, among select: ParsedQuery.Select, schema: Schema) -> Bool {
+        guard let owner = owner(of: shown, in: select, schema: schema) else { return false }
+        return owner.reference.caseInsensitiveCompare(reference) == .orderedSame && owner.table.name == table.name
+    }
+}
+
+extension Schema.Table {
+    /// Whether `column` is this table's whole primary key, or one column of a foreign key: a
+    /// number that stands for a row, which any other column of the row says better.
+    public func isKey(_ column: String) -> Bool {
+        primaryKey.count == 1 && primaryKey[0].caseInsensitiveCompare(column) == .orderedSame
+            || foreignKeys.contains { $0.columns.contains { $0.caseInsensitiveCompare(column) == .orderedSame } }
     }
 }

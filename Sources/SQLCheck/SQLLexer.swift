@@ -169,3 +169,21 @@ public enum SQLLexer {
         return close == "]" ? body : body.replacingOccurrences(of: String(repeating: close, count: 2), with: String(close))
     }
 }
+
+extension SQLLexer {
+    /// The years (1900–2099) a statement writes as numbers or inside string literals
+    /// (`2024`, `'2024-03-01'`), each with the literal it is in; never a year inside a name
+    /// (`"Nota 2024"`, `censo2024`) or a comment.
+    public static func years(inQuery sql: String) -> [(year: String, literal: String)] {
+        tokens(sql).flatMap { token -> [(year: String, literal: String)] in
+            switch token.kind {
+            case .number:
+                return token.text.wholeMatch(of: #/(19|20)\d\d/#) == nil ? [] : [(token.text, token.text)]
+            case .string:
+                return token.text.matches(of: #/\b(19|20)\d\d\b/#).map { (String(token.text[$0.range]), token.text) }
+            default:
+                return []
+            }
+        }
+    }
+}

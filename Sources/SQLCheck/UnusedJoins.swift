@@ -2,59 +2,62 @@ import Database
 import Foundation
 
 /// `… FROM avaliacoes_anuais a JOIN entregas e ON a.aluno_id = e.aluno_id WHERE a.nota_ingles IS
-/// NULL`: entregas is read by nothing but its own join, and as the many side of it (a student
-/// has many deliveries), so every student counts once per delivery. The join goes.
+/// NULL`: entregas is read by nothing but its own join, and the join pairs two many sides (a
+/// student has many of each), so every row counts once per row of the other. The join goes.
+///
+/// A join from a table's key to the rows that point at it (`Artist.ArtistId = Album.ArtistId`)
+/// is left alone even when nothing reads the joined table: it keeps the artists that have albums,
+/// and a `COUNT(*)` beside it counts the albums.
 public enum UnusedJoins {
-    /// The outer query without each inner join whose table nothing outside its own ON reads
-    /// (by alias, name, or a bare column only it has) and which joins by a column that is not
-    /// its key; and a note. nil when there is none, or the query has DISTINCT (then the join
-    /// may be meant as "has at least one") or a UNION.
+    /// The query without each inner join whose table nothing outside its own ON reads (by alias,
+    /// name, or a bare column only it has) and whose ON compares two columns neither of which is
+    /// its table's whole key; and a note. nil when there is none, or the query has DISTINCT anywhere
+    /// (then the join may be meant as "has at least one") or a set operation.
     public static func removed(from sql: String, schema: Schema) -> (sql: String, note: String)? {
-        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
-        let characters = Array(text)
-        let depth = MissingYearConditions.depths(characters)
-        func at(_ word: String) -> [Int] { MissingYearConditions.keyword(word, in: characters, depth: depth) }
-        guard text.firstMatch(of: #/(?i)\bdistinct\b/#) == nil, at("union").isEmpty, at("intersect").isEmpty, at("except").isEmpty else { return nil }
-        let boundaries = ["join", "left", "inner", "cross", "natural", "where", "group", "order", "limit", "having", "window"].flatMap(at)
-        let references = SQLRepair.tableReferences(in: text)
-        for start in at("join") {
-            // `INNER JOIN` goes whole; a LEFT, CROSS or NATURAL join is left alone.
-            let before = String(characters[..<start]).trimmingCharacters(in: .whitespaces).lowercased()
-            if before.hasSuffix("left") || before.hasSuffix("outer") || before.hasSuffix("cross") || before.hasSuffix("natural") { continue }
-            let clauseStart = before.hasSuffix("inner") ? (at("inner").last { $0 < start } ?? start) : start
-            let clauseEnd = boundaries.filter { $0 > start }.min() ?? characters.count
-            let clause = String(characters[start..<clauseEnd])
-            let pattern = #/(?i)join\s+([a-z_][a-z0-9_]*)(?:\s+(?:as\s+)?([a-z_][a-z0-9_]*))?\s+on\s+([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*=\s*([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*/#
-            guard let match = clause.wholeMatch(of: pattern), let table = schema.table(named: String(match.1)) else { continue }
-            let name = String(match.2 ?? match.1)
-            // Its side of the join: a column that is not its whole key, so it is the many side.
-            let mine: String
-            if String(match.3).caseInsensitiveCompare(name) == .orderedSame {
-                mine = String(match.4)
-            } else if String(match.5).caseInsensitiveCompare(name) == .orderedSame {
-                mine = String(match.6)
-            } else {
-                continue
+        let query = ParsedQuery(sql)
+        guard query.setOperators.isEmpty, let select = query.selects.first,
+            !query.range.contains(where: { query.tokens[$0].isKeyword("distinct") })
+        else { return nil }
+        let tables = select.from.map { item in item.table.flatMap { schema.table(named: $0) } }
+        for (position, item) in select.from.enumerated() where position > 0 && item.join != "," && item.isInner {
+            guard let table = tables[position], let name = item.reference, let on = item.on,
+                let sides = equality(in: on, of: query), sides.count == 2
+            else { continue }
+            // Each side of the ON: its table in the query, and whether it is that table's whole key.
+            let resolved = sides.map { side -> (position: Int, isKey: Bool)? in
+                guard let owner = select.from.firstIndex(where: { $0.reference?.caseInsensitiveCompare(side.qualifier ?? "") == .orderedSame }),
+                    let ownerTable = tables[owner]
+                else { return nil }
+                return (owner, ownerTable.primaryKey.map { $0.lowercased() } == [side.column.lowercased()])
             }
-            guard table.primaryKey.map({ $0.lowercased() }) != [mine.lowercased()] else { continue }
-            let rest = String(characters[..<clauseStart]) + " " + String(characters[clauseEnd...])
-            let qualified = try! Regex("(?i)(^|[^A-Za-z0-9_.])\(NSRegularExpression.escapedPattern(for: name))\\s*\\.")
-            guard rest.firstMatch(of: qualified) == nil else { continue }
-            // A bare column only this table of the query has is read through it.
-            let others = references.filter { ($0.alias ?? $0.table).caseInsensitiveCompare(name) != .orderedSame }.compactMap { schema.table(named: $0.table) }
-            let bare = Set(bareNames(in: rest))
-            guard !table.columns.contains(where: { column in
-                bare.contains(column.name.lowercased()) && !others.contains { $0.column(named: column.name) != nil }
-            }) else { continue }
-            let kept = (String(characters[..<clauseStart]).trimmingCharacters(in: .whitespaces) + " " + String(characters[clauseEnd...]))
-                .trimmingCharacters(in: .whitespaces)
-            return (kept, "junção com \(table.name) tirada: a consulta não lê nada dela, e cada linha se repetia uma vez por linha de \(table.name)")
+            guard let mine = resolved.first(where: { $0?.position == position }) ?? nil,
+                let other = resolved.first(where: { $0 != nil && $0?.position != position }) ?? nil,
+                !mine.isKey, !other.isKey
+            else { continue }
+            // Read anywhere outside its own join item, qualified or as a bare column only it has.
+            let references = query.columnReferences(in: query.range.lowerBound..<item.range.lowerBound)
+                + query.columnReferences(in: item.range.upperBound..<query.range.upperBound)
+            guard !references.contains(where: { $0.qualifier?.caseInsensitiveCompare(name) == .orderedSame }) else { continue }
+            let others = tables.indices.filter { $0 != position }.compactMap { tables[$0] }
+            let bareOnlyHere = references.contains { reference in
+                reference.qualifier == nil && table.column(named: reference.column) != nil
+                    && !others.contains { $0.column(named: reference.column) != nil }
+            }
+            guard !bareOnlyHere else { continue }
+            return (query.removing(item.range).trimmingCharacters(in: .whitespaces),
+                    "junção com \(table.name) tirada: a consulta não lê nada dela, e cada linha se repetia uma vez por linha de \(table.name)")
         }
         return nil
     }
 
-    /// The names of an SQL text with no qualifier before them, lowercased.
-    static func bareNames(in sql: String) -> [String] {
-        sql.matches(of: #/(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*)/#).map { $0.1.lowercased() }
+    /// The two qualified columns of an ON that is one equality (`a.x = b.y`); nil otherwise.
+    static func equality(in on: Range<Int>, of query: ParsedQuery) -> [ParsedQuery.ColumnReference]? {
+        let tokens = on.map { query.tokens[$0] }
+        guard tokens.filter({ $0.kind == .symbol && $0.text == "=" }).count == 1,
+            !tokens.contains(where: { $0.kind == .word && ["and", "or"].contains($0.text.lowercased()) || $0.kind == .symbol && $0.text != "=" && $0.text != "." })
+        else { return nil }
+        let references = query.columnReferences(in: on)
+        guard references.count == 2, references.allSatisfy({ $0.qualifier != nil }) else { return nil }
+        return references
     }
 }
