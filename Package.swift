@@ -69,8 +69,10 @@ let package = Package(
         .target(name: "Retrieval", dependencies: ["Catalog", "Database", "MiniLM"]),
         // Generated SQL: extraction from the model's text, validation with hints.
         .target(name: "SQLCheck", dependencies: ["Database", "Catalog"]),
+        // The rules of the accuracy layer: what each needs and addresses, its examples, their order.
+        .target(name: "RuleBook", dependencies: ["Catalog", "Database", "Retrieval", "SQLCheck"]),
         // The question-to-answer pipeline: prompts, correction loop, verified examples.
-        .target(name: "Assistant", dependencies: ["Catalog", "Database", "LLM", "MiniLM", "Retrieval", "SQLCheck"]),
+        .target(name: "Assistant", dependencies: ["Catalog", "Database", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck"]),
         // Where things are: the home folder, the database path, and their precedence.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting, CSV and Markdown results.
@@ -97,13 +99,13 @@ let package = Package(
         // scoring each answer, and the report.
         .target(
             name: "Evaluation",
-            dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", "SQLCheck", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Assistant", "Catalog", "Database", "LLM", "Render", "Retrieval", "RuleBook", "SQLCheck", .product(name: "Yams", package: "Yams")]
         ),
 
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "Evaluation", "LLM", "MiniLM", "Retrieval", "SQLCheck", "Workspace", "Render",
+                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "Evaluation", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "Workspace", "Render",
                 "Scores", "Session", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -124,6 +126,7 @@ let package = Package(
         ),
         .testTarget(name: "RetrievalTests", dependencies: ["Retrieval", "Catalog", "Database", "DemoDatabase", "MiniLM", "TestSupport"]),
         .testTarget(name: "SQLCheckTests", dependencies: ["SQLCheck", "Catalog", "Database", "DemoDatabase", "TestSupport"]),
+        .testTarget(name: "RuleBookTests", dependencies: ["RuleBook", "SQLCheck", "Catalog", "Database", "Retrieval", "TestSupport"]),
         .testTarget(
             name: "AssistantTests",
             dependencies: ["Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "TestSupport",

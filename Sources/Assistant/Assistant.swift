@@ -4,6 +4,7 @@ import Foundation
 import LLM
 import MiniLM
 import Retrieval
+import RuleBook
 import SQLCheck
 
 /// A question asked before, for follow-ups ("e em 2023?").
@@ -390,74 +391,10 @@ public final class Assistant {
         return retried
     }
 
-    /// Whether the question speaks of `table.column`: by the words of its name or synonyms, or
-    /// through a glossary term it says, or a filter it names (`alunos.data_nascimento LIKE '2010-%'`).
-    /// `nameWords`, when given, replaces the words of the column's name (a measure beside others
-    /// of the same stem is named by its own words only: "matematica" of nota_matematica).
-    func mentions(_ column: String, of table: String, question: String, context: RetrievedContext, nameWords: [String]? = nil) -> Bool {
-        let synonyms = retriever.catalog.metadata.table(named: table)?.column(named: column)?.synonyms ?? []
-        let said = (context.terms.filter { $0.spoken != nil }.map(\.sql) + context.attributeFilters).joined(separator: " ").lowercased()
-        return Self.says(anyOf: (nameWords ?? PortugueseTerms.nameWords(column)) + synonyms, in: question) || said.contains(column.lowercased())
-    }
-
-    /// `sql` without the measures the question never asks for, beside one it does ("a nota média
-    /// de matemática" answered with Portuguese too, copied from an example). A measure is asked
-    /// for by the words of its column's name no other measure shares, by a synonym, or by a
-    /// glossary term the question says; measures that cannot be told apart stay.
-    func unaskedMeasuresDropped(_ sql: String, question: String, context: RetrievedContext) -> (sql: String, notes: [String])? {
-        let measures = UnaskedMeasures.measures(in: sql)
-        guard measures.count > 1 else { return nil }
-        let references = SQLRepair.tableReferences(in: sql)
-        let schema = retriever.catalog.schema
-        let bare = measures.map { String($0.column.lowercased().split(separator: ".").last ?? "") }
-        guard Set(bare).count == bare.count else { return nil }
-        // A glossary term that lists several of the measures ("notas": nota_portugues, nota_matematica…) asks for none in particular.
-        var narrowed = context
-        narrowed.terms.removeAll { term in bare.count { term.sql.lowercased().contains($0) } > 1 }
-        var asked: [Bool?] = []
-        for (position, column) in bare.enumerated() {
-            let others = Set(bare.indices.filter { $0 != position }.flatMap { PortugueseTerms.nameWords(bare[$0]) })
-            let own = PortugueseTerms.nameWords(column).filter { !others.contains($0) }
-            // The table the column is read from: by its qualifier, or the one table of the query that has it.
-            let qualifier = measures[position].column.split(separator: ".").dropLast().last.map(String.init)
-            let owners = references.filter { reference in
-                qualifier.map { (reference.alias ?? reference.table).caseInsensitiveCompare($0) == .orderedSame } ?? true
-            }.map { $0.table }.filter { schema.table(named: $0)?.column(named: column) != nil }
-            guard !own.isEmpty, Set(owners).count == 1, let table = owners.first else {
-                asked.append(nil)
-                continue
-            }
-            asked.append(mentions(column, of: table, question: question, context: narrowed, nameWords: own))
-        }
-        guard asked.contains(true) else { return nil }
-        let unasked = asked.indices.filter { asked[$0] == false }
-        guard !unasked.isEmpty, let fixed = UnaskedMeasures.dropped(Set(unasked.map { measures[$0].index }), from: sql) else { return nil }
-        let kept = asked.indices.filter { asked[$0] == true }.map { measures[$0].column }.joined(separator: ", ")
-        return (fixed, unasked.map { "coluna de \(measures[$0].column) tirada: a pergunta fala de \(kept), não dessa medida" })
-    }
-
-    /// `sql` with the value of each glossary condition the question says in words (`table.column
-    /// = 'value'`) written where the query compares that column with a value nobody named.
-    func termValuesSwapped(_ sql: String, question: String, context: RetrievedContext) -> (sql: String, notes: [String])? {
-        let asked = Set(PortugueseTerms.terms(question))
-        let foldedQuestion = PortugueseTerms.fold(question)
-        let spoken = context.terms.filter { $0.spoken != nil }
-        let said = PortugueseTerms.fold(spoken.map(\.sql).joined(separator: " ") + " " + context.values.map { "'\($0.value)'" }.joined(separator: " "))
-        func named(_ value: String) -> Bool {
-            let folded = PortugueseTerms.fold(value)
-            return foldedQuestion.contains(folded) || said.contains("'\(folded)'") || Set(PortugueseTerms.terms(folded)).isSubset(of: asked)
-        }
-        var text = sql
-        var notes: [String] = []
-        for term in spoken {
-            guard let condition = term.sql.wholeMatch(of: #/\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*'([^']+)'\s*/#),
-                let swap = ValueLiterals.swapped(text, schema: retriever.catalog.schema, table: String(condition.1), column: String(condition.2),
-                                                 value: String(condition.3), named: named)
-            else { continue }
-            text = swap.sql
-            notes.append(swap.note + ": a pergunta diz \"\(term.spoken ?? term.term)\" (\(term.term))")
-        }
-        return notes.isEmpty ? nil : (text, notes)
+    /// What the rules read about `sql`: the question read once, the context, the catalog and the
+    /// values the database stores.
+    func ruleInput(sql: String, question: String, context: RetrievedContext) -> RuleInput {
+        RuleInput(sql: sql, reading: QuestionReading(question), context: context, catalog: retriever.catalog, values: valueIndex, switches: options.rules)
     }
 
     /// The columns read in full that store `value` (without case or accents).
@@ -494,133 +431,13 @@ public final class Assistant {
         var sql = validated
         var repairs = (stray?.removed ?? []).map { RuleNote("fix.stray-period-filter", "filtro de período de tabela que a consulta não lê tirado: \($0)") } + fixes
         guard failure == nil else { return (sql, failure, repairs) }
-        // Each fix below acts only when switched on, and is kept only if the fixed query still passes the checks.
-        func adopt(_ rule: String, _ fix: () -> (sql: String, notes: [String])?) {
-            guard on(rule), let fixed = fix(), validator.validate(fixed.sql, on: connection) == nil else { return }
+        // The book's rewrites, in order: each acts only when switched on and when the catalog
+        // gives what it needs, and is kept only if the rewritten query still validates.
+        let input = ruleInput(sql: sql, question: question, context: context)
+        for rewrite in RuleBook.rewrites where on(rewrite.id) {
+            guard let fixed = rewrite.apply(to: input.with(sql: sql)), fixed.sql != sql, validator.validate(fixed.sql, on: connection) == nil else { continue }
             sql = fixed.sql
-            repairs += fixed.notes.map { RuleNote(rule, $0) }
-        }
-        let schema = retriever.catalog.schema
-        // 'Agata' for 'Ágata', a school's name compared with its city: no row would match.
-        adopt("fix.value-spelling") { ValueLiterals.fixed(sql, schema: schema, stored: valueIndex.storedValues, holders: storedIn) }
-        // "Largaram os estudos" (situacao = 'evadida') counted as 'concluida', a value never said.
-        adopt("fix.term-value") { termValuesSwapped(sql, question: question, context: context) }
-        // strftime on a month column ('2024-03'): NULL for every row.
-        adopt("fix.month-functions") { MonthFunctions.fixed(sql, schema: schema) }
-        // sum(presencas) / sum(aulas_previstas): integers, so a rate of 0.87 comes out as 0.
-        adopt("fix.integer-division") { IntegerDivision.fixed(sql, schema: schema) }
-        // A join whose ON never names the table it joins: every row of it meets every other.
-        adopt("fix.unlinked-join") { repairer.unlinkedJoinFixed(sql) }
-        // One column of a key of several (the year of year and team): each row meets a whole year.
-        adopt("fix.partial-key-join") { repairer.partialKeyJoinsCompleted(sql) }
-        // An enrolment's id compared with a student's: it runs, and answers about other rows.
-        adopt("fix.join-keys") { repairer.joinKeysFixed(sql) }
-        // A registration code looked for among a subquery's student ids: the student's id.
-        adopt("fix.in-keys") { repairer.inKeysFixed(sql) }
-        // A class's id compared with a student's: through the table that has both keys.
-        adopt("fix.join-keys-bridged") { repairer.joinKeysBridged(sql) }
-        // A table joined and never read, on its many side: each row counted once per its rows.
-        adopt("fix.unused-join") { UnusedJoins.removed(from: sql, schema: schema).map { ($0.sql, [$0.note]) } }
-        if context.periods.count == 1, let year = context.periods.first?.year {
-            // "No ano anterior": a table left without the year said may be the one held to the year
-            // before, which only the model can tell.
-            if PeriodFilters.relativeYears(in: question).isEmpty {
-                // The year said, filtered on one yearly table and forgotten on another joined by the student.
-                adopt("fix.missing-year") {
-                    MissingYearConditions.added(to: sql, offered: offered, year: year, schema: schema).map { dated in
-                        (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
-                    }
-                }
-                // The same, inside a subquery the query reads from: a total over every year.
-                adopt("fix.missing-year-subquery") {
-                    MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: year, schema: schema).map { dated in
-                        (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
-                    }
-                }
-            }
-            // "Largaram a escola em 2023" held to 2023 on the enrolment, and also on the year the
-            // student arrived, which the question never speaks of.
-            adopt("fix.misplaced-year") {
-                MisplacedYear.removed(from: sql, year: year, schema: schema) { table, column in
-                    mentions(column, of: table, question: question, context: context)
-                }.map { misplaced in
-                    (misplaced.sql, misplaced.removed.map { "filtro \($0) tirado: \(year) é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna" })
-                }
-            }
-        }
-        // A term the question says that compares two columns ("novatos": alunos.ano_ingresso =
-        // matriculas.ano_letivo), left out: written, with the student joined if need be.
-        for term in context.terms where term.spoken != nil
-            && Self.drops(term, sql: sql, question: question, grouping: QueryShape.outerGrouping(sql)?.columns ?? [])
-        {
-            adopt("fix.compared-columns-term") {
-                repairer.comparedColumnsAdded(term.sql, to: sql).map { fixed in
-                    (fixed.sql, fixed.joins + ["condição acrescentada: \(fixed.added) (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"])
-                }
-            }
-        }
-        // A value the question names, of a table the query reads by a column it never mentions:
-        // "acessos" counted as every kind of interaction.
-        adopt("fix.named-value-condition") {
-            let unwritten = context.values.filter { !Self.writes($0, in: sql) }.map { (table: $0.table, column: $0.column, value: $0.value) }
-            return NamedValueConditions.added(to: sql, values: unwritten).map { named in
-                (named.sql, named.added.map { "filtro do valor citado acrescentado: \($0) (a pergunta o cita, e a consulta não olhava essa coluna)" })
-            }
-        }
-        // A school's name beside the whole network's count: grouped by, or dropped for "quantos".
-        let perGroup = Self.asksPerGroup(question) || !Self.asksHowMany(question)
-        adopt("fix.bare-columns") { BareColumns.fixed(sql, perGroup: perGroup).map { ($0.sql, [$0.note]) } }
-        // "O mais velho" sorted by birth date, newest first.
-        adopt("fix.age-order") { repairer.ageOrderFixed(sql, question: question).map { ($0.sql, [$0.note]) } }
-        // "Da que mais perdeu pra que menos" sorted the other way round.
-        if let descending = OrderDirection.asked(in: question) {
-            adopt("fix.order-direction") { OrderDirection.fixed(sql, descending: descending).map { ($0.sql, [$0.note]) } }
-        } else {
-            // "Os 3 meses com mais acessos" sorted by the accesses, fewest first.
-            adopt("fix.ranking-order") { OrderDirection.rankingFixed(sql, question: question).map { ($0.sql, [$0.note]) } }
-        }
-        // The same count once per value, joined by UNION: one query, a labelled row per value.
-        adopt("fix.union-of-values") {
-            UnionOfValues.merged(sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) }
-        }
-        // "Manhã comparado com a tarde" grouped by turno and kept to 'tarde': both values.
-        for group in ValueGroup.named(in: context) {
-            adopt("fix.value-group-widened") {
-                ValueLiterals.widened(sql, schema: schema, table: group.table, column: group.column, values: group.values).map { ($0.sql, [$0.note]) }
-            }
-        }
-        // Each situation's row renamed by a CASE whose ELSE names all the others alike.
-        adopt("fix.group-relabel") { GroupRelabel.undone(sql).map { ($0.sql, [$0.note]) } }
-        // "A data da primeira evasão de cada ano" as one date for every year: a row per year.
-        adopt("fix.asked-grouping") {
-            guard let asked = ungroupedRequest(sql, question: question) else { return nil }
-            let readings = SQLRepair.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(asked.table) == .orderedSame }
-            guard readings.count == 1, let reading = readings.first else { return nil }
-            return AskedGrouping.added(sql, column: "\(reading.alias ?? reading.table).\(asked.column)").map { grouped in
-                (grouped.sql, [grouped.note + ": a pergunta pede um resultado por \(asked.said)"])
-            }
-        }
-        // A number per group with nothing saying which group: the grouped column is shown.
-        adopt("fix.hidden-groups") { HiddenGroups.shown(sql, schema: schema).map { ($0.sql, [$0.note]) } }
-        // "De 2022 pra 2023" as two columns named for the years, each the same average of both.
-        adopt("fix.year-columns-split") { YearColumns.split(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) } }
-        // "Quanto variou de 2022 pra 2023" answered with the two years side by side: their difference.
-        if Self.asksForChange(question) {
-            adopt("fix.year-difference") { YearColumns.difference(sql, years: PeriodFilters.periods(in: question).map(\.year)).map { ($0.sql, [$0.note]) } }
-        }
-        // "Quantas de manhã e quantas de tarde" as two copies of one count (after the UNION merge,
-        // which keeps each part's name): one column stays.
-        adopt("fix.repeated-columns") { RepeatedColumns.dropped(from: sql).map { ($0.sql, [$0.note]) } }
-        // "A nota média de matemática" answered with Portuguese beside it, copied from an example.
-        adopt("fix.unasked-measures") { unaskedMeasuresDropped(sql, question: question, context: context) }
-        // "Nos três anos, 2022, 2023 e 2024" kept to any one of them: those who pass in all.
-        if let years = AllPeriods.years(in: question) {
-            adopt("fix.all-periods") { AllPeriods.required(sql, years: years).map { ($0.sql, [$0.note]) } }
-        }
-        // A LIMIT copied from an example ("os 10 alunos…") cuts an answer the question wants whole.
-        if on("fix.unasked-limit"), let whole = UnaskedLimit.removed(from: sql, question: question) {
-            sql = whole
-            repairs.append(RuleNote("fix.unasked-limit", "LIMIT tirado: a pergunta não pede só os primeiros"))
+            repairs += fixed.notes.map { RuleNote(rewrite.id, $0) }
         }
         return (sql, nil, repairs)
     }

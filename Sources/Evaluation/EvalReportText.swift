@@ -1,5 +1,6 @@
 import Foundation
 import Render
+import RuleBook
 import SQLCheck
 
 /// The report as people read it: a summary per run, a comparison of the runs, then the failures.

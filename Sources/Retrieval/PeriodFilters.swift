@@ -28,6 +28,11 @@ public struct PeriodFilter: Sendable, Encodable, Equatable {
     public let table: String
     /// SQL conditions, the first the most likely.
     public let conditions: [String]
+
+    public init(table: String, conditions: [String]) {
+        self.table = table
+        self.conditions = conditions
+    }
 }
 
 public enum PeriodFilters {

@@ -24,6 +24,13 @@ public struct RetrievedContext: Sendable, Encodable {
         public let reason: String
         /// The name or synonym the question says it by; nil for a term found by meaning only.
         public var spoken: String? = nil
+
+        public init(term: String, sql: String, reason: String, spoken: String? = nil) {
+            self.term = term
+            self.sql = sql
+            self.reason = reason
+            self.spoken = spoken
+        }
     }
 
     public struct Example: Sendable, Encodable {
@@ -53,6 +60,23 @@ public struct RetrievedContext: Sendable, Encodable {
     /// when a query lacks one of them. Not in the prompt: shown to every question, a small model
     /// did no better (one `--only` run on the 37 dev questions it changed: 16 right against 19).
     public var sameGrainJoins: [String] = []
+
+    /// A context with what a rule reads of it: the question's periods, terms and values, and how
+    /// its tables are filtered by the period; no tables or examples.
+    public init(terms: [Term] = [], values: [ValueLink] = [], periods: [Period] = [], periodFilters: [PeriodFilter] = []) {
+        self.init(tables: [], joins: [], terms: terms, examples: [], tokenEstimate: 0)
+        self.values = values
+        self.periods = periods
+        self.periodFilters = periodFilters
+    }
+
+    init(tables: [Table], joins: [Join], terms: [Term], examples: [Example], tokenEstimate: Int) {
+        self.tables = tables
+        self.joins = joins
+        self.terms = terms
+        self.examples = examples
+        self.tokenEstimate = tokenEstimate
+    }
 }
 
 /// Retrieval over one catalog: the vectors of its documents, a lexical index, the FK graph.

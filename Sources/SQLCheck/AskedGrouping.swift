@@ -28,6 +28,6 @@ public enum AskedGrouping {
         let order = outer.first { lower[$0] == "order" && $0 + 1 < tokens.count && lower[$0 + 1] == "by" }
         texts.insert("GROUP BY \(column)", at: order ?? texts.count)
         texts.insert("\(column),", at: 1)
-        return (texts.joined(separator: " "), "agrupada por \(column), mostrado primeiro")
+        return (SQLLexer.tidied(texts.joined(separator: " ")), "agrupada por \(column), mostrado primeiro")
     }
 }

@@ -51,10 +51,10 @@ public enum BareColumns {
         var texts = tokens.map(\.text)
         if perGroup {
             texts.insert(contentsOf: ["GROUP", "BY", expressions.joined(separator: ", ")], at: clauseEnd)
-            return (texts.joined(separator: " "), "GROUP BY \(expressions.joined(separator: ", ")) acrescentado: sem ele, o valor mostrado ao lado da conta é o de uma linha qualquer")
+            return (SQLLexer.tidied(texts.joined(separator: " ")), "GROUP BY \(expressions.joined(separator: ", ")) acrescentado: sem ele, o valor mostrado ao lado da conta é o de uma linha qualquer")
         }
         let kept = items.indices.filter { !plainIndices.contains($0) }.map { items[$0].map(\.text).joined(separator: " ") }
         texts.replaceSubrange(1..<from, with: [kept.joined(separator: ", ")])
-        return (texts.joined(separator: " "), "\(expressions.joined(separator: ", ")) tirado do resultado: sem GROUP BY, era o valor de uma linha qualquer ao lado da conta")
+        return (SQLLexer.tidied(texts.joined(separator: " ")), "\(expressions.joined(separator: ", ")) tirado do resultado: sem GROUP BY, era o valor de uma linha qualquer ao lado da conta")
     }
 }

@@ -38,7 +38,7 @@ public enum GroupRelabel {
             undone.append(tested)
         }
         guard !undone.isEmpty else { return nil }
-        let text = texts.filter { !$0.isEmpty }.joined(separator: " ")
+        let text = SQLLexer.tidied(texts.filter { !$0.isEmpty }.joined(separator: " "))
         return (text, "CASE trocado por \(undone.joined(separator: ", ")): a consulta agrupa por essa coluna, e cada linha já é um valor dela, mostrado como está no banco (o CASE dava um rótulo só a todos os outros, ou só mudava a grafia dos valores)")
     }
 }

@@ -7,8 +7,9 @@ public enum HiddenGroups {
     /// The outer query with each plain column it groups by and does not show put first in its
     /// SELECT list, and a note; nil when every group shows, or the query has no aggregate, a
     /// LIMIT (a "which one" answer, where the gold is often the number alone), DISTINCT, a
-    /// window or a set operation. A key grouped (`ar.ArtistId`, declared so in `schema`) is
-    /// shown by any other column of its table (`ar.Name`).
+    /// window or a set operation. A primary key grouped (`ar.ArtistId`, declared so in `schema`)
+    /// is shown by any other column of its row (`ar.Name`), and a foreign key (`en.aluno_id`) by
+    /// any column of the table it points at.
     public static func shown(_ sql: String, schema: Schema) -> (sql: String, note: String)? {
         let query = ParsedQuery(sql)
         guard query.setOperators.isEmpty, let select = query.selects.first, !select.distinct, select.limit == nil,
@@ -27,10 +28,17 @@ public enum HiddenGroups {
             else { return nil }
             let name = column.column.lowercased()
             if aliases.contains(name) || shown.contains(where: { $0.column.lowercased() == name }) { continue }
-            if let owner = owner(of: column, in: select, schema: schema), owner.table.isKey(column.column),
-                shown.contains(where: { reads($0, owner.reference, owner.table, among: select, schema: schema) })
-            {
-                continue
+            if let owner = owner(of: column, in: select, schema: schema) {
+                // A row's own key (`ar.ArtistId`) is shown by another column of that row (`ar.Name`).
+                let ownKey = owner.table.primaryKey.count == 1 && owner.table.primaryKey[0].caseInsensitiveCompare(column.column) == .orderedSame
+                if ownKey, shown.contains(where: { reads($0, owner.reference, owner.table, among: select, schema: schema) }) { continue }
+                // A pointer to another table's row (`en.aluno_id`) is shown by a column of that table (`al.nome`).
+                let pointed = owner.table.foreignKeys.first { $0.columns.count == 1 && $0.columns[0].caseInsensitiveCompare(column.column) == .orderedSame }
+                if let pointed, shown.contains(where: { reference in
+                    Self.owner(of: reference, in: select, schema: schema)?.table.name.caseInsensitiveCompare(pointed.referencedTable) == .orderedSame
+                }) {
+                    continue
+                }
             }
             missing.append(query.source(group))
         }
@@ -57,14 +65,5 @@ public enum HiddenGroups {
     static func reads(_ shown: ParsedQuery.ColumnReference, _ reference: String, _ table: Schema.Table, among select: ParsedQuery.Select, schema: Schema) -> Bool {
         guard let owner = owner(of: shown, in: select, schema: schema) else { return false }
         return owner.reference.caseInsensitiveCompare(reference) == .orderedSame && owner.table.name == table.name
-    }
-}
-
-extension Schema.Table {
-    /// Whether `column` is this table's whole primary key, or one column of a foreign key: a
-    /// number that stands for a row, which any other column of the row says better.
-    public func isKey(_ column: String) -> Bool {
-        primaryKey.count == 1 && primaryKey[0].caseInsensitiveCompare(column) == .orderedSame
-            || foreignKeys.contains { $0.columns.contains { $0.caseInsensitiveCompare(column) == .orderedSame } }
     }
 }

@@ -30,7 +30,7 @@ public enum NestedAggregates {
         }
         guard !unwrapped.isEmpty else { return nil }
         let names = unwrapped.map { $0.lowercased() + "(…)" }.joined(separator: ", ")
-        return (tokens.map(\.text).joined(separator: " "),
+        return (SQLLexer.tidied(tokens.map(\.text).joined(separator: " ")),
                 "\(names) em volta de outra agregação tirado: o SQLite não aceita uma dentro da outra, e os totais de dentro já são os do grupo")
     }
 }

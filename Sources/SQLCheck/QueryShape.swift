@@ -156,3 +156,25 @@ extension QueryShape {
         return nil
     }
 }
+
+extension QueryShape {
+    /// Whether the query aggregates anywhere: counts, sums, averages, extremes.
+    public static func aggregates(_ sql: String) -> Bool {
+        calls(sql, anyOf: aggregateFunctions)
+    }
+
+    /// Whether the query aggregates into counts or sums anywhere.
+    public static func counts(_ sql: String) -> Bool {
+        calls(sql, anyOf: ["count", "sum", "total"])
+    }
+
+    /// Whether the query calls one of `functions` (lowercase names), outside strings and names.
+    public static func calls(_ sql: String, anyOf functions: some Sequence<String>) -> Bool {
+        let wanted = Set(functions)
+        let tokens = SQLLexer.tokens(sql)
+        return tokens.indices.contains { index in
+            index + 1 < tokens.count && tokens[index].kind == .word && wanted.contains(tokens[index].text.lowercased())
+                && tokens[index + 1].kind == .symbol && tokens[index + 1].text == "("
+        }
+    }
+}

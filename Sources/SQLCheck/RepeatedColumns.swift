@@ -67,8 +67,8 @@ public enum RepeatedColumns {
             guard let name = keptNames[index], let name else { return items[index].map(\.text).joined(separator: " ") }
             return "\(parsed[index].text) AS \(name)"
         }
-        let rebuilt = (["SELECT", list.joined(separator: ", ")] + rest.map(\.text)).joined(separator: " ")
-        let shown = repeated.map { parsed[$0[0]].text }.joined(separator: ", ")
+        let rebuilt = SQLLexer.tidied((["SELECT", list.joined(separator: ", ")] + rest.map(\.text)).joined(separator: " "))
+        let shown = repeated.map { SQLLexer.tidied(parsed[$0[0]].text) }.joined(separator: ", ")
         return (rebuilt, "coluna repetida tirada: \(shown) aparecia mais de uma vez com nomes diferentes e o mesmo valor")
     }
 

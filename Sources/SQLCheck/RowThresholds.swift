@@ -62,7 +62,7 @@ public enum RowThresholds {
         }
         let condition = found.condition.map(\.text).joined(separator: " ")
         texts.removeSubrange(cut)
-        return (texts.joined(separator: " "), "limite \(condition) passado do WHERE para o HAVING: a pergunta fala do grupo (HAVING \(grouped))")
+        return (SQLLexer.tidied(texts.joined(separator: " ")), "limite \(condition) passado do WHERE para o HAVING: a pergunta fala do grupo (HAVING \(grouped))")
     }
 
     /// The comparison `first` describes, as tokens, with the aggregate applied to each column the

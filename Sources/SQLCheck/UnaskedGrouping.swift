@@ -63,7 +63,7 @@ public enum UnaskedGrouping {
         }
         guard !shown.isEmpty else { return nil }
         texts.replaceSubrange(1..<from, with: [shown.map { $0.map(\.text).joined(separator: " ") }.joined(separator: ", ")])
-        return (texts.joined(separator: " "), note)
+        return (SQLLexer.tidied(texts.joined(separator: " ")), note)
     }
 
     /// Items of a clause split at the commas outside parentheses.

@@ -54,7 +54,7 @@ public enum UnionOfValues {
             }
         }
         guard let grouped = withGroupColumn(tokens, column: column) else { return nil }
-        return ((grouped + tail.map(\.text)).joined(separator: " "), column)
+        return (SQLLexer.tidied((grouped + tail.map(\.text)).joined(separator: " ")), column)
     }
 
     /// `tokens` with `column` first in the SELECT list and in the outer GROUP BY; nil when the

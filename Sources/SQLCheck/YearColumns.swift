@@ -105,7 +105,7 @@ extension YearColumns {
             if index == old { return nil }
             return index == new ? change : SQLFormatter.source(of: items[index], in: characters)
         }
-        let rebuilt = (["SELECT", list.joined(separator: ", ")] + rest.map(\.text)).joined(separator: " ")
+        let rebuilt = SQLLexer.tidied((["SELECT", list.joined(separator: ", ")] + rest.map(\.text)).joined(separator: " "))
         let shown = names.count == 2 ? "\(names[0]) e \(names[1])" : "os valores de \(earlier) e \(later)"
         return (rebuilt, "\(shown) viraram uma coluna só, variacao (\(later) menos \(earlier)): a pergunta pede quanto mudou")
     }

@@ -5,6 +5,7 @@ import Evaluation
 import Foundation
 import LLM
 import Render
+import RuleBook
 import SQLCheck
 
 struct EvalCommand: ParsableCommand {

@@ -401,7 +401,7 @@ struct AssistantTests {
         let (assistant, server) = try Setup.assistant(replies: ["SELECT min(matriculas.data_saida) AS data_evasao FROM matriculas WHERE situacao = 'evadida'"])
         let answer = assistant.ask("qual foi a data da primeira evasao de cada ano")
         #expect(server.requests.count == 1 && answer.status == .ok)
-        #expect(answer.sql == "SELECT matriculas.ano_letivo, min ( matriculas.data_saida ) AS data_evasao FROM matriculas WHERE situacao = 'evadida' GROUP BY matriculas.ano_letivo")
+        #expect(answer.sql == "SELECT matriculas.ano_letivo, min(matriculas.data_saida) AS data_evasao FROM matriculas WHERE situacao = 'evadida' GROUP BY matriculas.ano_letivo")
         #expect(answer.attempts.first?.repairs.map(\.note).contains("agrupada por matriculas.ano_letivo, mostrado primeiro: a pergunta pede um resultado por ano") == true)
         let firsts = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
             .query("SELECT ano_letivo, min(data_saida) FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo")
@@ -804,7 +804,7 @@ struct AssistantTests {
         let (assistant, server) = try Setup.assistant(replies: [perValue])
         let answer = assistant.ask("quantas escolas municipais e quantas estaduais?")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
-        #expect(answer.sql == "SELECT rede , count ( * ) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede")
+        #expect(answer.sql == "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede")
         #expect(answer.result?.columns.first == "rede" && answer.result?.totalRows == 2)
         #expect(answer.attempts.first?.repairs.map(\.note) == ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por rede"])
     }
@@ -815,7 +815,7 @@ struct AssistantTests {
         let (assistant, server) = try Setup.assistant(replies: [twoCounts])
         let answer = assistant.ask("qts turmas de manha e qts de tarde em 2024")
         #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
-        #expect(answer.sql == "SELECT t.turno, count ( * ) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY t.turno")
+        #expect(answer.sql == "SELECT t.turno, count(*) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY t.turno")
         #expect(answer.result?.columns == ["turno", "turmas"])
         let crossed = "SELECT max(v.nota_ingles) FROM turmas t JOIN avaliacoes_anuais v ON t.id = v.aluno_id WHERE t.ano_letivo = 2024 AND v.ano_letivo = 2024"
         let (grades, _) = try Setup.assistant(replies: [crossed])

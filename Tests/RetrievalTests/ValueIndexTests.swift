@@ -104,7 +104,12 @@ struct ValueRoleTests {
     static let folder = try! TemporaryFolder()
 
     /// Airlines named by their label column, and a spreadsheet whose income bands are long texts.
+    /// Built once: tests run in parallel, and each writing the same file raced the others.
     static func index() throws -> ValueIndex {
+        try built.get()
+    }
+
+    static let built: Result<ValueIndex, Error> = Result {
         let path = folder.path("valores.sqlite")
         let db = try Connection(path: path, mode: .create)
         try db.execute("""

@@ -6,10 +6,10 @@ struct AskedGroupingTests {
     @Test("the asked column is shown first and grouped by, before any ORDER BY")
     func added() {
         let fixed = AskedGrouping.added("SELECT min(m.data_saida) AS primeira FROM matriculas m WHERE m.situacao = 'evadida' ORDER BY primeira", column: "m.ano_letivo")
-        #expect(fixed?.sql == "SELECT m.ano_letivo, min ( m.data_saida ) AS primeira FROM matriculas m WHERE m.situacao = 'evadida' GROUP BY m.ano_letivo ORDER BY primeira")
+        #expect(fixed?.sql == "SELECT m.ano_letivo, min(m.data_saida) AS primeira FROM matriculas m WHERE m.situacao = 'evadida' GROUP BY m.ano_letivo ORDER BY primeira")
         #expect(fixed?.note == "agrupada por m.ano_letivo, mostrado primeiro")
         let counted = AskedGrouping.added("SELECT count(*), avg(inde) FROM avaliacoes_anuais", column: "avaliacoes_anuais.pedra")
-        #expect(counted?.sql == "SELECT avaliacoes_anuais.pedra, count ( * ) , avg ( inde ) FROM avaliacoes_anuais GROUP BY avaliacoes_anuais.pedra")
+        #expect(counted?.sql == "SELECT avaliacoes_anuais.pedra, count(*), avg(inde) FROM avaliacoes_anuais GROUP BY avaliacoes_anuais.pedra")
     }
 
     @Test("plain columns, a grouping or a HAVING already, a LIMIT, DISTINCT, a window, a UNION, a mean per unit by hand, or the column already written: left alone", arguments: [

@@ -88,13 +88,13 @@ struct RowThresholdsTests {
     func moved() {
         let perRow = "SELECT mes, 1.0 * sum(presencas) / sum(aulas_previstas) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' AND presencas < 0.9 * aulas_previstas GROUP BY mes ORDER BY taxa"
         let fixed = RowThresholds.movedToHaving(in: perRow, numbers: [90, 0.9])
-        #expect(fixed?.sql == "SELECT mes , 1.0 * sum ( presencas ) / sum ( aulas_previstas ) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes HAVING sum(presencas) < 0.9 * sum(aulas_previstas) ORDER BY taxa")
+        #expect(fixed?.sql == "SELECT mes, 1.0 * sum(presencas) / sum(aulas_previstas) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes HAVING sum(presencas) < 0.9 * sum(aulas_previstas) ORDER BY taxa")
         #expect(fixed?.note == "limite presencas < 0.9 * aulas_previstas passado do WHERE para o HAVING: a pergunta fala do grupo (HAVING sum(presencas) < 0.9 * sum(aulas_previstas))")
         let alone = RowThresholds.movedToHaving(in: "SELECT mes, sum(presencas) FROM frequencia_mensal WHERE presencas < 0.9 * aulas_previstas AND mes LIKE '2023-%' GROUP BY mes HAVING count(*) > 10", numbers: [0.9])
         #expect(alone == nil)
         let first = RowThresholds.movedToHaving(in: "SELECT mes, avg(presencas) FROM frequencia_mensal WHERE presencas < 9 AND mes LIKE '2023-%' GROUP BY mes HAVING count(*) > 10", numbers: [9])
-        #expect(first?.sql == "SELECT mes , avg ( presencas ) FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes HAVING count ( * ) > 10 AND avg(presencas) < 9")
+        #expect(first?.sql == "SELECT mes, avg(presencas) FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes HAVING count(*) > 10 AND avg(presencas) < 9")
         let only = RowThresholds.movedToHaving(in: "SELECT mes, avg(presencas) FROM frequencia_mensal WHERE presencas < 9 GROUP BY mes", numbers: [9])
-        #expect(only?.sql == "SELECT mes , avg ( presencas ) FROM frequencia_mensal GROUP BY mes HAVING avg(presencas) < 9")
+        #expect(only?.sql == "SELECT mes, avg(presencas) FROM frequencia_mensal GROUP BY mes HAVING avg(presencas) < 9")
     }
 }

@@ -157,7 +157,7 @@ struct GroupRelabelTests {
     func undone() throws {
         let sql = "SELECT CASE WHEN situacao = 'concluida' THEN 'concluidos' ELSE 'transferidos' END AS situacao, count(*) AS alunos FROM matriculas WHERE ano_letivo = 2022 GROUP BY situacao"
         let result = GroupRelabel.undone(sql)
-        #expect(result?.sql == "SELECT situacao AS situacao , count ( * ) AS alunos FROM matriculas WHERE ano_letivo = 2022 GROUP BY situacao")
+        #expect(result?.sql == "SELECT situacao AS situacao, count(*) AS alunos FROM matriculas WHERE ano_letivo = 2022 GROUP BY situacao")
         let connection = try demo().connection
         let labels = try connection.query(sql).compactMap { $0[0].text }
         #expect(labels.count > Set(labels).count)  // two rows read 'transferidos'
@@ -169,7 +169,7 @@ struct GroupRelabelTests {
     func respelled() throws {
         let sql = "SELECT CASE WHEN t.turno = 'manhã' THEN 'Manhã' WHEN t.turno = 'tarde' THEN 'Tarde' END AS turno, count(*) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY turno"
         let result = GroupRelabel.undone(sql)
-        #expect(result?.sql == "SELECT t.turno AS turno , count ( * ) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY turno")
+        #expect(result?.sql == "SELECT t.turno AS turno, count(*) AS turmas FROM turmas t WHERE t.ano_letivo = 2024 GROUP BY turno")
         let rows = try demo().connection.query(result?.sql ?? "")
         #expect(Set(rows.compactMap { $0[0].text }) == ["manhã", "tarde"])
         // One value kept as it is, the other respelled: the same.
@@ -251,7 +251,7 @@ struct NestedAggregatesTests {
         #expect(validator.validate(written, on: connection)?.message.contains("misuse of aggregate") == true)
         let repaired = SQLRepair(catalog: validator.catalog).validated(written, by: validator, on: connection)
         #expect(repaired.failure == nil)
-        #expect(repaired.sql == "SELECT mes , ( ( 1.0 * sum ( presencas ) / sum ( aulas_previstas ) ) ) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes")
+        #expect(repaired.sql == "SELECT mes, ((1.0 * sum(presencas) / sum(aulas_previstas))) AS taxa FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY mes")
         #expect(repaired.repairs == [RuleNote("repair.nested-aggregate", "avg(…) em volta de outra agregação tirado: o SQLite não aceita uma dentro da outra, e os totais de dentro já são os do grupo")])
         let rows = try connection.query(repaired.sql)
         #expect(rows.count == 10 && rows.allSatisfy { ($0[1].double ?? 0) > 0.5 })

@@ -16,7 +16,7 @@ struct UnionOfValuesTests {
         let perValue = "SELECT count(*) AS concluidos FROM matriculas WHERE situacao = 'concluida' AND ano_letivo = 2022 UNION SELECT count(*) AS transferidos FROM matriculas WHERE situacao = 'transferida' AND ano_letivo = 2022 UNION SELECT count(*) AS evadidos FROM matriculas WHERE situacao = 'evadida' AND ano_letivo = 2022;"
         let merged = try #require(UnionOfValues.merged(perValue))
         #expect(merged.column == "situacao")
-        #expect(merged.sql == "SELECT situacao , count ( * ) FROM matriculas WHERE situacao IN ('concluida', 'transferida', 'evadida') AND ano_letivo = 2022 GROUP BY situacao")
+        #expect(merged.sql == "SELECT situacao, count(*) FROM matriculas WHERE situacao IN ('concluida', 'transferida', 'evadida') AND ano_letivo = 2022 GROUP BY situacao")
         // The same numbers as the UNION, now labelled.
         let counts = try rows(perValue).map { $0 }
         let labelled = try rows(merged.sql)
@@ -29,11 +29,11 @@ struct UnionOfValuesTests {
     func alreadyGrouped() throws {
         let perShift = "SELECT e.nome AS escola, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.turno = 'manhã' AND t.ano_letivo = 2024 GROUP BY e.nome UNION ALL SELECT e.nome AS escola, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.turno = 'tarde' AND t.ano_letivo = 2024 GROUP BY e.nome ORDER BY escola"
         let merged = try #require(UnionOfValues.merged(perShift))
-        #expect(merged.sql == "SELECT t.turno , e.nome AS escola , count ( * ) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.turno IN ('manhã', 'tarde') AND t.ano_letivo = 2024 GROUP BY e.nome , t.turno ORDER BY escola")
+        #expect(merged.sql == "SELECT t.turno, e.nome AS escola, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.turno IN ('manhã', 'tarde') AND t.ano_letivo = 2024 GROUP BY e.nome, t.turno ORDER BY escola")
         #expect(try rows(merged.sql).count == rows(perShift).count)
         // A year per part works the same way.
         let perYear = "SELECT count(*) FROM matriculas WHERE ano_letivo = 2023 UNION SELECT count(*) FROM matriculas WHERE ano_letivo = 2024"
-        #expect(UnionOfValues.merged(perYear)?.sql == "SELECT ano_letivo , count ( * ) FROM matriculas WHERE ano_letivo IN (2023, 2024) GROUP BY ano_letivo")
+        #expect(UnionOfValues.merged(perYear)?.sql == "SELECT ano_letivo, count(*) FROM matriculas WHERE ano_letivo IN (2023, 2024) GROUP BY ano_letivo")
     }
 
     @Test("lists, different queries, or parts that differ in more than one value stay as written")
@@ -53,9 +53,9 @@ struct BareColumnsTests {
     func fixed() throws {
         let sql = "SELECT e.nome AS escola, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' ORDER BY evasoes DESC LIMIT 1"
         let grouped = try #require(BareColumns.fixed(sql, perGroup: true))
-        #expect(grouped.sql == "SELECT e.nome AS escola , count ( * ) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' GROUP BY e.nome ORDER BY evasoes DESC LIMIT 1")
+        #expect(grouped.sql == "SELECT e.nome AS escola, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE m.situacao = 'evadida' GROUP BY e.nome ORDER BY evasoes DESC LIMIT 1")
         let counted = try #require(BareColumns.fixed(sql, perGroup: false))
-        #expect(counted.sql.hasPrefix("SELECT count ( * ) AS evasoes FROM matriculas m"))
+        #expect(counted.sql.hasPrefix("SELECT count(*) AS evasoes FROM matriculas m"))
         #expect(counted.note == "e.nome tirado do resultado: sem GROUP BY, era o valor de uma linha qualquer ao lado da conta")
     }
 
@@ -78,16 +78,16 @@ struct RepeatedColumnsTests {
     func dropped() throws {
         let written = "SELECT t.turno , e.nome AS escola , COUNT ( * ) AS turmas_manha , COUNT ( * ) AS turmas_tarde FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.nome , t.turno"
         let result = try #require(RepeatedColumns.dropped(from: written))
-        #expect(result.sql == "SELECT t.turno, e.nome AS escola, COUNT ( * ) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.nome , t.turno")
-        #expect(result.note == "coluna repetida tirada: COUNT ( * ) aparecia mais de uma vez com nomes diferentes e o mesmo valor")
+        #expect(result.sql == "SELECT t.turno, e.nome AS escola, COUNT(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.ano_letivo = 2024 GROUP BY e.nome, t.turno")
+        #expect(result.note == "coluna repetida tirada: COUNT(*) aparecia mais de uma vez com nomes diferentes e o mesmo valor")
         // Names that share nothing: the first one stays.
         let unrelated = try #require(RepeatedColumns.dropped(from: "SELECT avg(nota) AS media, avg(nota) AS nota_final FROM entregas"))
-        #expect(unrelated.sql == "SELECT avg ( nota ) AS media FROM entregas")
+        #expect(unrelated.sql == "SELECT avg(nota) AS media FROM entregas")
         // Sorted by both copies: one key, by the kept name; sorted by the dropped copy alone: no ORDER BY left.
         let sorted = try #require(RepeatedColumns.dropped(from: "SELECT e.nome, count(*) AS turmas_manha, count(*) AS turmas_tarde FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.turno ORDER BY turmas_manha DESC, turmas_tarde DESC LIMIT 5"))
-        #expect(sorted.sql == "SELECT e.nome, count ( * ) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome , t.turno ORDER BY turmas DESC LIMIT 5")
+        #expect(sorted.sql == "SELECT e.nome, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.turno ORDER BY turmas DESC LIMIT 5")
         let byCopy = try #require(RepeatedColumns.dropped(from: "SELECT e.nome, count(*) AS turmas_manha, count(*) AS turmas_tarde FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome ORDER BY turmas_tarde"))
-        #expect(byCopy.sql == "SELECT e.nome, count ( * ) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome")
+        #expect(byCopy.sql == "SELECT e.nome, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome")
     }
 
     @Test("different expressions, a name used later, or DISTINCT and CASE items: left alone", arguments: [

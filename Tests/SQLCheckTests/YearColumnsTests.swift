@@ -34,7 +34,7 @@ struct YearColumnsTests {
             + "FROM avaliacoes_anuais av JOIN escolas e ON e.id = av.aluno_id WHERE av.ano_letivo IN (2022, 2023) GROUP BY e.nome ORDER BY media_2023 - media_2022 DESC"
         let fixed = YearColumns.difference(sideBySide, years: [2022, 2023])
         #expect(fixed?.sql == "SELECT e.nome, (AVG(CASE WHEN av.ano_letivo = 2023 THEN av.nota_matematica END)) - (AVG(CASE WHEN av.ano_letivo = 2022 THEN av.nota_matematica END)) AS variacao "
-            + "FROM avaliacoes_anuais av JOIN escolas e ON e.id = av.aluno_id WHERE av.ano_letivo IN ( 2022 , 2023 ) GROUP BY e.nome ORDER BY variacao DESC")
+            + "FROM avaliacoes_anuais av JOIN escolas e ON e.id = av.aluno_id WHERE av.ano_letivo IN (2022, 2023) GROUP BY e.nome ORDER BY variacao DESC")
         #expect(fixed?.note == "media_2022 e media_2023 viraram uma coluna só, variacao (2023 menos 2022): a pergunta pede quanto mudou")
         // Sorted by the earlier minus the later: the difference sorted the other way.
         let reversed = YearColumns.difference(sideBySide.replacingOccurrences(of: "media_2023 - media_2022 DESC", with: "media_2022 - media_2023"), years: [2023, 2022])

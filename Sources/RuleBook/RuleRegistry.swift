@@ -1,61 +1,5 @@
 import Foundation
-
-/// What a rule of the accuracy layer did to one query, or saw in its answer: the rule's stable
-/// id, for the ledger and for `--without`, and what it did, in pt-BR, for the user.
-public struct RuleNote: Sendable, Equatable, Codable {
-    public var rule: String
-    public var note: String
-
-    public init(_ rule: String, _ note: String) {
-        self.rule = rule
-        self.note = note
-    }
-}
-
-/// One rule of the accuracy layer: its id, when it acts, and the general mistake it addresses.
-public struct RuleDescription: Sendable, Equatable {
-    /// When a rule acts in the pipeline.
-    public enum Stage: String, Sendable, CaseIterable {
-        /// Refuses a query SQLite would run, as an error the model corrects.
-        case validation = "validação"
-        /// Rewrites a query that failed validation, without asking the model.
-        case repair = "conserto"
-        /// Rewrites a valid query before it runs.
-        case fix = "ajuste"
-        /// Looks at an answer that ran, and asks the model again when it seems to answer something else.
-        case check = "olhada"
-        /// Rewrites the model's last query after it was told and kept it.
-        case late = "ajuste final"
-        /// Changes how the model is asked again.
-        case retry = "nova tentativa"
-    }
-
-    public let id: String
-    public let stage: Stage
-    /// The general mistake, in pt-BR, one line.
-    public let summary: String
-
-    public init(_ id: String, _ stage: Stage, _ summary: String) {
-        self.id = id
-        self.stage = stage
-        self.summary = summary
-    }
-}
-
-/// Which rules are on: all of them unless switched off by id (`indaga eval --without ID`).
-public struct RuleSwitches: Sendable, Equatable {
-    public var disabled: Set<String>
-
-    public init(disabled: Set<String> = []) {
-        self.disabled = disabled
-    }
-
-    public static let allOn = RuleSwitches()
-
-    public func isOn(_ id: String) -> Bool {
-        !disabled.contains(id)
-    }
-}
+import SQLCheck
 
 /// Every rule the pipeline applies, in the order a query meets them. An id never changes
 /// meaning: reports from different runs are summed by it.
@@ -63,7 +7,14 @@ public enum RuleRegistry {
     /// The name that switches every rule off at once.
     public static let allRules = "all-rules"
 
-    public static let all: [RuleDescription] = validation + repairs + fixes + checks + late + retries
+    public static let all: [RuleDescription] = validation + repairs + periodFixes + fixes + checks + late + retries
+
+    /// Fixes that read the period the question names and act around validation, before the
+    /// book's rewrites: one before the query is validated, one when it failed for a column.
+    static let periodFixes: [RuleDescription] = [
+        .init("fix.stray-period-filter", .fix, "filtro de período de uma tabela que a consulta não lê"),
+        .init("fix.yearly-child-join", .fix, "coluna de uma tabela anual lida sem juntá-la"),
+    ]
 
     static let validation: [RuleDescription] = [
         .init("validate.self-comparison", .validation, "junção que compara uma coluna com ela mesma (vale para todas as linhas)"),
@@ -91,40 +42,8 @@ public enum RuleRegistry {
         .init("repair.undefined-alias-join", .repair, "apelido que a consulta nunca define"),
     ]
 
-    static let fixes: [RuleDescription] = [
-        .init("fix.stray-period-filter", .fix, "filtro de período de uma tabela que a consulta não lê"),
-        .init("fix.yearly-child-join", .fix, "coluna de uma tabela anual lida sem juntá-la"),
-        .init("fix.value-spelling", .fix, "valor escrito de outro jeito que o guardado, ou comparado com a coluna errada"),
-        .init("fix.term-value", .fix, "valor de uma condição do glossário que a pergunta diz, trocado por outro"),
-        .init("fix.month-functions", .fix, "função de data numa coluna de mês ('AAAA-MM'), que dá NULL"),
-        .init("fix.integer-division", .fix, "divisão de inteiros que daria 0 em vez de uma fração"),
-        .init("fix.unlinked-join", .fix, "junção cujo ON nem cita a tabela que entra"),
-        .init("fix.partial-key-join", .fix, "junção por uma só coluna de uma chave de várias (o ano de ano e time)"),
-        .init("fix.join-keys", .fix, "chave de uma tabela comparada com a de outra entidade"),
-        .init("fix.in-keys", .fix, "código procurado entre ids de uma subconsulta"),
-        .init("fix.join-keys-bridged", .fix, "chaves de duas entidades comparadas, ligadas pela tabela que tem as duas"),
-        .init("fix.unused-join", .fix, "tabela juntada e nunca lida, que repete linhas"),
-        .init("fix.missing-year", .fix, "ano citado filtrado numa tabela anual e esquecido em outra"),
-        .init("fix.missing-year-subquery", .fix, "ano citado esquecido numa subconsulta"),
-        .init("fix.misplaced-year", .fix, "ano citado aplicado também a uma coluna de que a pergunta não fala"),
-        .init("fix.compared-columns-term", .fix, "termo do glossário que compara duas colunas, esquecido"),
-        .init("fix.named-value-condition", .fix, "valor citado de uma coluna que a consulta nem olha"),
-        .init("fix.bare-columns", .fix, "coluna solta ao lado de um total da tabela inteira"),
-        .init("fix.age-order", .fix, "\"o mais velho\" ordenado pela data de nascimento mais recente"),
-        .init("fix.order-direction", .fix, "ordem pedida (\"da que mais … pra que menos\") invertida"),
-        .init("fix.ranking-order", .fix, "\"os N com mais …\" ordenado do menor para o maior"),
-        .init("fix.union-of-values", .fix, "a mesma consulta repetida por valor com UNION"),
-        .init("fix.value-group-widened", .fix, "grupo de valores citados (\"manhã comparado com a tarde\") reduzido a um"),
-        .init("fix.group-relabel", .fix, "CASE que renomeia os grupos e junta valores"),
-        .init("fix.asked-grouping", .fix, "\"de cada X\" respondido com um número só"),
-        .init("fix.hidden-groups", .fix, "um número por grupo sem a coluna que diz qual grupo"),
-        .init("fix.year-columns-split", .fix, "colunas com nomes de anos que fazem a mesma conta de todos os anos"),
-        .init("fix.year-difference", .fix, "\"quanto variou\" respondido com os dois anos lado a lado"),
-        .init("fix.repeated-columns", .fix, "a mesma coluna repetida"),
-        .init("fix.unasked-measures", .fix, "medida que a pergunta não pede ao lado da que ela pede"),
-        .init("fix.all-periods", .fix, "\"nos três anos\" aceito em qualquer um deles"),
-        .init("fix.unasked-limit", .fix, "LIMIT que a pergunta não pede"),
-    ]
+    /// The rewrites of a valid query: described in the book, beside their examples.
+    static var fixes: [RuleDescription] { RuleBook.rewrites.map(\.description) }
 
     static let checks: [RuleDescription] = [
         .init("check.copied-example", .check, "consulta copiada de um exemplo que pergunta outra coisa"),

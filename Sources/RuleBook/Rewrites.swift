@@ -1,0 +1,359 @@
+import Foundation
+import Retrieval
+import SQLCheck
+
+/// The rewrites of a valid query, in the order they run. Each reads the query as the one before
+/// left it; a rewrite whose query no longer validates is dropped (`Assistant.polished`).
+/// To add one: a `QueryRewrite` here, with examples on two databases or more, which the generic
+/// test in `RuleBookTests` runs; its id joins the ledger and `--without` by itself.
+public enum RuleBook {
+    public static let rewrites: [QueryRewrite] = [
+        QueryRewrite("fix.value-spelling", "valor escrito de outro jeito que o guardado, ou comparado com a coluna errada", needs: [.storedValues], examples: [
+            RuleExample(.escola, "Quantas turmas de manhã?", "SELECT count(*) FROM turmas WHERE turno = 'manha'",
+                        fixed: "SELECT count(*) FROM turmas WHERE turno = 'manhã'"),
+            RuleExample(.loja, "Quantos discos tem o AC/DC?", "SELECT count(*) FROM Album al JOIN Artist ar ON ar.ArtistId = al.ArtistId WHERE ar.Name = 'ac/dc'",
+                        fixed: "SELECT count(*) FROM Album al JOIN Artist ar ON ar.ArtistId = al.ArtistId WHERE ar.Name = 'AC/DC'"),
+            RuleExample(.voos, "Quantos voos da United?", "SELECT count(*) FROM flights WHERE carrier = 'UA'"),
+        ]) { input in
+            ValueLiterals.fixed(input.sql, schema: input.schema, stored: input.stored, holders: input.holders)
+        },
+        QueryRewrite("fix.term-value", "valor de uma condição do glossário que a pergunta diz, trocado por outro", needs: [.glossary], examples: [
+            RuleExample(.escola, "Quantos alunos largaram os estudos em 2024?", "SELECT count(*) FROM matriculas m WHERE m.situacao = 'concluida' AND m.ano_letivo = 2024",
+                        fixed: "SELECT count(*) FROM matriculas m WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024",
+                        context: ExampleContext(terms: [("evasão", "matriculas.situacao = 'evadida'", "largaram os estudos")])),
+            RuleExample(.beisebol, "Quantos canhotos rebateram em 2015?", "SELECT count(*) FROM People p WHERE p.bats = 'R'",
+                        fixed: "SELECT count(*) FROM People p WHERE p.bats = 'L'",
+                        context: ExampleContext(terms: [("canhoto", "People.bats = 'L'", "canhotos")])),
+            RuleExample(.beisebol, "Quantos canhotos?", "SELECT count(*) FROM People p WHERE p.bats = 'L'",
+                        context: ExampleContext(terms: [("canhoto", "People.bats = 'L'", "canhotos")])),
+        ]) { input in
+            input.termValuesSwapped()
+        },
+        QueryRewrite("fix.month-functions", "função de data numa coluna de mês ('AAAA-MM'), que dá NULL", needs: [.monthColumn], examples: [
+            RuleExample(.escola, "Presenças por mês", "SELECT strftime('%Y-%m', mes) AS m, sum(presencas) FROM frequencia_mensal GROUP BY m",
+                        fixed: "SELECT mes AS m, sum(presencas) FROM frequencia_mensal GROUP BY m"),
+            RuleExample(.voos, "Voos por mês", "SELECT month, count(*) FROM flights GROUP BY month"),
+        ]) { input in
+            MonthFunctions.fixed(input.sql, schema: input.schema)
+        },
+        QueryRewrite("fix.integer-division", "divisão de inteiros que daria 0 em vez de uma fração", examples: [
+            RuleExample(.escola, "Taxa de presença de cada aluno", "SELECT aluno_id, sum(presencas) / sum(aulas_previstas) FROM frequencia_mensal GROUP BY aluno_id",
+                        fixed: "SELECT aluno_id, 1.0 * sum(presencas) / sum(aulas_previstas) FROM frequencia_mensal GROUP BY aluno_id"),
+            RuleExample(.beisebol, "Média de rebatidas de Trout em 2015", "SELECT H / AB FROM Batting WHERE playerID = 'troutmi01' AND yearID = 2015",
+                        fixed: "SELECT 1.0 * H / AB FROM Batting WHERE playerID = 'troutmi01' AND yearID = 2015"),
+            RuleExample(.loja, "Preço médio por faixa", "SELECT sum(UnitPrice) / count(*) FROM Track"),
+        ]) { input in
+            IntegerDivision.fixed(input.sql, schema: input.schema)
+        },
+        QueryRewrite("fix.unlinked-join", "junção cujo ON nem cita a tabela que entra", needs: [.foreignKeys], examples: [
+            RuleExample(.escola, "Notas de inglês por matrícula", "SELECT m.id, a.nota_ingles FROM matriculas m JOIN avaliacoes_anuais a ON m.id = m.turma_id",
+                        fixed: "SELECT m.id, a.nota_ingles FROM matriculas m JOIN avaliacoes_anuais a ON a.aluno_id = m.aluno_id"),
+            RuleExample(.loja, "Faixas de cada disco", "SELECT al.Title, t.Name FROM Album al JOIN Track t ON al.AlbumId = al.ArtistId",
+                        fixed: "SELECT al.Title, t.Name FROM Album al JOIN Track t ON t.AlbumId = al.AlbumId"),
+            RuleExample(.loja, "Faixas de cada disco", "SELECT al.Title, t.Name FROM Album al JOIN Track t ON t.AlbumId = al.AlbumId"),
+        ]) { input in
+            input.repairer.unlinkedJoinFixed(input.sql)
+        },
+        QueryRewrite("fix.partial-key-join", "junção por uma só coluna de uma chave de várias (o ano de ano e time)", needs: [.foreignKeys], examples: [
+            RuleExample(.beisebol, "Home runs e vitórias do time em 2015", "SELECT b.HR, t.W FROM Batting b JOIN Teams t ON t.yearID = b.yearID WHERE b.yearID = 2015",
+                        fixed: "SELECT b.HR, t.W FROM Batting b JOIN Teams t ON t.yearID = b.yearID AND t.teamID = b.teamID WHERE b.yearID = 2015"),
+            RuleExample(.voos, "Atraso e temperatura de cada voo", "SELECT f.dep_delay, w.temp FROM flights f JOIN weather w ON f.time_hour = w.time_hour",
+                        fixed: "SELECT f.dep_delay, w.temp FROM flights f JOIN weather w ON w.origin = f.origin AND w.time_hour = f.time_hour"),
+            RuleExample(.escola, "Turmas de cada escola", "SELECT e.nome, t.codigo FROM escolas e JOIN turmas t ON t.escola_id = e.id"),
+        ]) { input in
+            input.repairer.partialKeyJoinsCompleted(input.sql)
+        },
+        QueryRewrite("fix.join-keys", "chave de uma tabela comparada com a de outra entidade", needs: [.foreignKeys], examples: [
+            RuleExample(.escola, "Notas de cada matrícula", "SELECT m.situacao, a.inde FROM matriculas m JOIN avaliacoes_anuais a ON m.id = a.aluno_id",
+                        fixed: "SELECT m.situacao, a.inde FROM matriculas m JOIN avaliacoes_anuais a ON m.aluno_id = a.aluno_id"),
+            RuleExample(.loja, "Faixas de cada artista", "SELECT ar.Name, al.Title FROM Artist ar JOIN Album al ON al.AlbumId = ar.ArtistId",
+                        fixed: "SELECT ar.Name, al.Title FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId"),
+            RuleExample(.loja, "Discos de cada artista", "SELECT ar.Name, al.Title FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId"),
+        ]) { input in
+            input.repairer.joinKeysFixed(input.sql)
+        },
+        QueryRewrite("fix.in-keys", "código procurado entre ids de uma subconsulta", needs: [.foreignKeys], examples: [
+            RuleExample(.escola, "Alunos sem entrega", "SELECT nome FROM alunos a WHERE a.ra NOT IN (SELECT aluno_id FROM entregas)",
+                        fixed: "SELECT nome FROM alunos a WHERE a.id NOT IN (SELECT aluno_id FROM entregas)"),
+            RuleExample(.loja, "Artistas sem disco", "SELECT Name FROM Artist ar WHERE ar.Name NOT IN (SELECT ArtistId FROM Album)",
+                        fixed: "SELECT Name FROM Artist ar WHERE ar.ArtistId NOT IN (SELECT ArtistId FROM Album)"),
+            RuleExample(.loja, "Artistas sem disco", "SELECT Name FROM Artist ar WHERE ar.ArtistId NOT IN (SELECT ArtistId FROM Album)"),
+        ]) { input in
+            input.repairer.inKeysFixed(input.sql)
+        },
+        QueryRewrite("fix.join-keys-bridged", "chaves de duas entidades comparadas, ligadas pela tabela que tem as duas", needs: [.foreignKeys], examples: [
+            RuleExample(.escola, "INDE de cada turma", "SELECT t.codigo, avg(v.inde) FROM turmas t JOIN avaliacoes_anuais v ON t.id = v.aluno_id GROUP BY t.codigo",
+                        fixed: "SELECT t.codigo, avg(v.inde) FROM turmas t JOIN matriculas ON matriculas.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = matriculas.aluno_id GROUP BY t.codigo"),
+            RuleExample(.loja, "Faixas de cada gênero", "SELECT g.Name, count(*) FROM Genre g JOIN Track t ON t.GenreId = g.GenreId GROUP BY g.Name"),
+        ]) { input in
+            input.repairer.joinKeysBridged(input.sql)
+        },
+        QueryRewrite("fix.unused-join", "tabela juntada e nunca lida, que pareia dois lados \"muitos\" e repete linhas", needs: [.primaryKeys], examples: [
+            RuleExample(.escola, "Quantos alunos ficaram sem nota de inglês em 2024?",
+                        "SELECT count(*) FROM avaliacoes_anuais a JOIN entregas e ON a.aluno_id = e.aluno_id WHERE a.ano_letivo = 2024 AND a.nota_ingles IS NULL",
+                        fixed: "SELECT count(*) FROM avaliacoes_anuais a WHERE a.ano_letivo = 2024 AND a.nota_ingles IS NULL"),
+            RuleExample(.voos, "Quantos voos saíram de Newark?", "SELECT count(*) FROM flights f JOIN flights g ON f.tailnum = g.tailnum WHERE f.origin = 'EWR'",
+                        fixed: "SELECT count(*) FROM flights f WHERE f.origin = 'EWR'"),
+            RuleExample(.loja, "Quantos discos tem cada artista?", "SELECT ar.Name, COUNT(*) FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.ArtistId"),
+        ]) { input in
+            UnusedJoins.removed(from: input.sql, schema: input.schema).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.missing-year", "ano citado filtrado numa tabela anual e esquecido em outra", needs: [.periodColumn], examples: [
+            RuleExample(.escola, "INDE médio por escola em 2024",
+                        "SELECT e.nome, avg(v.inde) FROM escolas e JOIN turmas t ON t.escola_id = e.id JOIN matriculas m ON m.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = m.aluno_id WHERE t.ano_letivo = 2024 GROUP BY e.nome",
+                        fixed: "SELECT e.nome, avg(v.inde) FROM escolas e JOIN turmas t ON t.escola_id = e.id JOIN matriculas m ON m.turma_id = t.id JOIN avaliacoes_anuais v ON v.aluno_id = m.aluno_id WHERE t.ano_letivo = 2024 AND m.ano_letivo = 2024 AND v.ano_letivo = 2024 GROUP BY e.nome",
+                        context: ExampleContext(periodFilters: [("turmas", "turmas.ano_letivo = 2024"), ("matriculas", "matriculas.ano_letivo = 2024"),
+                                                                ("avaliacoes_anuais", "avaliacoes_anuais.ano_letivo = 2024")])),
+            RuleExample(.beisebol, "Home runs e vitórias do time em 2015",
+                        "SELECT b.HR, t.W FROM Batting b JOIN Teams t ON t.teamID = b.teamID WHERE b.yearID = 2015",
+                        fixed: "SELECT b.HR, t.W FROM Batting b JOIN Teams t ON t.teamID = b.teamID WHERE b.yearID = 2015 AND t.yearID = 2015",
+                        context: ExampleContext(periodFilters: [("Batting", "Batting.yearID = 2015"), ("Teams", "Teams.yearID = 2015")])),
+            RuleExample(.beisebol, "Home runs no ano anterior a 2016", "SELECT sum(b.HR) FROM Batting b JOIN Teams t ON t.teamID = b.teamID WHERE b.yearID = 2015",
+                        context: ExampleContext(periodFilters: [("Batting", "Batting.yearID = 2016"), ("Teams", "Teams.yearID = 2016")])),
+        ]) { input in
+            guard let year = input.reading.singleYear, input.reading.relativeYears.isEmpty else { return nil }
+            return MissingYearConditions.added(to: input.sql, offered: input.offeredPeriodConditions, year: year, schema: input.schema).map { dated in
+                (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+            }
+        },
+        QueryRewrite("fix.missing-year-subquery", "ano citado esquecido numa subconsulta", needs: [.periodColumn], examples: [
+            RuleExample(.escola, "Alunos com INDE médio acima de 7 em 2024",
+                        "SELECT a.nome FROM alunos a JOIN (SELECT aluno_id, avg(inde) AS media FROM avaliacoes_anuais GROUP BY aluno_id) v ON v.aluno_id = a.id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 AND v.media > 7",
+                        fixed: "SELECT a.nome FROM alunos a JOIN (SELECT aluno_id, avg(inde) AS media FROM avaliacoes_anuais WHERE avaliacoes_anuais.ano_letivo = 2024 GROUP BY aluno_id) v ON v.aluno_id = a.id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 AND v.media > 7",
+                        context: ExampleContext(periodFilters: [("avaliacoes_anuais", "avaliacoes_anuais.ano_letivo = 2024"), ("matriculas", "matriculas.ano_letivo = 2024")])),
+            RuleExample(.beisebol, "Jogadores com mais de 30 home runs em 2015",
+                        "SELECT p.nameLast FROM People p JOIN (SELECT playerID, sum(HR) AS hr FROM Batting WHERE yearID = 2015 GROUP BY playerID) b ON b.playerID = p.playerID WHERE b.hr > 30",
+                        context: ExampleContext(periodFilters: [("Batting", "Batting.yearID = 2015")])),
+        ]) { input in
+            guard let year = input.reading.singleYear, input.reading.relativeYears.isEmpty else { return nil }
+            return MissingYearConditions.addedInDerivedTables(to: input.sql, offered: input.offeredPeriodConditions, year: year, schema: input.schema).map { dated in
+                (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
+            }
+        },
+        QueryRewrite("fix.misplaced-year", "ano citado aplicado também a uma coluna de que a pergunta não fala", needs: [.yearColumn, .spokenNames], examples: [
+            RuleExample(.escola, "Quantos alunos largaram a escola em 2023?",
+                        "SELECT count(*) FROM alunos a JOIN matriculas m ON m.aluno_id = a.id WHERE m.situacao = 'evadida' AND a.ano_ingresso = 2023 AND m.ano_letivo = 2023",
+                        fixed: "SELECT count(*) FROM alunos a JOIN matriculas m ON m.aluno_id = a.id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2023"),
+            RuleExample(.beisebol, "Quantos home runs em 2015?",
+                        "SELECT sum(b.HR) FROM Batting b JOIN People p ON p.playerID = b.playerID WHERE b.yearID = 2015 AND p.birthYear = 2015",
+                        fixed: "SELECT sum(b.HR) FROM Batting b JOIN People p ON p.playerID = b.playerID WHERE b.yearID = 2015"),
+            RuleExample(.beisebol, "Quantos jogadores nascidos em 1991 rebateram em 1991?",
+                        "SELECT count(*) FROM Batting b JOIN People p ON p.playerID = b.playerID WHERE b.yearID = 1991 AND p.birthYear = 1991"),
+        ]) { input in
+            guard let year = input.reading.singleYear else { return nil }
+            return MisplacedYear.removed(from: input.sql, year: year, schema: input.schema) { table, column in
+                input.mentions(column, of: table)
+            }.map { misplaced in
+                (misplaced.sql, misplaced.removed.map { "filtro \($0) tirado: \(year) é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna" })
+            }
+        },
+        QueryRewrite("fix.compared-columns-term", "termo do glossário que compara duas colunas, esquecido", needs: [.glossary], examples: [
+            RuleExample(.escola, "Quantos novatos em 2024?", "SELECT count(*) FROM matriculas m WHERE m.ano_letivo = 2024",
+                        fixed: "SELECT count(*) FROM matriculas m JOIN alunos ON alunos.id = m.aluno_id WHERE m.ano_letivo = 2024 AND alunos.ano_ingresso = m.ano_letivo",
+                        context: ExampleContext(terms: [("novato", "alunos.ano_ingresso = matriculas.ano_letivo", "novatos")])),
+            RuleExample(.voos, "Quantos voos com avião do mesmo ano?", "SELECT count(*) FROM flights f JOIN planes p ON p.tailnum = f.tailnum",
+                        fixed: "SELECT count(*) FROM flights f JOIN planes p ON p.tailnum = f.tailnum WHERE p.year = f.year",
+                        context: ExampleContext(terms: [("avião do ano", "planes.year = flights.year", "avião do mesmo ano")])),
+            RuleExample(.escola, "Quantos novatos em 2024?",
+                        "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.ano_letivo = 2024 AND a.ano_ingresso = m.ano_letivo",
+                        context: ExampleContext(terms: [("novato", "alunos.ano_ingresso = matriculas.ano_letivo", "novatos")])),
+        ]) { input in
+            var text = input.sql
+            var notes: [String] = []
+            for term in input.context.terms where term.spoken != nil {
+                let current = input.with(sql: text)
+                guard current.drops(term, grouping: QueryShape.outerGrouping(text)?.columns ?? []),
+                    let fixed = input.repairer.comparedColumnsAdded(term.sql, to: text)
+                else { continue }
+                text = fixed.sql
+                notes += fixed.joins + ["condição acrescentada: \(fixed.added) (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"]
+            }
+            return notes.isEmpty ? nil : (text, notes)
+        },
+        QueryRewrite("fix.named-value-condition", "valor citado de uma coluna que a consulta nem olha", needs: [.storedValues], examples: [
+            RuleExample(.escola, "Quantas entregas atrasadas?", "SELECT count(*) FROM entregas",
+                        fixed: "SELECT count(*) FROM entregas WHERE entregas.status = 'atrasada'",
+                        context: ExampleContext(values: [("entregas", "status", "atrasada", "atrasadas")])),
+            RuleExample(.loja, "Quantas faixas de jazz?", "SELECT count(*) FROM Track t JOIN Genre g ON g.GenreId = t.GenreId",
+                        fixed: "SELECT count(*) FROM Track t JOIN Genre g ON g.GenreId = t.GenreId WHERE g.Name = 'Jazz'",
+                        context: ExampleContext(values: [("Genre", "Name", "Jazz", "jazz")])),
+            RuleExample(.voos, "Quantos voos da United?", "SELECT count(*) FROM flights WHERE carrier = 'UA'",
+                        context: ExampleContext(values: [("airlines", "name", "United Air Lines Inc.", "united")])),
+        ]) { input in
+            let unwritten = input.context.values.filter { !input.writes($0) }.map { (table: $0.table, column: $0.column, value: $0.value) }
+            return NamedValueConditions.added(to: input.sql, values: unwritten).map { named in
+                (named.sql, named.added.map { "filtro do valor citado acrescentado: \($0) (a pergunta o cita, e a consulta não olhava essa coluna)" })
+            }
+        },
+        QueryRewrite("fix.bare-columns", "coluna solta ao lado de um total da tabela inteira", examples: [
+            RuleExample(.escola, "Quantos alunos por escola?", "SELECT e.nome, count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id",
+                        fixed: "SELECT e.nome, count(*) FROM escolas e JOIN turmas t ON t.escola_id = e.id GROUP BY e.nome"),
+            RuleExample(.loja, "Quantas faixas há?", "SELECT Name, count(*) FROM Track", fixed: "SELECT count(*) FROM Track"),
+            RuleExample(.voos, "Quantos voos por companhia?", "SELECT carrier, count(*) FROM flights GROUP BY carrier"),
+        ]) { input in
+            BareColumns.fixed(input.sql, perGroup: input.reading.asksPerGroup || !input.reading.asksHowMany).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.age-order", "\"o mais velho\" ordenado pela data de nascimento mais recente", needs: [.dateColumn], examples: [
+            RuleExample(.escola, "Qual o aluno mais velho?", "SELECT nome FROM alunos ORDER BY data_nascimento DESC LIMIT 1",
+                        fixed: "SELECT nome FROM alunos ORDER BY data_nascimento ASC LIMIT 1"),
+            RuleExample(.loja, "Qual a fatura mais recente?", "SELECT InvoiceId FROM Invoice ORDER BY InvoiceDate LIMIT 1",
+                        fixed: "SELECT InvoiceId FROM Invoice ORDER BY InvoiceDate DESC LIMIT 1"),
+            RuleExample(.escola, "Qual o aluno mais novo?", "SELECT nome FROM alunos ORDER BY data_nascimento DESC LIMIT 1"),
+        ]) { input in
+            input.repairer.ageOrderFixed(input.sql, question: input.reading.text).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.order-direction", "ordem pedida (\"da que mais … pra que menos\") invertida", examples: [
+            RuleExample(.escola, "Escolas da que mais perdeu alunos pra que menos perdeu",
+                        "SELECT e.nome, count(*) AS n FROM escolas e JOIN turmas t ON t.escola_id = e.id GROUP BY e.nome ORDER BY n ASC",
+                        fixed: "SELECT e.nome, count(*) AS n FROM escolas e JOIN turmas t ON t.escola_id = e.id GROUP BY e.nome ORDER BY n DESC"),
+            RuleExample(.voos, "Companhias em ordem decrescente de voos", "SELECT carrier, count(*) AS n FROM flights GROUP BY carrier ORDER BY n",
+                        fixed: "SELECT carrier, count(*) AS n FROM flights GROUP BY carrier ORDER BY n DESC"),
+            RuleExample(.voos, "Companhias em ordem crescente de voos", "SELECT carrier, count(*) AS n FROM flights GROUP BY carrier ORDER BY n"),
+        ]) { input in
+            guard let descending = input.reading.descending else { return nil }
+            return OrderDirection.fixed(input.sql, descending: descending).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.ranking-order", "\"os N com mais …\" ordenado do menor para o maior", examples: [
+            RuleExample(.escola, "Os 3 meses com mais presenças", "SELECT mes, sum(presencas) AS presencas FROM frequencia_mensal GROUP BY mes ORDER BY presencas LIMIT 3",
+                        fixed: "SELECT mes, sum(presencas) AS presencas FROM frequencia_mensal GROUP BY mes ORDER BY presencas DESC LIMIT 3"),
+            RuleExample(.voos, "As 2 companhias com mais voos", "SELECT carrier, count(*) AS voos FROM flights GROUP BY carrier ORDER BY voos LIMIT 2",
+                        fixed: "SELECT carrier, count(*) AS voos FROM flights GROUP BY carrier ORDER BY voos DESC LIMIT 2"),
+            RuleExample(.beisebol, "Os 2 jogadores com menos home runs", "SELECT playerID, sum(HR) AS hr FROM Batting GROUP BY playerID ORDER BY hr ASC LIMIT 2"),
+        ]) { input in
+            guard input.reading.descending == nil else { return nil }
+            return OrderDirection.rankingFixed(input.sql, question: input.reading.text).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.union-of-values", "a mesma consulta repetida por valor com UNION", examples: [
+            RuleExample(.escola, "Quantos alunos concluíram e quantos evadiram?",
+                        "SELECT count(*) FROM matriculas WHERE situacao = 'concluida' UNION SELECT count(*) FROM matriculas WHERE situacao = 'evadida'",
+                        fixed: "SELECT situacao, count(*) FROM matriculas WHERE situacao IN ('concluida', 'evadida') GROUP BY situacao"),
+            RuleExample(.voos, "Quantos voos da United e quantos da American?",
+                        "SELECT count(*) AS ua FROM flights WHERE carrier = 'UA' UNION ALL SELECT count(*) AS aa FROM flights WHERE carrier = 'AA'",
+                        fixed: "SELECT carrier, count(*) FROM flights WHERE carrier IN ('UA', 'AA') GROUP BY carrier"),
+            RuleExample(.loja, "Artistas e gêneros", "SELECT Name FROM Artist UNION SELECT Name FROM Genre"),
+        ]) { input in
+            UnionOfValues.merged(input.sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) }
+        },
+        QueryRewrite("fix.value-group-widened", "grupo de valores citados (\"manhã comparado com a tarde\") reduzido a um", needs: [.storedValues], examples: [
+            RuleExample(.escola, "Turmas da manhã comparado com a tarde", "SELECT turno, count(*) FROM turmas WHERE turno = 'tarde' GROUP BY turno",
+                        fixed: "SELECT turno, count(*) FROM turmas WHERE turno IN ('manhã', 'tarde') GROUP BY turno",
+                        context: ExampleContext(values: [("turmas", "turno", "manhã", "manhã"), ("turmas", "turno", "tarde", "tarde")])),
+            RuleExample(.voos, "Voos da United comparado com a American", "SELECT carrier, count(*) FROM flights WHERE carrier = 'AA' GROUP BY carrier",
+                        fixed: "SELECT carrier, count(*) FROM flights WHERE carrier IN ('UA', 'AA') GROUP BY carrier",
+                        context: ExampleContext(values: [("flights", "carrier", "UA", "united"), ("flights", "carrier", "AA", "american")])),
+            RuleExample(.voos, "Voos da American", "SELECT carrier, count(*) FROM flights WHERE carrier = 'AA' GROUP BY carrier",
+                        context: ExampleContext(values: [("flights", "carrier", "AA", "american")])),
+        ]) { input in
+            var text = input.sql
+            var notes: [String] = []
+            for group in ValueGroup.named(in: input.context) {
+                guard let widened = ValueLiterals.widened(text, schema: input.schema, table: group.table, column: group.column, values: group.values) else { continue }
+                text = widened.sql
+                notes.append(widened.note)
+            }
+            return notes.isEmpty ? nil : (text, notes)
+        },
+        QueryRewrite("fix.group-relabel", "CASE que renomeia os grupos e junta valores", examples: [
+            RuleExample(.escola, "Matrículas por situação",
+                        "SELECT CASE WHEN situacao = 'ativa' THEN 'ativos' ELSE 'outros' END AS situacao, count(*) FROM matriculas GROUP BY situacao",
+                        fixed: "SELECT situacao AS situacao, count(*) FROM matriculas GROUP BY situacao"),
+            RuleExample(.voos, "Voos por companhia",
+                        "SELECT CASE WHEN carrier = 'UA' THEN 'United' ELSE 'Outras' END AS cia, count(*) FROM flights GROUP BY carrier",
+                        fixed: "SELECT carrier AS cia, count(*) FROM flights GROUP BY carrier"),
+            RuleExample(.voos, "Voos por companhia", "SELECT carrier, count(*) FROM flights GROUP BY carrier"),
+        ]) { input in
+            GroupRelabel.undone(input.sql).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.asked-grouping", "\"de cada X\" respondido com um número só", examples: [
+            RuleExample(.escola, "Quantas turmas de cada turno?", "SELECT count(*) FROM turmas t",
+                        fixed: "SELECT t.turno, count(*) FROM turmas t GROUP BY t.turno"),
+            RuleExample(.beisebol, "A média de home runs de cada time", "SELECT avg(b.HR) FROM Batting b",
+                        fixed: "SELECT b.teamID, avg(b.HR) FROM Batting b GROUP BY b.teamID"),
+            RuleExample(.beisebol, "A média de home runs", "SELECT avg(b.HR) FROM Batting b"),
+        ]) { input in
+            guard let asked = input.ungroupedRequest() else { return nil }
+            let readings = SQLRepair.tableReferences(in: input.sql).filter { $0.table.caseInsensitiveCompare(asked.table) == .orderedSame }
+            guard readings.count == 1, let reading = readings.first else { return nil }
+            return AskedGrouping.added(input.sql, column: "\(reading.alias ?? reading.table).\(asked.column)").map { grouped in
+                (grouped.sql, [grouped.note + ": a pergunta pede um resultado por \(asked.said)"])
+            }
+        },
+        QueryRewrite("fix.hidden-groups", "um número por grupo sem a coluna que diz qual grupo", examples: [
+            RuleExample(.escola, "Média do INDE por gênero", "SELECT avg(v.inde) AS media FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.genero",
+                        fixed: "SELECT a.genero, avg(v.inde) AS media FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.genero"),
+            RuleExample(.voos, "Atraso médio por origem", "SELECT avg(dep_delay) FROM flights GROUP BY origin",
+                        fixed: "SELECT origin, avg(dep_delay) FROM flights GROUP BY origin"),
+            RuleExample(.loja, "Quantos discos tem cada artista?", "SELECT ar.Name, COUNT(*) FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.ArtistId"),
+        ]) { input in
+            HiddenGroups.shown(input.sql, schema: input.schema).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.year-columns-split", "colunas com nomes de anos que fazem a mesma conta de todos os anos", needs: [.yearColumn], examples: [
+            RuleExample(.escola, "Nota de matemática em 2023 e 2024",
+                        "SELECT avg(v.nota_matematica) AS media_2023, avg(v.nota_matematica) AS media_2024 FROM avaliacoes_anuais v WHERE v.ano_letivo IN (2023, 2024)",
+                        fixed: "SELECT avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_matematica END) AS media_2023, avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_matematica END) AS media_2024 FROM avaliacoes_anuais v WHERE v.ano_letivo IN (2023, 2024)"),
+            RuleExample(.beisebol, "Home runs em 2015 e 2016",
+                        "SELECT sum(HR) AS hr_2015, sum(HR) AS hr_2016 FROM Batting WHERE yearID IN (2015, 2016)",
+                        fixed: "SELECT sum(CASE WHEN yearID = 2015 THEN HR END) AS hr_2015, sum(CASE WHEN yearID = 2016 THEN HR END) AS hr_2016 FROM Batting WHERE yearID IN (2015, 2016)"),
+            RuleExample(.beisebol, "Home runs em 2015", "SELECT sum(HR) AS hr_2015 FROM Batting WHERE yearID = 2015"),
+        ]) { input in
+            YearColumns.split(input.sql, years: input.reading.periods.map(\.year)).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.year-difference", "\"quanto variou\" respondido com os dois anos lado a lado", needs: [.yearColumn], examples: [
+            RuleExample(.escola, "Quanto a média de matemática variou de 2023 pra 2024?",
+                        "SELECT avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_matematica END) AS media_2023, avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_matematica END) AS media_2024 FROM avaliacoes_anuais v",
+                        fixed: "SELECT (avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_matematica END)) - (avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_matematica END)) AS variacao FROM avaliacoes_anuais v"),
+            RuleExample(.beisebol, "Quanto os home runs variaram de 2015 pra 2016?",
+                        "SELECT sum(CASE WHEN yearID = 2015 THEN HR END) AS hr_2015, sum(CASE WHEN yearID = 2016 THEN HR END) AS hr_2016 FROM Batting",
+                        fixed: "SELECT (sum(CASE WHEN yearID = 2016 THEN HR END)) - (sum(CASE WHEN yearID = 2015 THEN HR END)) AS variacao FROM Batting"),
+            RuleExample(.beisebol, "Home runs em 2015 e 2016",
+                        "SELECT sum(CASE WHEN yearID = 2015 THEN HR END) AS hr_2015, sum(CASE WHEN yearID = 2016 THEN HR END) AS hr_2016 FROM Batting"),
+        ]) { input in
+            guard input.reading.asksForChange else { return nil }
+            return YearColumns.difference(input.sql, years: input.reading.periods.map(\.year)).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.repeated-columns", "a mesma coluna repetida", examples: [
+            RuleExample(.escola, "Quantas turmas de manhã e quantas de tarde?",
+                        "SELECT t.turno, count(*) AS turmas_manha, count(*) AS turmas_tarde FROM turmas t GROUP BY t.turno",
+                        fixed: "SELECT t.turno, count(*) AS turmas FROM turmas t GROUP BY t.turno"),
+            RuleExample(.voos, "Quantos voos de cada companhia?", "SELECT carrier, count(*) AS voos_ua, count(*) AS voos_aa FROM flights GROUP BY carrier",
+                        fixed: "SELECT carrier, count(*) AS voos FROM flights GROUP BY carrier"),
+            RuleExample(.voos, "Menor e maior atraso", "SELECT min(dep_delay), max(dep_delay) FROM flights"),
+        ]) { input in
+            RepeatedColumns.dropped(from: input.sql).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.unasked-measures", "medida que a pergunta não pede ao lado da que ela pede", needs: [.spokenNames], examples: [
+            RuleExample(.escola, "A nota média de matemática", "SELECT avg(nota_matematica), avg(nota_portugues) FROM avaliacoes_anuais",
+                        fixed: "SELECT avg(nota_matematica) FROM avaliacoes_anuais"),
+            RuleExample(.voos, "O atraso de chegada médio", "SELECT avg(arr_delay), avg(dep_delay) FROM flights",
+                        fixed: "SELECT avg(arr_delay) FROM flights"),
+            RuleExample(.voos, "Os atrasos médios de chegada e de partida", "SELECT avg(arr_delay), avg(dep_delay) FROM flights"),
+        ]) { input in
+            input.unaskedMeasuresDropped()
+        },
+        QueryRewrite("fix.all-periods", "\"nos três anos\" aceito em qualquer um deles", needs: [.yearColumn], examples: [
+            RuleExample(.escola, "Quais alunos tiraram mais de 7 em matemática nos dois anos, 2023 e 2024?",
+                        "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_matematica > 7",
+                        fixed: "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_matematica > 7 GROUP BY a.nome HAVING count(DISTINCT v.ano_letivo) = 2"),
+            RuleExample(.beisebol, "Quais jogadores fizeram mais de 30 home runs nos dois anos, 2015 e 2016?",
+                        "SELECT playerID FROM Batting WHERE yearID IN (2015, 2016) AND HR > 30",
+                        fixed: "SELECT playerID FROM Batting WHERE yearID IN (2015, 2016) AND HR > 30 GROUP BY playerID HAVING count(DISTINCT yearID) = 2"),
+            RuleExample(.beisebol, "Quais jogadores fizeram mais de 30 home runs em 2015 ou 2016?", "SELECT playerID FROM Batting WHERE yearID IN (2015, 2016) AND HR > 30"),
+        ]) { input in
+            guard let years = input.reading.allYears else { return nil }
+            return AllPeriods.required(input.sql, years: years).map { ($0.sql, [$0.note]) }
+        },
+        QueryRewrite("fix.unasked-limit", "LIMIT que a pergunta não pede", examples: [
+            RuleExample(.escola, "Alunos com INDE acima de 7", "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.inde > 7 LIMIT 10",
+                        fixed: "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.inde > 7"),
+            RuleExample(.loja, "Faixas de jazz", "SELECT t.Name FROM Track t WHERE t.GenreId = 2 LIMIT 5", fixed: "SELECT t.Name FROM Track t WHERE t.GenreId = 2"),
+            RuleExample(.loja, "As 5 faixas mais longas", "SELECT Name FROM Track ORDER BY Milliseconds DESC LIMIT 5"),
+        ]) { input in
+            UnaskedLimit.removed(from: input.sql, question: input.reading.text).map { ($0, ["LIMIT tirado: a pergunta não pede só os primeiros"]) }
+        },
+    ]
+
+    /// The rewrite with `id`, if there is one.
+    public static func rewrite(_ id: String) -> QueryRewrite? {
+        rewrites.first { $0.id == id }
+    }
+}

@@ -1,0 +1,80 @@
+import Catalog
+import Database
+import Foundation
+import Retrieval
+import RuleBook
+import SQLCheck
+import TestSupport
+import Testing
+
+/// Each example database of the book, built once: a real SQLite file, its schema as a catalog
+/// with the synonyms a person gave some columns, and the index of the values it stores.
+enum ExampleDatabases {
+    static let folder = try! TemporaryFolder()
+    static let built: [ExampleDatabase: Result<(path: String, catalog: Catalog, values: ValueIndex), Error>] = Dictionary(
+        uniqueKeysWithValues: ExampleDatabase.allCases.map { database in
+            (database, Result {
+                let path = folder.path("\(database.rawValue).sqlite")
+                let connection = try Connection(path: path, mode: .create)
+                try connection.execute(database.statements)
+                let schema = try connection.introspect()
+                let catalog = Catalog(name: database.rawValue, schema: schema, metadata: database.metadata)
+                return (path, catalog, ValueIndex.build(connection: connection, schema: schema))
+            })
+        })
+
+    static func input(for example: RuleExample) throws -> RuleInput {
+        let (_, catalog, values) = try built[example.database]!.get()
+        // One filter per table, in the order the example lists them, as retrieval gives them.
+        var tables: [String] = []
+        for filter in example.context.periodFilters where !tables.contains(filter.table) { tables.append(filter.table) }
+        let filters = tables.map { table in
+            PeriodFilter(table: table, conditions: example.context.periodFilters.filter { $0.table == table }.map(\.condition))
+        }
+        let context = RetrievedContext(
+            terms: example.context.terms.map { RetrievedContext.Term(term: $0.term, sql: $0.sql, reason: "exemplo", spoken: $0.spoken) },
+            values: example.context.values.map { ValueLink(table: $0.table, column: $0.column, value: $0.value, spoken: $0.spoken) },
+            periods: PeriodFilters.periods(in: example.question), periodFilters: filters)
+        return RuleInput(sql: example.sql, reading: QuestionReading(example.question), context: context, catalog: catalog, values: values)
+    }
+}
+
+/// The book's one generic test, as SwiftLint's `verifyRule`: every rewrite is shown acting and
+/// not acting, on more than one database, and does on each example what the example says.
+@Suite("Rewrites of the rule book, on their own examples")
+struct RewriteExamplesTests {
+    @Test("every rewrite has an example it fixes, one it leaves alone, and examples from two databases or more",
+          arguments: RuleBook.rewrites.map(\.id))
+    func described(id: String) throws {
+        let rewrite = try #require(RuleBook.rewrite(id))
+        #expect(rewrite.examples.contains { $0.fixed != nil }, "\(id): nenhum exemplo que ela conserta")
+        #expect(rewrite.examples.contains { $0.fixed == nil }, "\(id): nenhum exemplo que ela deixa como está")
+        #expect(Set(rewrite.examples.map(\.database)).count >= 2, "\(id): exemplos de um banco só")
+    }
+
+    @Test("each example is rewritten as it says, and the rewritten query runs on its database", arguments: RuleBook.rewrites.map(\.id))
+    func examples(id: String) throws {
+        let rewrite = try #require(RuleBook.rewrite(id))
+        for example in rewrite.examples {
+            let input = try ExampleDatabases.input(for: example)
+            let result = rewrite.apply(to: input)
+            if let fixed = example.fixed {
+                #expect(result?.sql == fixed, "\(id) em \(example.database.rawValue): \(example.sql)")
+                #expect(result.map { !$0.notes.isEmpty } == true, "\(id): conserto sem nota")
+                let path = try ExampleDatabases.built[example.database]!.get().path
+                #expect(throws: Never.self, "\(id): a consulta consertada não roda") { _ = try Connection(path: path, mode: .readOnly).query(fixed) }
+            } else {
+                #expect(result == nil || result?.sql == example.sql, "\(id) agiu em \(example.database.rawValue): \(result?.sql ?? "")")
+            }
+        }
+    }
+
+    @Test("a rewrite whose need the catalog lacks does not run: months on a database without a month column")
+    func needs() throws {
+        let rewrite = try #require(RuleBook.rewrite("fix.month-functions"))
+        let example = RuleExample(.voos, "Voos por mês", "SELECT strftime('%Y-%m', time_hour) AS m, count(*) FROM flights GROUP BY m")
+        let input = try ExampleDatabases.input(for: example)
+        #expect(!input.provides(.monthColumn))
+        #expect(rewrite.apply(to: input) == nil)
+    }
+}
