@@ -36,18 +36,19 @@ struct EvalCommand: ParsableCommand {
     var files: [String] = []
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, md
 
         init?(argument: String) {
             switch argument.lowercased() {
             case "texto", "text": self = .text
             case "json": self = .json
+            case "md", "markdown": self = .md
             default: return nil
             }
         }
     }
 
-    @Option(help: ArgumentHelp("Formato do relatório na saída padrão: text ou json.", valueName: "formato"))
+    @Option(help: ArgumentHelp("Formato do relatório na saída padrão: text ou json (md só com --list-rules: o diretório de regras).", valueName: "formato"))
     var format: Format = .text
 
     @Option(help: ArgumentHelp("Grava também o relatório neste arquivo (JSON se terminar em .json, texto nos outros casos), a cada bloco de perguntas.", valueName: "arquivo"))
@@ -86,11 +87,14 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("diga o arquivo de perguntas (por exemplo eval/dev.yaml) ou a suíte (eval/suite.yaml)")
         }
         if let sample { try OptionRange.check(sample, 1...10_000, option: "--sample") }
+        if format == .md && !listRules {
+            throw ValidationError("--format md só vale com --list-rules; o relatório sai em text ou json")
+        }
     }
 
     func run() throws {
         if listRules {
-            print(EvalReportText.ruleList(), terminator: "")
+            print(format == .md ? RuleDirectory.markdown() : EvalReportText.ruleList(), terminator: "")
             return
         }
         let rulesOff: Set<String>

@@ -49,3 +49,16 @@ struct RuleRegistryTests {
         #expect(registered.subtracting(named).isEmpty, "registrados e nunca usados: \(registered.subtracting(named).sorted())")
     }
 }
+
+@Suite("The rule directory in the docs")
+struct RuleDirectoryTests {
+    @Test("docs/regras.md is what the book generates: every rule, its needs, and each rewrite's examples")
+    func committed() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let committed = try String(contentsOf: root.appendingPathComponent("docs/regras.md"), encoding: .utf8)
+        let generated = RuleDirectory.markdown()
+        #expect(committed == generated, "docs/regras.md está desatualizado: rode indaga eval --list-rules --format md > docs/regras.md")
+        for rule in RuleRegistry.all { #expect(generated.contains("`\(rule.id)`")) }
+        #expect(generated.contains("| `fix.unused-join` |") && generated.contains("chaves primárias"))
+    }
+}
