@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(name: "RuleBookTests", dependencies: ["RuleBook", "SQLCheck", "Catalog", "Database", "Retrieval", "TestSupport"]),
         .testTarget(
             name: "AssistantTests",
-            dependencies: ["Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "SQLCheck", "TestSupport",
+            dependencies: ["Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "TestSupport",
                            .product(name: "Crypto", package: "swift-crypto")]
         ),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace"]),

@@ -297,7 +297,7 @@ public final class Assistant {
             // example the question never names: in the dev runs, every such answer was wrong, and a
             // correction that quotes the copy gets it back. Asked again without that example, the
             // model reads the question; if that fails, this answer stays, with a warning.
-            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = borrowedExample(sql, question: spelledOut, in: context) {
+            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = ruleInput(sql: sql, question: spelledOut, context: context).borrowedExample(sql, question: spelledOut, in: context, copyThreshold: options.copyThreshold) {
                 askedAfresh = true
                 lastProblem = problem
                 answer.attempts[answer.attempts.count - 1].observation = RuleNote("check.copied-example", problem)
@@ -351,17 +351,18 @@ public final class Assistant {
                         cancellation: CancellationFlag?) -> Answer? {
         var text = sql
         var notes: [RuleNote] = []
-        let unnamed = on("late.unnamed-value-removed") ? unnamedLiterals(in: sql, question: question, context: context) : []
+        let input = ruleInput(sql: sql, question: question, context: context)
+        let unnamed = on("late.unnamed-value-removed") ? input.unnamedLiterals(in: sql, question: question, context: context) : []
         for value in unnamed {
             guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
             text = without.sql
             notes += without.removed.map { RuleNote("late.unnamed-value-removed", "filtro \($0) tirado: a pergunta não cita esse valor") }
         }
-        var grouping = on("late.unasked-grouping-removed") ? unaskedGrouping(text, question: question, context: context) : []
+        var grouping = on("late.unasked-grouping-removed") ? input.unaskedGrouping(text, question: question, context: context) : []
         // "Quantos…" with no "cada" or "por", still one number per group after the look that said
         // so ("sumiram da escola" counted per school): the one number asked for.
-        if grouping.isEmpty, on("late.unasked-grouping-removed"), let outer = QueryShape.outerGrouping(text), !outer.having, Self.asksHowMany(question),
-            !Self.asksPerGroup(question), ValueGroup.named(in: context).isEmpty
+        if grouping.isEmpty, on("late.unasked-grouping-removed"), let outer = QueryShape.outerGrouping(text), !outer.having, input.reading.asksHowMany,
+            !input.reading.asksPerGroup, ValueGroup.named(in: context).isEmpty
         {
             grouping = outer.columns
         }
@@ -371,7 +372,7 @@ public final class Assistant {
         }
         // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping: the group holds it.
         if on("late.threshold-to-having"),
-            let moved = Self.thresholds(in: question).lazy.compactMap({ RowThresholds.movedToHaving(in: text, numbers: $0.accepted) }).first
+            let moved = input.reading.thresholds.lazy.compactMap({ RowThresholds.movedToHaving(in: text, numbers: $0.accepted) }).first
         {
             text = moved.sql
             notes.append(RuleNote("late.threshold-to-having", moved.note))
@@ -532,7 +533,8 @@ public final class Assistant {
                     if let position = groups.firstIndex(where: { $0.fingerprint == fingerprint }) {
                         groups[position].votes += 1
                     } else {
-                        let doubt = (on("check.copied-example") ? borrowedExample(sql, question: question, in: context)?.1 : nil)
+                        let doubt = (on("check.copied-example") ? ruleInput(sql: sql, question: question, context: context)
+                            .borrowedExample(sql, question: question, in: context, copyThreshold: options.copyThreshold)?.1 : nil)
                             ?? suspicious(result, sql: sql, question: question, context: context)?.note
                         groups.append((fingerprint, sql, result, 1, index, doubt))
                     }

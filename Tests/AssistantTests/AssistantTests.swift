@@ -1,4 +1,5 @@
 @testable import Assistant
+@testable import RuleBook
 import Catalog
 import Crypto
 import Database
@@ -720,27 +721,27 @@ struct AssistantTests {
 
     @Test("the first of each group is read from 'melhor … de cada', not from a comparison; a window or a subquery picks one per group")
     func bestPerGroup() {
-        #expect(Assistant.bestPerGroup("melhor aluno de cada unidade pelo inde, 2024") == "unidade")
-        #expect(Assistant.bestPerGroup("qual a turma com mais evasões em cada escola") == "escola")
+        #expect(QuestionReading.bestPerGroup("melhor aluno de cada unidade pelo inde, 2024") == "unidade")
+        #expect(QuestionReading.bestPerGroup("qual a turma com mais evasões em cada escola") == "escola")
         for question in ["alunos com mais de 200 acessos em cada escola", "quantos tiraram nota maior que 8 em cada ano", "a média de inde de cada escola"] {
-            #expect(Assistant.bestPerGroup(question) == nil, "\(question)")
+            #expect(QuestionReading.bestPerGroup(question) == nil, "\(question)")
         }
-        #expect(Assistant.picksPerGroup("SELECT * FROM (SELECT a.nome, rank() OVER (PARTITION BY t.escola_id ORDER BY v.inde DESC) AS p FROM x) WHERE p = 1"))
-        #expect(!Assistant.picksPerGroup("SELECT a.nome, max(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.id"))
+        #expect(RuleInput.picksPerGroup("SELECT * FROM (SELECT a.nome, rank() OVER (PARTITION BY t.escola_id ORDER BY v.inde DESC) AS p FROM x) WHERE p = 1"))
+        #expect(!RuleInput.picksPerGroup("SELECT a.nome, max(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.id"))
     }
 
     @Test("no verified example's query misses a threshold its question says or holds it row by row, and the thresholds are read as said")
     func thresholdsOfExamples() throws {
         let (_, retriever, _, _) = try Setup.parts.get()
         for example in retriever.catalog.metadata.examples {
-            #expect(Assistant.unwrittenThresholds(in: example.question, sql: example.sql).isEmpty, "\(example.question)")
-            for threshold in Assistant.thresholds(in: example.question) {
+            #expect(RuleInput.unwrittenThresholds(in: example.question, sql: example.sql).isEmpty, "\(example.question)")
+            for threshold in QuestionReading.thresholds(in: example.question) {
                 #expect(RowThresholds.first(in: example.sql, numbers: threshold.accepted) == nil, "\(example.question)")
             }
         }
-        #expect(Assistant.unwrittenThresholds(in: "alunos com presença abaixo de 75% em 2023", sql: "SELECT 1 WHERE x < 0.75").isEmpty)
-        #expect(Assistant.unwrittenThresholds(in: "turmas com 4 ou mais evasoes", sql: "SELECT 1").map(\.number) == ["4"])
-        #expect(Assistant.unwrittenThresholds(in: "evasoes de mais de 2023 alunos", sql: "SELECT 1").isEmpty)
+        #expect(RuleInput.unwrittenThresholds(in: "alunos com presença abaixo de 75% em 2023", sql: "SELECT 1 WHERE x < 0.75").isEmpty)
+        #expect(RuleInput.unwrittenThresholds(in: "turmas com 4 ou mais evasoes", sql: "SELECT 1").map(\.number) == ["4"])
+        #expect(RuleInput.unwrittenThresholds(in: "evasoes de mais de 2023 alunos", sql: "SELECT 1").isEmpty)
     }
 
     @Test("years between the named ones or closing a range, a value written by LIKE or said, counts per group: no second look", arguments: [
@@ -919,9 +920,10 @@ struct AssistantTests {
     func joinAdviceSameGrain() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT 1"])
         let context = assistant.context(for: "inde medio dos alunos da manha comparado com os da tarde em 2022")
-        #expect(assistant.joinAdvice(to: "matriculas", sql: "SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id", context: context)
+        let input = assistant.ruleInput(sql: "SELECT 1", question: "inde medio dos alunos da manha comparado com os da tarde em 2022", context: context)
+        #expect(input.joinAdvice(to: "matriculas", sql: "SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id", context: context)
             == "; junte matriculas: JOIN matriculas ON avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo")
-        #expect(assistant.joinAdvice(to: "turmas", sql: "SELECT count(*) FROM matriculas", context: context) == "; junte turmas: JOIN turmas ON matriculas.turma_id = turmas.id")
+        #expect(input.joinAdvice(to: "turmas", sql: "SELECT count(*) FROM matriculas", context: context) == "; junte turmas: JOIN turmas ON matriculas.turma_id = turmas.id")
     }
 
     @Test("the prompt asks for a row per value when the question names several of one column")

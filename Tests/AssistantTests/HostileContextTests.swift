@@ -37,22 +37,6 @@ struct HostileContextTests {
         #expect(filled == "Esquema:\n-- {{question}}\nPergunta: Quantos?\nSQL:")
     }
 
-    @Test("numbers a query writes, found in one pass: glued digits are names, decimals whole", arguments: [
-        ("SELECT * FROM t WHERE nota < 5 AND v23 > 0.9 AND m2024 = .5", [5, 0.9, 0.5] as [Double]),
-        ("SELECT yearID FROM Batting WHERE HR >= 40 AND yearID = 2019", [40, 2019]),
-        ("SELECT \"Nota 2024\" FROM planilha WHERE x > 7.25", [2024, 7.25]),
-    ])
-    func writtenNumbers(sql: String, numbers: [Double]) {
-        #expect(Assistant.writtenNumbers(in: sql) == Set(numbers))
-    }
-
-    @Test("the thresholds check reads a query of the longest accepted length full of letters")
-    func longLiteral() {
-        let sql = "SELECT count(*) FROM alunos WHERE nome = '" + String(repeating: "a", count: 4_000) + "' AND faltas > 5"
-        #expect(Assistant.unwrittenThresholds(in: "alunos com mais de 5 faltas", sql: sql).isEmpty)
-        #expect(Assistant.unwrittenThresholds(in: "alunos com mais de 7 faltas", sql: sql).map(\.number) == ["7"])
-    }
-
     @Test("the schema of a catalog with spaces, accents, Nº and years in its names, as the prompt writes it, is SQL that runs")
     func quotedSchema() throws {
         let folder = try TemporaryFolder()

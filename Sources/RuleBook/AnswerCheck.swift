@@ -1,0 +1,60 @@
+import Database
+import Foundation
+import SQLCheck
+
+/// What a check looks at: the query and its question (`RuleInput`), the answer it gave, and a
+/// way to run a variant of the query under the same limits.
+public struct CheckInput {
+    public let input: RuleInput
+    public let result: QueryResult
+    /// Runs another read-only query (a count of distinct keys beside a count of rows); nil when it fails.
+    public let run: (String) -> QueryResult?
+
+    public init(input: RuleInput, result: QueryResult, run: @escaping (String) -> QueryResult?) {
+        self.input = input
+        self.result = result
+        self.run = run
+    }
+
+    public var sql: String { input.sql }
+    public var reading: QuestionReading { input.reading }
+    public var question: String { input.reading.text }
+}
+
+/// A look at an answer that ran: when it seems to answer another question than the one asked,
+/// what was seen, in pt-BR with what to do, for the model's next try and for the user.
+public struct AnswerCheck: Sendable {
+    public let description: RuleDescription
+    public let needs: [CatalogNeed]
+    let look: @Sendable (CheckInput) -> String?
+
+    public init(_ id: String, _ summary: String, needs: [CatalogNeed] = [], look: @escaping @Sendable (CheckInput) -> String?) {
+        self.description = RuleDescription(id, .check, summary)
+        self.needs = needs
+        self.look = look
+    }
+
+    public var id: String { description.id }
+
+    /// What the check saw, with its id; nil when the answer looks right to it, or the catalog
+    /// lacks what it needs.
+    public func observe(_ input: CheckInput) -> RuleNote? {
+        guard needs.allSatisfy(input.input.provides), let message = look(input) else { return nil }
+        return RuleNote(id, message)
+    }
+}
+
+extension RuleBook {
+    /// The first check, in this order, that sees something is what the model hears.
+    /// `check.copied-example` is not here: the assistant's loop asks again without the example.
+    public static func observation(of input: CheckInput, switches: RuleSwitches) -> RuleNote? {
+        for check in checks where switches.isOn(check.id) {
+            if let note = check.observe(input) { return note }
+        }
+        return nil
+    }
+
+    public static func check(_ id: String) -> AnswerCheck? {
+        checks.first { $0.id == id }
+    }
+}
