@@ -11,6 +11,13 @@ public struct RetrievedContext: Sendable, Encodable {
         public var reasons: [String]
         /// The columns to show, all of them unless the budget cut some.
         public var columns: [String]
+
+        public init(name: String, score: Double, reasons: [String], columns: [String]) {
+            self.name = name
+            self.score = score
+            self.reasons = reasons
+            self.columns = columns
+        }
     }
 
     public struct Join: Sendable, Encodable {
@@ -61,10 +68,10 @@ public struct RetrievedContext: Sendable, Encodable {
     /// did no better (one `--only` run on the 37 dev questions it changed: 16 right against 19).
     public var sameGrainJoins: [String] = []
 
-    /// A context with what a rule reads of it: the question's periods, terms and values, and how
-    /// its tables are filtered by the period; no tables or examples.
-    public init(terms: [Term] = [], values: [ValueLink] = [], periods: [Period] = [], periodFilters: [PeriodFilter] = []) {
-        self.init(tables: [], joins: [], terms: terms, examples: [], tokenEstimate: 0)
+    /// A context with what a rule reads of it: the tables shown, the question's periods, terms and
+    /// values, and how its tables are filtered by the period; no joins or examples.
+    public init(tables: [Table] = [], terms: [Term] = [], values: [ValueLink] = [], periods: [Period] = [], periodFilters: [PeriodFilter] = []) {
+        self.init(tables: tables, joins: [], terms: terms, examples: [], tokenEstimate: 0)
         self.values = values
         self.periods = periods
         self.periodFilters = periodFilters

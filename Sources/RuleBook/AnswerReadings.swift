@@ -234,7 +234,7 @@ extension RuleInput {
         else { return nil }
         let key = String(counted.2).lowercased()
         // The key of another table: aluno_id counts students, whatever table it is read from.
-        guard key.hasSuffix("_id"), let target = catalog.schema.table(named: table)?.foreignKeys.first(where: { $0.columns.first?.lowercased() == key })?.referencedTable,
+        guard let target = catalog.schema.table(named: table)?.foreignKeys.first(where: { $0.columns.first?.lowercased() == key })?.referencedTable,
             target.caseInsensitiveCompare(table) != .orderedSame, !speaks(of: target, question: noun)
         else { return nil }
         return (noun, table, String(counted.1))

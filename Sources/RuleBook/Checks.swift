@@ -94,7 +94,7 @@ extension RuleBook {
             }
         },
         // A value the question never names ("menos de 5 em matemática" counted among 'Ametista' only).
-        AnswerCheck("check.unnamed-value", "valor listado no catálogo por uma pessoa que a pergunta não cita") { c in
+        AnswerCheck("check.unnamed-value", "valor listado no catálogo por uma pessoa que a pergunta não cita", needs: [.listedValues]) { c in
             c.input.unnamedLiterals(in: c.sql, question: c.question, context: c.input.context).first.map {
                 "a consulta filtra '\($0)', valor que a pergunta não cita; tire esse filtro, ou use o valor que ela pede"
             }
@@ -174,13 +174,13 @@ extension RuleBook {
         // it too, unless the query keeps one other value only ("manhã comparado com a tarde"
         // grouped by turno, WHERE turno = 'tarde').
         AnswerCheck("check.value-dropped", "valor citado que a consulta não filtra", needs: [.storedValues]) { c in
-            let read = Retriever.tables(in: c.sql)
+            let read = Retriever.tables(in: c.sql)  // lowercased
             let grouping = QueryShape.outerGrouping(c.sql)
             let values = c.input.context.values
             guard let dropped = values.first(where: { link in
                 let grouped = grouping?.columns.contains(link.column.lowercased()) ?? false
                 let sibling = values.contains { $0.table == link.table && $0.column == link.column && $0.value != link.value && c.input.writes($0) }
-                return read.contains(link.table) && !c.input.writes(link) && (!grouped || sibling)
+                return read.contains(link.table.lowercased()) && !c.input.writes(link) && (!grouped || sibling)
             }) else { return nil }
             return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
         },

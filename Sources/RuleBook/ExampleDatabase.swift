@@ -13,7 +13,8 @@ public enum ExampleDatabase: String, Sendable, CaseIterable {
     public var synonyms: [String: [String: [String]]] {
         switch self {
         case .escola:
-            return ["alunos": ["ano_ingresso": ["ano de ingresso", "entrou", "ingressou"], "data_nascimento": ["nascimento", "nascido", "idade"]],
+            return ["alunos": ["ano_ingresso": ["ano de ingresso", "entrou", "ingressou"], "data_nascimento": ["nascimento", "nascido", "idade"],
+                               "genero": ["gênero", "sexo", "alunas", "meninas", "meninos"]],
                     "turmas": ["turno": ["turno", "período"]]]
         case .loja:
             return ["Track": ["Milliseconds": ["duração", "longa"], "UnitPrice": ["preço"]], "Genre": ["Name": ["gênero"]], "Invoice": ["InvoiceDate": ["data da fatura"]]]
@@ -28,11 +29,34 @@ public enum ExampleDatabase: String, Sendable, CaseIterable {
         }
     }
 
-    /// The catalog metadata of `synonyms`, as a person would have written it.
+    /// How a person says some tables ("aviões" for planes).
+    public var tableSynonyms: [String: [String]] {
+        switch self {
+        case .escola: return ["alunos": ["estudantes"], "escolas": ["escola", "unidade"]]
+        case .loja: return ["Album": ["discos", "disco", "álbuns"], "Track": ["faixas", "músicas"]]
+        case .beisebol: return ["Teams": ["time", "times", "equipe"], "People": ["jogadores", "jogador"]]
+        case .voos: return ["planes": ["aviões", "avião"], "flights": ["voos", "voo"], "airlines": ["companhias", "companhia"]]
+        }
+    }
+
+    /// Coded values a person listed with what they mean: the only values a rule may judge a
+    /// question for not saying.
+    public var listedValues: [String: [String: [String: String]]] {
+        switch self {
+        case .escola: return ["alunos": ["genero": ["F": "feminino, as alunas", "M": "masculino, os alunos"]]]
+        case .beisebol: return ["People": ["bats": ["L": "canhoto", "R": "destro", "B": "ambidestro"]]]
+        case .loja, .voos: return [:]
+        }
+    }
+
+    /// The catalog metadata of the synonyms and listed values, as a person would have written it.
     public var metadata: CatalogMetadata {
-        CatalogMetadata(tables: synonyms.sorted { $0.key < $1.key }.map { table, columns in
-            TableMetadata(name: table, description: table, columns: columns.sorted { $0.key < $1.key }.map { column, said in
-                ColumnMetadata(name: column, description: said[0], synonyms: said)
+        let tables = Set(synonyms.keys).union(tableSynonyms.keys).union(listedValues.keys).sorted()
+        return CatalogMetadata(tables: tables.map { table in
+            let columns = Set((synonyms[table] ?? [:]).keys).union((listedValues[table] ?? [:]).keys).sorted()
+            return TableMetadata(name: table, description: table, synonyms: tableSynonyms[table] ?? [], columns: columns.map { column in
+                let said = synonyms[table]?[column] ?? []
+                return ColumnMetadata(name: column, description: said.first ?? column, synonyms: said, values: listedValues[table]?[column] ?? [:])
             })
         }, glossary: [], examples: [])
     }

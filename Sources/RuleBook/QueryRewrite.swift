@@ -17,6 +17,9 @@ public enum CatalogNeed: String, Sendable, CaseIterable {
     /// what "the question never speaks of" needs them; without them an English or coded name is
     /// never "spoken of", and the rule would drop what was asked.
     case spokenNames = "sinônimos de colunas escritos por uma pessoa"
+    /// Coded values a person listed with their meaning ('F': feminino): the only values a rule
+    /// can judge a question for not saying.
+    case listedValues = "valores listados por uma pessoa, com o que querem dizer"
 }
 
 /// One query a rule is shown on, in one of the example databases: the question, the model's
@@ -41,12 +44,15 @@ public struct RuleExample: Sendable {
 /// The part of a retrieved context an example needs: glossary terms the question says, values
 /// it names, and how each table is held to the period it names.
 public struct ExampleContext: Sendable {
+    /// The tables retrieval showed (all their columns).
+    public var tables: [String] = []
     public var terms: [(term: String, sql: String, spoken: String)] = []
     public var values: [(table: String, column: String, value: String, spoken: String)] = []
     public var periodFilters: [(table: String, condition: String)] = []
 
-    public init(terms: [(term: String, sql: String, spoken: String)] = [], values: [(table: String, column: String, value: String, spoken: String)] = [],
+    public init(tables: [String] = [], terms: [(term: String, sql: String, spoken: String)] = [], values: [(table: String, column: String, value: String, spoken: String)] = [],
                 periodFilters: [(table: String, condition: String)] = []) {
+        self.tables = tables
         self.terms = terms
         self.values = values
         self.periodFilters = periodFilters

@@ -19,7 +19,7 @@ public enum RuleDirectory {
             guard !rules.isEmpty else { continue }
             lines += ["", "## \(heading(stage)) (\(rules.count))", "", "| regra | o erro que ela trata | precisa do catálogo |", "| --- | --- | --- |"]
             for rule in rules {
-                let needs = RuleBook.rewrite(rule.id)?.needs.map(\.rawValue).joined(separator: ", ") ?? ""
+                let needs = (RuleBook.rewrite(rule.id)?.needs ?? RuleBook.check(rule.id)?.needs ?? []).map(\.rawValue).joined(separator: ", ")
                 lines.append("| `\(rule.id)` | \(cell(rule.summary)) | \(needs.isEmpty ? "—" : needs) |")
             }
         }
@@ -31,6 +31,14 @@ public enum RuleDirectory {
             for example in rewrite.examples {
                 lines.append("- \(example.database.rawValue), \"\(example.question)\": `\(example.sql)`")
                 lines.append(example.fixed.map { "  → `\($0)`" } ?? "  → fica como está")
+            }
+        }
+        lines += ["", "## Exemplos das olhadas", "", "Cada olhada é testada nestes exemplos: a consulta roda no banco do exemplo, e a olhada vê a resposta."]
+        for check in RuleBook.checks {
+            lines += ["", "### `\(check.id)`", ""]
+            for example in RuleBook.checkExamples[check.id] ?? [] {
+                lines.append("- \(example.database.rawValue), \"\(example.question)\": `\(example.sql)`")
+                lines.append(example.sees.map { "  → diz \"…\($0)…\"" } ?? "  → não diz nada")
             }
         }
         return lines.joined(separator: "\n") + "\n"

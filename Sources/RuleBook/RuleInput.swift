@@ -46,6 +46,7 @@ public struct RuleInput: Sendable {
         case .storedValues: return values != nil
         // Terms the question says come from the glossary: a context that has them had one.
         case .glossary: return !catalog.metadata.glossary.isEmpty || !context.terms.isEmpty
+        case .listedValues: return catalog.metadata.tables.contains { table in table.columns.contains { $0.origin == .person && !$0.values.isEmpty } }
         case .spokenNames: return catalog.metadata.tables.contains { table in table.columns.contains { $0.origin == .person && !$0.synonyms.isEmpty } }
         }
     }

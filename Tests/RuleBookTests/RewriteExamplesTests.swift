@@ -31,7 +31,11 @@ enum ExampleDatabases {
         let filters = tables.map { table in
             PeriodFilter(table: table, conditions: example.context.periodFilters.filter { $0.table == table }.map(\.condition))
         }
+        let shown = example.context.tables.compactMap { catalog.schema.table(named: $0) }.map { table in
+            RetrievedContext.Table(name: table.name, score: 1, reasons: ["exemplo"], columns: table.columns.map(\.name))
+        }
         let context = RetrievedContext(
+            tables: shown,
             terms: example.context.terms.map { RetrievedContext.Term(term: $0.term, sql: $0.sql, reason: "exemplo", spoken: $0.spoken) },
             values: example.context.values.map { ValueLink(table: $0.table, column: $0.column, value: $0.value, spoken: $0.spoken) },
             periods: PeriodFilters.periods(in: example.question), periodFilters: filters)
@@ -76,5 +80,36 @@ struct RewriteExamplesTests {
         let input = try ExampleDatabases.input(for: example)
         #expect(!input.provides(.monthColumn))
         #expect(rewrite.apply(to: input) == nil)
+    }
+}
+
+/// The same generic test for the checks: each is shown on an answer it questions and on one it
+/// lets through, on two databases or more; every query is run on its database for its answer.
+@Suite("Checks of the rule book, on their own examples")
+struct CheckExamplesTests {
+    @Test("every check has an example it questions, one it lets through, and examples from two databases or more",
+          arguments: RuleBook.checks.map(\.id))
+    func described(id: String) throws {
+        let examples = try #require(RuleBook.checkExamples[id], "\(id): sem exemplos")
+        #expect(examples.contains { $0.sees != nil }, "\(id): nenhum exemplo que ela questiona")
+        #expect(examples.contains { $0.sees == nil }, "\(id): nenhum exemplo que ela deixa passar")
+        #expect(Set(examples.map(\.database)).count >= 2, "\(id): exemplos de um banco só")
+    }
+
+    @Test("each example's answer is questioned as it says, or let through", arguments: RuleBook.checks.map(\.id))
+    func examples(id: String) throws {
+        let check = try #require(RuleBook.check(id))
+        for example in RuleBook.checkExamples[id] ?? [] {
+            let asRewrite = RuleExample(example.database, example.question, example.sql, context: example.context)
+            let input = try ExampleDatabases.input(for: asRewrite)
+            let connection = try Connection(path: try ExampleDatabases.built[example.database]!.get().path, mode: .readOnly)
+            let result = try connection.runGenerated(example.sql, timeout: .seconds(5), maxRows: 1_000)
+            let note = check.observe(CheckInput(input: input, result: result) { try? connection.runGenerated($0, timeout: .seconds(5), maxRows: 1) })
+            if let sees = example.sees {
+                #expect(note?.note.contains(sees) == true, "\(id) em \(example.database.rawValue): \(example.sql) → \(note?.note ?? "nada")")
+            } else {
+                #expect(note == nil, "\(id) questionou em \(example.database.rawValue): \(example.sql) → \(note?.note ?? "")")
+            }
+        }
     }
 }
