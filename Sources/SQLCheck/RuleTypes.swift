@@ -2,7 +2,7 @@ import Foundation
 
 /// What a rule of the accuracy layer did to one query, or saw in its answer: the rule's stable
 /// id, for the ledger and for `--without`, and what it did, in pt-BR, for the user.
-public struct RuleNote: Sendable, Equatable, Codable {
+public struct RuleNote: Sendable, Hashable, Codable {
     public var rule: String
     public var note: String
 

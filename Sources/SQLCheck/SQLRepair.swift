@@ -62,10 +62,10 @@ public struct SQLRepair: Sendable {
         let name = failure.column ?? ""
         let unknown = failure.kind == .unknownColumn && failure.column != nil
         let candidates: [Candidate] = [
-            ("repair.spaced-name", [.syntax, .unknownColumn, .unknownTable].contains(failure.kind), { SpacedNames.repaired(sql, schema: catalog.schema) }),
+            ("repair.spaced-name", [.syntax, .misusedAggregate, .unknownColumn, .unknownTable].contains(failure.kind), { SpacedNames.repaired(sql, schema: catalog.schema) }),
             ("repair.column-spelling", unknown, { columnSpelling(name, in: sql) }),
-            ("repair.nested-aggregate", failure.kind == .syntax && failure.message.contains("misuse of aggregate"), { NestedAggregates.unwrapped(sql) }),
-            ("repair.unclosed-parenthesis", failure.kind == .syntax, { UnclosedParentheses.closed(sql) }),
+            ("repair.nested-aggregate", failure.kind == .misusedAggregate, { NestedAggregates.unwrapped(sql) }),
+            ("repair.unclosed-parenthesis", [.syntax, .misusedAggregate].contains(failure.kind), { UnclosedParentheses.closed(sql) }),
             ("repair.qualify-ambiguous-column", failure.kind == .ambiguousColumn && failure.column != nil, { qualifyAmbiguous(name, in: sql) }),
             ("repair.repeated-join", failure.kind == .ambiguousColumn && failure.column != nil, { repeatedJoin(name, in: sql) }),
             ("repair.self-comparison-join", failure.kind == .selfComparison && failure.column != nil, { selfComparisonJoined(name, in: sql) }),

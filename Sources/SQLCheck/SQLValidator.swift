@@ -7,6 +7,8 @@ public struct ValidationFailure: Error, Sendable, Equatable, LocalizedError {
     public enum Kind: String, Sendable, Codable {
         case multipleStatements, notReadOnly, notAllowed, unknownTable, unknownColumn, ambiguousColumn, unknownFunction, syntax, selfComparison
         case textAggregate, outerColumn
+        /// An aggregate where SQLite takes none: in WHERE, or inside another aggregate.
+        case misusedAggregate
     }
 
     public let kind: Kind
@@ -189,7 +191,7 @@ public struct SQLValidator: Sendable {
         }
         // sum() in WHERE: the commonest way a small model writes "alunos com presença abaixo de 75%".
         if message.hasPrefix("misuse of aggregate") {
-            return ValidationFailure(kind: .syntax, message: "a consulta usa count, sum ou avg onde eles não valem (\(message))", hints: [
+            return ValidationFailure(kind: .misusedAggregate, message: "a consulta usa count, sum ou avg onde eles não valem (\(message))", hints: [
                 "uma condição sobre a soma ou a média de um grupo vai no HAVING, depois do GROUP BY, não no WHERE",
                 "para escolher alunos pelo total de cada um, calcule-o numa subconsulta: aluno_id IN (SELECT aluno_id FROM … GROUP BY aluno_id HAVING …)",
                 "não ponha uma agregação dentro de outra (avg(sum(…))): calcule a de dentro numa subconsulta",
