@@ -171,16 +171,23 @@ extension SQLRepair {
         if let key = table.foreignKeys.first(where: { $0.columns.count == 1 && $0.columns[0].caseInsensitiveCompare(column) == .orderedSame }) {
             return EntityKey(table: key.referencedTable.lowercased(), column: (key.referencedColumns.first ?? "id").lowercased())
         }
-        return keyTargets(column).first { $0.name.lowercased() != table.name.lowercased() }.map { EntityKey(table: $0.name.lowercased(), column: "id") }
+        return keyTargets(column).first { $0.name.lowercased() != table.name.lowercased() }.map { EntityKey(table: $0.name.lowercased(), column: $0.primaryKey[0].lowercased()) }
     }
 
-    /// The tables a key's name points at (`turma_id` → turmas), each with a single `id` key.
+    /// The tables a key's name points at, when no foreign key says so: the name is a table's name
+    /// and "id" (`turma_id` → turmas, `id_escola` → escolas, `ArtistId` → Artist), and that table's
+    /// one key is `id` or the same name (`Artist.ArtistId`).
     func keyTargets(_ column: String) -> [Schema.Table] {
-        let lower = column.lowercased()
-        guard lower.hasSuffix("_id"), lower.count > 3 else { return [] }
-        let stem = String(lower.dropLast(3))
-        return [stem, stem + "s", stem + "es"].compactMap { catalog.schema.table(named: $0) }
-            .filter { $0.primaryKey.count == 1 && $0.primaryKey[0].lowercased() == "id" }
+        let parts = nameParts(column)
+        guard parts.count > 1, parts.first == "id" || parts.last == "id" else { return [] }
+        let stem = (parts.first == "id" ? parts.dropFirst() : parts.dropLast()).joined(separator: "_")
+        let names = [stem, stem + "s", stem + "es"]
+        return catalog.schema.tables.filter { table in
+            let name = nameParts(table.name).joined(separator: "_")
+            guard names.contains(name), table.primaryKey.count == 1 else { return false }
+            let key = table.primaryKey[0]
+            return key.lowercased() == "id" || key.caseInsensitiveCompare(column) == .orderedSame
+        }
     }
 
     /// The one column of `table` that identifies `key`'s row: its primary key when it is that

@@ -193,7 +193,7 @@ public struct SQLValidator: Sendable {
         if message.hasPrefix("misuse of aggregate") {
             return ValidationFailure(kind: .misusedAggregate, message: "a consulta usa count, sum ou avg onde eles não valem (\(message))", hints: [
                 "uma condição sobre a soma ou a média de um grupo vai no HAVING, depois do GROUP BY, não no WHERE",
-                "para escolher alunos pelo total de cada um, calcule-o numa subconsulta: aluno_id IN (SELECT aluno_id FROM … GROUP BY aluno_id HAVING …)",
+                "para escolher linhas pelo total de cada uma, calcule-o numa subconsulta: chave IN (SELECT chave FROM … GROUP BY chave HAVING …)",
                 "não ponha uma agregação dentro de outra (avg(sum(…))): calcule a de dentro numa subconsulta",
             ])
         }

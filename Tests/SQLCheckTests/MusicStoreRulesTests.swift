@@ -1,6 +1,7 @@
+import Catalog
 import Database
 import Foundation
-import SQLCheck
+@testable import SQLCheck
 import TestSupport
 import Testing
 
@@ -65,5 +66,42 @@ struct MusicStoreRulesTests {
         let shown = try #require(HiddenGroups.shown(sql, schema: schema))
         #expect(shown.sql == "SELECT al.ArtistId, COUNT(*) FROM Album al GROUP BY al.ArtistId")
         #expect(try MusicStore.rows(shown.sql).count == 2)
+    }
+}
+
+/// Keys nobody declared, read from their names: `ArtistId` (a music store exported without
+/// foreign keys) and `id_escola` (a school spreadsheet), besides the demo's `turma_id`.
+@Suite("Keys read from their names when no foreign key is declared")
+struct NamedKeysTests {
+    static let folder = try! TemporaryFolder()
+    static let catalog: Result<Catalog, Error> = Result {
+        let db = try Connection(path: folder.path("sem-chaves.sqlite"), mode: .create)
+        try db.execute("""
+            CREATE TABLE Artist (ArtistId INTEGER PRIMARY KEY, Name TEXT);
+            CREATE TABLE Album (AlbumId INTEGER PRIMARY KEY, Title TEXT, ArtistId INTEGER);
+            CREATE TABLE escolas (id INTEGER PRIMARY KEY, nome TEXT);
+            CREATE TABLE turmas (id INTEGER PRIMARY KEY, id_escola INTEGER, codigo TEXT);
+            """)
+        return Catalog(name: "sem-chaves", schema: try db.introspect(), metadata: CatalogMetadata(tables: [], glossary: [], examples: []))
+    }
+
+    @Test("a join by another entity's key is mended through the key the name points at", arguments: [
+        ("SELECT ar.Name, al.Title FROM Artist ar JOIN Album al ON al.AlbumId = ar.ArtistId",
+         "SELECT ar.Name, al.Title FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId"),
+        ("SELECT e.nome, t.codigo FROM escolas e JOIN turmas t ON t.id = e.id",
+         "SELECT e.nome, t.codigo FROM escolas e JOIN turmas t ON t.id_escola = e.id"),
+    ])
+    func mended(sql: String, expected: String) throws {
+        let fixed = SQLRepair(catalog: try Self.catalog.get()).joinKeysFixed(sql)
+        #expect(fixed?.sql == expected)
+    }
+
+    @Test("a name that says no table, or a key the table does not have, points at nothing")
+    func nothing() throws {
+        let repair = SQLRepair(catalog: try Self.catalog.get())
+        #expect(repair.keyTargets("Title").isEmpty)
+        #expect(repair.keyTargets("GenreId").isEmpty)
+        #expect(repair.keyTargets("ArtistId").map(\.name) == ["Artist"])
+        #expect(repair.keyTargets("id_escola").map(\.name) == ["escolas"])
     }
 }
