@@ -19,6 +19,16 @@ public func hasPlainSpelling(_ name: String) -> Bool {
     !name.isEmpty && name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
 }
 
+/// Lowercase with accents removed ("Evasão" → "evasao"): how values, names and questions are
+/// compared everywhere, so a value found by retrieval is the one a rule looks for.
+public func foldedText(_ text: String) -> String {
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+        scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+    }
+    return String(scalars)
+}
+
 /// A name reduced to what a model keeps of it when it writes it unquoted: lowercase letters
 /// and digits, accents, spaces, underscores and signs gone (`"Nota 2024"`, `Nota_2024`,
 /// `nota2024` → `nota2024`; `"Data Matrícula"` → `datamatricula`).

@@ -78,11 +78,7 @@ public enum PortugueseTerms {
 
     /// Lowercase with accents removed: "Evasão" → "evasao".
     public static func fold(_ text: String) -> String {
-        var scalars = String.UnicodeScalarView()
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
-            scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-        }
-        return String(scalars)
+        foldedText(text)
     }
 
     /// The folded words of a text, split on anything but letters and digits: "Colégio 5B" → colegio, 5b.

@@ -351,7 +351,7 @@ public struct SQLValidator: Sendable {
     }
 
     static func fold(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        foldedText(text)
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {

@@ -5,11 +5,6 @@ import Foundation
 /// asks for the first few only when it says a number or a superlative ("os que mais faltaram",
 /// "a maior", "top", "ranking"); "mais de 200" and "4 ou mais" are comparisons, not superlatives.
 public enum UnaskedLimit {
-    static let superlatives: Set<String> = [
-        "maior", "maiores", "menor", "menores", "melhor", "melhores", "pior", "piores", "top", "ranking",
-        "primeiro", "primeiros", "primeira", "primeiras", "ultimo", "ultimos", "ultima", "ultimas",
-        "maximo", "maxima", "minimo", "minima",
-    ]
     /// After "mais"/"menos", these make a comparison ("mais de 3", "menos que 75%").
     static let comparisons: Set<String> = ["de", "do", "da", "que", "dos", "das"]
     static let spelled: [String: Int] = [
@@ -26,7 +21,7 @@ public enum UnaskedLimit {
         let words = PortugueseWords.of(question)
         if words.contains(String(limit)) || words.contains(where: { spelled[$0] == limit }) { return nil }
         for (index, word) in words.enumerated() {
-            if superlatives.contains(word) { return nil }
+            if QuestionWords.superlatives.contains(word) { return nil }
             if word == "mais" || word == "menos" {
                 let next = index + 1 < words.count ? words[index + 1] : ""
                 // "4 ou mais tarefas" compares too.

@@ -13,6 +13,13 @@ public enum QuestionWords {
     public static let articles: Set<String> = ["a", "o", "as", "os", "da", "do", "das", "dos"]
     /// Stems that ask for a first, last, best or worst.
     public static let ranks = ["primeir", "ultim", "maior", "menor", "melhor", "pior"]
+    /// Words that ask for the first few of a ranking ("a maior", "os piores", "top"); "mais" and
+    /// "menos" only when no number or "de"/"que" follows them.
+    public static let superlatives: Set<String> = [
+        "maior", "maiores", "menor", "menores", "melhor", "melhores", "pior", "piores", "top", "ranking",
+        "primeiro", "primeiros", "primeira", "primeiras", "ultimo", "ultimos", "ultima", "ultimas",
+        "maximo", "maxima", "minimo", "minima",
+    ]
     /// A difference asked for: "a variação da presença", "quanto a média caiu".
     public static let changeNouns: Set<String> = ["variacao", "diferenca", "evolucao"]
     public static let howMuch: Set<String> = ["quanto", "quanta"]
