@@ -120,24 +120,9 @@ public enum MissingYearConditions {
         return text.firstMatch(of: qualified) != nil || text.firstMatch(of: bare) != nil
     }
 
-    /// The parenthesis depth at each character, quotes skipped (they keep the depth around them).
+    /// The parenthesis depth at each character; -1 inside strings, quoted names and comments.
     static func depths(_ characters: [Character]) -> [Int] {
-        var result = [Int](repeating: 0, count: characters.count)
-        var depth = 0
-        var quote: Character?
-        for (index, character) in characters.enumerated() {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == "(" {
-                depth += 1
-            } else if character == ")" {
-                depth -= 1
-            }
-            result[index] = quote == nil ? depth : -1
-        }
-        return result
+        SQLLexer.depths(characters)
     }
 
     /// Where `word` starts as a whole word at depth 0, outside quotes.

@@ -210,3 +210,32 @@ extension SQLLexer {
         return text
     }
 }
+
+extension SQLLexer {
+    /// For each character of a statement: how many parentheses are open around it (a `(` counts
+    /// itself, a `)` does not), or -1 inside a string, a quoted name or a comment, where no
+    /// keyword, name or parenthesis is read.
+    public static func depths(_ characters: [Character]) -> [Int] {
+        var result = [Int](repeating: 0, count: characters.count)
+        var depth = 0
+        var position = 0
+        for token in tokens(String(characters)) {
+            for index in position..<token.start { result[index] = depth }
+            switch token.kind {
+            case .string, .quotedName, .comment:
+                for index in token.start..<token.end { result[index] = -1 }
+            case .symbol where token.text == "(":
+                depth += 1
+                result[token.start] = depth
+            case .symbol where token.text == ")":
+                depth -= 1
+                result[token.start] = depth
+            default:
+                for index in token.start..<token.end { result[index] = depth }
+            }
+            position = token.end
+        }
+        for index in position..<characters.count { result[index] = depth }
+        return result
+    }
+}

@@ -268,17 +268,13 @@ public struct SQLRepair: Sendable {
     static func replaceOutsideQuotes(_ wanted: String, with replacement: String, in sql: String,
                                      accept: (_ characters: [Character], _ start: Int, _ end: Int) -> Bool) -> String {
         let characters = Array(sql)
+        let depth = SQLLexer.depths(characters)
         let wanted = Array(wanted.lowercased())
         var result = ""
-        var quote: Character?
         var index = 0
         while index < characters.count {
             let character = characters[index]
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if index + wanted.count <= characters.count,
+            if depth[index] >= 0, index + wanted.count <= characters.count,
                 characters[index..<index + wanted.count].map({ Character($0.lowercased()) }) == wanted,
                 index == 0 || !(isNamePart(characters[index - 1]) || characters[index - 1] == "."),
                 accept(characters, index, index + wanted.count)
@@ -293,16 +289,11 @@ public struct SQLRepair: Sendable {
         return result
     }
 
-    /// Whether `index` falls inside a '…' or "…" literal.
+    /// Whether `index` falls inside a string, a quoted name or a comment.
     static func insideQuotes(_ sql: String, at index: String.Index) -> Bool {
-        var quote: Character?
-        for character in sql[..<index] {
-            if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            }
-        }
-        return quote != nil
+        let offset = sql.distance(from: sql.startIndex, to: index)
+        let characters = Array(sql)
+        guard offset < characters.count else { return false }
+        return SQLLexer.depths(characters)[offset] < 0
     }
 }

@@ -26,6 +26,18 @@ struct SQLLexerTests {
         for token in tokens { #expect(String(text[token.start..<token.end]) == token.text) }
     }
 
+    @Test("depths: a parenthesis in a string, a quoted name or a comment opens nothing")
+    func depths() {
+        let sql = "SELECT count(*) FROM t -- (sic\nWHERE x = '(' AND `a(b` IN (1)"
+        let depth = SQLLexer.depths(Array(sql))
+        let characters = Array(sql)
+        #expect(depth.last == 0)
+        #expect(depth[characters.firstIndex(of: "W")!] == 0)
+        #expect(depth[characters.firstIndex(of: "'")!] == -1)
+        #expect(depth[characters.firstIndex(of: "`")!] == -1)
+        #expect(depth[characters.firstIndex(of: "*")!] == 1)
+    }
+
     @Test("a doubled quote stays inside the string or name")
     func escapedQuotes() {
         let tokens = SQLLexer.tokens(#"SELECT 'D''Ávila', "a""b" FROM t"#)
