@@ -21,30 +21,10 @@ extension Assistant {
         var text = sql
         var notes: [RuleNote] = []
         let input = ruleInput(sql: sql, question: question, context: context)
-        let unnamed = on("late.unnamed-value-removed") ? input.unnamedLiterals(in: sql, question: question, context: context) : []
-        for value in unnamed {
-            guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
-            text = without.sql
-            notes += without.removed.map { RuleNote("late.unnamed-value-removed", "filtro \($0) tirado: a pergunta não cita esse valor") }
-        }
-        var grouping = on("late.unasked-grouping-removed") ? input.unaskedGrouping(text, question: question, context: context) : []
-        // "Quantos…" with no "cada" or "por", still one number per group after the look that said
-        // so ("sumiram da escola" counted per school): the one number asked for.
-        if grouping.isEmpty, on("late.unasked-grouping-removed"), let outer = QueryShape.outerGrouping(text), !outer.having, input.reading.asksHowMany,
-            !input.reading.asksPerGroup, ValueGroup.named(in: context).isEmpty
-        {
-            grouping = outer.columns
-        }
-        if !grouping.isEmpty, let ungrouped = UnaskedGrouping.removed(text, unasked: grouping) {
-            text = ungrouped.sql
-            notes.append(RuleNote("late.unasked-grouping-removed", ungrouped.note))
-        }
-        // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping: the group holds it.
-        if on("late.threshold-to-having"),
-            let moved = input.reading.thresholds.lazy.compactMap({ RowThresholds.movedToHaving(in: text, numbers: $0.accepted) }).first
-        {
-            text = moved.sql
-            notes.append(RuleNote("late.threshold-to-having", moved.note))
+        for rule in RuleBook.late where on(rule.id) {
+            guard let changed = rule.apply(to: input.with(sql: text)) else { continue }
+            text = changed.sql
+            notes += changed.notes.map { RuleNote(rule.id, $0) }
         }
         guard !notes.isEmpty, validator.validate(text, on: connection) == nil else { return nil }
         var retried = answer

@@ -59,8 +59,8 @@ public struct ExampleContext: Sendable {
     }
 }
 
-/// A rule that rewrites a valid query before it runs: the general mistake of a model it
-/// addresses, what it needs from the catalog, examples of it acting and not acting on more than
+/// A rule that rewrites a valid query: before it runs (a fix), or after the model was told of a
+/// problem and kept it (a late rule). It says the general mistake of a model it addresses, what it needs from the catalog, examples of it acting and not acting on more than
 /// one database, and the rewrite itself. The rewrite is kept only if the query still validates.
 public struct QueryRewrite: Sendable {
     public let description: RuleDescription
@@ -68,9 +68,9 @@ public struct QueryRewrite: Sendable {
     public let examples: [RuleExample]
     let rewrite: @Sendable (RuleInput) -> (sql: String, notes: [String])?
 
-    public init(_ id: String, _ summary: String, needs: [CatalogNeed] = [], examples: [RuleExample],
+    public init(_ id: String, _ summary: String, stage: RuleDescription.Stage = .fix, needs: [CatalogNeed] = [], examples: [RuleExample],
                 rewrite: @escaping @Sendable (RuleInput) -> (sql: String, notes: [String])?) {
-        self.description = RuleDescription(id, .fix, summary)
+        self.description = RuleDescription(id, stage, summary)
         self.needs = needs
         self.examples = examples
         self.rewrite = rewrite

@@ -351,9 +351,4 @@ public enum RuleBook {
             UnaskedLimit.removed(from: input.sql, question: input.reading.text).map { ($0, ["LIMIT tirado: a pergunta não pede só os primeiros"]) }
         },
     ]
-
-    /// The rewrite with `id`, if there is one.
-    public static func rewrite(_ id: String) -> QueryRewrite? {
-        rewrites.first { $0.id == id }
-    }
 }

@@ -23,10 +23,10 @@ public enum RuleDirectory {
                 lines.append("| `\(rule.id)` | \(cell(rule.summary)) | \(needs.isEmpty ? "—" : needs) |")
             }
         }
-        lines += ["", "## Exemplos dos ajustes", "",
-                  "Cada ajuste é testado nestes exemplos (`Tests/RuleBookTests`), em bancos pequenos de quatro convenções:",
+        lines += ["", "## Exemplos dos ajustes e dos ajustes finais", "",
+                  "Cada ajuste (e ajuste final) é testado nestes exemplos (`Tests/RuleBookTests`), em bancos pequenos de quatro convenções:",
                   "uma rede de escolas, uma loja de música, beisebol e voos."]
-        for rewrite in RuleBook.rewrites {
+        for rewrite in RuleBook.rewrites + RuleBook.late {
             lines += ["", "### `\(rewrite.id)`", ""]
             for example in rewrite.examples {
                 lines.append("- \(example.database.rawValue), \"\(example.question)\": `\(example.sql)`")

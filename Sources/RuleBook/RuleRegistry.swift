@@ -77,11 +77,8 @@ public enum RuleRegistry {
         .init("check.rows-multiplied", .check, "mais linhas que o dobro da maior tabela: junção que multiplica"),
     ]
 
-    static let late: [RuleDescription] = [
-        .init("late.unnamed-value-removed", .late, "filtro de um valor listado por uma pessoa que a pergunta não cita, mantido depois do aviso"),
-        .init("late.unasked-grouping-removed", .late, "agrupamento que a pergunta não pede, mantido depois do aviso"),
-        .init("late.threshold-to-having", .late, "limite do grupo mantido em cada linha depois do aviso, passado ao HAVING"),
-    ]
+    /// What the model kept after it was told, taken out: described in the book.
+    static var late: [RuleDescription] { RuleBook.late.map(\.description) }
 
     static let retries: [RuleDescription] = [
         .init("retry.same-query", .retry, "o modelo repete uma consulta já mandada: a pergunta vai de novo, do zero, com o problema dito"),

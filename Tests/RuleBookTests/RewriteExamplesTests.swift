@@ -48,7 +48,7 @@ enum ExampleDatabases {
 @Suite("Rewrites of the rule book, on their own examples")
 struct RewriteExamplesTests {
     @Test("every rewrite has an example it fixes, one it leaves alone, and examples from two databases or more",
-          arguments: RuleBook.rewrites.map(\.id))
+          arguments: (RuleBook.rewrites + RuleBook.late).map(\.id))
     func described(id: String) throws {
         let rewrite = try #require(RuleBook.rewrite(id))
         #expect(rewrite.examples.contains { $0.fixed != nil }, "\(id): nenhum exemplo que ela conserta")
@@ -56,7 +56,7 @@ struct RewriteExamplesTests {
         #expect(Set(rewrite.examples.map(\.database)).count >= 2, "\(id): exemplos de um banco só")
     }
 
-    @Test("each example is rewritten as it says, and the rewritten query runs on its database", arguments: RuleBook.rewrites.map(\.id))
+    @Test("each example is rewritten as it says, and the rewritten query runs on its database", arguments: (RuleBook.rewrites + RuleBook.late).map(\.id))
     func examples(id: String) throws {
         let rewrite = try #require(RuleBook.rewrite(id))
         for example in rewrite.examples {
