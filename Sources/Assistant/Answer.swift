@@ -21,6 +21,8 @@ public struct Turn: Sendable, Codable, Equatable {
 /// One try at an answer: what the model said, the SQL, and what went wrong.
 public struct Attempt: Sendable, Encodable {
     public var sql: String?
+    /// The query as the model wrote it, before any rule: what a rule's worth is measured against.
+    public var written: String?
     public var error: String?
     public var latency: Duration
     public var promptTokens: Int?
@@ -38,12 +40,13 @@ public struct Attempt: Sendable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sql, error, repairs, observation, refusal, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case sql, written, error, repairs, observation, refusal, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(sql, forKey: .sql)
+        if written != sql { try container.encodeIfPresent(written, forKey: .written) }
         try container.encodeIfPresent(error, forKey: .error)
         try container.encode(latency.milliseconds, forKey: .latencyMilliseconds)
         try container.encodeIfPresent(promptTokens, forKey: .promptTokens)

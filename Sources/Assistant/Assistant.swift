@@ -175,6 +175,7 @@ public final class Assistant {
             let (sql, failure, repairs) = polished(written, question: spelledOut, context: context)
             record.repairs = repairs
             record.sql = sql
+            record.written = written
             // A query sent before, word for word: once a small model repeats itself, the
             // conversation has stopped helping. Asked afresh, with what was wrong, while tries last.
             if !restarted, attempt < options.maxTries, on("retry.same-query"), answer.attempts.contains(where: { $0.sql == sql }) {

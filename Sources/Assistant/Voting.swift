@@ -57,6 +57,7 @@ extension Assistant {
             if case .sql(let written) = extraction {
                 let (sql, failure, repairs) = polished(written, question: question, context: context)
                 record.sql = sql
+                record.written = written
                 record.repairs = repairs
                 if let failure {
                     problem = (failure.message, failure.hints)

@@ -56,6 +56,8 @@ public struct EvalCase: Sendable, Codable {
 
     public struct Try: Sendable, Codable, Equatable {
         public var sql: String?
+        /// The query as the model wrote it, when a rule changed it: to replay the rules offline.
+        public var written: String?
         /// The error, or the observation that asked for another look; nil for the answer kept.
         public var problem: String?
         public var repairs: [String]
@@ -143,7 +145,8 @@ public struct EvalRunner {
             promptTokens: answer.attempts.reduce(0) { $0 + ($1.promptTokens ?? 0) },
             completionTokens: answer.attempts.reduce(0) { $0 + ($1.completionTokens ?? 0) },
             attempts: answer.attempts.map {
-                EvalCase.Try(sql: $0.sql, problem: $0.error ?? $0.observation?.note, repairs: $0.repairs.map(\.note), rules: $0.rules)
+                EvalCase.Try(sql: $0.sql, written: $0.written == $0.sql ? nil : $0.written, problem: $0.error ?? $0.observation?.note,
+                             repairs: $0.repairs.map(\.note), rules: $0.rules)
             })
         switch gold {
         case .failure(let failure):

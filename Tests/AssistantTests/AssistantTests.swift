@@ -914,6 +914,10 @@ struct AssistantTests {
         #expect(server.requests.count == 1 && answer.status == .ok)
         #expect(answer.sql == "SELECT count(*) FROM avaliacoes_anuais a WHERE a.ano_letivo = 2024 AND a.nota_ingles IS NULL")
         #expect(answer.attempts.first?.repairs.map(\.note) == ["junção com entregas tirada: a consulta não lê nada dela, e cada linha se repetia uma vez por linha de entregas"])
+        // The query as the model wrote it stays on the attempt, to weigh the rule against it later.
+        #expect(answer.attempts.first?.written == written)
+        let json = String(decoding: try JSONEncoder().encode(answer.attempts[0]), as: UTF8.self)
+        #expect(json.contains("\"written\""))
     }
 
     @Test("a look that needs another table says how to join it, the join of the same student and year first")
