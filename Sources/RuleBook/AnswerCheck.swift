@@ -21,24 +21,6 @@ public struct CheckInput {
     public var question: String { input.reading.text }
 }
 
-/// An answer a check is shown on: the question, the query (run on the example database for its
-/// result), and a piece of what the check says about it (nil: it must say nothing).
-public struct CheckExample: Sendable {
-    public let database: ExampleDatabase
-    public let question: String
-    public let sql: String
-    public let sees: String?
-    public let context: ExampleContext
-
-    public init(_ database: ExampleDatabase, _ question: String, _ sql: String, sees: String? = nil, context: ExampleContext = ExampleContext()) {
-        self.database = database
-        self.question = question
-        self.sql = sql
-        self.sees = sees
-        self.context = context
-    }
-}
-
 /// A look at an answer that ran: when it seems to answer another question than the one asked,
 /// what was seen, in pt-BR with what to do, for the model's next try and for the user.
 public struct AnswerCheck: Sendable {

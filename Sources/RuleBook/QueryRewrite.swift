@@ -23,22 +23,30 @@ public enum CatalogNeed: String, Sendable, CaseIterable {
 }
 
 /// One query a rule is shown on, in one of the example databases: the question, the model's
-/// query, and what the rule makes of it (nil: it must leave the query alone).
+/// query, and what the rule makes of it. A rewrite gives `fixed` (nil: it must leave the query
+/// alone); a check, run on the query's answer, says something that contains `sees` (nil: it
+/// must say nothing).
 public struct RuleExample: Sendable {
     public let database: ExampleDatabase
     public let question: String
     public let sql: String
     public let fixed: String?
+    public let sees: String?
     /// What retrieval would have found for the question, when the rule reads it.
     public let context: ExampleContext
 
-    public init(_ database: ExampleDatabase, _ question: String, _ sql: String, fixed: String? = nil, context: ExampleContext = ExampleContext()) {
+    public init(_ database: ExampleDatabase, _ question: String, _ sql: String, fixed: String? = nil, sees: String? = nil,
+                context: ExampleContext = ExampleContext()) {
         self.database = database
         self.question = question
         self.sql = sql
         self.fixed = fixed
+        self.sees = sees
         self.context = context
     }
+
+    /// Whether the rule is meant to act on it.
+    public var triggers: Bool { fixed != nil || sees != nil }
 }
 
 /// The part of a retrieved context an example needs: glossary terms the question says, values

@@ -100,8 +100,7 @@ struct CheckExamplesTests {
     func examples(id: String) throws {
         let check = try #require(RuleBook.check(id))
         for example in RuleBook.checkExamples[id] ?? [] {
-            let asRewrite = RuleExample(example.database, example.question, example.sql, context: example.context)
-            let input = try ExampleDatabases.input(for: asRewrite)
+            let input = try ExampleDatabases.input(for: example)
             let connection = try Connection(path: try ExampleDatabases.built[example.database]!.get().path, mode: .readOnly)
             let result = try connection.runGenerated(example.sql, timeout: .seconds(5), maxRows: 1_000)
             let note = check.observe(CheckInput(input: input, result: result) { try? connection.runGenerated($0, timeout: .seconds(5), maxRows: 1) })
