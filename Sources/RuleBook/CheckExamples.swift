@@ -11,7 +11,9 @@ extension RuleBook {
             RuleExample(.escola, "Quantos alunos por escola?", "SELECT e.nome, count(*) FROM alunos a JOIN escolas e ON a.ano_ingresso = 2023 GROUP BY e.nome",
                          sees: "nenhuma condição liga"),
             RuleExample(.loja, "Faixas por gênero", "SELECT g.Name, count(*) FROM Track t JOIN Genre g ON t.UnitPrice > 1 GROUP BY g.Name", sees: "nenhuma condição liga"),
+            RuleExample(.loja, "Faixas por gênero", "SELECT g.Name, count(*) FROM Track t, Genre g GROUP BY g.Name", sees: "nenhuma condição liga"),
             RuleExample(.loja, "Faixas por gênero", "SELECT g.Name, count(*) FROM Track t JOIN Genre g ON g.GenreId = t.GenreId GROUP BY g.Name"),
+            RuleExample(.loja, "Faixas por gênero", "SELECT g.Name, count(*) FROM Track t, Genre g WHERE g.GenreId = t.GenreId GROUP BY g.Name"),
         ],
         "check.no-rows": [
             RuleExample(.escola, "Alunos que entraram em 1990", "SELECT nome FROM alunos WHERE ano_ingresso = 1990", sees: "nenhuma linha"),

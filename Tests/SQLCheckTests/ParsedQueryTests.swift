@@ -113,3 +113,23 @@ struct ParsedQueryTests {
         #expect(rewritten == "SELECT a.ra, a.nome  -- quem\nFROM alunos a JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024")
     }
 }
+
+@Suite("Table references read from tokens")
+struct TableReferencesTests {
+    @Test("quoted names, accents and comma lists are tables; a table after a comma is not the FROM table")
+    func read() {
+        let references = SQLRepair.tableReferences(in: #"SELECT * FROM "Tabela de Aldeias" AS t, matrículas m JOIN [Nº Turma] n ON n.x = m.x WHERE m.y IN (SELECT y FROM main.alunos a)"#)
+        #expect(references.map(\.table) == ["Tabela de Aldeias", "matrículas", "Nº Turma", "alunos"])
+        #expect(references.map(\.alias) == ["t", "m", "n", "a"])
+        #expect(references.map(\.isFrom) == [true, false, false, true])
+    }
+
+    @Test("a keyword after the table is no alias; commas of a select list or a call are no tables")
+    func notTables() {
+        let references = SQLRepair.tableReferences(in: "SELECT a, b FROM alunos WHERE substr(x, 1, 2) = 'a' GROUP BY a, b")
+        #expect(references.map(\.table) == ["alunos"] && references[0].alias == nil)
+        let nested = SQLRepair.tableReferences(in: "SELECT * FROM (SELECT x, y FROM t1) s, t2 WHERE s.x = t2.x")
+        #expect(nested.map(\.table) == ["t1", "t2"])
+    }
+}
+
