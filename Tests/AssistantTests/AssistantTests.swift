@@ -234,7 +234,7 @@ struct AssistantTests {
         #expect(Setup.lastMessage(server, request: 1).contains("o SQL não é válido"))
     }
 
-    @Test("suspicious results earn one more look (and a fresh ask when the model repeats itself), then a warning: no rows, a join that multiplies rows")
+    @Test("suspicious results earn one more look (and a fresh ask when the model repeats itself), then a warning: no rows, tables no condition links")
     func suspicious() throws {
         let (empty, server) = try Setup.assistant(replies: ["SELECT nome FROM escolas WHERE id > 1000"])
         let answer = empty.ask("Quais escolas têm código acima de mil?")
@@ -244,9 +244,11 @@ struct AssistantTests {
         #expect(answer.message == "atenção: a consulta não devolveu nenhuma linha")
         #expect(answer.attempts.first?.observation?.note == "a consulta não devolveu nenhuma linha")
 
+        // A comma list with no condition: every student meets every class, and the look says how to link them.
         let (cross, _) = try Setup.assistant(replies: ["SELECT a.nome, t.codigo FROM alunos a, turmas t"])
         let multiplied = cross.ask("Liste alunos e turmas.")
-        #expect(multiplied.message?.contains("a junção multiplicou as linhas") == true, "\(String(describing: multiplied.message))")
+        #expect(multiplied.message?.contains("nenhuma condição liga a a t") == true, "\(String(describing: multiplied.message))")
+        #expect(multiplied.message?.contains("ligue-as por matriculas.aluno_id = alunos.id e matriculas.turma_id = turmas.id") == true)
     }
 
     @Test("each new observation earns a look while tries last; the same one twice ends the looking")
