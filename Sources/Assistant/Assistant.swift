@@ -106,6 +106,8 @@ public final class Assistant {
         lap("montar prompt")
 
         let spelledOut = retriever.normalizer.spellOut(question)
+        // What the question asks for, read once: every rule of this answer reads it.
+        let reading = QuestionReading(spelledOut)
         var lastProblem = "o modelo não respondeu"
         // Observations already made: the same one again means the model will not act on it.
         var observed: Set<RuleNote> = []
@@ -115,7 +117,7 @@ public final class Assistant {
         var suspect: (sql: String, result: QueryResult?, message: String)?
         var firstAttempt = 1
         if options.samples > 1 {
-            let outcome = vote(messages: messages, question: spelledOut, context: context, client: client, answer: &answer, cancellation: cancellation)
+            let outcome = vote(messages: messages, reading: reading, context: context, client: client, answer: &answer, cancellation: cancellation)
             mark = clock.now  // voting recorded its own stage times
             switch outcome {
             case .answered:
@@ -172,7 +174,7 @@ public final class Assistant {
                 messages.append(correction(sql: shown, problem: lastProblem, hints: [hint]))
                 continue
             }
-            let (sql, failure, repairs) = polished(written, question: spelledOut, context: context)
+            let (sql, failure, repairs) = polished(written, reading: reading, context: context)
             record.repairs = repairs
             record.sql = sql
             record.written = written
@@ -214,7 +216,7 @@ public final class Assistant {
             // example the question never names: in the dev runs, every such answer was wrong, and a
             // correction that quotes the copy gets it back. Asked again without that example, the
             // model reads the question; if that fails, this answer stays, with a warning.
-            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = ruleInput(sql: sql, question: spelledOut, context: context).borrowedExample(sql, question: spelledOut, in: context, copyThreshold: options.copyThreshold) {
+            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = ruleInput(sql: sql, reading: reading, context: context).borrowedExample(sql, question: spelledOut, in: context, copyThreshold: options.copyThreshold) {
                 askedAfresh = true
                 lastProblem = problem
                 answer.attempts[answer.attempts.count - 1].observation = RuleNote("check.copied-example", problem)
@@ -226,7 +228,7 @@ public final class Assistant {
                 continue
             }
             // Suspicious rather than wrong: one more try with each new observation, then say so.
-            let look = suspicious(answer.result, sql: sql, question: spelledOut, context: context)
+            let look = suspicious(answer.result, sql: sql, reading: reading, context: context)
             let oddity = look?.note
             if let look, let oddity, !observed.contains(look), attempt < options.maxTries {
                 observed.insert(look)
@@ -237,7 +239,7 @@ public final class Assistant {
                 continue
             }
             // A value or a grouping nothing asked for, kept after the model was told: it goes.
-            if oddity != nil, let unasked = withoutUnasked(answer, sql: sql, question: spelledOut, context: context, cancellation: cancellation) {
+            if oddity != nil, let unasked = withoutUnasked(answer, sql: sql, reading: reading, context: context, cancellation: cancellation) {
                 lap("executar")
                 return unasked
             }
@@ -249,7 +251,7 @@ public final class Assistant {
             answer.sql = suspect.sql
             answer.result = suspect.result
             answer.message = suspect.message
-            if let unasked = withoutUnasked(answer, sql: suspect.sql, question: spelledOut, context: context, cancellation: cancellation) {
+            if let unasked = withoutUnasked(answer, sql: suspect.sql, reading: reading, context: context, cancellation: cancellation) {
                 answer = unasked
             }
         } else if answer.status != .ok {

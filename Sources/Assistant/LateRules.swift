@@ -16,11 +16,11 @@ extension Assistant {
     /// threshold it says held by the group rather than row by row, run again:
     /// kept when it runs, has rows and looks right; nil otherwise.
     /// For the model's last word only: it was told, and kept them.
-    func withoutUnasked(_ answer: Answer, sql: String, question: String, context: RetrievedContext,
+    func withoutUnasked(_ answer: Answer, sql: String, reading: QuestionReading, context: RetrievedContext,
                         cancellation: CancellationFlag?) -> Answer? {
         var text = sql
         var notes: [RuleNote] = []
-        let input = ruleInput(sql: sql, question: question, context: context)
+        let input = ruleInput(sql: sql, reading: reading, context: context)
         for rule in RuleBook.late where on(rule.id) {
             guard let changed = rule.apply(to: input.with(sql: text)) else { continue }
             text = changed.sql
@@ -30,7 +30,7 @@ extension Assistant {
         var retried = answer
         run(text, into: &retried, cancellation: cancellation)
         guard retried.status == .ok, (retried.result?.totalRows ?? 0) > 0,
-            suspicious(retried.result, sql: text, question: question, context: context) == nil
+            suspicious(retried.result, sql: text, reading: reading, context: context) == nil
         else { return nil }
         retried.sql = text
         // The attempt that wrote the query carries the fix, as the answer shows its notes.

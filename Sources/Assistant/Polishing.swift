@@ -12,8 +12,8 @@ import SQLCheck
 extension Assistant {
     /// What the rules read about `sql`: the question read once, the context, the catalog and the
     /// values the database stores.
-    func ruleInput(sql: String, question: String, context: RetrievedContext) -> RuleInput {
-        RuleInput(sql: sql, reading: QuestionReading(question), context: context, catalog: retriever.catalog, values: valueIndex, switches: options.rules)
+    func ruleInput(sql: String, reading: QuestionReading, context: RetrievedContext) -> RuleInput {
+        RuleInput(sql: sql, reading: reading, context: context, catalog: retriever.catalog, values: valueIndex, switches: options.rules)
     }
 
     /// Whether the rule `id` is switched on for this assistant.
@@ -23,7 +23,7 @@ extension Assistant {
 
     /// The model's query with the slips that have one mechanical fix fixed, validated: the
     /// failure left if any, and the fixes made (each with its rule, and in pt-BR for the user).
-    func polished(_ written: String, question: String, context: RetrievedContext) -> (sql: String, failure: ValidationFailure?, repairs: [RuleNote]) {
+    func polished(_ written: String, reading: QuestionReading, context: RetrievedContext) -> (sql: String, failure: ValidationFailure?, repairs: [RuleNote]) {
         // Period conditions of tables the query never reads: offered for each table, written for all.
         let offered = context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
         let stray = on("fix.stray-period-filter") ? StrayConditions.removed(from: written, conditions: offered) : nil
@@ -42,7 +42,7 @@ extension Assistant {
         guard failure == nil else { return (sql, failure, repairs) }
         // The book's rewrites, in order: each acts only when switched on and when the catalog
         // gives what it needs, and is kept only if the rewritten query still validates.
-        let input = ruleInput(sql: sql, question: question, context: context)
+        let input = ruleInput(sql: sql, reading: reading, context: context)
         for rewrite in RuleBook.rewrites where on(rewrite.id) {
             guard let fixed = rewrite.apply(to: input.with(sql: sql)), fixed.sql != sql, validator.validate(fixed.sql, on: connection) == nil else { continue }
             sql = fixed.sql

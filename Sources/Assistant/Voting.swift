@@ -23,7 +23,7 @@ extension Assistant {
     ///
     /// It records its own stage times on `answer`: a timing closure that also touched `answer`
     /// would overlap the inout access (Swift traps on that).
-    func vote(messages: [ChatMessage], question: String, context: RetrievedContext, client: ChatClient,
+    func vote(messages: [ChatMessage], reading: QuestionReading, context: RetrievedContext, client: ChatClient,
                       answer: inout Answer, cancellation: CancellationFlag?) -> VoteOutcome {
         let clock = ContinuousClock()
         var mark = clock.now
@@ -55,7 +55,7 @@ extension Assistant {
             var problem: (String, [String])?
             let extraction = SQLExtractor.extract(from: reply.content)
             if case .sql(let written) = extraction {
-                let (sql, failure, repairs) = polished(written, question: question, context: context)
+                let (sql, failure, repairs) = polished(written, reading: reading, context: context)
                 record.sql = sql
                 record.written = written
                 record.repairs = repairs
@@ -68,9 +68,9 @@ extension Assistant {
                     if let position = groups.firstIndex(where: { $0.fingerprint == fingerprint }) {
                         groups[position].votes += 1
                     } else {
-                        let doubt = (on("check.copied-example") ? ruleInput(sql: sql, question: question, context: context)
-                            .borrowedExample(sql, question: question, in: context, copyThreshold: options.copyThreshold)?.1 : nil)
-                            ?? suspicious(result, sql: sql, question: question, context: context)?.note
+                        let doubt = (on("check.copied-example") ? ruleInput(sql: sql, reading: reading, context: context)
+                            .borrowedExample(sql, question: reading.text, in: context, copyThreshold: options.copyThreshold)?.1 : nil)
+                            ?? suspicious(result, sql: sql, reading: reading, context: context)?.note
                         groups.append((fingerprint, sql, result, 1, index, doubt))
                     }
                 } else {

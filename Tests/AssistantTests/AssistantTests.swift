@@ -926,7 +926,7 @@ struct AssistantTests {
     func joinAdviceSameGrain() throws {
         let (assistant, _) = try Setup.assistant(replies: ["SELECT 1"])
         let context = assistant.context(for: "inde medio dos alunos da manha comparado com os da tarde em 2022")
-        let input = assistant.ruleInput(sql: "SELECT 1", question: "inde medio dos alunos da manha comparado com os da tarde em 2022", context: context)
+        let input = assistant.ruleInput(sql: "SELECT 1", reading: QuestionReading("inde medio dos alunos da manha comparado com os da tarde em 2022"), context: context)
         #expect(input.joinAdvice(to: "matriculas", sql: "SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id", context: context)
             == "; junte matriculas: JOIN matriculas ON avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo")
         #expect(input.joinAdvice(to: "turmas", sql: "SELECT count(*) FROM matriculas", context: context) == "; junte turmas: JOIN turmas ON matriculas.turma_id = turmas.id")
