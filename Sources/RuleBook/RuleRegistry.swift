@@ -45,37 +45,11 @@ public enum RuleRegistry {
     /// The rewrites of a valid query: described in the book, beside their examples.
     static var fixes: [RuleDescription] { RuleBook.rewrites.map(\.description) }
 
-    static let checks: [RuleDescription] = [
-        .init("check.copied-example", .check, "consulta copiada de um exemplo que pergunta outra coisa"),
-        .init("check.value-not-stored", .check, "valor que a coluna não guarda"),
-        .init("check.unlinked-tables", .check, "tabelas que nenhuma condição liga"),
-        .init("check.no-rows", .check, "nenhuma linha"),
-        .init("check.only-null", .check, "só um valor vazio (NULL)"),
-        .init("check.how-many-listed", .check, "\"quantos\" respondido com uma lista"),
-        .init("check.counted-keys", .check, "linhas pedidas, chaves distintas contadas"),
-        .init("check.unnegated", .check, "negação da pergunta que a consulta não faz"),
-        .init("check.negated-by-inequality", .check, "\"não fez\" escrito como \"fez outra coisa\" (<>)"),
-        .init("check.all-years-missing", .check, "\"nos três anos\" sem algum dos anos"),
-        .init("check.year-unused", .check, "ano citado que a consulta não usa"),
-        .init("check.threshold-unwritten", .check, "limite citado (\"menos de 5\") que a consulta não usa"),
-        .init("check.threshold-per-row", .check, "limite do grupo aplicado a cada linha antes de agrupar"),
-        .init("check.unnamed-year", .check, "ano que a pergunta não cita"),
-        .init("check.unnamed-value", .check, "valor listado no catálogo por uma pessoa que a pergunta não cita"),
-        .init("check.unnamed-month", .check, "mês que a pergunta não cita"),
-        .init("check.all-years-any", .check, "\"nos três anos\" aceito em qualquer um deles"),
-        .init("check.value-group-ungrouped", .check, "valores citados (\"manhã e tarde\") sem um número de cada"),
-        .init("check.asked-grouping", .check, "\"por X\" ou \"de cada X\" sem agrupar por X"),
-        .init("check.date-asked", .check, "uma data pedida e nenhuma data na resposta"),
-        .init("check.one-number-grouped", .check, "\"quantos\" respondido com um número por grupo"),
-        .init("check.unasked-grouping", .check, "agrupamento que a pergunta não pede"),
-        .init("check.union-of-one-query", .check, "a mesma consulta repetida com UNION"),
-        .init("check.value-dropped", .check, "valor citado que a consulta não filtra"),
-        .init("check.named-column-unread", .check, "coluna que a pergunta cita e a consulta não lê"),
-        .init("check.term-dropped", .check, "condição do glossário que a pergunta diz e a consulta não usa"),
-        .init("check.rows-counted-for-entities", .check, "\"quantos alunos\" contado em linhas de outra tabela"),
-        .init("check.best-per-group", .check, "\"o melhor de cada X\" sem escolher um por grupo"),
-        .init("check.rows-multiplied", .check, "mais linhas que o dobro da maior tabela: junção que multiplica"),
-    ]
+    /// The looks at an answer: the one the loop makes itself (a shown example's query copied), then
+    /// the book's, in the order they look.
+    static var checks: [RuleDescription] {
+        [.init("check.copied-example", .check, "consulta copiada de um exemplo que pergunta outra coisa")] + RuleBook.checks.map(\.description)
+    }
 
     /// What the model kept after it was told, taken out: described in the book.
     static var late: [RuleDescription] { RuleBook.late.map(\.description) }
