@@ -191,20 +191,6 @@ public struct ParsedQuery: Sendable {
         return references
     }
 
-    /// Whether anything in `range` reads through `name` (an alias or a table name) as a qualifier.
-    public func reads(through name: String, in range: Range<Int>) -> Bool {
-        columnReferences(in: range).contains { $0.qualifier?.caseInsensitiveCompare(name) == .orderedSame }
-    }
-
-    /// Whether `range` calls an aggregate that counts rows: `count(*)`, `count(1)`, or `count` of a
-    /// column without DISTINCT. Such a count changes when a join adds or removes rows.
-    public func countsRows(in range: Range<Int>) -> Bool {
-        range.contains { index in
-            index + 2 < range.upperBound && tokens[index].isKeyword("count") && tokens[index + 1].text == "("
-                && !tokens[index + 2].isKeyword("distinct")
-        }
-    }
-
     // MARK: - Writing
 
     /// The text with each range of tokens replaced by its new text, everything else as written.
