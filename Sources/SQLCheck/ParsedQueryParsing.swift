@@ -3,7 +3,6 @@ import Foundation
 /// How `ParsedQuery` reads a statement: common tables, then the SELECTs a set operation joins,
 /// then each one's clauses by the keywords at its own depth, and the tables of its FROM.
 extension ParsedQuery {
-
     /// Words that end the clause before them.
     static let clauseWords: Set<String> = ["select", "from", "where", "group", "having", "window", "order", "limit", "union", "intersect", "except"]
     /// Keywords SQLFormatter does not list that are never a column.
