@@ -216,7 +216,7 @@ public final class Assistant {
             // example the question never names: in the dev runs, every such answer was wrong, and a
             // correction that quotes the copy gets it back. Asked again without that example, the
             // model reads the question; if that fails, this answer stays, with a warning.
-            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = ruleInput(sql: sql, reading: reading, context: context).borrowedExample(sql, question: spelledOut, in: context, copyThreshold: options.copyThreshold) {
+            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = ruleInput(sql: sql, reading: reading, context: context).borrowedExample(sql, copyThreshold: options.copyThreshold) {
                 askedAfresh = true
                 lastProblem = problem
                 answer.attempts[answer.attempts.count - 1].observation = RuleNote("check.copied-example", problem)

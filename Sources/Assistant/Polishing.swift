@@ -25,8 +25,7 @@ extension Assistant {
     /// failure left if any, and the fixes made (each with its rule, and in pt-BR for the user).
     func polished(_ written: String, reading: QuestionReading, context: RetrievedContext) -> (sql: String, failure: ValidationFailure?, repairs: [RuleNote]) {
         // Period conditions of tables the query never reads: offered for each table, written for all.
-        let offered = context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
-        let stray = on("fix.stray-period-filter") ? StrayConditions.removed(from: written, conditions: offered) : nil
+        let stray = on("fix.stray-period-filter") ? StrayConditions.removed(from: written, conditions: context.periodConditions) : nil
         // An alias ignored, a parent table not joined, a glossary term written as a column…
         var (validated, failure, fixes) = repairer.validated(stray?.sql ?? written, by: validator, on: connection)
         // A yearly table's column read without joining it (`matriculas.situacao` in a query of

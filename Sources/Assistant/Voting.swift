@@ -69,7 +69,7 @@ extension Assistant {
                         groups[position].votes += 1
                     } else {
                         let doubt = (on("check.copied-example") ? ruleInput(sql: sql, reading: reading, context: context)
-                            .borrowedExample(sql, question: reading.text, in: context, copyThreshold: options.copyThreshold)?.1 : nil)
+                            .borrowedExample(sql, copyThreshold: options.copyThreshold)?.1 : nil)
                             ?? suspicious(result, sql: sql, reading: reading, context: context)?.note
                         groups.append((fingerprint, sql, result, 1, index, doubt))
                     }

@@ -68,6 +68,11 @@ public struct RetrievedContext: Sendable, Encodable {
     /// did no better (one `--only` run on the 37 dev questions it changed: 16 right against 19).
     public var sameGrainJoins: [String] = []
 
+    /// Each period condition offered, with its table (`turmas`, `turmas.ano_letivo = 2024`).
+    public var periodConditions: [(table: String, condition: String)] {
+        periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
+    }
+
     /// A context with what a rule reads of it: the tables shown, the question's periods, terms and
     /// values, and how its tables are filtered by the period; no joins or examples.
     public init(tables: [Table] = [], terms: [Term] = [], values: [ValueLink] = [], periods: [Period] = [], periodFilters: [PeriodFilter] = []) {

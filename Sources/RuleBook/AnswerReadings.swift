@@ -13,13 +13,13 @@ extension RuleInput {
     /// "mensal", "cada ano") or by two years named, never by its table's ("a frequência do 6A"
     /// is no frequency per month). Only names that are a column of a table the query reads, or
     /// a function of one (`substr(mes, 1, 4)`); an alias is left alone.
-    public func unaskedGrouping(_ sql: String, question: String, context: RetrievedContext) -> [String] {
+    public func unaskedGrouping(_ sql: String) -> [String] {
         guard let grouping = QueryShape.outerGrouping(sql) else { return [] }
-        let asked = Set(PortugueseTerms.terms(question))
+        let asked = Set(PortugueseTerms.terms(reading.text))
         let schema = catalog.schema
         let read = Retriever.tables(in: sql).compactMap { schema.table(named: $0) }
         let valued = Set(context.values.map { $0.column.lowercased() })
-        let yearsNamed = Set(PeriodFilters.periods(in: question).map(\.year)).count
+        let yearsNamed = Set(reading.periods.map(\.year)).count
         return grouping.columns.filter { column in
             let owners = read.filter { $0.column(named: column) != nil }
             guard !owners.isEmpty, !valued.contains(column) else { return false }
@@ -49,17 +49,17 @@ extension RuleInput {
 
     /// The shown example `sql` was taken from rather than written for `question`, and why: its
     /// query with other literals, or a year of its query that the question never names.
-    public func borrowedExample(_ sql: String, question: String, in context: RetrievedContext, copyThreshold: Double) -> (RetrievedContext.Example, String)? {
+    public func borrowedExample(_ sql: String, copyThreshold: Double) -> (RetrievedContext.Example, String)? {
         if let copied = copiedExample(sql, in: context, copyThreshold: copyThreshold) {
             return (copied, "a consulta repete a do exemplo \"\(copied.question)\", que pergunta outra coisa")
         }
-        for month in Self.unnamedMonths(in: sql, question: question) {
+        for month in Self.unnamedMonths(in: sql, reading: reading) {
             let number = "-" + month.suffix(2)
             if let lender = context.examples.first(where: { Self.months(in: $0.sql).contains { $0.hasSuffix(number) } }) {
                 return (lender, "a consulta filtra o mês \(month), como o exemplo \"\(lender.question)\", e a pergunta não cita mês")
             }
         }
-        for year in Self.unnamedYears(in: sql, question: question, terms: context.terms) {
+        for year in Self.unnamedYears(in: sql, reading: reading, terms: context.terms) {
             if let lender = context.examples.first(where: { SQLLexer.years(inQuery: $0.sql).contains { $0.year == year } }) {
                 return (lender, "a consulta usa \(year), ano do exemplo \"\(lender.question)\" que a pergunta não cita")
             }
@@ -70,9 +70,10 @@ extension RuleInput {
     /// Years written in `sql` that `question` does not ask for: not one it names or one between
     /// them, not the first day or month of the year after one (a range's end, '2025-01-01'), and
     /// not one a shown term's definition says ("ano em andamento").
-    public static func unnamedYears(in sql: String, question: String, terms: [RetrievedContext.Term]) -> [String] {
+    public static func unnamedYears(in sql: String, reading: QuestionReading, terms: [RetrievedContext.Term]) -> [String] {
         // "No ano anterior" names the year before the one said.
-        let named = PeriodFilters.periods(in: question).map(\.year) + question.matches(of: #/\b(19|20)\d\d\b/#).compactMap { Int(question[$0.range]) } + PeriodFilters.relativeYears(in: question)
+        let question = reading.text
+        let named = reading.periods.map(\.year) + question.matches(of: #/\b(19|20)\d\d\b/#).compactMap { Int(question[$0.range]) } + reading.relativeYears
         // A range's end: the first day or month of the year after one named.
         let ends = Set(named.flatMap { ["'\($0 + 1)-01-01'", "'\($0 + 1)-01'"] })
         let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init)
@@ -112,9 +113,9 @@ extension RuleInput {
     /// Months (`2024-10`) that `sql` compares dates with when `question` names no month and
     /// does not speak of months at all; January and December, where a year's range starts and
     /// ends, are no sign of one month.
-    static func unnamedMonths(in sql: String, question: String) -> [String] {
-        let words = Set(PortugueseTerms.words(question))
-        guard PeriodFilters.periods(in: question).allSatisfy({ $0.month == nil }),
+    static func unnamedMonths(in sql: String, reading: QuestionReading) -> [String] {
+        let words = Set(PortugueseTerms.words(reading.text))
+        guard reading.periods.allSatisfy({ $0.month == nil }),
             words.isDisjoint(with: PeriodFilters.months.keys), words.isDisjoint(with: ["mes", "meses", "mensal", "mensais", "mensalmente"])
         else { return [] }
         var seen: Set<String> = []
@@ -132,7 +133,8 @@ extension RuleInput {
     /// Only values a person listed in the catalog are judged; dates, numbers and patterns are
     /// left alone. `'Ametista'` in a count of students with low grades came from the column's
     /// listing of values.
-    public func unnamedLiterals(in sql: String, question: String, context: RetrievedContext) -> [String] {
+    public func unnamedLiterals(in sql: String) -> [String] {
+        let question = reading.text
         let asked = Set(PortugueseTerms.terms(question))
         // A value of a column the question names by the column's name or a synonym, said whole
         // ("largaram": situacao, whose synonyms say "largou"), is the model reading the question.
@@ -190,14 +192,14 @@ extension RuleInput {
     /// "Quantos alunos…" answered by a lone `count(*)` over rows of which one student has many
     /// (deliveries, months, or a join that repeats them): the same query counting the distinct
     /// students runs too, and when it gives fewer, says both numbers. Nil otherwise.
-    func rowsCountedForEntities(_ sql: String, question: String, result: QueryResult, run: (String) -> QueryResult?) -> String? {
+    func rowsCountedForEntities(_ sql: String, result: QueryResult, run: (String) -> QueryResult?) -> String? {
         let schema = catalog.schema
         let references = SQLRepair.tableReferences(in: sql)
         let reads = { (table: Schema.Table) in references.contains { $0.table.caseInsensitiveCompare(table.name) == .orderedSame } }
         // Of the tables the noun names ("voos": flights, and planes if a synonym says so), the one
         // the query reads: its own rows may be what is counted.
-        guard QuestionReading.asksHowMany(question), result.totalRows == 1, result.columns.count == 1, QueryShape.outerGrouping(sql) == nil,
-            let noun = QuestionReading.countedNoun(question), case let named = schema.tables.filter({ speaks(of: $0.name, question: noun) }),
+        guard reading.asksHowMany, result.totalRows == 1, result.columns.count == 1, QueryShape.outerGrouping(sql) == nil,
+            let noun = reading.countedNoun, case let named = schema.tables.filter({ speaks(of: $0.name, question: noun) }),
             let entity = named.first(where: reads) ?? named.first,
             entity.primaryKey.count == 1, let star = sql.firstMatch(of: #/(?i)^\s*select\s+(count\s*\(\s*\*\s*\))/#),
             case .integer(let total)? = result.rows.first?.first
@@ -227,8 +229,8 @@ extension RuleInput {
     /// What "quantas entregas" counts, where the query counts the distinct values of another
     /// table's key instead (`count(DISTINCT aluno_id)` from entregas): the noun, the table it
     /// names and the key as written; nil when the query counts what the question names.
-    func countedKeyInstead(_ sql: String, question: String) -> (noun: String, table: String, column: String)? {
-        guard let noun = QuestionReading.countedNoun(question),
+    func countedKeyInstead(_ sql: String) -> (noun: String, table: String, column: String)? {
+        guard let noun = reading.countedNoun,
             let counted = sql.firstMatch(of: #/(?i)^\s*select\s+count\s*\(\s*distinct\s+((?:[A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*))\s*\)/#),
             let table = Retriever.tables(in: sql).first(where: { speaks(of: $0, question: noun) })
         else { return nil }
@@ -283,9 +285,9 @@ extension RuleInput {
     /// `sql` never writes: as a number (5, 5.0), or as its hundredth (0.9 for "90%", and for any
     /// number above 1, which may be a percentage said without the sign). Years are left to the
     /// checks of periods.
-    static func unwrittenThresholds(in question: String, sql: String) -> [(said: String, number: String)] {
+    static func unwrittenThresholds(in reading: QuestionReading, sql: String) -> [(said: String, number: String)] {
         let written = writtenNumbers(in: sql)
-        return QuestionReading.thresholds(in: question).filter { !$0.accepted.contains(where: written.contains) }.map { ($0.said, $0.number) }
+        return reading.thresholds.filter { !$0.accepted.contains(where: written.contains) }.map { ($0.said, $0.number) }
     }
 
     /// The numbers `sql` writes (5, 0.9, .5), in one pass: digits glued to a name (`m2024`,

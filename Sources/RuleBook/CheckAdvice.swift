@@ -81,15 +81,15 @@ extension RuleInput {
     /// Whether the question speaks of `table` by its name or by one of its synonyms ("boletim"
     /// for avaliacoes_anuais).
     func speaks(of table: String, question: String) -> Bool {
-        RuleInput.says(anyOf: [table.replacingOccurrences(of: "_", with: " ")] + (catalog.metadata.table(named: table)?.synonyms ?? []), in: question)
+        QuestionReading.says(anyOf: [table.replacingOccurrences(of: "_", with: " ")] + (catalog.metadata.table(named: table)?.synonyms ?? []), in: question)
     }
 
     /// For a query that reads one yearly table twice, each copy held to one of two years the
     /// question sets against each other: how to compare them within each group instead, from a
     /// single reading (the copies meet only where a row's key spans both years). Nil otherwise.
-    func yearCopiesAdvice(sql: String, question: String) -> String? {
-        let years = PeriodFilters.periods(in: question).map { String($0.year) }
-        guard years.count == 2, Self.compares(question, years[0], years[1]) else { return nil }
+    func yearCopiesAdvice(sql: String) -> String? {
+        let years = reading.periods.map { String($0.year) }
+        guard years.count == 2, Self.compares(reading.text, years[0], years[1]) else { return nil }
         let schema = catalog.schema
         let references = SQLRepair.tableReferences(in: sql)
         for reference in references {
@@ -130,13 +130,6 @@ extension RuleInput {
                 + "WHERE \(a).\(year) = \(first)"
         }
         return nil
-    }
-
-    /// Whether `question` says one of `phrases`, by stems or word for word (`PortugueseTerms.says`).
-    static func says(anyOf phrases: [String], in question: String) -> Bool {
-        let questionTerms = " " + PortugueseTerms.terms(question).joined(separator: " ") + " "
-        let questionWords = " " + PortugueseTerms.words(question).joined(separator: " ") + " "
-        return phrases.contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
     }
 
     /// Literals of `sql` that their column never stores: what it compares matches no row.

@@ -20,7 +20,7 @@ extension RuleBook {
             guard c.result.totalRows == 0 else { return nil }
             // "Escolas com evasão maior em 2024 do que em 2023" as two copies of the enrolments,
             // one per year, joined by the class: a class is of one year, so no row has both.
-            if let advice = c.input.yearCopiesAdvice(sql: c.sql, question: c.question) { return "a consulta não devolveu nenhuma linha; " + advice }
+            if let advice = c.input.yearCopiesAdvice(sql: c.sql) { return "a consulta não devolveu nenhuma linha; " + advice }
             return "a consulta não devolveu nenhuma linha"
         },
         AnswerCheck("check.only-null", "só um valor vazio (NULL)") { c in
@@ -32,7 +32,7 @@ extension RuleBook {
         },
         // "Quantas entregas atrasadas" answered with the students who were late.
         AnswerCheck("check.counted-keys", "linhas pedidas, chaves distintas contadas", needs: [.foreignKeys]) { c in
-            guard let (noun, table, column) = c.input.countedKeyInstead(c.sql, question: c.question) else { return nil }
+            guard let (noun, table, column) = c.input.countedKeyInstead(c.sql) else { return nil }
             return "a pergunta conta \(noun) (linhas de \(table)), mas a consulta conta os \(column) distintos; para contar \(noun), use count(*) das linhas de \(table)"
         },
         // "Não acessaram nem uma vez" counted among those who did: nothing in the query negates.
@@ -73,7 +73,7 @@ extension RuleBook {
         },
         // "Menos de 5 em matemática" answered with no 5 anywhere: the threshold was dropped.
         AnswerCheck("check.threshold-unwritten", "limite citado (\"menos de 5\") que a consulta não usa") { c in
-            guard let (said, number) = RuleInput.unwrittenThresholds(in: c.question, sql: c.sql).first else { return nil }
+            guard let (said, number) = RuleInput.unwrittenThresholds(in: c.reading, sql: c.sql).first else { return nil }
             return "a pergunta fala de \"\(said)\", mas a consulta não compara com \(number); ponha essa condição"
         },
         // "Em quais meses a presença ficou abaixo de 90%" held row by row before grouping by month.
@@ -89,19 +89,19 @@ extension RuleBook {
         },
         // A year the question never names ("nota 10" read as October 2024).
         AnswerCheck("check.unnamed-year", "ano que a pergunta não cita") { c in
-            RuleInput.unnamedYears(in: c.sql, question: c.question, terms: c.input.context.terms).first.map {
+            RuleInput.unnamedYears(in: c.sql, reading: c.reading, terms: c.input.context.terms).first.map {
                 "a consulta filtra \($0), um ano que a pergunta não cita; tire esse filtro, ou use o ano que ela pede"
             }
         },
         // A value the question never names ("menos de 5 em matemática" counted among 'Ametista' only).
         AnswerCheck("check.unnamed-value", "valor listado no catálogo por uma pessoa que a pergunta não cita", needs: [.listedValues]) { c in
-            c.input.unnamedLiterals(in: c.sql, question: c.question, context: c.input.context).first.map {
+            c.input.unnamedLiterals(in: c.sql).first.map {
                 "a consulta filtra '\($0)', valor que a pergunta não cita; tire esse filtro, ou use o valor que ela pede"
             }
         },
         // A month the question never names ("em 2024" answered for October 2024).
         AnswerCheck("check.unnamed-month", "mês que a pergunta não cita") { c in
-            RuleInput.unnamedMonths(in: c.sql, question: c.question).first.map {
+            RuleInput.unnamedMonths(in: c.sql, reading: c.reading).first.map {
                 "a consulta filtra só o mês \($0), mas a pergunta não cita mês; use o período inteiro que ela pede"
             }
         },
@@ -158,7 +158,7 @@ extension RuleBook {
         // Grouped by something the question never mentions ("a nota da rede toda" per school and
         // phase): the answer is split in a way nobody asked for, most likely after an example.
         AnswerCheck("check.unasked-grouping", "agrupamento que a pergunta não pede") { c in
-            c.input.unaskedGrouping(c.sql, question: c.question, context: c.input.context).first.map { column in
+            c.input.unaskedGrouping(c.sql).first.map { column in
                 "a consulta agrupa por \(column), que a pergunta não cita; tire \(column) do GROUP BY e do SELECT, a menos que a pergunta peça um resultado por \(column)"
             }
         },
@@ -201,7 +201,7 @@ extension RuleBook {
         },
         // "Quantos alunos" answered with count(*) of deliveries: each student counted once per row.
         AnswerCheck("check.rows-counted-for-entities", "\"quantos alunos\" contado em linhas de outra tabela", needs: [.primaryKeys]) { c in
-            c.input.rowsCountedForEntities(c.sql, question: c.question, result: c.result, run: c.run)
+            c.input.rowsCountedForEntities(c.sql, result: c.result, run: c.run)
         },
         // "O melhor aluno de cada unidade" answered with every student, or one number per school:
         // nothing in the query keeps one row per group.

@@ -17,7 +17,7 @@ extension RuleBook {
         ]) { input in
             var text = input.sql
             var notes: [String] = []
-            for value in input.unnamedLiterals(in: input.sql, question: input.reading.text, context: input.context) {
+            for value in input.unnamedLiterals(in: input.sql) {
                 guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
                 text = without.sql
                 notes += without.removed.map { "filtro \($0) tirado: a pergunta não cita esse valor" }
@@ -30,7 +30,7 @@ extension RuleBook {
             RuleExample(.voos, "Qual o atraso médio?", "SELECT origin, avg(dep_delay) FROM flights GROUP BY origin", fixed: "SELECT avg(dep_delay) FROM flights"),
             RuleExample(.voos, "Qual o atraso médio por origem?", "SELECT origin, avg(dep_delay) FROM flights GROUP BY origin"),
         ]) { input in
-            var grouping = input.unaskedGrouping(input.sql, question: input.reading.text, context: input.context)
+            var grouping = input.unaskedGrouping(input.sql)
             // "Quantos…" with no "cada" or "por", still one number per group after the look that said
             // so ("sumiram da escola" counted per school): the one number asked for.
             if grouping.isEmpty, let outer = QueryShape.outerGrouping(input.sql), !outer.having, input.reading.asksHowMany, !input.reading.asksPerGroup,

@@ -103,6 +103,11 @@ public struct QuestionReading: Sendable {
 
     /// Whether the question says one of `phrases`, by stems or word for word (`PortugueseTerms.says`).
     public func says(anyOf phrases: [String]) -> Bool {
+        Self.says(anyOf: phrases, in: text)
+    }
+
+    /// Whether `text` (a question, or a noun of it) says one of `phrases`.
+    static func says(anyOf phrases: [String], in text: String) -> Bool {
         let questionTerms = " " + PortugueseTerms.terms(text).joined(separator: " ") + " "
         let questionWords = " " + PortugueseTerms.words(text).joined(separator: " ") + " "
         return phrases.contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }

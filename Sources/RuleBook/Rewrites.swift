@@ -112,7 +112,7 @@ public enum RuleBook {
                         context: ExampleContext(periodFilters: [("Batting", "Batting.yearID = 2016"), ("Teams", "Teams.yearID = 2016")])),
         ]) { input in
             guard let year = input.reading.singleYear, input.reading.relativeYears.isEmpty else { return nil }
-            return MissingYearConditions.added(to: input.sql, offered: input.offeredPeriodConditions, year: year, schema: input.schema).map { dated in
+            return MissingYearConditions.added(to: input.sql, offered: input.context.periodConditions, year: year, schema: input.schema).map { dated in
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             }
         },
@@ -126,7 +126,7 @@ public enum RuleBook {
                         context: ExampleContext(periodFilters: [("Batting", "Batting.yearID = 2015")])),
         ]) { input in
             guard let year = input.reading.singleYear, input.reading.relativeYears.isEmpty else { return nil }
-            return MissingYearConditions.addedInDerivedTables(to: input.sql, offered: input.offeredPeriodConditions, year: year, schema: input.schema).map { dated in
+            return MissingYearConditions.addedInDerivedTables(to: input.sql, offered: input.context.periodConditions, year: year, schema: input.schema).map { dated in
                 (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             }
         },

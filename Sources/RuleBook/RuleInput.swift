@@ -150,11 +150,6 @@ public struct RuleInput: Sendable {
 }
 
 extension RuleInput {
-    /// The period conditions retrieval offers for each table (`turmas.ano_letivo = 2024`).
-    public var offeredPeriodConditions: [(table: String, condition: String)] {
-        context.periodFilters.flatMap { filter in filter.conditions.map { (table: filter.table, condition: $0) } }
-    }
-
     /// The query with the value of each glossary condition the question says in words (`table.column
     /// = 'value'`) written where the query compares that column with a value nobody named.
     public func termValuesSwapped() -> (sql: String, notes: [String])? {

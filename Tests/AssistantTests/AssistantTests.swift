@@ -736,14 +736,14 @@ struct AssistantTests {
     func thresholdsOfExamples() throws {
         let (_, retriever, _, _) = try Setup.parts.get()
         for example in retriever.catalog.metadata.examples {
-            #expect(RuleInput.unwrittenThresholds(in: example.question, sql: example.sql).isEmpty, "\(example.question)")
+            #expect(RuleInput.unwrittenThresholds(in: QuestionReading(example.question), sql: example.sql).isEmpty, "\(example.question)")
             for threshold in QuestionReading.thresholds(in: example.question) {
                 #expect(RowThresholds.first(in: example.sql, numbers: threshold.accepted) == nil, "\(example.question)")
             }
         }
-        #expect(RuleInput.unwrittenThresholds(in: "alunos com presença abaixo de 75% em 2023", sql: "SELECT 1 WHERE x < 0.75").isEmpty)
-        #expect(RuleInput.unwrittenThresholds(in: "turmas com 4 ou mais evasoes", sql: "SELECT 1").map(\.number) == ["4"])
-        #expect(RuleInput.unwrittenThresholds(in: "evasoes de mais de 2023 alunos", sql: "SELECT 1").isEmpty)
+        #expect(RuleInput.unwrittenThresholds(in: QuestionReading("alunos com presença abaixo de 75% em 2023"), sql: "SELECT 1 WHERE x < 0.75").isEmpty)
+        #expect(RuleInput.unwrittenThresholds(in: QuestionReading("turmas com 4 ou mais evasoes"), sql: "SELECT 1").map(\.number) == ["4"])
+        #expect(RuleInput.unwrittenThresholds(in: QuestionReading("evasoes de mais de 2023 alunos"), sql: "SELECT 1").isEmpty)
     }
 
     @Test("years between the named ones or closing a range, a value written by LIKE or said, counts per group: no second look", arguments: [

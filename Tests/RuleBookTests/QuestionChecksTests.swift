@@ -11,16 +11,16 @@ struct UnnamedYearTests {
         "SELECT count(*) FROM `Aldeias 2018` -- de 2018",
     ])
     func names(sql: String) {
-        #expect(RuleInput.unnamedYears(in: sql, question: "Qual a nota média?", terms: []).isEmpty)
+        #expect(RuleInput.unnamedYears(in: sql, reading: QuestionReading("Qual a nota média?"), terms: []).isEmpty)
     }
 
     @Test("a year as a number or in a date, on a baseball and a school database, is one")
     func years() {
-        #expect(RuleInput.unnamedYears(in: "SELECT sum(HR) FROM Batting WHERE yearID = 2015", question: "Quantos home runs no total?", terms: []) == ["2015"])
-        #expect(RuleInput.unnamedYears(in: "SELECT count(*) FROM matriculas WHERE data >= '2023-02-01'", question: "Quantas matrículas?", terms: []) == ["2023"])
+        #expect(RuleInput.unnamedYears(in: "SELECT sum(HR) FROM Batting WHERE yearID = 2015", reading: QuestionReading("Quantos home runs no total?"), terms: []) == ["2015"])
+        #expect(RuleInput.unnamedYears(in: "SELECT count(*) FROM matriculas WHERE data >= '2023-02-01'", reading: QuestionReading("Quantas matrículas?"), terms: []) == ["2023"])
         // The end of a range the question names is the year after it.
         #expect(RuleInput.unnamedYears(in: "SELECT count(*) FROM flights WHERE time_hour >= '2013-01-01' AND time_hour < '2014-01-01'",
-                                       question: "Quantos voos em 2013?", terms: []).isEmpty)
+                                       reading: QuestionReading("Quantos voos em 2013?"), terms: []).isEmpty)
     }
 }
 
@@ -38,7 +38,7 @@ struct WrittenNumbersTests {
     @Test("the thresholds check reads a query of the longest accepted length full of letters")
     func longLiteral() {
         let sql = "SELECT count(*) FROM alunos WHERE nome = '" + String(repeating: "a", count: 4_000) + "' AND faltas > 5"
-        #expect(RuleInput.unwrittenThresholds(in: "alunos com mais de 5 faltas", sql: sql).isEmpty)
-        #expect(RuleInput.unwrittenThresholds(in: "alunos com mais de 7 faltas", sql: sql).map(\.number) == ["7"])
+        #expect(RuleInput.unwrittenThresholds(in: QuestionReading("alunos com mais de 5 faltas"), sql: sql).isEmpty)
+        #expect(RuleInput.unwrittenThresholds(in: QuestionReading("alunos com mais de 7 faltas"), sql: sql).map(\.number) == ["7"])
     }
 }
