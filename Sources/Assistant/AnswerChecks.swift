@@ -10,9 +10,13 @@ extension Assistant {
     /// What the first check that sees something in the answer saw; nil when it looks right.
     func suspicious(_ result: QueryResult?, sql: String, reading: QuestionReading, context: RetrievedContext) -> RuleNote? {
         guard let result else { return nil }
-        let input = CheckInput(input: ruleInput(sql: sql, reading: reading, context: context), result: result) { [connection, options] variant in
+        return RuleBook.observation(of: checkInput(result, sql: sql, reading: reading, context: context), switches: options.rules)
+    }
+
+    /// What the checks read: the rules' input, the answer, and a way to run a variant of the query.
+    func checkInput(_ result: QueryResult, sql: String, reading: QuestionReading, context: RetrievedContext) -> CheckInput {
+        CheckInput(input: ruleInput(sql: sql, reading: reading, context: context), result: result) { [connection, options] variant in
             try? connection.runGenerated(variant, timeout: options.timeout, maxRows: 1)
         }
-        return RuleBook.observation(of: input, switches: options.rules)
     }
 }

@@ -38,10 +38,11 @@ public final class Assistant {
     public let retriever: Retriever
     let encoder: TextEmbedder
     let client: ChatClient?
-    let validator: SQLValidator
-    let repairer: SQLRepair
     let prompts: PromptTemplates
     public var options: Options
+    /// Built from the options on each use, so that switching a rule off takes effect at once.
+    var validator: SQLValidator { SQLValidator(catalog: retriever.catalog, switches: options.rules) }
+    var repairer: SQLRepair { SQLRepair(catalog: retriever.catalog, switches: options.rules) }
     /// Read from the database on the first question, not at start: the REPL opens at once.
     lazy var valueIndex = ValueIndex.build(connection: connection, schema: retriever.catalog.schema, metadata: retriever.catalog.metadata)
 
@@ -51,8 +52,6 @@ public final class Assistant {
         self.retriever = retriever
         self.encoder = encoder
         self.client = client
-        self.validator = SQLValidator(catalog: retriever.catalog, switches: options.rules)
-        self.repairer = SQLRepair(catalog: retriever.catalog, switches: options.rules)
         self.prompts = prompts
         self.options = options
     }

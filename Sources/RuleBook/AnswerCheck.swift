@@ -54,6 +54,11 @@ extension RuleBook {
         return nil
     }
 
+    /// Every check that sees something, not only the first: to measure each one offline.
+    public static func observations(of input: CheckInput, switches: RuleSwitches) -> [RuleNote] {
+        checks.filter { switches.isOn($0.id) }.compactMap { $0.observe(input) }
+    }
+
     public static func check(_ id: String) -> AnswerCheck? {
         checks.first { $0.id == id }
     }

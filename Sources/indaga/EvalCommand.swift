@@ -26,7 +26,9 @@ struct EvalCommand: ParsableCommand {
             Com --compare, roda na mesma execução o pipeline completo, uma tentativa só (sem correção) e o esquema \
             inteiro no prompt numa tentativa (sem recuperação, como a maioria das ferramentas faz).
             O relatório dá a acurácia de cada banco e do total, e cada regra que agiu (o "livro-razão" das regras); \
-            --without ID desliga regras, para medir o quanto cada uma ajuda.
+            --without ID desliga regras, para medir o quanto cada uma ajuda; --replay RELATÓRIO.json mede cada regra \
+            sem o modelo, sobre as consultas que ele escreveu naquela rodada (cada uma com todas as regras, e de novo \
+            sem cada regra que agiu).
             Sai com 0 ao terminar (qualquer que seja a acurácia), 1 se não pôde avaliar ou se o servidor do modelo \
             parou de responder no meio, 130 com Ctrl-C (nos dois casos o relatório traz as perguntas já feitas).
             """
@@ -72,6 +74,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Desliga estas regras (ids separados por vírgula, check.* para uma etapa inteira, all-rules para todas).", valueName: "ids"))
     var without: String?
 
+    @Option(help: ArgumentHelp("Mede cada regra de novo, sem o modelo, sobre as consultas que o modelo escreveu num relatório JSON de indaga eval (repita para somar vários).", valueName: "relatório"))
+    var replay: [String] = []
+
     @Flag(name: .customLong("list-rules"), help: "Lista as regras (id, etapa e o erro que cada uma trata) e sai.")
     var listRules = false
 
@@ -83,7 +88,10 @@ struct EvalCommand: ParsableCommand {
         if noLLM && (compare || wholeSchema) {
             throw ValidationError("--no-llm não combina com --compare nem com --whole-schema: sem modelo não há o que comparar")
         }
-        if files.isEmpty && !listRules {
+        if !replay.isEmpty && (!files.isEmpty || compare || wholeSchema || noLLM || without != nil || only != nil || sample != nil) {
+            throw ValidationError("--replay lê as perguntas e os bancos do relatório e mede todas as regras: não combina com arquivos, --compare, --whole-schema, --no-llm, --without, --only nem --sample")
+        }
+        if files.isEmpty && !listRules && replay.isEmpty {
             throw ValidationError("diga o arquivo de perguntas (por exemplo eval/dev.yaml) ou a suíte (eval/suite.yaml)")
         }
         if let sample { try OptionRange.check(sample, 1...10_000, option: "--sample") }
@@ -95,6 +103,10 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         if listRules {
             print(format == .md ? RuleDirectory.markdown() : EvalReportText.ruleList(), terminator: "")
+            return
+        }
+        if !replay.isEmpty {
+            try replayRules(reports: replay)
             return
         }
         let rulesOff: Set<String>

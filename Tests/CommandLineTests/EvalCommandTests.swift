@@ -161,6 +161,16 @@ struct EvalCommandTests {
         let attempts = try #require(((storeRuns.first?["questions"] as? [[String: Any]])?.first?["attempts"] as? [[String: Any]]))
         #expect(attempts.first?["rules"] as? [String] == ["fix.value-spelling"])
 
+        // Replayed without the model: on the store, the spelling fix made the answer right.
+        let replay = try Indaga.run(["eval", "--replay", sets.path("relatorio.json"), "--home", home.url.path, "--db", SharedDemo.path])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let spellingRow = replay.stdout.split(separator: "\n").first { $0.contains("fix.value-spelling") }.map(String.init) ?? ""
+        #expect(spellingRow.contains("1 +1 −0"), "\(replay.stdout)")
+        let mixed = try Indaga.run(["eval", "--replay", sets.path("relatorio.json"), "--compare"])
+        #expect(mixed.status != 0 && mixed.stderr.contains("--replay lê as perguntas e os bancos do relatório"))
+        let notReport = try Indaga.run(["eval", "--replay", sets.path("loja.yaml"), "--home", home.url.path])
+        #expect(notReport.status == 1 && notReport.stderr.contains("não é um relatório JSON de indaga eval"), "\(notReport.stderr)")
+
         // Switched off, the fix does not act, and the answer about Brazil is no longer right.
         let without = try Indaga.run(arguments + ["--without", "fix.value-spelling", "--format", "json"])
         #expect(without.status == 0, "\(without.stderr)")
