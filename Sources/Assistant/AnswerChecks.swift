@@ -8,7 +8,7 @@ import SQLCheck
 /// stored values, switches and query limits.
 extension Assistant {
     /// What the first check that sees something in the answer saw; nil when it looks right.
-    func suspicious(_ result: QueryResult?, sql: String, reading: QuestionReading, context: RetrievedContext) -> RuleNote? {
+    func suspicious(_ result: QueryResult?, sql: String, reading: QuestionReading, context: RetrievedContext) -> Observation? {
         guard let result else { return nil }
         return RuleBook.observation(of: checkInput(result, sql: sql, reading: reading, context: context), switches: options.rules)
     }

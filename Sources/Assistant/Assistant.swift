@@ -228,13 +228,14 @@ public final class Assistant {
             }
             // Suspicious rather than wrong: one more try with each new observation, then say so.
             let look = suspicious(answer.result, sql: sql, reading: reading, context: context)
-            let oddity = look?.note
-            if let look, let oddity, !observed.contains(look), attempt < options.maxTries {
-                observed.insert(look)
+            let oddity = look?.problem
+            if let look, let oddity, !observed.contains(look.note), attempt < options.maxTries {
+                observed.insert(look.note)
                 lastProblem = oddity
-                answer.attempts[answer.attempts.count - 1].observation = look
+                answer.attempts[answer.attempts.count - 1].observation = look.note
                 suspect = (sql, answer.result, "atenção: \(oddity)")
-                messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: []))
+                // The problem for the model and the user; what to do about it for the model only.
+                messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: look.hints))
                 continue
             }
             // A value or a grouping nothing asked for, kept after the model was told: it goes.

@@ -14,7 +14,7 @@ public struct Replayed: Sendable {
     /// Its rows; nil when it was refused or failed.
     public var result: QueryResult?
     /// Every check that sees something in those rows (the loop tells the model only the first).
-    public var observations: [RuleNote]
+    public var observations: [Observation]
     /// When a check saw something: the query after the late rules, its rows, and the late rules that acted.
     public var late: (sql: String, result: QueryResult?, rules: [String])?
 }

@@ -70,7 +70,7 @@ extension Assistant {
                     } else {
                         let doubt = (on("check.copied-example") ? ruleInput(sql: sql, reading: reading, context: context)
                             .borrowedExample(sql, copyThreshold: options.copyThreshold)?.1 : nil)
-                            ?? suspicious(result, sql: sql, reading: reading, context: context)?.note
+                            ?? suspicious(result, sql: sql, reading: reading, context: context)?.problem
                         groups.append((fingerprint, sql, result, 1, index, doubt))
                     }
                 } else {

@@ -21,14 +21,47 @@ public struct CheckInput {
     public var question: String { input.reading.text }
 }
 
+/// What a check saw in an answer: the problem, which the model and the user read, and what to do
+/// about it, which only the model reads. A plain string is a problem with no hint.
+public struct Finding: Sendable, Equatable, ExpressibleByStringInterpolation {
+    public var problem: String
+    public var hints: [String]
+
+    public init(_ problem: String, hints: [String?] = []) {
+        self.problem = problem
+        self.hints = hints.compactMap { $0 }.filter { !$0.isEmpty }
+    }
+
+    public init(stringLiteral value: String) {
+        self.init(value)
+    }
+}
+
+/// A check's finding with the check's id: what the loop tells the model, records in the attempt,
+/// and shows the user (the problem only).
+public struct Observation: Sendable, Hashable {
+    /// The check's id and the problem, in pt-BR.
+    public let note: RuleNote
+    /// What the model could do about it, in pt-BR.
+    public let hints: [String]
+
+    public init(_ rule: String, _ finding: Finding) {
+        note = RuleNote(rule, finding.problem)
+        hints = finding.hints
+    }
+
+    public var rule: String { note.rule }
+    public var problem: String { note.note }
+}
+
 /// A look at an answer that ran: when it seems to answer another question than the one asked,
 /// what was seen, in pt-BR with what to do, for the model's next try and for the user.
 public struct AnswerCheck: Sendable {
     public let description: RuleDescription
     public let needs: [CatalogNeed]
-    let look: @Sendable (CheckInput) -> String?
+    let look: @Sendable (CheckInput) -> Finding?
 
-    public init(_ id: String, _ summary: String, needs: [CatalogNeed] = [], look: @escaping @Sendable (CheckInput) -> String?) {
+    public init(_ id: String, _ summary: String, needs: [CatalogNeed] = [], look: @escaping @Sendable (CheckInput) -> Finding?) {
         self.description = RuleDescription(id, .check, summary)
         self.needs = needs
         self.look = look
@@ -38,16 +71,16 @@ public struct AnswerCheck: Sendable {
 
     /// What the check saw, with its id; nil when the answer looks right to it, or the catalog
     /// lacks what it needs.
-    public func observe(_ input: CheckInput) -> RuleNote? {
-        guard needs.allSatisfy(input.input.provides), let message = look(input) else { return nil }
-        return RuleNote(id, message)
+    public func observe(_ input: CheckInput) -> Observation? {
+        guard needs.allSatisfy(input.input.provides), let finding = look(input) else { return nil }
+        return Observation(id, finding)
     }
 }
 
 extension RuleBook {
     /// The first check, in this order, that sees something is what the model hears.
     /// `check.copied-example` is not here: the assistant's loop asks again without the example.
-    public static func observation(of input: CheckInput, switches: RuleSwitches) -> RuleNote? {
+    public static func observation(of input: CheckInput, switches: RuleSwitches) -> Observation? {
         for check in checks where switches.isOn(check.id) {
             if let note = check.observe(input) { return note }
         }
@@ -55,7 +88,7 @@ extension RuleBook {
     }
 
     /// Every check that sees something, not only the first: to measure each one offline.
-    public static func observations(of input: CheckInput, switches: RuleSwitches) -> [RuleNote] {
+    public static func observations(of input: CheckInput, switches: RuleSwitches) -> [Observation] {
         checks.filter { switches.isOn($0.id) }.compactMap { $0.observe(input) }
     }
 

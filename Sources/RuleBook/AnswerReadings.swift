@@ -192,7 +192,7 @@ extension RuleInput {
     /// "Quantos alunos…" answered by a lone `count(*)` over rows of which one student has many
     /// (deliveries, months, or a join that repeats them): the same query counting the distinct
     /// students runs too, and when it gives fewer, says both numbers. Nil otherwise.
-    func rowsCountedForEntities(_ sql: String, result: QueryResult, run: (String) -> QueryResult?) -> String? {
+    func rowsCountedForEntities(_ sql: String, result: QueryResult, run: (String) -> QueryResult?) -> Finding? {
         let schema = catalog.schema
         let references = SQLRepair.tableReferences(in: sql)
         let reads = { (table: Schema.Table) in references.contains { $0.table.caseInsensitiveCompare(table.name) == .orderedSame } }
@@ -222,8 +222,8 @@ extension RuleInput {
         guard let counted = run(String(distinct)),
             case .integer(let entities)? = counted.rows.first?.first, entities < total
         else { return nil }
-        return "a pergunta conta \(noun), mas count(*) conta \(total) linhas, e um mesmo \(entity.name) aparece em várias (são \(entities) diferentes); "
-            + "use count(DISTINCT \(key))"
+        return Finding("a pergunta conta \(noun), mas count(*) conta \(total) linhas, e um mesmo \(entity.name) aparece em várias (são \(entities) diferentes)",
+                       hints: ["use count(DISTINCT \(key))"])
     }
 
     /// What "quantas entregas" counts, where the query counts the distinct values of another

@@ -7,25 +7,26 @@ import SQLCheck
 /// The advice a check sends back with what it saw: where a value is stored, how two tables
 /// meet, how to compare two years from one reading.
 extension RuleInput {
-    /// "'F' não é valor de turmas.fase, uma coluna de números; há 'F' em alunos.genero", or the
-    /// values the column has.
-    static func describe(_ mismatch: ValueLiterals.Mismatch) -> String {
+    /// "'F' não é valor de turmas.fase, uma coluna de números", with where it is ("há 'F' em
+    /// alunos.genero") or the values the column has.
+    static func describe(_ mismatch: ValueLiterals.Mismatch) -> Finding {
         let head = "'\(mismatch.value)' não é valor de \(mismatch.table).\(mismatch.column)" + (mismatch.stored.isEmpty ? ", uma coluna de números" : "")
         if !mismatch.holders.isEmpty {
             let places = mismatch.holders.prefix(3).map { "'\($0.value)' em \($0.table).\($0.column)" }
-            return head + "; há " + places.joined(separator: ", ")
+            return Finding(head, hints: ["há " + places.joined(separator: ", ")])
         }
-        if mismatch.stored.isEmpty { return head }
+        if mismatch.stored.isEmpty { return Finding(head) }
         if mismatch.stored.count <= 12 {
-            return head + ", que guarda " + mismatch.stored.map { "'\($0)'" }.joined(separator: ", ")
+            // A short list is what the user needs to see too.
+            return Finding(head + ", que guarda " + mismatch.stored.map { "'\($0)'" }.joined(separator: ", "))
         }
         // A column of names: the closest few, not the whole list.
-        return head + "; os mais parecidos que ela guarda: " + mismatch.closest(5).map { "'\($0)'" }.joined(separator: ", ")
+        return Finding(head, hints: ["os mais parecidos que ela guarda: " + mismatch.closest(5).map { "'\($0)'" }.joined(separator: ", ")])
     }
 
     /// "Nenhuma condição liga f, a a e, t", with the foreign keys that would, through the tables
     /// between (`matriculas.aluno_id = alunos.id e matriculas.turma_id = turmas.id`).
-    func unlinkedAdvice(_ groups: [[UnlinkedTables.Member]]) -> String {
+    func unlinkedAdvice(_ groups: [[UnlinkedTables.Member]]) -> Finding {
         let listed = groups.map { $0.map(\.name).joined(separator: ", ") }
         let head = "nenhuma condição liga " + listed.dropLast().joined(separator: "; ") + " a " + listed[listed.count - 1]
             + ": cada linha de um lado encontra todas as do outro, e as contas saem multiplicadas"
@@ -43,39 +44,39 @@ extension RuleInput {
         while let table = frontier.first, sides.count == 2 {
             frontier.removeFirst()
             if sides[1].contains(table) {
-                return head + "; ligue-as por " + (reached[table] ?? []).joined(separator: " e ")
+                return Finding(head, hints: ["ligue-as por " + (reached[table] ?? []).joined(separator: " e ")])
             }
             for link in links[table] ?? [] where reached[link.table] == nil {
                 reached[link.table] = (reached[table] ?? []) + [link.step]
                 frontier.append(link.table)
             }
         }
-        return head + "; ligue-as pelas chaves"
+        return Finding(head, hints: ["ligue-as pelas chaves"])
     }
 
     /// For a check that needs `table` and a query that does not read it: how the context joins
-    /// it to a table the query reads ("; junte matriculas: JOIN matriculas ON matriculas.aluno_id
+    /// it to a table the query reads ("junte matriculas: JOIN matriculas ON matriculas.aluno_id
     /// = alunos.id"); to start from it, when the question speaks of it and of none the query
-    /// reads; or that it is missing. Empty when the query reads it.
-    func joinAdvice(to table: String, sql: String, context: RetrievedContext, question: String = "") -> String {
+    /// reads; or that it is missing. Nil when the query reads it.
+    func joinAdvice(to table: String, sql: String, context: RetrievedContext, question: String = "") -> String? {
         let tables = Retriever.tables(in: sql)
         let read = Set(tables.map { $0.lowercased() })
         let target = table.lowercased()
-        guard !read.contains(target) else { return "" }
+        guard !read.contains(target) else { return nil }
         // A student's grades meet the enrolment of the same year, not every year's.
         for step in context.sameGrainJoins + context.joins.flatMap(\.steps) {
             let tables = Set(step.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#).map { $0.1.lowercased() })
             if tables.count == 2, tables.contains(target), let other = tables.first(where: { $0 != target }), read.contains(other) {
-                return "; junte \(table): JOIN \(table) ON \(step)"
+                return "junte \(table): JOIN \(table) ON \(step)"
             }
         }
         // Deliveries counted for "sem nota de inglês no boletim": the question speaks of the
         // grades' table (by "boletim") and of none the query reads; joining would keep the wrong count.
         if !question.isEmpty, !tables.isEmpty, speaks(of: table, question: question), !tables.contains(where: { speaks(of: $0, question: question) }) {
-            return "; a consulta lê \(tables.sorted().joined(separator: ", ")), de que a pergunta não fala, e nem lê \(table), de que ela fala: "
+            return "a consulta lê \(tables.sorted().joined(separator: ", ")), de que a pergunta não fala, e nem lê \(table), de que ela fala: "
                 + "escreva a consulta a partir de \(table) (FROM \(table))"
         }
-        return "; a consulta nem lê a tabela \(table)"
+        return "a consulta nem lê a tabela \(table)"
     }
 
     /// Whether the question speaks of `table` by its name or by one of its synonyms ("boletim"

@@ -103,11 +103,14 @@ struct CheckExamplesTests {
             let input = try ExampleDatabases.input(for: example)
             let connection = try Connection(path: try ExampleDatabases.built[example.database]!.get().path, mode: .readOnly)
             let result = try connection.runGenerated(example.sql, timeout: .seconds(5), maxRows: 1_000)
-            let note = check.observe(CheckInput(input: input, result: result) { try? connection.runGenerated($0, timeout: .seconds(5), maxRows: 1) })
+            let seen = check.observe(CheckInput(input: input, result: result) { try? connection.runGenerated($0, timeout: .seconds(5), maxRows: 1) })
+            // What the model hears: the problem, then what to do about it.
+            let said = seen.map { ([$0.problem] + $0.hints).joined(separator: "; ") }
             if let sees = example.sees {
-                #expect(note?.note.contains(sees) == true, "\(id) em \(example.database.rawValue): \(example.sql) → \(note?.note ?? "nada")")
+                #expect(said?.contains(sees) == true, "\(id) em \(example.database.rawValue): \(example.sql) → \(said ?? "nada")")
+                #expect(seen.map { !$0.problem.isEmpty && !$0.hints.contains("") } == true)
             } else {
-                #expect(note == nil, "\(id) questionou em \(example.database.rawValue): \(example.sql) → \(note?.note ?? "")")
+                #expect(seen == nil, "\(id) questionou em \(example.database.rawValue): \(example.sql) → \(said ?? "")")
             }
         }
     }
