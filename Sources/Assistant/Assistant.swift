@@ -61,13 +61,8 @@ public final class Assistant {
                     progress: (String) -> Void = { _ in }) -> Answer {
         var answer = Answer(question: question)
         answer.model = client?.endpoint.model
-        let clock = ContinuousClock()
-        var mark = clock.now
-        func lap(_ stage: String) {
-            let now = clock.now
-            answer.timings.append((stage, now - mark))
-            mark = now
-        }
+        var stages = StageClock()
+        func lap(_ stage: String) { stages.lap(stage, into: &answer) }
 
         let spoken = Self.retrievalText(for: question, history: history)
         let isFollowUp = spoken != question
@@ -101,23 +96,15 @@ public final class Assistant {
             answer.message = "nenhum modelo configurado"
             return answer
         }
-        var messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history))]
+        var talk = Conversation(messages: [ChatMessage(.user, generationPrompt(question, context: context, history: history))], context: context)
         lap("montar prompt")
 
-        let spelledOut = retriever.normalizer.spellOut(question)
         // What the question asks for, read once: every rule of this answer reads it.
-        let reading = QuestionReading(spelledOut)
-        var lastProblem = "o modelo não respondeu"
-        // Observations already made: the same one again means the model will not act on it.
-        var observed: Set<RuleNote> = []
-        var askedAfresh = false
-        var restarted = false
-        // A valid answer that looked odd: kept, with its warning, if the extra look finds nothing better.
-        var suspect: (sql: String, result: QueryResult?, message: String)?
+        let reading = QuestionReading(retriever.normalizer.spellOut(question))
         var firstAttempt = 1
         if options.samples > 1 {
-            let outcome = vote(messages: messages, reading: reading, context: context, client: client, answer: &answer, cancellation: cancellation)
-            mark = clock.now  // voting recorded its own stage times
+            let outcome = vote(messages: talk.messages, reading: reading, context: context, client: client, answer: &answer, cancellation: cancellation)
+            stages.restart()  // voting recorded its own stage times
             switch outcome {
             case .answered:
                 return answer
@@ -127,135 +114,44 @@ public final class Assistant {
                 return answer
             case .noneValid(let reply, let problem, let hints):
                 // Carry on correcting the greedy candidate rather than asking for it again.
-                messages.append(ChatMessage(.assistant, reply))
-                messages.append(correction(sql: answer.attempts.first?.sql ?? reply, problem: problem, hints: hints))
-                lastProblem = problem
+                talk.messages.append(ChatMessage(.assistant, reply))
+                talk.messages.append(correction(sql: answer.attempts.first?.sql ?? reply, problem: problem, hints: hints))
+                talk.lastProblem = problem
                 answer.status = .invalid
                 firstAttempt = 2
             }
         }
+        // Each try ends in a named outcome (`TryOutcome`); the outcome decides what comes next.
         for attempt in stride(from: firstAttempt, through: max(1, options.maxTries), by: 1) {
-            if attempt > 1 { progress("tentativa \(attempt): \(lastProblem), corrigindo…") }
-            let started = clock.now
-            // At temperature 0 a small model repeats its first query on every retry, hint or not;
-            // retries sample a little so the correction can take.
-            var generation = options.generation
-            if attempt > 1 {
-                generation.temperature = options.retryTemperature
-                generation.seed = attempt
-            }
-            let reply: ChatReply
-            do {
-                reply = try client.chat(ChatRequest(model: client.endpoint.model, messages: messages, options: generation),
-                                        cancellation: cancellation, onDelta: nil)
-            } catch {
-                answer.attempts.append(Attempt(sql: nil, error: error.localizedDescription, latency: clock.now - started))
-                answer.status = .error
-                answer.message = error.localizedDescription
-                lap("modelo")
+            if attempt > 1 { progress("tentativa \(attempt): \(talk.lastProblem), corrigindo…") }
+            let outcome = oneTry(attempt, reading: reading, talk: &talk, answer: &answer, client: client, cancellation: cancellation, stages: &stages)
+            switch outcome {
+            case .serverFailed:
                 return answer
+            case .answered(let oddity):
+                // A value or a grouping nothing asked for, kept after the model was told: it goes.
+                if oddity != nil, let sql = answer.sql,
+                    let unasked = withoutUnasked(answer, sql: sql, reading: reading, context: talk.context, cancellation: cancellation)
+                {
+                    lap("executar")
+                    return unasked
+                }
+                if let oddity { answer.message = "atenção: \(oddity)" }
+                return answer
+            default:
+                next(after: outcome, question: question, history: history, talk: &talk, answer: &answer, stages: &stages)
             }
-            var record = Attempt(sql: nil, error: nil, latency: clock.now - started,
-                                 promptTokens: reply.promptTokens, completionTokens: reply.completionTokens)
-            messages.append(ChatMessage(.assistant, reply.content))
-            lap("modelo")
-
-            let extraction = SQLExtractor.extract(from: reply.content)
-            guard case .sql(let written) = extraction else {
-                let (problem, hint) = extraction.problem ?? ("a resposta não tinha uma consulta SQL", "")
-                lastProblem = problem
-                record.error = lastProblem
-                answer.attempts.append(record)
-                answer.status = .noSQL
-                // A reply with no end is not sent back whole.
-                let shown = String(reply.content.prefix(SQLExtractor.longestQuery))
-                messages[messages.count - 1] = ChatMessage(.assistant, shown)
-                messages.append(correction(sql: shown, problem: lastProblem, hints: [hint]))
-                continue
-            }
-            let (sql, failure, repairs) = polished(written, reading: reading, context: context)
-            record.repairs = repairs
-            record.sql = sql
-            record.written = written
-            // A query sent before, word for word: once a small model repeats itself, the
-            // conversation has stopped helping. Asked afresh, with what was wrong, while tries last.
-            if !restarted, attempt < options.maxTries, on("retry.same-query"), answer.attempts.contains(where: { $0.sql == sql }) {
-                restarted = true
-                record.observation = RuleNote("retry.same-query", "a mesma consulta de uma tentativa anterior; a pergunta vai de novo, com o problema dito")
-                answer.attempts.append(record)
-                // The problem with its hints ("escreva aaa.coluna, com uma das colunas de…").
-                let said = answer.attempts.dropLast().last.flatMap { $0.error ?? $0.observation?.note } ?? lastProblem
-                messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history, note: said))]
-                lap("montar prompt")
-                continue
-            }
-            if let failure {
-                lap("validar")
-                lastProblem = failure.message
-                record.error = failure.errorDescription
-                record.refusal = failure.rule
-                answer.attempts.append(record)
-                answer.status = .invalid
-                answer.sql = sql
-                messages.append(correction(sql: sql, problem: failure.message, hints: failure.hints))
-                continue
-            }
-            lap("validar")
-            answer.attempts.append(record)
-            answer.sql = sql
-            run(sql, into: &answer, cancellation: cancellation)
-            lap("executar")
-            if answer.status != .ok {
-                lastProblem = answer.message ?? "a consulta falhou"
-                answer.attempts[answer.attempts.count - 1].error = lastProblem
-                messages.append(correction(sql: sql, problem: lastProblem, hints: []))
-                continue
-            }
-            // The query of a shown example that asks something else, literals swapped, or a year of an
-            // example the question never names: in the dev runs, every such answer was wrong, and a
-            // correction that quotes the copy gets it back. Asked again without that example, the
-            // model reads the question; if that fails, this answer stays, with a warning.
-            if !askedAfresh, attempt < options.maxTries, on("check.copied-example"), let (copied, problem) = ruleInput(sql: sql, reading: reading, context: context).borrowedExample(sql, copyThreshold: options.copyThreshold) {
-                askedAfresh = true
-                lastProblem = problem
-                answer.attempts[answer.attempts.count - 1].observation = RuleNote("check.copied-example", problem)
-                suspect = (sql, answer.result, "atenção: \(lastProblem)")
-                context.examples.removeAll { $0.question == copied.question }
-                answer.context = context
-                messages = [ChatMessage(.user, generationPrompt(question, context: context, history: history))]
-                lap("montar prompt")
-                continue
-            }
-            // Suspicious rather than wrong: one more try with each new observation, then say so.
-            let look = suspicious(answer.result, sql: sql, reading: reading, context: context)
-            let oddity = look?.problem
-            if let look, let oddity, !observed.contains(look.note), attempt < options.maxTries {
-                observed.insert(look.note)
-                lastProblem = oddity
-                answer.attempts[answer.attempts.count - 1].observation = look.note
-                suspect = (sql, answer.result, "atenção: \(oddity)")
-                // The problem for the model and the user; what to do about it for the model only.
-                messages.append(correction(sql: sql, problem: oddity + "; confira filtros e junções", hints: look.hints))
-                continue
-            }
-            // A value or a grouping nothing asked for, kept after the model was told: it goes.
-            if oddity != nil, let unasked = withoutUnasked(answer, sql: sql, reading: reading, context: context, cancellation: cancellation) {
-                lap("executar")
-                return unasked
-            }
-            if let oddity { answer.message = "atenção: \(oddity)" }
-            return answer
         }
-        if answer.status != .ok, let suspect {
+        if answer.status != .ok, let suspect = talk.suspect {
             answer.status = .ok
             answer.sql = suspect.sql
             answer.result = suspect.result
             answer.message = suspect.message
-            if let unasked = withoutUnasked(answer, sql: suspect.sql, reading: reading, context: context, cancellation: cancellation) {
+            if let unasked = withoutUnasked(answer, sql: suspect.sql, reading: reading, context: talk.context, cancellation: cancellation) {
                 answer = unasked
             }
         } else if answer.status != .ok {
-            answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(lastProblem)"
+            answer.message = "não consegui responder depois de \(answer.attempts.count) tentativa(s): \(talk.lastProblem)"
         }
         return answer
     }
