@@ -39,6 +39,12 @@ public enum ReplayReportText {
         out += "\nRegras que agiram (por banco: agiu +ajudou −atrapalhou). Numa regra que reescreve, ajudou é certa com ela e "
             + "errada sem ela; numa olhada, ajudou é ver algo numa resposta errada e atrapalhou é ver algo numa certa:\n"
         out += table.render() + "\n"
+        if !report.hurts.isEmpty {
+            out += "\nOnde uma regra atrapalhou (\(report.hurts.count)):\n"
+            for hurt in report.hurts {
+                out += "- \(hurt.rule) · \(hurt.catalog) · \(hurt.question)\n  modelo: \(hurt.written)\n  rodou:  \(hurt.ran)\n"
+            }
+        }
         if !silent.isEmpty {
             out += "\nNão agiram em nenhuma consulta (\(silent.count)); as etapas de nova tentativa só agem com o modelo:\n"
                 + silent.joined(separator: ", ") + "\n"

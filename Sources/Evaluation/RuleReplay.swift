@@ -54,12 +54,24 @@ public struct ReplayReport: Sendable, Codable {
     public var databases: [Database]
     /// Per rule id, per catalog.
     public var rules: [String: [String: ReplayTally]]
+    /// Every query on which a rule hurt: what to read before generalising or removing it.
+    public var hurts: [Hurt] = []
+
+    /// A rule that turned a right answer wrong, or looked twice at a right one.
+    public struct Hurt: Sendable, Codable, Equatable {
+        public var rule: String
+        public var catalog: String
+        public var question: String
+        /// The model's query, and the one that ran with every rule on.
+        public var written: String
+        public var ran: String
+    }
     /// The queries already replayed (catalog, question, retrieval, query): two reports of one
     /// commit often share the first try, which would count twice.
     var replayed: Set<[String]> = []
 
     enum CodingKeys: String, CodingKey {
-        case source, databases, rules
+        case source, databases, rules, hurts
     }
 
     public init(source: String, databases: [Database] = [], rules: [String: [String: ReplayTally]] = [:]) {
@@ -100,8 +112,11 @@ public struct RuleReplay {
         }
         let position = report.databases.firstIndex { $0.catalog == set.catalog }!
         var golds: [String: [QueryResult]] = [:]
-        func tally(_ rule: String, _ change: (inout ReplayTally) -> Void) {
-            change(&report.rules[rule, default: [:]][set.catalog, default: ReplayTally()])
+        func tally(_ rule: String, hurt: Bool, helped: Bool, question: String, written: String, ran: String) {
+            report.rules[rule, default: [:]][set.catalog, default: ReplayTally()] = report.rules[rule]?[set.catalog].map {
+                ReplayTally(acted: $0.acted + 1, helped: $0.helped + (helped ? 1 : 0), hurt: $0.hurt + (hurt ? 1 : 0))
+            } ?? ReplayTally(acted: 1, helped: helped ? 1 : 0, hurt: hurt ? 1 : 0)
+            if hurt { report.hurts.append(ReplayReport.Hurt(rule: rule, catalog: set.catalog, question: question, written: written, ran: ran)) }
         }
         for run in set.runs {
             assistant.options.retrieval = run.configuration.retrieval
@@ -125,29 +140,18 @@ public struct RuleReplay {
                     if base.sql == attempt.sql { report.databases[position].reproduced += 1 }
                     if baseRight { report.databases[position].right += 1 }
                     // A rule that did not act changes nothing when off: only those that acted are replayed without.
-                    for rule in Set(base.rules) {
+                    for rule in Set(base.rules).sorted() {
                         assistant.options.rules = RuleSwitches(disabled: [rule])
                         let offRight = right(assistant.replayed(written, question: question.question, context: context).result)
-                        tally(rule) {
-                            $0.acted += 1
-                            if baseRight && !offRight { $0.helped += 1 }
-                            if !baseRight && offRight { $0.hurt += 1 }
-                        }
+                        tally(rule, hurt: !baseRight && offRight, helped: baseRight && !offRight, question: question.question, written: written, ran: base.sql)
                     }
-                    for observation in Set(base.observations.map(\.rule)) {
-                        tally(observation) {
-                            $0.acted += 1
-                            if baseRight { $0.hurt += 1 } else { $0.helped += 1 }
-                        }
+                    for observation in Set(base.observations.map(\.rule)).sorted() {
+                        tally(observation, hurt: baseRight, helped: !baseRight, question: question.question, written: written, ran: base.sql)
                     }
                     if let late = base.late {
                         let lateRight = right(late.result)
-                        for rule in Set(late.rules) {
-                            tally(rule) {
-                                $0.acted += 1
-                                if lateRight && !baseRight { $0.helped += 1 }
-                                if !lateRight && baseRight { $0.hurt += 1 }
-                            }
+                        for rule in Set(late.rules).sorted() {
+                            tally(rule, hurt: !lateRight && baseRight, helped: lateRight && !baseRight, question: question.question, written: written, ran: late.sql)
                         }
                     }
                 }

@@ -21,6 +21,8 @@ struct RuleReplayTests {
     static let nobody = EvalQuestion(id: "ninguem", question: "Quantas escolas estaduais existem?",
                                      goldSQL: "SELECT count(*) FROM escolas WHERE rede = 'estadual'")
 
+    static let empty = EvalQuestion(id: "marte", question: "Quais escolas ficam em Marte?", goldSQL: "SELECT nome FROM escolas WHERE cidade = 'Marte'")
+
     /// One run as the report records it: the query the model wrote, and the one that ran.
     static func recorded(_ question: EvalQuestion, written: String, ran: String, outcome: EvalOutcome) -> EvalCase {
         EvalCase(id: question.id, question: question.question, difficulty: question.difficulty, outcome: outcome, source: "llm", tries: 1,
@@ -64,12 +66,23 @@ struct RuleReplayTests {
         #expect(checks["check.no-rows"] != nil && checks["check.value-not-stored"] != nil, "\(checks.keys.sorted())")
         #expect(checks.values.allSatisfy { $0 == ["escola": ReplayTally(acted: 1, helped: 1, hurt: 0)] })
         #expect(report.rules.count == checks.count + 1, "\(report.rules.keys.sorted())")
+        #expect(report.hurts.isEmpty)
+
+        // A right answer with no rows: the look at it counts against the check, and says where.
+        let emptyRun = EvalRun(configuration: run.configuration, cases: [
+            Self.recorded(Self.empty, written: Self.empty.goldSQL, ran: Self.empty.goldSQL, outcome: .rightFirstTry),
+        ], elapsed: .seconds(1))
+        RuleReplay(runner: runner, assistant: assistant, questions: [Self.empty])
+            .replay(EvalReport.QuestionSet(file: "dev.yaml", database: database, catalog: "escola", runs: [emptyRun]), into: &report)
+        #expect(report.rules["check.no-rows"]?["escola"] == ReplayTally(acted: 2, helped: 1, hurt: 1))
+        #expect(report.hurts.map(\.rule).contains("check.no-rows") && report.hurts.allSatisfy { $0.question == Self.empty.question })
         #expect(assistant.options.rules == .allOn, "o assistente volta com todas as regras ligadas")
 
         let text = ReplayReportText.render(report)
         #expect(text.contains("fix.integer-division"))
         #expect(text.contains("1 +1 −0"))
         #expect(text.contains("Não agiram em nenhuma consulta"))
+        #expect(text.contains("Onde uma regra atrapalhou") && text.contains("Quais escolas ficam em Marte?"))
         let decoded = try JSONDecoder().decode(ReplayReport.self, from: Data(report.json().utf8))
         #expect(decoded.rules == report.rules)
     }
