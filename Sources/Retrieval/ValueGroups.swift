@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// A column the question names several values of, by the values themselves ("de manhã e de
@@ -16,21 +17,26 @@ public struct ValueGroup: Sendable, Equatable {
         self.values = values
     }
 
-    /// The columns of `context` with two or more named values.
+    /// The columns of `context` with two or more values the question names by different words.
+    /// One word that matches two stored values ("belem": 'Belém' and 'BELEM') names one thing,
+    /// not a group to count value by value.
     public static func named(in context: RetrievedContext) -> [ValueGroup] {
-        var found: [(table: String, column: String, value: String)] = context.values.map { ($0.table, $0.column, $0.value) }
-        found += context.terms.compactMap { equality(in: $0.sql) }
-        var groups: [ValueGroup] = []
+        var found: [(table: String, column: String, value: String, said: String)] = context.values.map {
+            ($0.table, $0.column, $0.value, foldedText($0.spoken))
+        }
+        found += context.terms.compactMap { term in equality(in: term.sql).map { ($0.table, $0.column, $0.value, foldedText(term.spoken ?? term.term)) } }
+        var groups: [(group: ValueGroup, said: Set<String>)] = []
         for item in found {
-            if let index = groups.firstIndex(where: { $0.table == item.table && $0.column == item.column }) {
-                if !groups[index].values.contains(item.value) {
-                    groups[index] = ValueGroup(table: item.table, column: item.column, values: groups[index].values + [item.value])
+            if let index = groups.firstIndex(where: { $0.group.table == item.table && $0.group.column == item.column }) {
+                if !groups[index].group.values.contains(item.value) {
+                    groups[index].group = ValueGroup(table: item.table, column: item.column, values: groups[index].group.values + [item.value])
                 }
+                groups[index].said.insert(item.said)
             } else {
-                groups.append(ValueGroup(table: item.table, column: item.column, values: [item.value]))
+                groups.append((ValueGroup(table: item.table, column: item.column, values: [item.value]), [item.said]))
             }
         }
-        return groups.filter { $0.values.count >= 2 }
+        return groups.filter { $0.group.values.count >= 2 && $0.said.count >= 2 }.map(\.group)
     }
 
     /// `table.column = 'value'`, the whole of a term's definition, or nil.

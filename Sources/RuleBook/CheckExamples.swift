@@ -106,6 +106,12 @@ extension RuleBook {
                          context: ExampleContext(values: [("flights", "carrier", "UA", "united"), ("flights", "carrier", "AA", "american")])),
             RuleExample(.voos, "Voos da United e da American", "SELECT carrier, count(*) FROM flights WHERE carrier IN ('UA', 'AA') GROUP BY carrier",
                          context: ExampleContext(values: [("flights", "carrier", "UA", "united"), ("flights", "carrier", "AA", "american")])),
+            // The values are of a table the query does not read: not this check's business.
+            RuleExample(.voos, "Quantos voos saíram de aeroportos da United e da American?", "SELECT count(*) FROM flights",
+                         context: ExampleContext(values: [("airlines", "carrier", "UA", "united"), ("airlines", "carrier", "AA", "american")])),
+            // One word that matches two stored spellings names one thing ('manhã' stored twice over).
+            RuleExample(.escola, "Quantas turmas de manhã?", "SELECT count(*) FROM turmas WHERE turno IN ('manhã', 'MANHÃ')",
+                         context: ExampleContext(values: [("turmas", "turno", "manhã", "manha"), ("turmas", "turno", "MANHÃ", "manha")])),
         ],
         "check.asked-grouping": [
             RuleExample(.escola, "Quantas turmas de cada turno?", "SELECT count(*) FROM turmas", sees: "um resultado por turno"),

@@ -117,8 +117,12 @@ extension RuleBook {
         // "Quantos de manhã e quantos de tarde" answered with one number, or the first value only.
         AnswerCheck("check.value-group-ungrouped", "valores citados (\"manhã e tarde\") sem um número de cada", needs: [.storedValues]) { c in
             let grouping = QueryShape.outerGrouping(c.sql)
+            // Values of a table the query does not read are another check's business (value-dropped, term-dropped).
+            let read = Retriever.tables(in: c.sql)
             guard QueryShape.aggregates(c.sql),
-                let group = ValueGroup.named(in: c.input.context).first(where: { !(grouping?.columns.contains($0.column.lowercased()) ?? false) })
+                let group = ValueGroup.named(in: c.input.context).first(where: {
+                    read.contains($0.table.lowercased()) && !(grouping?.columns.contains($0.column.lowercased()) ?? false)
+                })
             else { return nil }
             let listed = group.values.map { "'\($0)'" }.joined(separator: " e ")
             return Finding("a pergunta cita \(listed) (\(group.table).\(group.column)), mas a consulta não agrupa por \(group.column)",

@@ -62,6 +62,22 @@ struct ValueIndexTests {
         #expect(ValueGroup.named(in: try Fixture.context("quantas turmas de manha em 2024", options: options)).isEmpty)
     }
 
+    @Test("one word that matches two stored values names one thing, not a group; two words naming two values do")
+    func oneWordTwoValues() {
+        // A registry of animals whose city is stored twice over ('Belém' and 'BELEM'): "em belem" is one city.
+        let city = RetrievedContext(values: [
+            ValueLink(table: "SinPatinhas 2025", column: "no_municipio", value: "Belém", spoken: "belem"),
+            ValueLink(table: "SinPatinhas 2025", column: "no_municipio", value: "BELEM", spoken: "belem"),
+        ])
+        #expect(ValueGroup.named(in: city).isEmpty)
+        // Flights from JFK and from LGA: two airports said, one row each.
+        let airports = RetrievedContext(values: [
+            ValueLink(table: "flights", column: "origin", value: "JFK", spoken: "jfk"),
+            ValueLink(table: "flights", column: "origin", value: "LGA", spoken: "lga"),
+        ])
+        #expect(ValueGroup.named(in: airports) == [ValueGroup(table: "flights", column: "origin", values: ["JFK", "LGA"])])
+    }
+
     @Test("the end of a school's name is enough; a tail many names share, or one common word, is not")
     func partialNames() throws {
         #expect(try links("frequencia da monteiro lobato em 2023") == ["escolas.nome=EMEF Monteiro Lobato"])
