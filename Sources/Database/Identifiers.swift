@@ -8,6 +8,12 @@ public func sqlName(_ name: String) -> String {
     isPlainIdentifier(name) ? name : quoteIdentifier(name)
 }
 
+/// A column of a table as SQL writes it, each part through `sqlName`: `alunos.nome`,
+/// `"Notas 2024"."Nota 2024"`. The table may be an alias or a table's name.
+public func qualifiedName(_ table: String, _ column: String) -> String {
+    sqlName(table) + "." + sqlName(column)
+}
+
 /// ASCII letters, digits and `_`, not starting with a digit, and not an SQL keyword.
 public func isPlainIdentifier(_ name: String) -> Bool {
     guard hasPlainSpelling(name), let first = name.unicodeScalars.first, !("0"..."9").contains(first) else { return false }

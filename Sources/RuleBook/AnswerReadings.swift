@@ -207,13 +207,13 @@ extension RuleInput {
         // The entity's own key when the query reads it, else a column that points at it.
         var key: String?
         if let own = references.first(where: { $0.table.caseInsensitiveCompare(entity.name) == .orderedSame }) {
-            key = "\(own.alias ?? own.table).\(entity.primaryKey[0])"
+            key = own.sqlQualifier + "." + sqlName(entity.primaryKey[0])
         } else {
             for reference in references {
                 guard let table = schema.table(named: reference.table),
                     let pointer = table.foreignKeys.first(where: { $0.columns.count == 1 && $0.referencedTable.caseInsensitiveCompare(entity.name) == .orderedSame })
                 else { continue }
-                key = "\(reference.alias ?? reference.table).\(pointer.columns[0])"
+                key = reference.sqlQualifier + "." + sqlName(pointer.columns[0])
                 break
             }
         }

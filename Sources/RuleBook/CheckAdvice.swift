@@ -10,9 +10,9 @@ extension RuleInput {
     /// "'F' não é valor de turmas.fase, uma coluna de números", with where it is ("há 'F' em
     /// alunos.genero") or the values the column has.
     static func describe(_ mismatch: ValueLiterals.Mismatch) -> Finding {
-        let head = "'\(mismatch.value)' não é valor de \(mismatch.table).\(mismatch.column)" + (mismatch.stored.isEmpty ? ", uma coluna de números" : "")
+        let head = "'\(mismatch.value)' não é valor de \(qualifiedName(mismatch.table, mismatch.column))" + (mismatch.stored.isEmpty ? ", uma coluna de números" : "")
         if !mismatch.holders.isEmpty {
-            let places = mismatch.holders.prefix(3).map { "'\($0.value)' em \($0.table).\($0.column)" }
+            let places = mismatch.holders.prefix(3).map { "'\($0.value)' em \(qualifiedName($0.table, $0.column))" }
             return Finding(head, hints: ["há " + places.joined(separator: ", ")])
         }
         if mismatch.stored.isEmpty { return Finding(head) }
@@ -34,7 +34,7 @@ extension RuleInput {
         let sides = groups.prefix(2).map { Set($0.map { $0.table.lowercased() }) }
         var links: [String: [(table: String, step: String)]] = [:]
         for (table, key) in catalog.schema.foreignKeys where key.columns.count == 1 {
-            let step = "\(table).\(key.columns[0]) = \(key.referencedTable).\(key.referencedColumns.first ?? "id")"
+            let step = "\(qualifiedName(table, key.columns[0])) = \(qualifiedName(key.referencedTable, key.referencedColumns.first ?? "id"))"
             links[table.lowercased(), default: []].append((key.referencedTable.lowercased(), step))
             links[key.referencedTable.lowercased(), default: []].append((table.lowercased(), step))
         }
@@ -67,14 +67,14 @@ extension RuleInput {
         for step in context.sameGrainJoins + context.joins.flatMap(\.steps) {
             let tables = Set(step.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#).map { $0.1.lowercased() })
             if tables.count == 2, tables.contains(target), let other = tables.first(where: { $0 != target }), read.contains(other) {
-                return "junte \(table): JOIN \(table) ON \(step)"
+                return "junte \(table): JOIN \(sqlName(table)) ON \(step)"
             }
         }
         // Deliveries counted for "sem nota de inglês no boletim": the question speaks of the
         // grades' table (by "boletim") and of none the query reads; joining would keep the wrong count.
         if !question.isEmpty, !tables.isEmpty, speaks(of: table, question: question), !tables.contains(where: { speaks(of: $0, question: question) }) {
             return "a consulta lê \(tables.sorted().joined(separator: ", ")), de que a pergunta não fala, e nem lê \(table), de que ela fala: "
-                + "escreva a consulta a partir de \(table) (FROM \(table))"
+                + "escreva a consulta a partir de \(table) (FROM \(sqlName(table)))"
         }
         return "a consulta nem lê a tabela \(table)"
     }
@@ -94,10 +94,10 @@ extension RuleInput {
         let schema = catalog.schema
         let references = SQLRepair.tableReferences(in: sql)
         for reference in references {
-            guard let table = schema.table(named: reference.table), let year = schema.yearColumns(of: table).first,
+            guard let table = schema.table(named: reference.table), let yearColumn = schema.yearColumns(of: table).first,
                 references.count(where: { $0.table.caseInsensitiveCompare(table.name) == .orderedSame }) == 2
             else { continue }
-            let (late, early) = (years.max()!, years.min()!)
+            let (late, early, year) = (years.max()!, years.min()!, sqlName(yearColumn))
             return "\(table.name) é lida duas vezes, uma por ano, e as cópias não se encontram; leia \(table.name) uma vez só com os dois anos "
                 + "(\(year) IN (\(early), \(late))), agrupe pelo que a pergunta compara e ponha os anos lado a lado com avg(CASE WHEN \(year) = \(late) THEN … END) "
                 + "e avg(CASE WHEN \(year) = \(early) THEN … END), comparados no HAVING"
@@ -122,12 +122,14 @@ extension RuleInput {
         let schema = catalog.schema
         let asked = Set(PortugueseTerms.terms(question))
         for name in Retriever.tables(in: sql) {
-            guard let table = schema.table(named: name), let year = schema.yearColumns(of: table).first else { continue }
+            guard let table = schema.table(named: name), let yearColumn = schema.yearColumns(of: table).first else { continue }
             let keys = table.foreignKeys.filter { $0.columns.count == 1 }
             let key = keys.first { !asked.isDisjoint(with: PortugueseTerms.terms($0.referencedTable)) } ?? keys.first
-            guard let column = key?.columns.first else { continue }
-            let (a, b) = ("\(table.name.prefix(1))\(first)", "\(table.name.prefix(1))\(second)")
-            return "FROM \(table.name) \(a) JOIN \(table.name) \(b) ON \(b).\(column) = \(a).\(column) AND \(b).\(year) = \(second) "
+            guard let pointer = key?.columns.first else { continue }
+            // Aliases made of the table's first letter and the year (`m2022`), quoted if that letter needs it.
+            let (a, b) = (sqlName("\(table.name.prefix(1))\(first)"), sqlName("\(table.name.prefix(1))\(second)"))
+            let (written, column, year) = (sqlName(table.name), sqlName(pointer), sqlName(yearColumn))
+            return "FROM \(written) \(a) JOIN \(written) \(b) ON \(b).\(column) = \(a).\(column) AND \(b).\(year) = \(second) "
                 + "WHERE \(a).\(year) = \(first)"
         }
         return nil

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import Retrieval
 import SQLCheck
@@ -125,15 +126,17 @@ extension RuleBook {
                 })
             else { return nil }
             let listed = group.values.map { "'\($0)'" }.joined(separator: " e ")
-            return Finding("a pergunta cita \(listed) (\(group.table).\(group.column)), mas a consulta não agrupa por \(group.column)",
-                           hints: ["para um número de cada, use GROUP BY \(group.table).\(group.column), uma linha por valor"])
+            let column = qualifiedName(group.table, group.column)
+            return Finding("a pergunta cita \(listed) (\(column)), mas a consulta não agrupa por \(group.column)",
+                           hints: ["para um número de cada, use GROUP BY \(column), uma linha por valor"])
         },
         // "Conforme a pedra", "de cada ano": one number for everyone, or a row each, where a row per
         // value was asked for.
         AnswerCheck("check.asked-grouping", "\"por X\" ou \"de cada X\" sem agrupar por X") { c in
             guard let asked = c.input.ungroupedRequest() else { return nil }
-            return Finding("a pergunta pede um resultado por \(asked.said) (\(asked.table).\(asked.column)), mas a consulta não agrupa por ele",
-                           hints: ["use GROUP BY \(asked.table).\(asked.column), uma linha por valor"])
+            let column = qualifiedName(asked.table, asked.column)
+            return Finding("a pergunta pede um resultado por \(asked.said) (\(column)), mas a consulta não agrupa por ele",
+                           hints: ["use GROUP BY \(column), uma linha por valor"])
         },
         // "Qual foi a data da primeira evasão" answered with a count per year: no date at all.
         AnswerCheck("check.date-asked", "uma data pedida e nenhuma data na resposta") { c in
@@ -146,14 +149,15 @@ extension RuleBook {
             let said = dates.compactMap { table, column in c.input.spokenSynonym(of: column, in: table, question: c.question).map { (table, column, $0) } }
             if said.count == 1, let (table, column, synonym) = said.first {
                 let words = Set(PortugueseTerms.words(c.question))
-                let pick = !words.isDisjoint(with: QuestionWords.earliest) ? "min(\(table).\(column)), a primeira"
-                    : !words.isDisjoint(with: QuestionWords.latest) ? "max(\(table).\(column)), a última"
-                    : "\(table).\(column) no SELECT (min() dá a primeira, max() a última)"
+                let date = qualifiedName(table, column)
+                let pick = !words.isDisjoint(with: QuestionWords.earliest) ? "min(\(date)), a primeira"
+                    : !words.isDisjoint(with: QuestionWords.latest) ? "max(\(date)), a última"
+                    : "\(date) no SELECT (min() dá a primeira, max() a última)"
                 return Finding("a pergunta pede uma data, mas nenhuma coluna da resposta é uma data",
-                               hints: ["a data de que ela fala é \(table).\(column) (\(synonym)): use \(pick)"])
+                               hints: ["a data de que ela fala é \(date) (\(synonym)): use \(pick)"])
             }
             return Finding("a pergunta pede uma data, mas nenhuma coluna da resposta é uma data",
-                           hints: [dates.isEmpty ? nil : "as datas das tabelas da consulta são " + dates.map { "\($0).\($1)" }.joined(separator: ", ") + " (a primeira é min(), a última é max())"])
+                           hints: [dates.isEmpty ? nil : "as datas das tabelas da consulta são " + dates.map { qualifiedName($0, $1) }.joined(separator: ", ") + " (a primeira é min(), a última é max())"])
         },
         // "Quantos…" with no "cada" or "por": one number, where a copied example gave one per school.
         AnswerCheck("check.one-number-grouped", "\"quantos\" respondido com um número por grupo") { c in
@@ -192,12 +196,12 @@ extension RuleBook {
                 let sibling = values.contains { $0.table == link.table && $0.column == link.column && $0.value != link.value && c.input.writes($0) }
                 return read.contains(link.table.lowercased()) && !c.input.writes(link) && (!grouped || sibling)
             }) else { return nil }
-            return "a pergunta cita '\(dropped.value)' (\(dropped.table).\(dropped.column)), mas a consulta não filtra por esse valor"
+            return "a pergunta cita '\(dropped.value)' (\(qualifiedName(dropped.table, dropped.column))), mas a consulta não filtra por esse valor"
         },
         // A column the question names word for word ("nota de inglês": nota_ingles) left unread.
         AnswerCheck("check.named-column-unread", "coluna que a pergunta cita e a consulta não lê") { c in
             guard let (table, column) = RuleInput.namedColumns(in: c.question, context: c.input.context).first(where: { !RuleInput.reads($0.column, in: c.sql) }) else { return nil }
-            return Finding("a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(table).\(column)), mas a consulta não usa essa coluna",
+            return Finding("a pergunta fala de \(column.replacingOccurrences(of: "_", with: " ")) (\(qualifiedName(table, column))), mas a consulta não usa essa coluna",
                            hints: [c.input.joinAdvice(to: table, sql: c.sql, context: c.input.context, question: c.question)])
         },
         // A glossary condition the question says in so many words ("evasões": situacao =
@@ -219,7 +223,7 @@ extension RuleBook {
             guard let group = c.reading.bestPerGroup, !RuleInput.picksPerGroup(c.sql) else { return nil }
             let table = c.input.schema.tables.first { c.input.speaks(of: $0.name, question: group) }
             guard !c.input.isGrouped(c.sql, by: group, table: table) else { return nil }
-            let partition = table.map { "\($0.name).\($0.primaryKey.first ?? "id")" } ?? "a coluna do grupo"
+            let partition = table.map { qualifiedName($0.name, $0.primaryKey.first ?? "id") } ?? "a coluna do grupo"
             return Finding("a pergunta pede o primeiro de cada \(group) (uma linha por \(group)), mas a consulta não escolhe um por grupo",
                            hints: ["numere as linhas numa subconsulta, rank() OVER (PARTITION BY \(partition) ORDER BY a medida DESC) AS posicao, e fique com WHERE posicao = 1"])
         },

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import Retrieval
 import SQLCheck
@@ -274,7 +275,7 @@ public enum RuleBook {
             guard let asked = input.ungroupedRequest() else { return nil }
             let readings = SQLRepair.tableReferences(in: input.sql).filter { $0.table.caseInsensitiveCompare(asked.table) == .orderedSame }
             guard readings.count == 1, let reading = readings.first else { return nil }
-            return AskedGrouping.added(input.sql, column: "\(reading.alias ?? reading.table).\(asked.column)").map { grouped in
+            return AskedGrouping.added(input.sql, column: reading.sqlQualifier + "." + sqlName(asked.column)).map { grouped in
                 (grouped.sql, [grouped.note + ": a pergunta pede um resultado por \(asked.said)"])
             }
         },

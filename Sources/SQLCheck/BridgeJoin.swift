@@ -27,10 +27,10 @@ extension SQLRepair {
             // Already read (once): the target joins it, where another bridge would multiply rows.
             let readings = Self.tableReferences(in: sql).filter { $0.table.caseInsensitiveCompare(bridge.name) == .orderedSame }
             guard readings.count == 1 else { return nil }
-            replacement = "\(head) ON \(parts[0]).\(target.primaryKey[0]) = \(readings[0].alias ?? bridge.name).\(toTarget)"
+            replacement = "\(head) ON \(parts[0]).\(sqlName(target.primaryKey[0])) = \(readings[0].sqlQualifier).\(sqlName(toTarget))"
         } else {
-            replacement = "JOIN \(bridge.name) ON \(bridge.name).\(bridgeColumn) = \(otherQualifier).\(otherColumn) "
-                + "\(head) ON \(parts[0]).\(target.primaryKey[0]) = \(bridge.name).\(toTarget)"
+            replacement = "JOIN \(sqlName(bridge.name)) ON \(qualifiedName(bridge.name, bridgeColumn)) = \(otherQualifier).\(otherColumn) "
+                + "\(head) ON \(parts[0]).\(sqlName(target.primaryKey[0])) = \(qualifiedName(bridge.name, toTarget))"
         }
         var fixed = sql
         fixed.replaceSubrange(range, with: replacement)

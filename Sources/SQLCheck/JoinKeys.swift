@@ -33,11 +33,11 @@ extension SQLRepair {
             let note: String
             switch (leftFix, rightFix) {
             case (let column?, nil):
-                replacement = "\(leftQualifier).\(column) = \(rightQualifier).\(rightColumn)"
-                note = "junção \(leftQualifier).\(leftColumn) = \(rightQualifier).\(rightColumn) trocada por \(leftQualifier).\(column): \(right.name).\(rightColumn) aponta para \(rightKey!.table)"
+                replacement = "\(leftQualifier).\(sqlName(column)) = \(rightQualifier).\(rightColumn)"
+                note = "junção \(leftQualifier).\(leftColumn) = \(rightQualifier).\(rightColumn) trocada por \(leftQualifier).\(sqlName(column)): \(qualifiedName(right.name, String(rightColumn))) aponta para \(rightKey!.table)"
             case (nil, let column?):
-                replacement = "\(leftQualifier).\(leftColumn) = \(rightQualifier).\(column)"
-                note = "junção \(leftQualifier).\(leftColumn) = \(rightQualifier).\(rightColumn) trocada por \(rightQualifier).\(column): \(left.name).\(leftColumn) aponta para \(leftKey!.table)"
+                replacement = "\(leftQualifier).\(leftColumn) = \(rightQualifier).\(sqlName(column))"
+                note = "junção \(leftQualifier).\(leftColumn) = \(rightQualifier).\(rightColumn) trocada por \(rightQualifier).\(sqlName(column)): \(qualifiedName(left.name, String(leftColumn))) aponta para \(leftKey!.table)"
             default:
                 continue
             }
@@ -63,8 +63,8 @@ extension SQLRepair {
                 let rightKey = entityKey(right, String(innerColumn)), entityKey(left, String(column)) == nil,
                 let key = fix(left, String(column), isKey: false, toward: rightKey)
             else { continue }
-            fixed.replaceSubrange(match.range, with: "\(qualifier).\(key)\(rest)")
-            notes.insert("\(qualifier).\(column) comparado com \(right.name).\(innerColumn), que aponta para \(rightKey.table): trocado por \(qualifier).\(key)", at: 0)
+            fixed.replaceSubrange(match.range, with: "\(qualifier).\(sqlName(key))\(rest)")
+            notes.insert("\(qualifier).\(column) comparado com \(qualifiedName(right.name, String(innerColumn))), que aponta para \(rightKey.table): trocado por \(qualifier).\(sqlName(key))", at: 0)
         }
         return notes.isEmpty ? nil : (fixed, notes)
     }
@@ -97,8 +97,8 @@ extension SQLRepair {
                 else { continue }
                 return (fixed, [note])
             }
-            let replacement = "JOIN \(bridge.table.name) ON \(bridge.table.name).\(bridge.toFirst) = \(otherQualifier).\(otherColumn) "
-                + "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(bridge.table.name).\(bridge.toSecond)"
+            let replacement = "JOIN \(sqlName(bridge.table.name)) ON \(qualifiedName(bridge.table.name, bridge.toFirst)) = \(otherQualifier).\(otherColumn) "
+                + "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(qualifiedName(bridge.table.name, bridge.toSecond))"
             var fixed = sql
             fixed.replaceSubrange(join.range, with: replacement)
             return (fixed, [note])
@@ -129,12 +129,12 @@ extension SQLRepair {
         }
         var fixed = sql
         if own.range.upperBound <= join.range.lowerBound, ties(bridge.toFirst, to: other.qualifier, other.column) {
-            fixed.replaceSubrange(join.range, with: "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(bridgeQualifier).\(bridge.toSecond)")
+            fixed.replaceSubrange(join.range, with: "\(join.head) ON \(join.qualifier).\(joinedColumn) = \(bridgeQualifier).\(sqlName(bridge.toSecond))")
             return fixed
         }
         if own.range.lowerBound >= join.range.upperBound, ties(bridge.toSecond, to: join.qualifier, joinedColumn) {
             fixed.replaceSubrange(own.range, with: "\(join.head) ON \(own.condition)")
-            fixed.replaceSubrange(join.range, with: "\(own.head) ON \(bridgeQualifier).\(bridge.toFirst) = \(other.qualifier).\(other.column)")
+            fixed.replaceSubrange(join.range, with: "\(own.head) ON \(bridgeQualifier).\(sqlName(bridge.toFirst)) = \(other.qualifier).\(other.column)")
             return fixed
         }
         return nil

@@ -27,7 +27,7 @@ extension SQLRepair {
             guard let link = earlier.lazy.compactMap({ reference in
                 self.directLink(between: joined, join.qualifier, and: reference)
             }).first else { continue }
-            let replacement = "\(join.head) ON \(link) JOIN \(missing.name) ON \(join.condition)"
+            let replacement = "\(join.head) ON \(link) JOIN \(sqlName(missing.name)) ON \(join.condition)"
             var fixed = sql
             fixed.replaceSubrange(join.range, with: replacement)
             return (fixed, "\(missing.name) não estava na consulta: \(join.table) liga-se por \(link), e \(missing.name) entra com \(join.condition)")
@@ -39,13 +39,13 @@ extension SQLRepair {
     /// `reference` reads, either way round; nil when there is none or more than one.
     func directLink(between table: Schema.Table, _ qualifier: String, and reference: TableReference) -> String? {
         guard let other = catalog.schema.table(named: reference.table), other.name != table.name else { return nil }
-        let otherQualifier = reference.alias ?? reference.table
+        let otherQualifier = reference.sqlQualifier
         var links: [String] = []
         for key in table.foreignKeys where key.columns.count == 1 && key.referencedTable.caseInsensitiveCompare(other.name) == .orderedSame {
-            links.append("\(qualifier).\(key.columns[0]) = \(otherQualifier).\(key.referencedColumns.first ?? "id")")
+            links.append("\(qualifier).\(sqlName(key.columns[0])) = \(otherQualifier).\(sqlName(key.referencedColumns.first ?? "id"))")
         }
         for key in other.foreignKeys where key.columns.count == 1 && key.referencedTable.caseInsensitiveCompare(table.name) == .orderedSame {
-            links.append("\(qualifier).\(key.referencedColumns.first ?? "id") = \(otherQualifier).\(key.columns[0])")
+            links.append("\(qualifier).\(sqlName(key.referencedColumns.first ?? "id")) = \(otherQualifier).\(sqlName(key.columns[0]))")
         }
         return links.count == 1 ? links[0] : nil
     }
@@ -61,7 +61,7 @@ extension SQLRepair {
         guard reachable.count == 1, let owner = reachable.first,
             let joined = aliasOrJoin("\(owner.name).\(name)", in: sql)
         else { return nil }
-        let fixed = Self.replaceName(name, with: "\(owner.name).\(name)", in: joined.sql)
+        let fixed = Self.replaceName(name, with: qualifiedName(owner.name, name), in: joined.sql)
         return fixed == joined.sql ? nil : (fixed, joined.note + "; \(name) lido de \(owner.name)")
     }
 }

@@ -25,29 +25,27 @@ public enum MissingYearConditions {
         let conditionsText = withoutListsAndKeys(characters, depth: depth)
         var conditions: [String] = []
         for (table, condition) in offered {
-            let escaped = NSRegularExpression.escapedPattern(for: table)
-            let yearColumn = try! Regex("(?i)^\\s*\(escaped)\\.[a-z_][a-z0-9_]*\\s*=\\s*\(year)\\s*$")
-            let dateColumn = try! Regex("(?i)^\\s*\(escaped)\\.([a-z_][a-z0-9_]*)\\s+LIKE\\s+'\(year)-%'\\s*$")
+            // The conditions write names as SQL does: `"Notas 2024"."Ano Letivo" = 2024`.
+            let escaped = NSRegularExpression.escapedPattern(for: sqlName(table))
+            let yearColumn = try! Regex("(?i)^\\s*\(escaped)\\.\(writtenName)\\s*=\\s*\(year)\\s*$")
+            let dateColumn = try! Regex("(?i)^\\s*\(escaped)\\.\(writtenName)\\s+LIKE\\s+'\(year)-%'\\s*$")
             let periodConditions = offered.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
             // A date column only when it is the table's one period column (a month of attendance:
             // an enrolment dated in December may belong to next year's) and every row has it (an
             // activity never handed in has no delivery date).
-            let dated = condition.firstMatch(of: dateColumn).flatMap { match in
-                match.output[1].substring.flatMap { schema.table(named: table)?.column(named: String($0))?.notNull }
-            } ?? false
+            let dated = condition.firstMatch(of: dateColumn) != nil
+                && (column(of: condition, in: table).flatMap { schema.table(named: table)?.column(named: $0)?.notNull } ?? false)
             guard condition.firstMatch(of: yearColumn) != nil || periodConditions.count == 1 && dated else { continue }
             let mine = references.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
-            guard mine.count == 1, let reference = mine.first,
-                depth[text.distance(from: text.startIndex, to: reference.end) - 1] == 0
-            else { continue }
+            guard mine.count == 1, let reference = mine.first, reference.depth == 0 else { continue }
             // Any period column of this table named in a condition through it, or bare, is the
             // model's own say about its period: "data_matricula LIKE '2023-12%'" dates enrolments
             // well enough. Shown or grouped only, it says nothing of which period.
             let qualifier = reference.alias ?? reference.table
-            let periodColumns = periodConditions.compactMap { $0.condition.firstMatch(of: #/\.([A-Za-z_][A-Za-z0-9_]*)/#).map { String($0.1) } }
+            let periodColumns = periodConditions.compactMap { column(of: $0.condition, in: $0.table) }
             guard !periodColumns.contains(where: { mentions(conditionsText, column: $0, qualifier: qualifier) }) else { continue }
             let trimmed = condition.trimmingCharacters(in: .whitespaces)
-            conditions.append(qualifier + trimmed.dropFirst(table.count))
+            conditions.append(reference.sqlQualifier + trimmed.dropFirst(sqlName(table).count))
         }
         guard !conditions.isEmpty else { return nil }
         return (whereExtended(text, with: conditions.joined(separator: " AND ")), conditions)
@@ -74,6 +72,17 @@ public enum MissingYearConditions {
             added = dated.added + added
         }
         return added.isEmpty ? nil : (String(characters), added)
+    }
+
+    /// A name as an offered condition writes it: bare, or in double quotes.
+    static let writtenName = #"(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")+")"#
+
+    /// The column of an offered condition on `table` (`turmas.ano_letivo = 2024`, `"Notas
+    /// 2024"."Data Matrícula" LIKE '2024-%'`), quotes off; nil when it is not written on `table`.
+    static func column(of condition: String, in table: String) -> String? {
+        let pattern = try! Regex("(?i)^\\s*\(NSRegularExpression.escapedPattern(for: sqlName(table)))\\.(\(writtenName))")
+        guard let name = condition.firstMatch(of: pattern)?.output[1].substring else { return nil }
+        return name.hasPrefix("\"") ? name.dropFirst().dropLast().replacingOccurrences(of: "\"\"", with: "\"") : String(name)
     }
 
     /// `text` (one outer query, no UNION) with `added` ANDed to its outer WHERE, or a WHERE made

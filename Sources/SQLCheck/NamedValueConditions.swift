@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// "Total de acessos por escola em outubro": the question names `interacoes.tipo = 'acesso'`,
@@ -21,12 +22,9 @@ public enum NamedValueConditions {
         for named in values {
             let sameColumn = values.filter { $0.table.caseInsensitiveCompare(named.table) == .orderedSame && $0.column.caseInsensitiveCompare(named.column) == .orderedSame }
             let mine = references.filter { $0.table.caseInsensitiveCompare(named.table) == .orderedSame }
-            guard sameColumn.count == 1, mine.count == 1, let reference = mine.first,
-                depth[text.distance(from: text.startIndex, to: reference.end) - 1] == 0
-            else { continue }
-            let qualifier = reference.alias ?? reference.table
-            guard !MissingYearConditions.mentions(text, column: named.column, qualifier: qualifier) else { continue }
-            conditions.append("\(qualifier).\(named.column) = '\(named.value.replacingOccurrences(of: "'", with: "''"))'")
+            guard sameColumn.count == 1, mine.count == 1, let reference = mine.first, reference.depth == 0 else { continue }
+            guard !MissingYearConditions.mentions(text, column: named.column, qualifier: reference.alias ?? reference.table) else { continue }
+            conditions.append("\(reference.sqlQualifier).\(sqlName(named.column)) = '\(named.value.replacingOccurrences(of: "'", with: "''"))'")
         }
         guard !conditions.isEmpty else { return nil }
         return (MissingYearConditions.whereExtended(text, with: conditions.joined(separator: " AND ")), conditions)

@@ -35,9 +35,9 @@ enum OuterColumns {
     }
 
     /// The columns of `table` that point at a table the query reads which has `column` (bare):
-    /// `aluno_id` of cubo_engajamento for `alunos.ra`, with the key it points at. What points
-    /// where is `SQLRepair`'s reading (a declared foreign key, or a name like `aluno_id`), so a
-    /// view that declares none gets them too.
+    /// `aluno_id` of cubo_engajamento for `alunos.ra`, with the key it points at, both as SQL
+    /// writes them. What points where is `SQLRepair`'s reading (a declared foreign key, or a
+    /// name like `aluno_id`), so a view that declares none gets them too.
     static func keys(of table: Schema.Table, for column: String, in sql: String, repairer: SQLRepair) -> [(key: String, target: String)] {
         let schema = repairer.catalog.schema
         let bare = String(column.split(separator: ".").last ?? "")
@@ -50,7 +50,7 @@ enum OuterColumns {
         }
         return owners.compactMap { owner in
             let target = SQLRepair.EntityKey(table: owner.name.lowercased(), column: owner.primaryKey[0].lowercased())
-            return repairer.column(of: table, pointingAt: target).map { ($0, "\(owner.name).\(owner.primaryKey[0])") }
+            return repairer.column(of: table, pointingAt: target).map { (sqlName($0), qualifiedName(owner.name, owner.primaryKey[0])) }
         }
     }
 }

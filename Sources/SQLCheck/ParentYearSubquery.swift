@@ -23,7 +23,7 @@ extension SQLRepair {
         guard let owner = outside.first, Set(outside.map { ($0.alias ?? $0.table).lowercased() }).count == 1,
             let table = schema.table(named: owner.table)
         else { return nil }
-        let qualifier = parts.count == 2 ? parts[0] : (owner.alias ?? owner.table)
+        let qualifier = parts.count == 2 ? parts[0] : owner.sqlQualifier
         let escapedKey = NSRegularExpression.escapedPattern(for: name)
         let pattern = try! Regex("(?i)(^|[^A-Za-z0-9_.])\(escapedKey)\\s+in\\s*\\(\\s*select\\s+(?:[a-z_][a-z0-9_]*\\.)?([a-z_][a-z0-9_]*)\\s+from\\s+([a-z_][a-z0-9_]*)(?:\\s+(?:as\\s+)?([a-z_][a-z0-9_]*))?\\s+where\\s+(?:([a-z_][a-z0-9_]*)\\.)?([a-z_][a-z0-9_]*)\\s*(=\\s*\\d{4}|in\\s*\\(\\s*\\d{4}(?:\\s*,\\s*\\d{4})*\\s*\\)|between\\s+\\d{4}\\s+and\\s+\\d{4})\\s*\\)")
         for match in sql.matches(of: pattern) where !Self.insideQuotes(sql, at: match.range.lowerBound) {
@@ -38,10 +38,10 @@ extension SQLRepair {
                 let year = schema.yearColumns(of: parent).first(where: { $0.caseInsensitiveCompare(String(yearName)) == .orderedSame }),
                 let own = schema.yearColumns(of: table).first(where: { $0.caseInsensitiveCompare(year) == .orderedSame })
             else { continue }
-            let replacement = "\(qualifier).\(own) \(condition)"
+            let replacement = "\(qualifier).\(sqlName(own)) \(condition)"
             var fixed = sql
             fixed.replaceSubrange(match.range, with: before + replacement)
-            return (fixed, "\(key) IN (SELECT … FROM \(parent.name) WHERE \(year) …) trocado por \(replacement): \(table.name) não tem \(key), e tem \(own)")
+            return (fixed, "\(key) IN (SELECT … FROM \(sqlName(parent.name)) WHERE \(sqlName(year)) …) trocado por \(replacement): \(table.name) não tem \(key), e tem \(own)")
         }
         return nil
     }

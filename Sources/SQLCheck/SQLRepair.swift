@@ -94,10 +94,10 @@ public struct SQLRepair: Sendable {
         let owners = Self.tableReferences(in: sql).filter { catalog.schema.table(named: $0.table)?.column(named: parts[1]) != nil }
         let qualifiers = Set(owners.map { ($0.alias ?? $0.table).lowercased() })
         guard qualifiers.count == 1, let owner = owners.first else { return nil }
-        let qualifier = owner.alias ?? owner.table
-        guard qualifier.caseInsensitiveCompare(parts[0]) != .orderedSame else { return nil }
-        let fixed = Self.replaceName(name, with: "\(qualifier).\(parts[1])", in: sql)
-        return fixed == sql ? nil : (fixed, "\(name) lido como \(qualifier).\(parts[1]) (\(owner.table) é a tabela da consulta que tem \(parts[1]))")
+        guard (owner.alias ?? owner.table).caseInsensitiveCompare(parts[0]) != .orderedSame else { return nil }
+        let qualified = owner.sqlQualifier + "." + sqlName(parts[1])
+        let fixed = Self.replaceName(name, with: qualified, in: sql)
+        return fixed == sql ? nil : (fixed, "\(name) lido como \(qualified) (\(owner.table) é a tabela da consulta que tem \(parts[1]))")
     }
 
     /// A table written by name while aliased gets its alias; a parent table never joined gets its join.
@@ -110,17 +110,17 @@ public struct SQLRepair: Sendable {
             // Written by name while aliased: only when every reference uses one alias.
             let aliases = Set(mine.map { $0.alias?.lowercased() ?? "" })
             guard aliases.count == 1, let alias = mine[0].alias else { return nil }
-            let fixed = Self.replaceQualifier(parts[0], with: alias, in: sql)
-            return fixed == sql ? nil : (fixed, "\(parts[0]).\(parts[1]) reescrito como \(alias).\(parts[1]) (o apelido de \(table.name))")
+            let fixed = Self.replaceQualifier(parts[0], with: sqlName(alias), in: sql)
+            return fixed == sql ? nil : (fixed, "\(parts[0]).\(parts[1]) reescrito como \(qualifiedName(alias, parts[1])) (o apelido de \(table.name))")
         }
         guard let from = references.first(where: \.isFrom), let path = parentPath(from: from.table, to: table.name),
             path.allSatisfy({ step in !references.contains { $0.table.caseInsensitiveCompare(step.table) == .orderedSame } })
         else { return nil }
         var joins = ""
-        var previous = from.alias ?? from.table
+        var previous = from.sqlQualifier
         for step in path {
-            joins += " JOIN \(step.table) ON \(step.table).\(step.referencedColumn) = \(previous).\(step.column)"
-            previous = step.table
+            joins += " JOIN \(sqlName(step.table)) ON \(qualifiedName(step.table, step.referencedColumn)) = \(previous).\(sqlName(step.column))"
+            previous = sqlName(step.table)
         }
         var fixed = sql
         fixed.insert(contentsOf: joins, at: from.end)
@@ -142,7 +142,7 @@ public struct SQLRepair: Sendable {
         var expression = term.sql
         for table in term.tables {
             guard let reference = references.first(where: { $0.table.caseInsensitiveCompare(table) == .orderedSame }) else { return nil }
-            if let alias = reference.alias { expression = Self.replaceQualifier(table, with: alias, in: expression) }
+            if let alias = reference.alias { expression = Self.replaceQualifier(table, with: sqlName(alias), in: expression) }
         }
         let fixed = Self.replaceName(name, with: "(\(expression))", in: sql)
         return fixed == sql ? nil : (fixed, "\(name) trocado pela definição de \"\(term.term)\" no glossário")
@@ -154,9 +154,9 @@ public struct SQLRepair: Sendable {
         let references = Self.tableReferences(in: sql)
         let owners = references.filter { catalog.schema.table(named: $0.table)?.column(named: name) != nil }
         guard let owner = owners.first(where: \.isFrom) ?? owners.first else { return nil }
-        let qualifier = owner.alias ?? owner.table
-        let fixed = Self.replaceName(name, with: "\(qualifier).\(name)", in: sql)
-        return fixed == sql ? nil : (fixed, "\(name) lido como \(qualifier).\(name) (a coluna está em mais de uma tabela)")
+        let qualified = owner.sqlQualifier + "." + sqlName(name)
+        let fixed = Self.replaceName(name, with: qualified, in: sql)
+        return fixed == sql ? nil : (fixed, "\(name) lido como \(qualified) (a coluna está em mais de uma tabela)")
     }
 
     /// `ano_letivo = 2023` on a table with no year column and one date column `mes`: `mes LIKE '2023-%'`.
@@ -177,8 +177,9 @@ public struct SQLRepair: Sendable {
         else { return nil }
         let qualifier = parts.count == 2 ? parts[0] + "." : ""
         let range = NSRange(sql.startIndex..., in: sql)
-        let fixed = pattern.stringByReplacingMatches(in: sql, range: range, withTemplate: "\(qualifier)\(date) LIKE '$1-%'")
-        return fixed == sql ? nil : (fixed, "\(name) = ano trocado pelo ano de \(table.name).\(date), que a tabela tem")
+        let template = NSRegularExpression.escapedTemplate(for: qualifier + sqlName(date)) + " LIKE '$1-%'"
+        let fixed = pattern.stringByReplacingMatches(in: sql, range: range, withTemplate: template)
+        return fixed == sql ? nil : (fixed, "\(name) = ano trocado pelo ano de \(qualifiedName(table.name, date)), que a tabela tem")
     }
 
     /// The folded words of a name, without linking words: "taxa_presenca" and "taxa de presença" agree.
@@ -228,6 +229,13 @@ public struct SQLRepair: Sendable {
         public let isFrom: Bool
         /// Where the reference (with its alias) ends in the text: a join can go there.
         let end: String.Index
+        /// The parentheses around it: 0 in the outer query. Read from the tokens, since the last
+        /// character of a quoted name (`"Notas Finais"`) is inside quotes and has no depth.
+        let depth: Int
+
+        /// What the query calls the table (its alias, or else its name), as SQL writes it: the
+        /// names here are as SQLite reads them, quotes off, so one with a space is quoted again.
+        public var sqlQualifier: String { sqlName(alias ?? table) }
     }
 
     static let notAliases: Set<String> = [
@@ -292,7 +300,7 @@ public struct SQLRepair: Sendable {
                 end = tokens[after].end
                 after += 1
             }
-            references.append(TableReference(table: name, alias: alias, isFrom: lower == "from", end: offsets[end]))
+            references.append(TableReference(table: name, alias: alias, isFrom: lower == "from", end: offsets[end], depth: depth))
             index = after
         }
         return references

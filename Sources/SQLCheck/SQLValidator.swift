@@ -94,12 +94,12 @@ public struct SQLValidator: Sendable {
         // subquery gives each row its own value back, and the condition says nothing.
         if switches.isOn("validate.outer-column"), let outer = OuterColumns.first(in: sql, schema: catalog.schema) {
             let keys = OuterColumns.keys(of: outer.table, for: outer.column, in: sql, repairer: SQLRepair(catalog: catalog))
-            let columns = outer.table.columns.map(\.name).joined(separator: ", ")
+            let columns = outer.table.columns.map { sqlName($0.name) }.joined(separator: ", ")
             return ValidationFailure(
                 kind: .outerColumn,
                 message: "a subconsulta (\(outer.subquery) …) devolve \(outer.column), que não é coluna de \(outer.table.name): o SQLite o lê da consulta de fora, "
                     + "e cada linha é comparada com ela mesma",
-                hints: keys.map { "use \($0.key), que aponta para \($0.target): \($0.target) IN (SELECT \($0.key) FROM \(outer.table.name) …)" }
+                hints: keys.map { "use \($0.key), que aponta para \($0.target): \($0.target) IN (SELECT \($0.key) FROM \(sqlName(outer.table.name)) …)" }
                     + ["a subconsulta devolve uma coluna de \(outer.table.name): \(columns)"],
                 column: outer.column)
         }
@@ -131,7 +131,7 @@ public struct SQLValidator: Sendable {
                 let what = table.name.caseInsensitiveCompare(name) == .orderedSame ? "o nome da tabela" : "o apelido da tabela \(table.name)"
                 return ValidationFailure(
                     kind: .unknownColumn, message: "\(name) é \(what), não uma coluna",
-                    hints: ["escreva \(name).coluna, com uma das colunas de \(table.name): " + table.columns.map(\.name).joined(separator: ", ")],
+                    hints: ["escreva \(sqlName(name)).coluna, com uma das colunas de \(table.name): " + table.columns.map { sqlName($0.name) }.joined(separator: ", ")],
                     column: name)
             }
             // "escolas.id" where escolas exists but is not in the query: the join is what is missing.
@@ -145,10 +145,10 @@ public struct SQLValidator: Sendable {
             // `v2.ano_letivo` after v2 left the query: the column is at hand under the names the
             // query does define; another table that has it ("fica na tabela scores_risco") misleads.
             let references = SQLRepair.tableReferences(in: sql)
-            let holders = references.filter { catalog.schema.table(named: $0.table)?.column(named: column) != nil }.map { $0.alias ?? $0.table }
+            let holders = references.filter { catalog.schema.table(named: $0.table)?.column(named: column) != nil }.map(\.sqlQualifier)
             if parts.count == 2, !holders.isEmpty, qualifiedTable(parts[0], in: sql) == nil, catalog.schema.table(named: parts[0]) == nil {
-                let defined = references.map { reference in reference.alias.map { "\($0) (\(reference.table))" } ?? reference.table }
-                let choices = holders.map { "\($0).\(column)" }
+                let defined = references.map { reference in reference.alias.map { "\(sqlName($0)) (\(sqlName(reference.table)))" } ?? sqlName(reference.table) }
+                let choices = holders.map { $0 + "." + sqlName(column) }
                 return ValidationFailure(
                     kind: .unknownColumn, message: "a coluna \(name) não existe: \(parts[0]) não é nome nem apelido de nenhuma tabela da consulta",
                     hints: ["a consulta lê " + defined.joined(separator: ", ") + "; \(column) está em " + choices.joined(separator: ", ")],
@@ -164,25 +164,25 @@ public struct SQLValidator: Sendable {
             }
             var hints = whereItLives
             hints += suggestColumns(for: name, sql: sql)
-                .filter { $0.caseInsensitiveCompare(name) != .orderedSame }
-                .filter { suggestion in period == nil || used.contains { suggestion.lowercased().hasPrefix($0.lowercased() + ".") } }
-                .map { "você quis dizer \($0)?" }
+                .filter { "\($0.table).\($0.column)".caseInsensitiveCompare(name) != .orderedSame }
+                .filter { suggestion in period == nil || used.contains { $0.caseInsensitiveCompare(suggestion.table) == .orderedSame } }
+                .map { "você quis dizer \(qualifiedName($0.table, $0.column))?" }
             // "f.turma_id": say what f really has, the surest cure for an invented column, and
             // which table to go through when another table with the same parent has it.
             if parts.count == 2, let table = qualifiedTable(parts[0], in: sql) {
                 let alias = table.name.caseInsensitiveCompare(parts[0]) == .orderedSame ? "" : " (\(parts[0]))"
-                hints.insert("a tabela \(table.name)\(alias) só tem as colunas " + table.columns.map(\.name).joined(separator: ", "), at: whereItLives.count)
-                if let bridge = bridgeHint(from: table, qualifier: parts[0], missing: column) { hints.insert(bridge, at: 0) }
+                hints.insert("a tabela \(table.name)\(alias) só tem as colunas " + table.columns.map { sqlName($0.name) }.joined(separator: ", "), at: whereItLives.count)
+                if let bridge = bridgeHint(from: table, qualifier: sqlName(parts[0]), missing: column) { hints.insert(bridge, at: 0) }
             }
             return ValidationFailure(kind: .unknownColumn, message: "a coluna \(name) não existe", hints: hints, column: name)
         }
         if let name = message.after("no such table: ") {
-            let hints = suggestTables(for: name).map { "você quis dizer \($0)?" }
+            let hints = suggestTables(for: name).map { "você quis dizer \(sqlName($0))?" }
             return ValidationFailure(kind: .unknownTable, message: "a tabela \(name) não existe", hints: hints)
         }
         if let name = message.after("ambiguous column name: ") {
             let owners = referencedTables(in: sql).filter { catalog.schema.table(named: $0)?.column(named: name) != nil }
-            let hint = owners.isEmpty ? [] : ["escreva com a tabela (ou o apelido): " + owners.map { "\($0).\(name)" }.joined(separator: " ou ")]
+            let hint = owners.isEmpty ? [] : ["escreva com a tabela (ou o apelido): " + owners.map { qualifiedName($0, name) }.joined(separator: " ou ")]
             return ValidationFailure(kind: .ambiguousColumn, message: "a coluna \(name) existe em mais de uma tabela da consulta", hints: hint, column: name)
         }
         if let name = message.after("no such function: ") {
@@ -233,15 +233,15 @@ public struct SQLValidator: Sendable {
         for name in used {
             // Dates of a table that points at nothing (a student's birth) say what it is, not when.
             guard let table = catalog.schema.table(named: name), table.kind == .view || !table.foreignKeys.isEmpty else { continue }
-            places += catalog.schema.dateColumns(of: table).map { "\(table.name).\($0)" }
+            places += catalog.schema.dateColumns(of: table).map { qualifiedName(table.name, $0) }
             for key in table.foreignKeys where key.columns.count == 1 {
                 guard let parent = catalog.schema.table(named: key.referencedTable), !parent.foreignKeys.isEmpty,
                     !used.contains(parent.name)
                 else { continue }
                 let dates = catalog.schema.dateColumns(of: parent)
                 guard !dates.isEmpty else { continue }
-                places += dates.map { "\(parent.name).\($0)" }
-                joins.append("JOIN \(parent.name) ON \(table.name).\(key.columns[0]) = \(parent.name).\(key.referencedColumns.first ?? "id")")
+                places += dates.map { qualifiedName(parent.name, $0) }
+                joins.append("JOIN \(sqlName(parent.name)) ON \(qualifiedName(table.name, key.columns[0])) = \(qualifiedName(parent.name, key.referencedColumns.first ?? "id"))")
             }
         }
         guard !places.isEmpty else { return nil }
@@ -256,11 +256,12 @@ public struct SQLValidator: Sendable {
     func joinHints(to target: String, from tables: [String]) -> [String] {
         var hints: [String] = []
         for (table, key) in catalog.schema.foreignKeys {
-            let pairs = zip(key.columns, key.referencedColumns).map { "\(table).\($0) = \(key.referencedTable).\($1)" }.joined(separator: " AND ")
+            let pairs = zip(key.columns, key.referencedColumns).map { "\(qualifiedName(table, $0)) = \(qualifiedName(key.referencedTable, $1))" }
+                .joined(separator: " AND ")
             if table == target, tables.contains(key.referencedTable) || key.referencedTable == target {
-                hints.append("junte com JOIN \(target) ON \(pairs)")
+                hints.append("junte com JOIN \(sqlName(target)) ON \(pairs)")
             } else if key.referencedTable == target, tables.contains(table) {
-                hints.append("junte com JOIN \(target) ON \(pairs)")
+                hints.append("junte com JOIN \(sqlName(target)) ON \(pairs)")
             }
         }
         guard hints.isEmpty else { return Array(hints.prefix(2)) }
@@ -273,7 +274,7 @@ public struct SQLValidator: Sendable {
         let read = tables.compactMap { schema.table(named: $0) }
         for table in read {
             let keys = schema.sharedKeys(wanted, table)
-            if !keys.parents.isEmpty { hints.append("junte com JOIN \(wanted.name) ON " + (keys.parents + keys.periods).joined(separator: " AND ")) }
+            if !keys.parents.isEmpty { hints.append("junte com JOIN \(sqlName(wanted.name)) ON " + (keys.parents + keys.periods).joined(separator: " AND ")) }
         }
         guard hints.isEmpty else { return Array(hints.prefix(2)) }
         let bridges = schema.tables.filter { $0.kind == .table && $0.name != wanted.name && !tables.contains($0.name) }
@@ -282,7 +283,8 @@ public struct SQLValidator: Sendable {
             guard let key = bridge.foreignKeys.first(where: { $0.columns.count == 1 && $0.referencedTable.caseInsensitiveCompare(wanted.name) == .orderedSame }),
                 let condition = read.lazy.compactMap({ schema.sameGrainCondition(bridge, $0) }).first
             else { continue }
-            hints.append("junte com JOIN \(bridge.name) ON \(condition) JOIN \(wanted.name) ON \(wanted.name).\(key.referencedColumns.first ?? "id") = \(bridge.name).\(key.columns[0])")
+            hints.append("junte com JOIN \(sqlName(bridge.name)) ON \(condition) JOIN \(sqlName(wanted.name)) ON "
+                + "\(qualifiedName(wanted.name, key.referencedColumns.first ?? "id")) = \(qualifiedName(bridge.name, key.columns[0]))")
         }
         return Array(hints.prefix(2))
     }
@@ -299,7 +301,8 @@ public struct SQLValidator: Sendable {
             for key in bridge.foreignKeys where key.columns.count == 1 {
                 guard let shared = parents.first(where: { $0.referencedTable.caseInsensitiveCompare(key.referencedTable) == .orderedSame })
                 else { continue }
-                return "\(table.name) não tem \(column); passe por \(bridge.name): JOIN \(bridge.name) ON \(bridge.name).\(key.columns[0]) = \(qualifier).\(shared.columns[0]), e use \(bridge.name).\(column)"
+                return "\(table.name) não tem \(column); passe por \(bridge.name): JOIN \(sqlName(bridge.name)) ON \(qualifiedName(bridge.name, key.columns[0])) = "
+                    + "\(qualifier).\(sqlName(shared.columns[0])), e use \(qualifiedName(bridge.name, column))"
             }
         }
         return nil
@@ -312,10 +315,10 @@ public struct SQLValidator: Sendable {
 
     /// The nearest real columns: by edit distance, by shared words, and by metadata synonyms;
     /// columns of the tables the query uses come first.
-    func suggestColumns(for unknown: String, sql: String) -> [String] {
+    func suggestColumns(for unknown: String, sql: String) -> [(table: String, column: String)] {
         let name = unknown.split(separator: ".").last.map(String.init) ?? unknown
         let used = Set(referencedTables(in: sql).map { $0.lowercased() })
-        var scored: [(String, Double)] = []
+        var scored: [((table: String, column: String), Double)] = []
         for table in catalog.metadata.tables {
             guard let schemaTable = catalog.schema.table(named: table.name) else { continue }
             for column in schemaTable.columns {
@@ -323,7 +326,7 @@ public struct SQLValidator: Sendable {
                 var score = similarity(name, column.name)
                 for synonym in described?.synonyms ?? [] { score = max(score, similarity(name, synonym) * 0.95) }
                 if used.contains(table.name.lowercased()) { score += 0.25 }
-                scored.append(("\(table.name).\(column.name)", score))
+                scored.append(((table.name, column.name), score))
             }
         }
         return scored.filter { $0.1 >= 0.55 }.sorted { $0.1 > $1.1 }.prefix(2).map(\.0)

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 extension SQLRepair {
@@ -22,13 +23,13 @@ extension SQLRepair {
         let head = alias.map { "JOIN \(joinedName) \($0)" } ?? "JOIN \(joinedName)"
         let replacement: String
         if let direct = column(of: joined, pointingAt: entity) {
-            replacement = "\(head) ON \(qualifier).\(direct) = \(name)"
+            replacement = "\(head) ON \(qualifier).\(sqlName(direct)) = \(name)"
         } else if joined.primaryKey.count == 1,
             let bridge = bridgeTables(between: EntityKey(table: joined.name.lowercased(), column: joined.primaryKey[0].lowercased()), and: entity).first,
             !Self.tableReferences(in: sql).contains(where: { $0.table.caseInsensitiveCompare(bridge.table.name) == .orderedSame })
         {
-            replacement = "JOIN \(bridge.table.name) ON \(bridge.table.name).\(bridge.toSecond) = \(name) "
-                + "\(head) ON \(qualifier).\(joined.primaryKey[0]) = \(bridge.table.name).\(bridge.toFirst)"
+            replacement = "JOIN \(sqlName(bridge.table.name)) ON \(qualifiedName(bridge.table.name, bridge.toSecond)) = \(name) "
+                + "\(head) ON \(qualifier).\(sqlName(joined.primaryKey[0])) = \(qualifiedName(bridge.table.name, bridge.toFirst))"
         } else {
             return nil
         }

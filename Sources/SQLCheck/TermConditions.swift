@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 extension SQLRepair {
@@ -16,13 +17,13 @@ extension SQLRepair {
         for (table, column) in [(String(match.1), String(match.2)), (String(match.3), String(match.4))] {
             let mine = Self.tableReferences(in: text).filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
             if mine.count == 1 {
-                sides.append("\(mine[0].alias ?? mine[0].table).\(column)")
+                sides.append(mine[0].sqlQualifier + "." + sqlName(column))
                 continue
             }
             guard mine.isEmpty, let joined = aliasOrJoin("\(table).\(column)", in: text) else { return nil }
             text = joined.sql
             notes.append(joined.note)
-            sides.append("\(table).\(column)")
+            sides.append(qualifiedName(table, column))
         }
         let added = sides.joined(separator: " = ")
         return (MissingYearConditions.whereExtended(text, with: added), notes, added)

@@ -27,12 +27,12 @@ extension SQLRepair {
         else { return nil }
         // Toward the parents, the way a parent's column written with its table's name is joined.
         if let from = references.first(where: \.isFrom), parentPath(from: from.table, to: owner.name) != nil,
-            let joined = aliasOrJoin("\(owner.name).\(column)", in: Self.replaceQualifier(qualifier, with: owner.name, in: sql))
+            let joined = aliasOrJoin("\(owner.name).\(column)", in: Self.replaceQualifier(qualifier, with: sqlName(owner.name), in: sql))
         {
             return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(column) lido de \(owner.name); " + joined.note)
         }
         guard let joined = parentJoin(owner, as: qualifier, in: sql) ?? childJoin(owner, as: qualifier, in: sql) else { return nil }
-        return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(owner.name) \(qualifier) juntada por " + joined.conditions.joined(separator: " AND "))
+        return (joined.sql, "\(qualifier) não era apelido de nenhuma tabela: \(sqlName(owner.name)) \(qualifier) juntada por " + joined.conditions.joined(separator: " AND "))
     }
 
     /// `matriculas.situacao` (or `situacao`, which one table has) in a query that never reads
@@ -61,18 +61,19 @@ extension SQLRepair {
             !references.contains(where: { $0.table.caseInsensitiveCompare(owner.name) == .orderedSame }),
             let joined = childJoin(owner, as: owner.name, in: sql)
         else { return nil }
-        let held = "\(owner.name).\(yearColumn) = \(year)"
+        let held = "\(qualifiedName(owner.name, yearColumn)) = \(year)"
         let text = MissingYearConditions.whereExtended(joined.sql, with: held)
         return (text, "\(owner.name) juntada por " + joined.conditions.joined(separator: " AND ") + ", no ano que a pergunta cita (\(held))")
     }
 
-    /// `sql` with `owner` joined under `qualifier` as a child of a table the outer query reads, by
-    /// `childConditions`.
+    /// `sql` with `owner` joined under `qualifier` (an alias as written, or the table's own name)
+    /// as a child of a table the outer query reads, by `childConditions`.
     func childJoin(_ owner: Schema.Table, as qualifier: String, in sql: String) -> (sql: String, conditions: [String])? {
+        let ownName = qualifier == owner.name
         for key in owner.foreignKeys where key.columns.count == 1 {
             for reference in Self.outerReferences(in: sql) {
-                guard let conditions = childConditions(owner, as: qualifier, by: key, to: reference) else { continue }
-                let join = " JOIN \(owner.name)" + (qualifier == owner.name ? "" : " \(qualifier)") + " ON " + conditions.joined(separator: " AND ")
+                guard let conditions = childConditions(owner, as: ownName ? sqlName(qualifier) : qualifier, by: key, to: reference) else { continue }
+                let join = " JOIN \(sqlName(owner.name))" + (ownName ? "" : " \(qualifier)") + " ON " + conditions.joined(separator: " AND ")
                 return (Self.joinAppended(join, to: sql), conditions)
             }
         }
@@ -82,16 +83,17 @@ extension SQLRepair {
     /// How `owner`, under `qualifier`, meets `reference` as its child through `key`: by the key
     /// itself when it points at that table, or by the column both point at the same table with
     /// (`a.aluno_id = m.aluno_id`), and by the other columns of a composite key both have
-    /// (`a.ano_letivo = m.ano_letivo`). Nil when the key leads elsewhere.
+    /// (`a.ano_letivo = m.ano_letivo`). Nil when the key leads elsewhere. `qualifier` is as SQL
+    /// writes it; the conditions write the catalog's names through `sqlName`.
     func childConditions(_ owner: Schema.Table, as qualifier: String, by key: Schema.ForeignKey, to reference: TableReference) -> [String]? {
         guard key.columns.count == 1, let table = catalog.schema.table(named: reference.table) else { return nil }
         let held = key.columns[0]
-        let other = reference.alias ?? reference.table
+        let other = reference.sqlQualifier
         var conditions: [String]
         if table.name.caseInsensitiveCompare(key.referencedTable) == .orderedSame {
-            conditions = ["\(qualifier).\(held) = \(other).\(key.referencedColumns[0])"]
+            conditions = ["\(qualifier).\(sqlName(held)) = \(other).\(sqlName(key.referencedColumns[0]))"]
         } else if table.foreignKeys.contains(where: { $0.columns == [held] && $0.referencedTable == key.referencedTable }) {
-            conditions = ["\(qualifier).\(held) = \(other).\(held)"]
+            conditions = ["\(qualifier).\(sqlName(held)) = \(other).\(sqlName(held))"]
         } else {
             return nil
         }
@@ -99,7 +101,7 @@ extension SQLRepair {
             let shared = owner.primaryKey.filter { column in
                 column != held && table.column(named: column) != nil && !(table.primaryKey == [column])
             }
-            conditions += shared.map { "\(qualifier).\($0) = \(other).\($0)" }
+            conditions += shared.map { "\(qualifier).\(sqlName($0)) = \(other).\(sqlName($0))" }
         }
         return conditions
     }
@@ -113,16 +115,15 @@ extension SQLRepair {
                 key.columns.count == 1 && key.referencedTable.caseInsensitiveCompare(owner.name) == .orderedSame
             } ?? []
             guard keys.count == 1 else { return nil }
-            return "\(qualifier).\(keys[0].referencedColumns.first ?? "id") = \(reference.alias ?? reference.table).\(keys[0].columns[0])"
+            return "\(qualifier).\(sqlName(keys[0].referencedColumns.first ?? "id")) = \(reference.sqlQualifier).\(sqlName(keys[0].columns[0]))"
         }
         guard pointing.count == 1 else { return nil }
-        return (Self.joinAppended(" JOIN \(owner.name) \(qualifier) ON \(pointing[0])", to: sql), pointing)
+        return (Self.joinAppended(" JOIN \(sqlName(owner.name)) \(qualifier) ON \(pointing[0])", to: sql), pointing)
     }
 
     /// The tables the outer query reads (not those of its subqueries).
     static func outerReferences(in sql: String) -> [TableReference] {
-        let depth = MissingYearConditions.depths(Array(sql))
-        return tableReferences(in: sql).filter { depth[sql.distance(from: sql.startIndex, to: $0.end) - 1] == 0 }
+        tableReferences(in: sql).filter { $0.depth == 0 }
     }
 
     /// `sql` with `join` after the last join of the outer FROM: before its WHERE, GROUP BY, ORDER BY or LIMIT.

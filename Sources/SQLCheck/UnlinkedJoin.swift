@@ -24,7 +24,7 @@ extension SQLRepair {
             // Or the joined table is the partner's parent.
             ways += partnerTable.foreignKeys.filter { key in
                 key.columns.count == 1 && key.referencedTable.caseInsensitiveCompare(target.name) == .orderedSame
-            }.map { ["\(qualifier).\($0.referencedColumns.first ?? "id") = \(left).\($0.columns[0])"] }
+            }.map { ["\(qualifier).\(sqlName($0.referencedColumns.first ?? "id")) = \(left).\(sqlName($0.columns[0]))"] }
             let distinct = Set(ways.map { $0.joined(separator: " AND ") })
             guard distinct.count == 1, let conditions = ways.first else { continue }
             var fixed = sql

@@ -65,14 +65,14 @@ public enum ValueLiterals {
             let respelled = values.filter { fold($0) == folded }
             if respelled.count == 1 {
                 replace(comparison.literal, with: quoted(respelled[0]), in: &text)
-                notes.append("valor escrito como está no banco: '\(comparison.value)' → '\(respelled[0])' (\(comparison.table).\(columnName))")
+                notes.append("valor escrito como está no banco: '\(comparison.value)' → '\(respelled[0])' (\(qualifiedName(comparison.table, columnName)))")
                 continue
             }
             let sameTable = holders(comparison.value).filter { $0.table.caseInsensitiveCompare(comparison.table) == .orderedSame }
             guard comparison.single, respelled.isEmpty, sameTable.count == 1, let holder = sameTable.first else { continue }
             replace(comparison.literal, with: quoted(holder.value), in: &text)
-            replace(comparison.column, with: holder.column, in: &text)
-            notes.append("'\(holder.value)' é valor de \(holder.table).\(holder.column), não de \(columnName): a condição passou para \(holder.column)")
+            replace(comparison.column, with: sqlName(holder.column), in: &text)
+            notes.append("'\(holder.value)' é valor de \(qualifiedName(holder.table, holder.column)), não de \(columnName): a condição passou para \(sqlName(holder.column))")
         }
         return notes.isEmpty ? nil : (text, notes.reversed())
     }
@@ -89,7 +89,7 @@ public enum ValueLiterals {
         else { return nil }
         var text = sql
         replace(comparison.literal, with: quoted(value), in: &text)
-        return (text, "'\(comparison.value)' trocado por '\(value)' em \(table).\(column)")
+        return (text, "'\(comparison.value)' trocado por '\(value)' em \(qualifiedName(table, column))")
     }
 
     /// `sql` with its one `table.column = 'v'` widened to `IN` all of `values` when the query
@@ -103,7 +103,7 @@ public enum ValueLiterals {
         var text = sql
         let list = "IN (" + values.map(quoted).joined(separator: ", ") + ")"
         replace(comparison.column.upperBound..<comparison.literal.upperBound, with: " " + list, in: &text)
-        return (text, "\(column) = '\(comparison.value)' virou \(column) \(list): a pergunta cita esses valores, e a consulta agrupa por \(column)")
+        return (text, "\(sqlName(column)) = '\(comparison.value)' virou \(sqlName(column)) \(list): a pergunta cita esses valores, e a consulta agrupa por \(column)")
     }
 
     /// The one comparison of `sql` on `table.column`, when it is a plain `=` (not `<>`, `!=` or
