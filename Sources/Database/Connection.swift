@@ -252,10 +252,10 @@ public func quoteIdentifier(_ name: String) -> String {
 @available(*, unavailable)
 extension Connection: Sendable {}
 
-/// The table names after FROM and JOIN in an SQL text, lowercased, in order of appearance.
+/// The tables an SQL text reads (after FROM, JOIN or a comma of a FROM list, quoted or not),
+/// lowercased, in order of appearance.
 ///
 /// A lexical look, for hints and measurements; SQLite's own compilation is the authority.
 public func tablesNamed(inSQL sql: String) -> [String] {
-    let pattern = try! Regex(#"(?i)\b(?:from|join)\s+([a-z_][a-z0-9_]*)"#)
-    return sql.matches(of: pattern).compactMap { $0[1].substring.map { String($0).lowercased() } }
+    SQLLexer.tableNames(SQLLexer.tokens(sql)).map { $0.name.lowercased() }
 }

@@ -98,13 +98,7 @@ public struct EvalRunner {
 
     /// The catalog's tables a query reads after FROM or JOIN, however it quotes or cases them.
     func tables(in sql: String) -> [String] {
-        let pattern = #/(?i)\b(?:from|join)\s+(?:"((?:[^"]|"")+)"|\[([^\]]+)\]|`([^`]+)`|([\p{L}_][\p{L}\p{N}_$]*))/#
-        let names = sql.matches(of: pattern).compactMap { match -> String? in
-            let name = match.output.1.map { $0.replacingOccurrences(of: "\"\"", with: "\"") } ?? match.output.2.map(String.init)
-                ?? match.output.3.map(String.init) ?? match.output.4.map(String.init)
-            return name.flatMap { tableNames[$0.lowercased()] }
-        }
-        return Array(Set(names)).sorted()
+        Array(Set(tablesNamed(inSQL: sql).compactMap { tableNames[$0] })).sorted()
     }
 
     /// The gold (and alternative) results of `question`, or why the gold failed.

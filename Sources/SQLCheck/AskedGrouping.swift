@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// "Qual foi a data da primeira evasão de cada ano" answered with `SELECT min(data_saida) FROM

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// `SELECT e.nome, count(*) FROM … WHERE …` with no GROUP BY: SQLite answers with one row whose

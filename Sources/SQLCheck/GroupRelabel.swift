@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// `SELECT CASE WHEN situacao = 'concluida' THEN 'concluidos' ELSE 'transferidos' END, count(*)

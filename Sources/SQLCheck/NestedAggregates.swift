@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// `avg(1.0 * sum(presencas) / sum(aulas_previstas))`: an aggregate around one, which SQLite

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// A SELECT statement read once, for the rules to read instead of the raw text: its common

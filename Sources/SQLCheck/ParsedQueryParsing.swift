@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// How `ParsedQuery` reads a statement: common tables, then the SELECTs a set operation joins,

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// A query with its literals blanked, so two queries that differ only in years, names and numbers

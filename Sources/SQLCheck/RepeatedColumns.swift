@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// `SELECT t.turno, count(*) AS turmas_manha, count(*) AS turmas_tarde … GROUP BY t.turno`: a

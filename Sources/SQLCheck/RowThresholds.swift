@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// "Em quais meses de 2023 a presença ficou abaixo de 90%" written `WHERE presencas < 0.9 *

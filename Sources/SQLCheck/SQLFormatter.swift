@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// Lays out one SQL statement for reading (`:sql`): each clause on its own line, keywords in

@@ -238,15 +238,12 @@ public struct SQLRepair: Sendable {
         public var sqlQualifier: String { sqlName(alias ?? table) }
     }
 
-    static let notAliases: Set<String> = [
-        "where", "join", "inner", "left", "right", "full", "cross", "outer", "on", "using", "group", "order", "limit", "having",
-        "union", "except", "intersect", "natural", "window", "as",
-    ]
+    /// Words that cannot be an alias where one may stand.
+    static let notAliases = SQLLexer.clauseWords
 
-    /// `FROM t [AS] a`, `JOIN t [AS] a` and `, t [AS] a` in a FROM list, in order, at any depth,
-    /// read from the statement's tokens: a quoted name or one with accents is a table too
-    /// (`FROM "Tabela de Aldeias" t`, `FROM matrículas m`), and a table after a comma is not
-    /// the FROM table. The table is its name as SQLite reads it (quotes off, schema off).
+    /// `FROM t [AS] a`, `JOIN t [AS] a` and `, t [AS] a` in a FROM list, in order, at any depth:
+    /// the tables `SQLLexer.tableNames` reads, each with the alias written after it. The table
+    /// is its name as SQLite reads it (quotes off, schema off).
     public static func tableReferences(in sql: String) -> [TableReference] {
         let tokens = SQLLexer.tokens(sql).filter { $0.kind != .comment }
         var offsets: [String.Index] = []
@@ -254,60 +251,22 @@ public struct SQLRepair: Sendable {
         var position = sql.startIndex
         while position < sql.endIndex { offsets.append(position); position = sql.index(after: position) }
         offsets.append(sql.endIndex)
-        /// The table named at `index` and where its name ends: `t`, `"t"`, `main.t`, `main."t"`.
-        func table(at index: Int) -> (name: String, next: Int)? {
-            guard index < tokens.count else { return nil }
-            let token = tokens[index]
-            if token.kind == .word, token.text.hasSuffix("."), index + 1 < tokens.count, tokens[index + 1].kind == .quotedName {
-                return (tokens[index + 1].name ?? "", index + 2)
-            }
-            if token.kind == .quotedName { return (token.name ?? "", index + 1) }
-            guard token.kind == .word, let first = token.text.first, first.isLetter || first == "_",
-                !notAliases.contains(token.text.lowercased()), !["select", "with", "values"].contains(token.text.lowercased())
-            else { return nil }
-            return (String(token.text.split(separator: ".").last ?? Substring(token.text)), index + 1)
-        }
         func isAlias(_ token: SQLToken) -> Bool {
             token.kind == .quotedName || token.kind == .word && !token.text.contains(".") && !notAliases.contains(token.text.lowercased())
                 && !SQLFormatter.keywords.contains(token.uppercased())
         }
-        var references: [TableReference] = []
-        var depth = 0
-        // The depths at which a FROM list is being read, where a comma adds a table.
-        var fromLists: Set<Int> = []
-        var index = 0
-        while index < tokens.count {
-            let token = tokens[index]
-            if token.kind == .symbol, token.text == "(" { depth += 1 }
-            if token.kind == .symbol, token.text == ")" {
-                fromLists.remove(depth)
-                depth -= 1
-            }
-            let lower = token.kind == .word ? token.text.lowercased() : ""
-            if token.kind == .word, Self.fromListEnds.contains(lower) { fromLists.remove(depth) }
-            let byComma = token.kind == .symbol && token.text == "," && fromLists.contains(depth)
-            if lower == "from" { fromLists.insert(depth) }
-            guard lower == "from" || lower == "join" || byComma, let (name, next) = table(at: index + 1) else {
-                index += 1
-                continue
-            }
-            var end = tokens[next - 1].end
+        return SQLLexer.tableNames(tokens).map { found in
+            var end = tokens[found.next - 1].end
             var alias: String?
-            var after = next
+            var after = found.next
             if after < tokens.count, tokens[after].isKeyword("as") { after += 1 }
             if after < tokens.count, isAlias(tokens[after]) {
                 alias = tokens[after].name
                 end = tokens[after].end
-                after += 1
             }
-            references.append(TableReference(table: name, alias: alias, isFrom: lower == "from", end: offsets[end], depth: depth))
-            index = after
+            return TableReference(table: found.name, alias: alias, isFrom: found.isFrom, end: offsets[end], depth: found.depth)
         }
-        return references
     }
-
-    /// Words that end a FROM list: after them a comma separates no tables.
-    static let fromListEnds: Set<String> = ["where", "group", "order", "limit", "having", "window", "union", "except", "intersect", "join", "on", "using"]
 
     /// `name.` written as a qualifier (not inside quotes, not the end of a longer name) becomes `alias.`.
     static func replaceQualifier(_ name: String, with alias: String, in sql: String) -> String {

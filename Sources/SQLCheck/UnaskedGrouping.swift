@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// "A nota de matemática da rede toda em 2024" answered per phase, the grouping of a shown

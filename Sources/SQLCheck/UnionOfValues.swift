@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// "Quantos concluíram, quantos foram transferidos": a small model writes the same counting

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 
 /// `SELECT e.nome, avg(v.nota_matematica) AS media_2022, avg(v.nota_matematica) AS media_2023 …

@@ -1,5 +1,6 @@
-import Testing
+import Database
 @testable import SQLCheck
+import Testing
 
 @Suite("Lexer: strings told from quoted names, in any alphabet")
 struct SQLLexerTests {
