@@ -267,20 +267,6 @@ extension RuleInput {
         return negated.prefix(2).joined(separator: " ")
     }
 
-    /// The question's negation ("nao acessaram") where the query's only negating form is an
-    /// inequality with the value the negated words name (`i.tipo != 'acesso'`): a row of another
-    /// kind is no proof of having none of this kind. The words said, the inequality and the value.
-    static func negatedByInequality(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> (String, String, String)? {
-        guard let negated = negation(in: question, terms: terms), !negatesOutright(sql) else { return nil }
-        let named = Set(PortugueseTerms.terms(negated.prefix(4).joined(separator: " ")))
-        for match in sql.matches(of: #/(?i)([A-Za-z_][A-Za-z0-9_.]*)\s*(?:<>|!=)\s*'([^']*)'/#)
-            where !named.isDisjoint(with: PortugueseTerms.terms(String(match.2)))
-        {
-            return (negated.prefix(2).joined(separator: " "), String(sql[match.range]), String(match.2))
-        }
-        return nil
-    }
-
     /// The thresholds the question says ("menos de 5", "acima de 90%", "4 ou mais") whose number
     /// `sql` never writes: as a number (5, 5.0), or as its hundredth (0.9 for "90%", and for any
     /// number above 1, which may be a percentage said without the sign). Years are left to the

@@ -45,12 +45,6 @@ extension RuleBook {
             return Finding("a pergunta fala de \"\(said)\", mas a consulta não nega nada (nem NOT, nem <>, nem = 0, nem IS NULL) e conta o contrário",
                            hints: ["para quem não tem, use NOT EXISTS (ou NOT IN) com a condição, ou uma contagem igual a 0"])
         },
-        // "Não acessaram" written as tipo <> 'acesso': those who did anything else, accesses or not.
-        AnswerCheck("check.negated-by-inequality", "\"não fez\" escrito como \"fez outra coisa\" (<>)") { c in
-            guard let (said, inequality, value) = RuleInput.negatedByInequality(c.question, sql: c.sql, terms: c.input.context.terms) else { return nil }
-            return Finding("a pergunta fala de \"\(said)\", mas \(inequality) conta as linhas de outro valor, e quem também tem '\(value)' entra",
-                           hints: ["para quem não tem nenhuma linha com '\(value)', use NOT EXISTS (uma subconsulta com = '\(value)') ou uma contagem igual a 0"])
-        },
         // "Nos três anos, 2022, 2023 e 2024": each one must hold in all of them, not in any one.
         AnswerCheck("check.all-years-missing", "\"nos três anos\" sem algum dos anos") { c in
             guard let all = c.reading.allYears else { return nil }
@@ -101,12 +95,6 @@ extension RuleBook {
         AnswerCheck("check.unnamed-value", "valor listado no catálogo por uma pessoa que a pergunta não cita", needs: [.listedValues]) { c in
             c.input.unnamedLiterals(in: c.sql).first.map {
                 Finding("a consulta filtra '\($0)', valor que a pergunta não cita", hints: ["tire esse filtro, ou use o valor que ela pede"])
-            }
-        },
-        // A month the question never names ("em 2024" answered for October 2024).
-        AnswerCheck("check.unnamed-month", "mês que a pergunta não cita") { c in
-            RuleInput.unnamedMonths(in: c.sql, reading: c.reading).first.map {
-                Finding("a consulta filtra só o mês \($0), mas a pergunta não cita mês", hints: ["use o período inteiro que ela pede"])
             }
         },
         // "Nos três anos" with every year in one IN list: any one of them lets a row through.
@@ -173,14 +161,6 @@ extension RuleBook {
             c.input.unaskedGrouping(c.sql).first.map { column in
                 Finding("a consulta agrupa por \(column), que a pergunta não cita",
                         hints: ["tire \(column) do GROUP BY e do SELECT, a menos que a pergunta peça um resultado por \(column)"])
-            }
-        },
-        // The same SELECT once per value, joined by UNION: a result with no column saying which
-        // group each row is (or one column per group), where GROUP BY gives a row per group.
-        AnswerCheck("check.union-of-one-query", "a mesma consulta repetida com UNION") { c in
-            QueryShape.unionOfOneQuery(c.sql).map { parts in
-                Finding("a consulta repete a mesma SELECT \(parts) vezes com UNION, mudando só um valor",
-                        hints: ["escreva uma só, com GROUP BY pela coluna desse valor, uma linha por grupo"])
             }
         },
         // A value the question names, of a table the query reads, never compared with: "acessos"

@@ -7,23 +7,6 @@ extension RuleBook {
     /// question never asked for is taken out, in this order, and the answer is run again (and
     /// kept only if it runs, has rows and passes the checks).
     public static let late: [QueryRewrite] = [
-        QueryRewrite("late.unnamed-value-removed", "filtro de um valor listado por uma pessoa que a pergunta não cita, mantido depois do aviso",
-                     stage: .late, needs: [.listedValues], examples: [
-            RuleExample(.escola, "Quantos alunos tem a turma 5B?",
-                        "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B' AND a.genero = 'F'",
-                        fixed: "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B'"),
-            RuleExample(.beisebol, "Quantos jogadores há?", "SELECT count(*) FROM People WHERE bats = 'R'", fixed: "SELECT count(*) FROM People"),
-            RuleExample(.escola, "Quantas alunas?", "SELECT count(*) FROM alunos WHERE genero = 'F'"),
-        ]) { input in
-            var text = input.sql
-            var notes: [String] = []
-            for value in input.unnamedLiterals(in: input.sql) {
-                guard let without = StrayConditions.removed(comparingWith: value, from: text) else { continue }
-                text = without.sql
-                notes += without.removed.map { "filtro \($0) tirado: a pergunta não cita esse valor" }
-            }
-            return notes.isEmpty ? nil : (text, notes)
-        },
         QueryRewrite("late.unasked-grouping-removed", "agrupamento que a pergunta não pede, mantido depois do aviso", stage: .late, examples: [
             RuleExample(.escola, "Qual a média do INDE?", "SELECT a.genero, avg(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.genero",
                         fixed: "SELECT avg(v.inde) FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id"),

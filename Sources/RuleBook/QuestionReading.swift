@@ -3,17 +3,14 @@ import Retrieval
 import SQLCheck
 
 /// What a question asks for, read once before any rule looks at a query: how many, per group,
-/// a change, a date, an order, the thresholds and years it says. Rules read this value, never the
-/// raw text again. The words it reads by are in `QuestionWords`.
+/// a date, the thresholds and years it says. Rules read this value, never the raw text again.
+/// The words it reads by are in `QuestionWords`.
 public struct QuestionReading: Sendable {
     /// The question, abbreviations spelled out ("qtos" → "quantos").
     public let text: String
     public let asksHowMany: Bool
     public let asksPerGroup: Bool
-    public let asksForChange: Bool
     public let asksForDate: Bool
-    /// "Da que mais … pra que menos": true for largest first, false for smallest first; nil when unsaid.
-    public let descending: Bool?
     /// The years (and months) said, first to last.
     public let periods: [Period]
     /// "No ano anterior": the years named relative to one said.
@@ -37,9 +34,7 @@ public struct QuestionReading: Sendable {
         text = question
         asksHowMany = Self.asksHowMany(question)
         asksPerGroup = Self.asksPerGroup(question)
-        asksForChange = Self.asksForChange(question)
         asksForDate = Self.asksForDate(question)
-        descending = OrderDirection.asked(in: question)
         periods = PeriodFilters.periods(in: question)
         relativeYears = PeriodFilters.relativeYears(in: question)
         allYears = AllPeriods.years(in: question)
@@ -60,12 +55,6 @@ public struct QuestionReading: Sendable {
 
     static func asksPerGroup(_ question: String) -> Bool {
         !Set(PortugueseTerms.words(question)).isDisjoint(with: QuestionWords.perGroup)
-    }
-
-    static func asksForChange(_ question: String) -> Bool {
-        let words = Set(PortugueseTerms.words(question))
-        return !words.isDisjoint(with: QuestionWords.changeNouns)
-            || (!words.isDisjoint(with: QuestionWords.howMuch) && !words.isDisjoint(with: QuestionWords.changeVerbs))
     }
 
     /// "Qual foi a data da primeira evasão", "em que dia", "quando saiu".

@@ -18,25 +18,6 @@ public enum RuleBook {
         ]) { input in
             ValueLiterals.fixed(input.sql, schema: input.schema, stored: input.stored, holders: input.holders)
         },
-        QueryRewrite("fix.term-value", "valor de uma condição do glossário que a pergunta diz, trocado por outro", needs: [.glossary], examples: [
-            RuleExample(.escola, "Quantos alunos largaram os estudos em 2024?", "SELECT count(*) FROM matriculas m WHERE m.situacao = 'concluida' AND m.ano_letivo = 2024",
-                        fixed: "SELECT count(*) FROM matriculas m WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024",
-                        context: ExampleContext(terms: [("evasão", "matriculas.situacao = 'evadida'", "largaram os estudos")])),
-            RuleExample(.beisebol, "Quantos canhotos rebateram em 2015?", "SELECT count(*) FROM People p WHERE p.bats = 'R'",
-                        fixed: "SELECT count(*) FROM People p WHERE p.bats = 'L'",
-                        context: ExampleContext(terms: [("canhoto", "People.bats = 'L'", "canhotos")])),
-            RuleExample(.beisebol, "Quantos canhotos?", "SELECT count(*) FROM People p WHERE p.bats = 'L'",
-                        context: ExampleContext(terms: [("canhoto", "People.bats = 'L'", "canhotos")])),
-        ]) { input in
-            input.termValuesSwapped()
-        },
-        QueryRewrite("fix.month-functions", "função de data numa coluna de mês ('AAAA-MM'), que dá NULL", needs: [.monthColumn], examples: [
-            RuleExample(.escola, "Presenças por mês", "SELECT strftime('%Y-%m', mes) AS m, sum(presencas) FROM frequencia_mensal GROUP BY m",
-                        fixed: "SELECT mes AS m, sum(presencas) FROM frequencia_mensal GROUP BY m"),
-            RuleExample(.voos, "Voos por mês", "SELECT month, count(*) FROM flights GROUP BY month"),
-        ]) { input in
-            MonthFunctions.fixed(input.sql, schema: input.schema)
-        },
         QueryRewrite("fix.integer-division", "divisão de inteiros que daria 0 em vez de uma fração", examples: [
             RuleExample(.escola, "Taxa de presença de cada aluno", "SELECT aluno_id, sum(presencas) / sum(aulas_previstas) FROM frequencia_mensal GROUP BY aluno_id",
                         fixed: "SELECT aluno_id, 1.0 * sum(presencas) / sum(aulas_previstas) FROM frequencia_mensal GROUP BY aluno_id"),
@@ -117,20 +98,6 @@ public enum RuleBook {
                 (dated.sql, dated.added.map { "filtro do ano acrescentado: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
             }
         },
-        QueryRewrite("fix.missing-year-subquery", "ano citado esquecido numa subconsulta", needs: [.periodColumn], examples: [
-            RuleExample(.escola, "Alunos com INDE médio acima de 7 em 2024",
-                        "SELECT a.nome FROM alunos a JOIN (SELECT aluno_id, avg(inde) AS media FROM avaliacoes_anuais GROUP BY aluno_id) v ON v.aluno_id = a.id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 AND v.media > 7",
-                        fixed: "SELECT a.nome FROM alunos a JOIN (SELECT aluno_id, avg(inde) AS media FROM avaliacoes_anuais WHERE avaliacoes_anuais.ano_letivo = 2024 GROUP BY aluno_id) v ON v.aluno_id = a.id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 AND v.media > 7",
-                        context: ExampleContext(periodFilters: [("avaliacoes_anuais", "avaliacoes_anuais.ano_letivo = 2024"), ("matriculas", "matriculas.ano_letivo = 2024")])),
-            RuleExample(.beisebol, "Jogadores com mais de 30 home runs em 2015",
-                        "SELECT p.nameLast FROM People p JOIN (SELECT playerID, sum(HR) AS hr FROM Batting WHERE yearID = 2015 GROUP BY playerID) b ON b.playerID = p.playerID WHERE b.hr > 30",
-                        context: ExampleContext(periodFilters: [("Batting", "Batting.yearID = 2015")])),
-        ]) { input in
-            guard let year = input.reading.singleYear, input.reading.relativeYears.isEmpty else { return nil }
-            return MissingYearConditions.addedInDerivedTables(to: input.sql, offered: input.context.periodConditions, year: year, schema: input.schema).map { dated in
-                (dated.sql, dated.added.map { "filtro do ano acrescentado na subconsulta: \($0) (a pergunta fala de \(year), e essa tabela não era filtrada)" })
-            }
-        },
         QueryRewrite("fix.misplaced-year", "ano citado aplicado também a uma coluna de que a pergunta não fala", needs: [.yearColumn, .spokenNames], examples: [
             RuleExample(.escola, "Quantos alunos largaram a escola em 2023?",
                         "SELECT count(*) FROM alunos a JOIN matriculas m ON m.aluno_id = a.id WHERE m.situacao = 'evadida' AND a.ano_ingresso = 2023 AND m.ano_letivo = 2023",
@@ -147,29 +114,6 @@ public enum RuleBook {
             }.map { misplaced in
                 (misplaced.sql, misplaced.removed.map { "filtro \($0) tirado: \(year) é o ano do que a pergunta conta, já filtrado, e ela não fala dessa coluna" })
             }
-        },
-        QueryRewrite("fix.compared-columns-term", "termo do glossário que compara duas colunas, esquecido", needs: [.glossary], examples: [
-            RuleExample(.escola, "Quantos novatos em 2024?", "SELECT count(*) FROM matriculas m WHERE m.ano_letivo = 2024",
-                        fixed: "SELECT count(*) FROM matriculas m JOIN alunos ON alunos.id = m.aluno_id WHERE m.ano_letivo = 2024 AND alunos.ano_ingresso = m.ano_letivo",
-                        context: ExampleContext(terms: [("novato", "alunos.ano_ingresso = matriculas.ano_letivo", "novatos")])),
-            RuleExample(.voos, "Quantos voos com avião do mesmo ano?", "SELECT count(*) FROM flights f JOIN planes p ON p.tailnum = f.tailnum",
-                        fixed: "SELECT count(*) FROM flights f JOIN planes p ON p.tailnum = f.tailnum WHERE p.year = f.year",
-                        context: ExampleContext(terms: [("avião do ano", "planes.year = flights.year", "avião do mesmo ano")])),
-            RuleExample(.escola, "Quantos novatos em 2024?",
-                        "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE m.ano_letivo = 2024 AND a.ano_ingresso = m.ano_letivo",
-                        context: ExampleContext(terms: [("novato", "alunos.ano_ingresso = matriculas.ano_letivo", "novatos")])),
-        ]) { input in
-            var text = input.sql
-            var notes: [String] = []
-            for term in input.context.terms where term.spoken != nil {
-                let current = input.with(sql: text)
-                guard current.drops(term, grouping: QueryShape.outerGrouping(text)?.columns ?? []),
-                    let fixed = input.repairer.comparedColumnsAdded(term.sql, to: text)
-                else { continue }
-                text = fixed.sql
-                notes += fixed.joins + ["condição acrescentada: \(fixed.added) (a pergunta diz \"\(term.spoken ?? "")\": \(term.term))"]
-            }
-            return notes.isEmpty ? nil : (text, notes)
         },
         QueryRewrite("fix.named-value-condition", "valor citado de uma coluna que a consulta nem olha", needs: [.storedValues], examples: [
             RuleExample(.escola, "Quantas entregas atrasadas?", "SELECT count(*) FROM entregas",
@@ -193,47 +137,6 @@ public enum RuleBook {
             RuleExample(.voos, "Quantos voos por companhia?", "SELECT carrier, count(*) FROM flights GROUP BY carrier"),
         ]) { input in
             BareColumns.fixed(input.sql, perGroup: input.reading.asksPerGroup || !input.reading.asksHowMany).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.age-order", "\"o mais velho\" ordenado pela data de nascimento mais recente", needs: [.dateColumn], examples: [
-            RuleExample(.escola, "Qual o aluno mais velho?", "SELECT nome FROM alunos ORDER BY data_nascimento DESC LIMIT 1",
-                        fixed: "SELECT nome FROM alunos ORDER BY data_nascimento ASC LIMIT 1"),
-            RuleExample(.loja, "Qual a fatura mais recente?", "SELECT InvoiceId FROM Invoice ORDER BY InvoiceDate LIMIT 1",
-                        fixed: "SELECT InvoiceId FROM Invoice ORDER BY InvoiceDate DESC LIMIT 1"),
-            RuleExample(.escola, "Qual o aluno mais novo?", "SELECT nome FROM alunos ORDER BY data_nascimento DESC LIMIT 1"),
-        ]) { input in
-            input.repairer.ageOrderFixed(input.sql, question: input.reading.text).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.order-direction", "ordem pedida (\"da que mais … pra que menos\") invertida", examples: [
-            RuleExample(.escola, "Escolas da que mais perdeu alunos pra que menos perdeu",
-                        "SELECT e.nome, count(*) AS n FROM escolas e JOIN turmas t ON t.escola_id = e.id GROUP BY e.nome ORDER BY n ASC",
-                        fixed: "SELECT e.nome, count(*) AS n FROM escolas e JOIN turmas t ON t.escola_id = e.id GROUP BY e.nome ORDER BY n DESC"),
-            RuleExample(.voos, "Companhias em ordem decrescente de voos", "SELECT carrier, count(*) AS n FROM flights GROUP BY carrier ORDER BY n",
-                        fixed: "SELECT carrier, count(*) AS n FROM flights GROUP BY carrier ORDER BY n DESC"),
-            RuleExample(.voos, "Companhias em ordem crescente de voos", "SELECT carrier, count(*) AS n FROM flights GROUP BY carrier ORDER BY n"),
-        ]) { input in
-            guard let descending = input.reading.descending else { return nil }
-            return OrderDirection.fixed(input.sql, descending: descending).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.ranking-order", "\"os N com mais …\" ordenado do menor para o maior", examples: [
-            RuleExample(.escola, "Os 3 meses com mais presenças", "SELECT mes, sum(presencas) AS presencas FROM frequencia_mensal GROUP BY mes ORDER BY presencas LIMIT 3",
-                        fixed: "SELECT mes, sum(presencas) AS presencas FROM frequencia_mensal GROUP BY mes ORDER BY presencas DESC LIMIT 3"),
-            RuleExample(.voos, "As 2 companhias com mais voos", "SELECT carrier, count(*) AS voos FROM flights GROUP BY carrier ORDER BY voos LIMIT 2",
-                        fixed: "SELECT carrier, count(*) AS voos FROM flights GROUP BY carrier ORDER BY voos DESC LIMIT 2"),
-            RuleExample(.beisebol, "Os 2 jogadores com menos home runs", "SELECT playerID, sum(HR) AS hr FROM Batting GROUP BY playerID ORDER BY hr ASC LIMIT 2"),
-        ]) { input in
-            guard input.reading.descending == nil else { return nil }
-            return OrderDirection.rankingFixed(input.sql, question: input.reading.text).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.union-of-values", "a mesma consulta repetida por valor com UNION", examples: [
-            RuleExample(.escola, "Quantos alunos concluíram e quantos evadiram?",
-                        "SELECT count(*) FROM matriculas WHERE situacao = 'concluida' UNION SELECT count(*) FROM matriculas WHERE situacao = 'evadida'",
-                        fixed: "SELECT situacao, count(*) FROM matriculas WHERE situacao IN ('concluida', 'evadida') GROUP BY situacao"),
-            RuleExample(.voos, "Quantos voos da United e quantos da American?",
-                        "SELECT count(*) AS ua FROM flights WHERE carrier = 'UA' UNION ALL SELECT count(*) AS aa FROM flights WHERE carrier = 'AA'",
-                        fixed: "SELECT carrier, count(*) FROM flights WHERE carrier IN ('UA', 'AA') GROUP BY carrier"),
-            RuleExample(.loja, "Artistas e gêneros", "SELECT Name FROM Artist UNION SELECT Name FROM Genre"),
-        ]) { input in
-            UnionOfValues.merged(input.sql).map { ($0.sql, ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por \($0.column)"]) }
         },
         QueryRewrite("fix.value-group-widened", "grupo de valores citados (\"manhã comparado com a tarde\") reduzido a um", needs: [.storedValues], examples: [
             RuleExample(.escola, "Turmas da manhã comparado com a tarde", "SELECT turno, count(*) FROM turmas WHERE turno = 'tarde' GROUP BY turno",
@@ -265,20 +168,6 @@ public enum RuleBook {
         ]) { input in
             GroupRelabel.undone(input.sql).map { ($0.sql, [$0.note]) }
         },
-        QueryRewrite("fix.asked-grouping", "\"de cada X\" respondido com um número só", examples: [
-            RuleExample(.escola, "Quantas turmas de cada turno?", "SELECT count(*) FROM turmas t",
-                        fixed: "SELECT t.turno, count(*) FROM turmas t GROUP BY t.turno"),
-            RuleExample(.beisebol, "A média de home runs de cada time", "SELECT avg(b.HR) FROM Batting b",
-                        fixed: "SELECT b.teamID, avg(b.HR) FROM Batting b GROUP BY b.teamID"),
-            RuleExample(.beisebol, "A média de home runs", "SELECT avg(b.HR) FROM Batting b"),
-        ]) { input in
-            guard let asked = input.ungroupedRequest() else { return nil }
-            let readings = SQLRepair.tableReferences(in: input.sql).filter { $0.table.caseInsensitiveCompare(asked.table) == .orderedSame }
-            guard readings.count == 1, let reading = readings.first else { return nil }
-            return AskedGrouping.added(input.sql, column: reading.sqlQualifier + "." + sqlName(asked.column)).map { grouped in
-                (grouped.sql, [grouped.note + ": a pergunta pede um resultado por \(asked.said)"])
-            }
-        },
         QueryRewrite("fix.hidden-groups", "um número por grupo sem a coluna que diz qual grupo", examples: [
             RuleExample(.escola, "Média do INDE por gênero", "SELECT avg(v.inde) AS media FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.genero",
                         fixed: "SELECT a.genero, avg(v.inde) AS media FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id GROUP BY a.genero"),
@@ -287,30 +176,6 @@ public enum RuleBook {
             RuleExample(.loja, "Quantos discos tem cada artista?", "SELECT ar.Name, COUNT(*) FROM Artist ar JOIN Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.ArtistId"),
         ]) { input in
             HiddenGroups.shown(input.sql, schema: input.schema).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.year-columns-split", "colunas com nomes de anos que fazem a mesma conta de todos os anos", needs: [.yearColumn], examples: [
-            RuleExample(.escola, "Nota de matemática em 2023 e 2024",
-                        "SELECT avg(v.nota_matematica) AS media_2023, avg(v.nota_matematica) AS media_2024 FROM avaliacoes_anuais v WHERE v.ano_letivo IN (2023, 2024)",
-                        fixed: "SELECT avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_matematica END) AS media_2023, avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_matematica END) AS media_2024 FROM avaliacoes_anuais v WHERE v.ano_letivo IN (2023, 2024)"),
-            RuleExample(.beisebol, "Home runs em 2015 e 2016",
-                        "SELECT sum(HR) AS hr_2015, sum(HR) AS hr_2016 FROM Batting WHERE yearID IN (2015, 2016)",
-                        fixed: "SELECT sum(CASE WHEN yearID = 2015 THEN HR END) AS hr_2015, sum(CASE WHEN yearID = 2016 THEN HR END) AS hr_2016 FROM Batting WHERE yearID IN (2015, 2016)"),
-            RuleExample(.beisebol, "Home runs em 2015", "SELECT sum(HR) AS hr_2015 FROM Batting WHERE yearID = 2015"),
-        ]) { input in
-            YearColumns.split(input.sql, years: input.reading.periods.map(\.year)).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.year-difference", "\"quanto variou\" respondido com os dois anos lado a lado", needs: [.yearColumn], examples: [
-            RuleExample(.escola, "Quanto a média de matemática variou de 2023 pra 2024?",
-                        "SELECT avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_matematica END) AS media_2023, avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_matematica END) AS media_2024 FROM avaliacoes_anuais v",
-                        fixed: "SELECT (avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_matematica END)) - (avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_matematica END)) AS variacao FROM avaliacoes_anuais v"),
-            RuleExample(.beisebol, "Quanto os home runs variaram de 2015 pra 2016?",
-                        "SELECT sum(CASE WHEN yearID = 2015 THEN HR END) AS hr_2015, sum(CASE WHEN yearID = 2016 THEN HR END) AS hr_2016 FROM Batting",
-                        fixed: "SELECT (sum(CASE WHEN yearID = 2016 THEN HR END)) - (sum(CASE WHEN yearID = 2015 THEN HR END)) AS variacao FROM Batting"),
-            RuleExample(.beisebol, "Home runs em 2015 e 2016",
-                        "SELECT sum(CASE WHEN yearID = 2015 THEN HR END) AS hr_2015, sum(CASE WHEN yearID = 2016 THEN HR END) AS hr_2016 FROM Batting"),
-        ]) { input in
-            guard input.reading.asksForChange else { return nil }
-            return YearColumns.difference(input.sql, years: input.reading.periods.map(\.year)).map { ($0.sql, [$0.note]) }
         },
         QueryRewrite("fix.repeated-columns", "a mesma coluna repetida", examples: [
             RuleExample(.escola, "Quantas turmas de manhã e quantas de tarde?",
@@ -321,35 +186,6 @@ public enum RuleBook {
             RuleExample(.voos, "Menor e maior atraso", "SELECT min(dep_delay), max(dep_delay) FROM flights"),
         ]) { input in
             RepeatedColumns.dropped(from: input.sql).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.unasked-measures", "medida que a pergunta não pede ao lado da que ela pede", needs: [.spokenNames], examples: [
-            RuleExample(.escola, "A nota média de matemática", "SELECT avg(nota_matematica), avg(nota_portugues) FROM avaliacoes_anuais",
-                        fixed: "SELECT avg(nota_matematica) FROM avaliacoes_anuais"),
-            RuleExample(.voos, "O atraso de chegada médio", "SELECT avg(arr_delay), avg(dep_delay) FROM flights",
-                        fixed: "SELECT avg(arr_delay) FROM flights"),
-            RuleExample(.voos, "Os atrasos médios de chegada e de partida", "SELECT avg(arr_delay), avg(dep_delay) FROM flights"),
-        ]) { input in
-            input.unaskedMeasuresDropped()
-        },
-        QueryRewrite("fix.all-periods", "\"nos três anos\" aceito em qualquer um deles", needs: [.yearColumn], examples: [
-            RuleExample(.escola, "Quais alunos tiraram mais de 7 em matemática nos dois anos, 2023 e 2024?",
-                        "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_matematica > 7",
-                        fixed: "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_matematica > 7 GROUP BY a.nome HAVING count(DISTINCT v.ano_letivo) = 2"),
-            RuleExample(.beisebol, "Quais jogadores fizeram mais de 30 home runs nos dois anos, 2015 e 2016?",
-                        "SELECT playerID FROM Batting WHERE yearID IN (2015, 2016) AND HR > 30",
-                        fixed: "SELECT playerID FROM Batting WHERE yearID IN (2015, 2016) AND HR > 30 GROUP BY playerID HAVING count(DISTINCT yearID) = 2"),
-            RuleExample(.beisebol, "Quais jogadores fizeram mais de 30 home runs em 2015 ou 2016?", "SELECT playerID FROM Batting WHERE yearID IN (2015, 2016) AND HR > 30"),
-        ]) { input in
-            guard let years = input.reading.allYears else { return nil }
-            return AllPeriods.required(input.sql, years: years).map { ($0.sql, [$0.note]) }
-        },
-        QueryRewrite("fix.unasked-limit", "LIMIT que a pergunta não pede", examples: [
-            RuleExample(.escola, "Alunos com INDE acima de 7", "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.inde > 7 LIMIT 10",
-                        fixed: "SELECT a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.inde > 7"),
-            RuleExample(.loja, "Faixas de jazz", "SELECT t.Name FROM Track t WHERE t.GenreId = 2 LIMIT 5", fixed: "SELECT t.Name FROM Track t WHERE t.GenreId = 2"),
-            RuleExample(.loja, "As 5 faixas mais longas", "SELECT Name FROM Track ORDER BY Milliseconds DESC LIMIT 5"),
-        ]) { input in
-            UnaskedLimit.removed(from: input.sql, question: input.reading.text).map { ($0, ["LIMIT tirado: a pergunta não pede só os primeiros"]) }
         },
     ]
 }

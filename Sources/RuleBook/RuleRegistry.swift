@@ -32,7 +32,6 @@ public enum RuleRegistry {
         .init("repair.self-comparison-join", .repair, "junção cujo ON compara a coluna com ela mesma, refeita pela chave"),
         .init("repair.glossary-term-column", .repair, "termo do glossário escrito como se fosse coluna"),
         .init("repair.year-from-date", .repair, "coluna de ano que a tabela não tem, trocada pelo ano da sua data"),
-        .init("repair.parent-year-subquery", .repair, "chave de outra tabela usada só para escolher o ano que a própria tabela tem"),
         .init("repair.bridge-join", .repair, "junção por uma chave que a tabela não tem, feita pela tabela que tem as duas"),
         .init("repair.shared-parent-join", .repair, "junção por uma chave que a tabela não tem, feita pela tabela que as duas apontam"),
         .init("repair.alias-or-join", .repair, "tabela escrita pelo nome apesar do apelido, ou tabela-pai nunca juntada"),

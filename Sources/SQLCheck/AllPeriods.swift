@@ -3,8 +3,8 @@ import Foundation
 /// "Quais alunos tiraram mais de 8 em matemática nos três anos, 2022, 2023 e 2024" written
 /// `WHERE ano_letivo IN (2022, 2023, 2024) AND nota_matematica > 8`: every student who passed in
 /// any one of the years comes back (once per year), where the question wants those who passed in
-/// all of them. Grouped by what the answer shows, with a year count equal to the number of years
-/// asked, it keeps only those.
+/// all of them. The checks read which years the question asks for, and whether the query keeps
+/// to them in a way any one year passes.
 public enum AllPeriods {
     static let numbers: [String: Int] = [
         "2": 2, "3": 3, "4": 4, "5": 5, "dois": 2, "duas": 2, "tres": 3, "quatro": 4, "cinco": 5,
@@ -56,38 +56,6 @@ public enum AllPeriods {
         }
         guard all, stated == nil || stated == years.count else { return nil }
         return years
-    }
-
-    /// `sql` grouped by its outer SELECT items with `HAVING count(DISTINCT column) = n`, where
-    /// its outer WHERE keeps `column IN (…)` or `column BETWEEN … AND …` to exactly `years`, and
-    /// it neither groups nor aggregates (a list of who or what, once per year it matched). Nil
-    /// for any other shape: a count or an average over the years asks for something else.
-    public static func required(_ sql: String, years: [Int]) -> (sql: String, note: String)? {
-        let text = sql.trimmingCharacters(in: .whitespacesAndNewlines.union(CharacterSet(charactersIn: ";")))
-        let tokens = SQLFormatter.tokenize(text).filter { $0.kind != .comment }
-        let lower = tokens.map { $0.text.lowercased() }
-        let outer = QueryShape.outerIndices(tokens).filter { tokens[$0].kind == .word }
-        guard years.count >= 2, let (items, _) = QueryShape.outerSelectList(tokens),
-            !items.isEmpty, !items.contains(where: { $0.count == 1 && $0[0].text.hasSuffix("*") }),
-            !tokens.indices.contains(where: { QueryShape.aggregateFunctions.contains(lower[$0]) && $0 + 1 < tokens.count && tokens[$0 + 1].text == "(" }),
-            !outer.contains(where: { ["group", "having", "union", "intersect", "except", "window"].contains(lower[$0]) }),
-            let whereIndex = outer.first(where: { lower[$0] == "where" }),
-            let column = yearColumn(tokens, lower: lower, after: whereIndex, years: years)
-        else { return nil }
-        let characters = Array(text)
-        // Each expression without its `AS name` (and the list's DISTINCT).
-        let keys = items.map { item in
-            SQLFormatter.source(of: QueryShape.unaliased(item).body.drop(while: { $0.text.lowercased() == "distinct" }), in: characters)
-        }
-        guard !keys.contains(where: \.isEmpty) else { return nil }
-        // Before a final ORDER BY or LIMIT, which stay where they are.
-        let insertAt = outer.first { $0 > whereIndex && ["order", "limit"].contains(lower[$0]) }.map { tokens[$0].start } ?? characters.count
-        let grouping = "GROUP BY \(keys.joined(separator: ", ")) HAVING count(DISTINCT \(column)) = \(years.count)"
-        let head = String(characters[..<insertAt]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let tail = String(characters[insertAt...]).trimmingCharacters(in: .whitespacesAndNewlines)
-        let listed = years.map(String.init).joined(separator: ", ")
-        return (([head, grouping, tail].filter { !$0.isEmpty }).joined(separator: " "),
-                "a pergunta pede quem cumpre em todos os anos (\(listed)), e a consulta aceitava qualquer um deles: agrupada, com os \(years.count) anos exigidos")
     }
 
     /// The column of an outer WHERE condition that keeps `sql` to exactly `years` (`IN (…)` or

@@ -51,29 +51,6 @@ public enum MissingYearConditions {
         return (whereExtended(text, with: conditions.joined(separator: " AND ")), conditions)
     }
 
-    /// `sql` with the year added, as `added` does, inside each subquery the outer query reads
-    /// from (`JOIN (SELECT aluno_id, sum(…) AS faltas FROM frequencia_mensal GROUP BY aluno_id) f`):
-    /// a total there summed every year while the outer query keeps to one. Subqueries of a WHERE
-    /// are left alone: "no ano anterior" is often theirs to say.
-    public static func addedInDerivedTables(to sql: String, offered: [(table: String, condition: String)], year: Int, schema: Schema)
-        -> (sql: String, added: [String])?
-    {
-        var characters = Array(sql)
-        let depth = depths(characters)
-        var added: [String] = []
-        // From the last, so the positions of the earlier ones stay put.
-        for match in sql.matches(of: #/(?i)\b(?:from|join)\s*\(\s*select\b/#).reversed() {
-            let start = sql.distance(from: sql.startIndex, to: match.range.lowerBound)
-            guard depth[start] == 0, let open = characters[start...].firstIndex(of: "("),
-                let close = characters[(open + 1)...].indices.first(where: { characters[$0] == ")" && depth[$0] == depth[open] - 1 })
-            else { continue }
-            guard let dated = self.added(to: String(characters[(open + 1)..<close]), offered: offered, year: year, schema: schema) else { continue }
-            characters.replaceSubrange((open + 1)..<close, with: Array(dated.sql))
-            added = dated.added + added
-        }
-        return added.isEmpty ? nil : (String(characters), added)
-    }
-
     /// A name as an offered condition writes it: bare, or in double quotes.
     static let writtenName = #"(?:[A-Za-z_][A-Za-z0-9_]*|"(?:[^"]|"")+")"#
 

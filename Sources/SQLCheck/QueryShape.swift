@@ -14,7 +14,7 @@ public enum QueryShape {
             case .symbol: return token.text == ";" ? nil : token.text
             }
         }
-        // A final LIMIT is dropped when the question asks for no first few: compare without it.
+        // A final LIMIT says how many rows to show, not what is asked: compare without it.
         if words.count > 2, words[words.count - 2] == "limit", words.last == "0" { words.removeLast(2) }
         return words.joined(separator: " ")
     }
@@ -25,44 +25,6 @@ public enum QueryShape {
     /// Whether a shape has a blanked value or number in it.
     public static func hasLiterals(_ shape: String) -> Bool {
         shape.split(separator: " ").contains { $0 == "?" || $0 == "0" }
-    }
-}
-
-extension QueryShape {
-    /// How many SELECTs a top-level UNION joins when they all have the same shape, column names
-    /// aside: the same query once per value ("… count(*) AS meninos … WHERE genero = 'M' UNION …
-    /// count(*) AS meninas … WHERE genero = 'F'"), which one GROUP BY writes as a row per group.
-    /// Nil for anything else.
-    public static func unionOfOneQuery(_ sql: String) -> Int? {
-        let parts = unionParts(sql).map { tokens in
-            // Column names after AS aside: "count(*) AS meninos" and "count(*) AS meninas" are one query.
-            tokens.indices.filter { $0 == 0 || tokens[$0 - 1].text.lowercased() != "as" || tokens[$0].kind == .symbol }.map { tokens[$0].text }
-        }
-        guard parts.count > 1 else { return nil }
-        let shapes = Set(parts.map { of($0.joined(separator: " ")) })
-        return shapes.count == 1 && hasLiterals(shapes.first!) ? parts.count : nil
-    }
-
-    /// The tokens of each SELECT a top-level UNION (or UNION ALL) joins, comments and semicolons
-    /// left out; one part for a query without one.
-    static func unionParts(_ sql: String) -> [[SQLFormatter.Token]] {
-        var parts: [[SQLFormatter.Token]] = [[]]
-        var depth = 0
-        var skipAll = false
-        for token in SQLFormatter.tokenize(sql) where token.kind != .comment && token.text != ";" {
-            let lower = token.text.lowercased()
-            if skipAll, lower == "all" { skipAll = false; continue }
-            skipAll = false
-            if token.kind == .symbol, lower == "(" { depth += 1 }
-            if token.kind == .symbol, lower == ")" { depth -= 1 }
-            if depth == 0, token.kind == .word, lower == "union" {
-                parts.append([])
-                skipAll = true
-                continue
-            }
-            parts[parts.count - 1].append(token)
-        }
-        return parts
     }
 }
 
@@ -127,13 +89,6 @@ extension QueryShape {
     static func unaliased(_ item: [SQLFormatter.Token]) -> (body: [SQLFormatter.Token], name: String?) {
         guard item.count > 2, item[item.count - 2].text.lowercased() == "as" else { return (item, nil) }
         return (Array(item.dropLast(2)), item.last?.text)
-    }
-
-    /// The query read into `characters` with its outer SELECT list, `items` as `outerSelectList`
-    /// gives them, replaced by `list` joined by ", "; the rest as written.
-    static func replacingSelectList(_ items: [[SQLFormatter.Token]], with list: [String], in characters: [Character]) -> String? {
-        guard let head = items.first?.first, let tail = items.last?.last else { return nil }
-        return String(characters[..<head.start]) + list.joined(separator: ", ") + String(characters[(tail.start + tail.text.count)...])
     }
 
     /// The items of the outermost SELECT list (the tokens between SELECT and FROM, split at the

@@ -13,20 +13,6 @@ public enum QuestionWords {
     public static let articles: Set<String> = ["a", "o", "as", "os", "da", "do", "das", "dos"]
     /// Stems that ask for a first, last, best or worst.
     public static let ranks = ["primeir", "ultim", "maior", "menor", "melhor", "pior"]
-    /// Words that ask for the first few of a ranking ("a maior", "os piores", "top"); "mais" and
-    /// "menos" only when no number or "de"/"que" follows them.
-    public static let superlatives: Set<String> = [
-        "maior", "maiores", "menor", "menores", "melhor", "melhores", "pior", "piores", "top", "ranking",
-        "primeiro", "primeiros", "primeira", "primeiras", "ultimo", "ultimos", "ultima", "ultimas",
-        "maximo", "maxima", "minimo", "minima",
-    ]
-    /// A difference asked for: "a variação da presença", "quanto a média caiu".
-    public static let changeNouns: Set<String> = ["variacao", "diferenca", "evolucao"]
-    public static let howMuch: Set<String> = ["quanto", "quanta"]
-    public static let changeVerbs: Set<String> = [
-        "variou", "variaram", "mudou", "mudaram", "cresceu", "cresceram", "caiu", "cairam", "aumentou", "aumentaram",
-        "diminuiu", "diminuiram", "subiu", "subiram", "evoluiu", "evoluiram", "melhorou", "melhoraram", "piorou", "pioraram",
-    ]
     /// Words that deny what follows: "não acessaram", "nunca entregou", "nenhuma interação".
     public static let negations: Set<String> = ["nao", "nunca", "nenhum", "nenhuma", "jamais"]
     /// A result per month or per year.
@@ -35,4 +21,11 @@ public enum QuestionWords {
     /// The first or the last of dates.
     public static let earliest: Set<String> = ["primeira", "primeiro", "inicio", "antiga", "antigo"]
     public static let latest: Set<String> = ["ultima", "ultimo", "recente", "final"]
+}
+
+/// Folded words of a text, for the few checks that read the question.
+enum PortugueseWords {
+    static func of(_ text: String) -> [String] {
+        SQLValidator.fold(text).split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
+    }
 }

@@ -76,13 +76,6 @@ public enum SQLFormatter {
 
     typealias Token = SQLToken
 
-    /// The text from the first of `tokens` to the end of the last, as written in `characters`
-    /// (the text they were read from); empty for no tokens.
-    static func source(of tokens: some BidirectionalCollection<Token>, in characters: [Character]) -> String {
-        guard let first = tokens.first, let last = tokens.last else { return "" }
-        return String(characters[first.start..<(last.start + last.text.count)])
-    }
-
     /// The index of the parenthesis that closes the one at `open`; nil when it stays open.
     static func closing(_ tokens: [Token], from open: Int) -> Int? {
         var depth = 0

@@ -71,7 +71,6 @@ public struct SQLRepair: Sendable {
             ("repair.self-comparison-join", failure.kind == .selfComparison && failure.column != nil, { selfComparisonJoined(name, in: sql) }),
             ("repair.glossary-term-column", unknown, { replaceGlossaryTerm(name, in: sql) }),
             ("repair.year-from-date", unknown, { yearFromDate(name, in: sql) }),
-            ("repair.parent-year-subquery", unknown, { parentYearSubquery(name, in: sql) }),
             ("repair.bridge-join", unknown, { bridgeJoin(name, in: sql) }),
             ("repair.shared-parent-join", unknown, { sharedParentJoin(name, in: sql) }),
             ("repair.alias-or-join", unknown, { aliasOrJoin(name, in: sql) }),

@@ -18,25 +18,6 @@ public enum StrayConditions {
         return removed.isEmpty ? nil : (text, removed)
     }
 
-    /// `sql` without each condition comparing a column with `value` (`v.pedra = 'Ametista'`)
-    /// joined by AND, and what went; nil when there is none, or when the query has an OR.
-    public static func removed(comparingWith value: String, from sql: String) -> (sql: String, removed: [String])? {
-        let quoted = NSRegularExpression.escapedPattern(for: "'" + value.replacingOccurrences(of: "'", with: "''") + "'")
-        // Under an OR, taking one condition out changes what the others mean.
-        guard sql.firstMatch(of: #/(?i)(^|[^a-z0-9_'])or([^a-z0-9_']|$)/#) == nil,
-            let pattern = try? Regex(#"(?:[A-Za-z_][A-Za-z0-9_]*\.)?[A-Za-z_][A-Za-z0-9_]*\s*(?:=|<>|!=)\s*"# + quoted)
-        else { return nil }
-        var text = sql
-        var removed: [String] = []
-        for match in sql.matches(of: pattern) where !SQLRepair.insideQuotes(sql, at: match.range.lowerBound) {
-            let condition = String(sql[match.range])
-            guard let without = removing(condition, from: text) else { continue }
-            text = without
-            removed.append(condition)
-        }
-        return removed.isEmpty ? nil : (text, removed)
-    }
-
     /// `sql` with `condition` taken out where AND joins it: after an AND; first after WHERE, with
     /// an AND after it; alone after WHERE. Nil when it is nowhere like that (under OR, in a CASE).
     static func removing(_ condition: String, from sql: String) -> String? {

@@ -77,21 +77,6 @@ public enum ValueLiterals {
         return notes.isEmpty ? nil : (text, notes.reversed())
     }
 
-    /// `sql` with its one `table.column = 'other'` compared with `value` instead: the question says
-    /// a term meaning `column = 'value'` ("largaram os estudos": situacao = 'evadida') and the
-    /// query counts another value it never names ('concluida'). nil when the query already
-    /// writes `value`, compares the column more than once, or `named` says the question names
-    /// the other value.
-    public static func swapped(_ sql: String, schema: Schema, table: String, column: String, value: String,
-                               named: (String) -> Bool) -> (sql: String, note: String)? {
-        guard !comparisons(in: sql, schema: schema).contains(where: { fold($0.value) == fold(value) }),
-            let comparison = soleEquality(on: table, column, in: sql, schema: schema), !named(comparison.value)
-        else { return nil }
-        var text = sql
-        replace(comparison.literal, with: quoted(value), in: &text)
-        return (text, "'\(comparison.value)' trocado por '\(value)' em \(qualifiedName(table, column))")
-    }
-
     /// `sql` with its one `table.column = 'v'` widened to `IN` all of `values` when the query
     /// groups by that column and `v` is one of them: "manhã comparado com a tarde", grouped by
     /// turno and kept to 'tarde', answers for one shift. nil otherwise.

@@ -302,18 +302,15 @@ struct AssistantTests {
         #expect(look.contains("Dica: há 'F' em alunos.genero"), "\(look)")
     }
 
-    @Test("a value nothing asked for, kept after the look that pointed it out and a fresh ask, is taken out of the WHERE, and said so")
+    @Test("a value nothing asked for, kept after the look that pointed it out and a fresh ask: the model's answer stays, with the look as a warning")
     func unaskedValue() throws {
         let invented = "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' AND nota_matematica < 5"
         let (assistant, server) = try Setup.assistant(replies: [invented])
         let answer = assistant.ask("quantos alunos tiraram menos de 5 em matematica em 2023?")
-        #expect(server.requests.count == 3 && answer.status == .ok && answer.message == nil)
+        #expect(server.requests.count == 3 && answer.status == .ok)
         #expect(Setup.lastMessage(server, request: 1).contains("a consulta filtra 'Ametista', valor que a pergunta não cita"))
-        #expect(answer.sql == "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5")
-        #expect(answer.attempts.last?.repairs.map(\.note) == ["filtro pedra = 'Ametista' tirado: a pergunta não cita esse valor"])
-        let expected = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
-            .query("SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND nota_matematica < 5")
-        #expect(answer.result?.rows.first?[0] == expected.first?[0])
+        #expect(answer.sql == invented && answer.attempts.last?.repairs.isEmpty == true)
+        #expect(answer.message?.contains("a consulta filtra 'Ametista', valor que a pergunta não cita") == true, "\(String(describing: answer.message))")
     }
 
     @Test("a threshold held row by row, kept after the look that pointed it out and a fresh ask, is held by the group in HAVING, and said so")
@@ -350,14 +347,16 @@ struct AssistantTests {
         #expect(answer.attempts.last?.repairs.map(\.note).last == "agrupamento por t.fase tirado: a pergunta não pede um resultado por t.fase")
     }
 
-    @Test("'nos dois anos' answered with anyone who passed in either year: grouped, both years required, before the query runs")
-    func allYearsRequired() throws {
+    @Test("'nos dois anos' answered with anyone who passed in either year: the look says so, and how to require both")
+    func allYearsAny() throws {
         let written = "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_portugues > 7 ORDER BY a.nome"
-        let (assistant, server) = try Setup.assistant(replies: [written])
+        let both = "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_portugues > 7 GROUP BY a.ra, a.nome HAVING count(DISTINCT v.ano_letivo) = 2 ORDER BY a.nome"
+        let (assistant, server) = try Setup.assistant(replies: [written, both])
         let answer = assistant.ask("quais alunos tiveram nota de portugues acima de 7 nos dois anos, 2023 e 2024")
-        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
-        #expect(answer.sql == "SELECT a.ra, a.nome FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2023, 2024) AND v.nota_portugues > 7 GROUP BY a.ra, a.nome HAVING count(DISTINCT v.ano_letivo) = 2 ORDER BY a.nome")
-        #expect(answer.attempts.first?.repairs.map(\.note) == ["a pergunta pede quem cumpre em todos os anos (2023, 2024), e a consulta aceitava qualquer um deles: agrupada, com os 2 anos exigidos"])
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.message == nil && answer.sql == both)
+        #expect(answer.attempts.first?.observation?.note
+            == "a pergunta pede quem cumpre nos 2 anos juntos (2023, 2024), mas a condição em v.ano_letivo aceita quem cumpre em qualquer um deles")
+        #expect(Setup.lastMessage(server, request: 1).contains("exija HAVING count(DISTINCT v.ano_letivo) = 2"))
         let database = try Setup.parts.get().0
         let gold = try Connection(path: database, mode: .readOnly).query("SELECT a.ra FROM alunos a JOIN avaliacoes_anuais v23 ON v23.aluno_id = a.id AND v23.ano_letivo = 2023 JOIN avaliacoes_anuais v24 ON v24.aluno_id = a.id AND v24.ano_letivo = 2024 WHERE v23.nota_portugues > 7 AND v24.nota_portugues > 7 ORDER BY a.nome")
         #expect(!gold.isEmpty && answer.result?.rows.map { $0[0].text } == gold.map { $0[0].text })
@@ -375,63 +374,14 @@ struct AssistantTests {
             + "(para contar, faça isso numa subconsulta e conte as linhas dela)"))
     }
 
-    @Test("a measure the question never asks for, beside the one it does, goes before the query runs; measures it names or cannot tell apart stay")
-    func unaskedMeasure() throws {
-        let both = "SELECT a.genero, round(avg(v.nota_matematica), 2) AS matematica, round(avg(v.nota_portugues), 2) AS portugues FROM avaliacoes_anuais v JOIN alunos a ON a.id = v.aluno_id WHERE v.ano_letivo = 2023 GROUP BY a.genero"
-        let (assistant, server) = try Setup.assistant(replies: [both])
-        let answer = assistant.ask("qual a media de matematica por genero em 2023")
-        #expect(server.requests.count == 1 && answer.status == .ok)
-        #expect(answer.result?.columns == ["genero", "matematica"])
-        #expect(answer.attempts.first?.repairs.map(\.note) == ["coluna de v.nota_portugues tirada: a pergunta fala de v.nota_matematica, não dessa medida"])
-        // Both named (one by its synonym), or neither: all stay.
-        let (named, _) = try Setup.assistant(replies: [both])
-        #expect(named.ask("media de matematica e de lingua portuguesa por genero em 2023").result?.columns == ["genero", "matematica", "portugues"])
-        let (unnamed, _) = try Setup.assistant(replies: [both])
-        #expect(unnamed.ask("como foram as notas por genero em 2023").result?.columns == ["genero", "matematica", "portugues"])
-    }
-
-    @Test("two columns named for the years compared, each the same average of both years: each reads its own year before the query runs")
-    func yearColumnsSplit() throws {
-        let written = "SELECT e.nome, AVG(v.nota_ingles) AS ingles_2022, AVG(v.nota_ingles) AS ingles_2023 FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo "
-            + "JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id WHERE v.ano_letivo IN (2022, 2023) GROUP BY e.nome"
-        let (assistant, _) = try Setup.assistant(replies: [written])
-        let answer = assistant.ask("como a media de ingles de cada escola mudou de 2022 para 2023")
-        #expect(answer.attempts.first?.repairs.map(\.note).contains("as colunas ingles_2022, ingles_2023 faziam a mesma conta com todos os anos: cada uma passou a ler só o ano do seu nome") == true)
-        #expect(answer.attempts.first?.sql?.contains("AVG(CASE WHEN v.ano_letivo = 2023 THEN v.nota_ingles END) AS ingles_2023") == true)
-        // The two columns now differ somewhere, as the two years do.
-        #expect(answer.result?.rows.contains { $0[1] != $0[2] } == true)
-    }
-
-    @Test("one date for every year where the question asks for the first of each year: a row per year before the query runs")
+    @Test("one date for every year where the question asks for the first of each year: the look asks for a row per year")
     func askedGrouping() throws {
-        let (assistant, server) = try Setup.assistant(replies: ["SELECT min(matriculas.data_saida) AS data_evasao FROM matriculas WHERE situacao = 'evadida'"])
+        let grouped = "SELECT ano_letivo, min(data_saida) AS data_evasao FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo"
+        let (assistant, server) = try Setup.assistant(replies: ["SELECT min(matriculas.data_saida) AS data_evasao FROM matriculas WHERE situacao = 'evadida'", grouped])
         let answer = assistant.ask("qual foi a data da primeira evasao de cada ano")
-        #expect(server.requests.count == 1 && answer.status == .ok)
-        #expect(answer.sql == "SELECT matriculas.ano_letivo, min(matriculas.data_saida) AS data_evasao FROM matriculas WHERE situacao = 'evadida' GROUP BY matriculas.ano_letivo")
-        #expect(answer.attempts.first?.repairs.map(\.note).contains("agrupada por matriculas.ano_letivo, mostrado primeiro: a pergunta pede um resultado por ano") == true)
-        let firsts = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
-            .query("SELECT ano_letivo, min(data_saida) FROM matriculas WHERE situacao = 'evadida' GROUP BY ano_letivo")
-        #expect(answer.result?.totalRows == firsts.count && answer.result?.rows.first?[1] == firsts.first?[1])
-    }
-
-    @Test("'quanto mudou' answered with the two years side by side: their difference, one column, before the query runs; the two values stay when the question asks for them")
-    func yearDifference() throws {
-        let written = "SELECT e.nome, AVG(CASE WHEN v.ano_letivo = 2023 THEN v.nota_portugues END) AS portugues_2023, AVG(CASE WHEN v.ano_letivo = 2024 THEN v.nota_portugues END) AS portugues_2024 "
-            + "FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id "
-            + "WHERE v.ano_letivo IN (2023, 2024) GROUP BY e.nome ORDER BY portugues_2024 - portugues_2023 DESC"
-        let (assistant, server) = try Setup.assistant(replies: [written])
-        let answer = assistant.ask("quanto a nota de portugues de cada escola mudou de 2023 para 2024")
-        #expect(server.requests.count == 1 && answer.status == .ok)
-        #expect(answer.result?.columns == ["nome", "variacao"])
-        #expect(answer.sql?.hasSuffix("ORDER BY variacao DESC") == true)
-        let changes = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly).query(
-            "SELECT e.nome, avg(CASE WHEN v.ano_letivo = 2024 THEN v.nota_portugues END) - avg(CASE WHEN v.ano_letivo = 2023 THEN v.nota_portugues END) AS d "
-                + "FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id "
-                + "WHERE v.ano_letivo IN (2023, 2024) GROUP BY e.nome ORDER BY d DESC")
-        #expect(answer.result?.rows.first?[1] == changes.first?[1] && answer.result?.totalRows == changes.count)
-        let (sideBySide, _) = try Setup.assistant(replies: [written])
-        let both = sideBySide.ask("a nota de portugues de cada escola em 2023 e em 2024")
-        #expect(both.sql == written)
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.sql == grouped)
+        #expect(answer.attempts.first?.observation?.note == "a pergunta pede um resultado por ano (matriculas.ano_letivo), mas a consulta não agrupa por ele")
+        #expect(Setup.lastMessage(server, request: 1).contains("use GROUP BY matriculas.ano_letivo, uma linha por valor"))
     }
 
     @Test("'no ano anterior' names the year before the one said: a query that reads it is not told that year was never named, nor given the year said")
@@ -449,40 +399,6 @@ struct AssistantTests {
         let (same, _) = try Setup.assistant(replies: [unfiltered])
         let dated = same.ask("quantos dos que evadiram em 2024 tiveram alguma frequencia registrada")
         #expect(dated.attempts.first?.repairs.map(\.note).contains { $0.hasPrefix("filtro do ano acrescentado: f.mes LIKE '2024-%'") } == true)
-    }
-
-    @Test("a LIMIT the question did not ask for is taken off before the query runs, and said so")
-    func unaskedLimit() throws {
-        let (assistant, _) = try Setup.assistant(replies: ["SELECT nome FROM escolas ORDER BY nome LIMIT 2"])
-        let answer = assistant.ask("me mostra o nome das escolas da rede")
-        #expect(answer.status == .ok && answer.sql == "SELECT nome FROM escolas ORDER BY nome")
-        #expect(answer.result?.totalRows == 4)
-        #expect(answer.attempts.first?.repairs.map(\.note) == ["LIMIT tirado: a pergunta não pede só os primeiros"])
-    }
-
-    @Test("the oldest student sorted newest first is sorted the other way before the query runs, and said so")
-    func ageOrder() throws {
-        let (assistant, server) = try Setup.assistant(replies: ["SELECT ra, nome, data_nascimento FROM alunos ORDER BY data_nascimento DESC LIMIT 1"])
-        let answer = assistant.ask("quem é o aluno mais velho da rede?")
-        #expect(server.requests.count == 1 && answer.status == .ok)
-        #expect(answer.sql == "SELECT ra, nome, data_nascimento FROM alunos ORDER BY data_nascimento ASC LIMIT 1")
-        #expect(answer.attempts.first?.repairs.map(\.note) == ["ordem de data_nascimento invertida: \"mais velho\" é a data mais antiga"])
-        let oldest = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly).query("SELECT min(data_nascimento) FROM alunos")
-        #expect(answer.result?.rows.first?[2] == oldest.first?[0])
-    }
-
-    @Test("the months with the most accesses sorted fewest first are sorted the other way before the query runs, and said so")
-    func rankingOrder() throws {
-        let (assistant, server) = try Setup.assistant(replies: [
-            "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS total_acessos FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2023-%' GROUP BY mes ORDER BY total_acessos ASC LIMIT 3",
-        ])
-        let answer = assistant.ask("quais os 3 meses de 2023 com mais acessos na plataforma")
-        #expect(server.requests.count == 1 && answer.status == .ok)
-        #expect(answer.sql?.hasSuffix("ORDER BY total_acessos DESC LIMIT 3") == true, "\(answer.sql ?? "")")
-        #expect(answer.attempts.first?.repairs.map(\.note).contains("ordem trocada para total_acessos DESC: a pergunta pede do maior para o menor") == true)
-        let busiest = try Connection(path: Setup.folder.path("escola.sqlite"), mode: .readOnly)
-            .query("SELECT count(*) AS n FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2023-%' GROUP BY substr(ocorrido_em, 1, 7) ORDER BY n DESC LIMIT 1")
-        #expect(answer.result?.rows.first?[1] == busiest.first?[0])
     }
 
     @Test("a school's name beside a count with no GROUP BY: dropped for 'quantos', grouped by for 'por escola'")
@@ -521,11 +437,10 @@ struct AssistantTests {
         #expect(second.count == 1 && second[0]["content"]?.contains(example) == false)
         #expect(answer.status == .ok && answer.sql == transferred && answer.message == nil)
 
-        // When the fresh try fails, the copy stays, said to be one.
+        // When the fresh try fails, the copy stays as written, said to be one.
         let (failing, _) = try Setup.assistant(replies: [evaded, "SELECT nada FROM"])
         let kept = failing.ask("Em que mês de 2022 mais alunos foram transferidos?")
-        // Its value is the one the question says, though ("transferidos": 'transferida').
-        #expect(kept.status == .ok && kept.sql == evaded.replacingOccurrences(of: "'evadida'", with: "'transferida'"))
+        #expect(kept.status == .ok && kept.sql == evaded)
         #expect(kept.message == "atenção: a consulta repete a do exemplo \"Em que mês de 2023 mais alunos evadiram?\", que pergunta outra coisa")
 
         // A year the question never names, found in a shown example's query: borrowed, asked again too.
@@ -565,11 +480,6 @@ struct AssistantTests {
         ("quantos acessos a plataforma teve em 2024?", "SELECT count(*) FROM interacoes WHERE tipo IS NOT NULL AND ocorrido_em LIKE '2024-%'",
          "SELECT count(*) FROM interacoes WHERE tipo = 'acesso' AND ocorrido_em LIKE '2024-%'",
          "a pergunta cita 'acesso' (interacoes.tipo), mas a consulta não filtra por esse valor"),
-        // The same SELECT per value, joined by UNION (a list: no count to merge into one query).
-        ("quais escolas são municipais e quais estaduais?",
-         "SELECT nome FROM escolas WHERE rede = 'municipal' UNION SELECT nome FROM escolas WHERE rede = 'estadual'",
-         "SELECT rede, nome FROM escolas WHERE rede IN ('municipal', 'estadual') ORDER BY rede, nome",
-         "a consulta repete a mesma SELECT 2 vezes com UNION"),
         // Two values of one column named, one number for the first only.
         ("quantas escolas municipais e quantas estaduais?", "SELECT count(*) FROM escolas WHERE rede = 'municipal'",
          "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede",
@@ -594,11 +504,6 @@ struct AssistantTests {
         ("quantas evasoes houve em 2022 e 2023?", "SELECT count(*) FROM matriculas WHERE situacao = 'evadida' AND ano_letivo = 2023",
          "SELECT count(*) FROM matriculas WHERE situacao = 'evadida' AND ano_letivo IN (2022, 2023)",
          "a pergunta fala de 2022, mas a consulta não usa esse ano; filtre por ele"),
-        // A month the question never names, with no example to have lent it.
-        ("quantas interacoes houve em 2023?",
-         "SELECT count(*) FROM interacoes WHERE ocorrido_em >= '2023-03-01' AND ocorrido_em < '2023-04-01'",
-         "SELECT count(*) FROM interacoes WHERE ocorrido_em LIKE '2023-%'",
-         "a consulta filtra só o mês 2023-03, mas a pergunta não cita mês"),
         // A value of the schema's listing that nothing in the question asks for.
         ("qntos alunos tiraram menos de 5 em matematica em 2023?",
          "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' AND nota_matematica < 5",
@@ -642,11 +547,6 @@ struct AssistantTests {
          "SELECT count(DISTINCT aluno_id) FROM interacoes WHERE ocorrido_em LIKE '2024-03%'",
          "SELECT count(*) FROM cubo_engajamento WHERE mes = '2024-03' AND interacoes_total = 0",
          "a pergunta fala de \"nao tiveram\", mas a consulta não nega nada"),
-        // The negation written as an inequality with the value named: another kind of row counted.
-        ("quantos alunos nao acessaram a plataforma em maio de 2023?",
-         "SELECT count(DISTINCT aluno_id) FROM interacoes WHERE ocorrido_em LIKE '2023-05%' AND tipo != 'acesso'",
-         "SELECT count(*) FROM cubo_engajamento WHERE mes = '2023-05' AND acessos = 0",
-         "a pergunta fala de \"nao acessaram\", mas tipo != 'acesso' conta as linhas de outro valor, e quem também tem 'acesso' entra"),
         // "Quantas…" with no "cada" or "por", answered with a number per group.
         ("quantas disciplinas tem o curriculo?", "SELECT nome, count(*) FROM disciplinas GROUP BY nome",
          "SELECT count(*) FROM disciplinas", "a pergunta pede um número só, mas a consulta dá um por grupo (GROUP BY nome)"),
@@ -808,15 +708,15 @@ struct AssistantTests {
         #expect(answer.status == .ok && server.requests.count == 1, "\(answer.attempts.map(\.observation?.note))")
     }
 
-    @Test("the same count once per value, joined by UNION, is merged into one grouped query without asking again")
-    func unionMerged() throws {
+    @Test("the same count once per value, joined by UNION: the look asks for one number of each value, grouped")
+    func unionOfCounts() throws {
         let perValue = "SELECT count(*) AS municipais FROM escolas WHERE rede = 'municipal' UNION ALL SELECT count(*) AS estaduais FROM escolas WHERE rede = 'estadual'"
-        let (assistant, server) = try Setup.assistant(replies: [perValue])
+        let grouped = "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede"
+        let (assistant, server) = try Setup.assistant(replies: [perValue, grouped])
         let answer = assistant.ask("quantas escolas municipais e quantas estaduais?")
-        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
-        #expect(answer.sql == "SELECT rede, count(*) FROM escolas WHERE rede IN ('municipal', 'estadual') GROUP BY rede")
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.message == nil && answer.sql == grouped)
+        #expect(answer.attempts.first?.observation?.note == "a pergunta cita 'estadual' e 'municipal' (escolas.rede), mas a consulta não agrupa por rede")
         #expect(answer.result?.columns.first == "rede" && answer.result?.totalRows == 2)
-        #expect(answer.attempts.first?.repairs.map(\.note) == ["a mesma consulta repetida para cada valor (UNION) virou uma só, agrupada por rede"])
     }
 
     @Test("two copies of one count under two names, and a class joined to a student's grades: fixed before the query runs")
@@ -859,33 +759,26 @@ struct AssistantTests {
         #expect(answer.result?.rows.map { $0[1].integer } == gold.map { $0[1].integer })
     }
 
-    @Test("a value of the column a said term fixes, never named, is swapped for the term's; a novice's arrival year is kept")
-    func termValueSwapped() throws {
-        let (assistant, server) = try Setup.assistant(replies: ["SELECT count(*) FROM matriculas WHERE ano_letivo = 2023 AND situacao = 'concluida'"])
-        let answer = assistant.ask("quantos alunos largaram os estudos em 2023")
-        #expect(server.requests.count == 1 && answer.status == .ok)
-        #expect(answer.sql == "SELECT count(*) FROM matriculas WHERE ano_letivo = 2023 AND situacao = 'evadida'")
-        #expect(answer.attempts.first?.repairs.map(\.note) == ["'concluida' trocado por 'evadida' em matriculas.situacao: a pergunta diz \"largou os estudos\" (evasão)"])
-        // Named by the question, the other value stays.
-        let (named, _) = try Setup.assistant(replies: ["SELECT count(*) FROM matriculas WHERE ano_letivo = 2023 AND situacao = 'concluida'"])
-        #expect(named.ask("quantos alunos concluiram e quantos largaram os estudos em 2023").sql?.contains("'concluida'") == true)
-        // "Novatos" speaks of the arrival year: it is not taken out.
+    @Test("\"novatos\" speaks of the arrival year through its term: that year's filter is the question's, and stays")
+    func noviceYearKept() throws {
         let novices = "SELECT count(*) FROM alunos a JOIN matriculas m ON m.aluno_id = a.id WHERE a.ano_ingresso = 2024 AND m.ano_letivo = 2024 AND m.situacao = 'evadida'"
-        let (kept, _) = try Setup.assistant(replies: [novices])
-        #expect(kept.ask("qts alunos novatos de 2024 ja sumiram da escola").sql == novices)
+        let (kept, server) = try Setup.assistant(replies: [novices])
+        let answer = kept.ask("qts alunos novatos de 2024 ja sumiram da escola")
+        #expect(server.requests.count == 1 && answer.sql == novices && answer.attempts.first?.repairs.isEmpty == true)
+        // Without the term's words, the same filter is one the question never speaks of: it goes.
+        let (unsaid, _) = try Setup.assistant(replies: [novices])
+        #expect(unsaid.ask("qts alunos de 2024 ja sumiram da escola").attempts.first?.repairs.map(\.note).contains { $0.hasPrefix("filtro a.ano_ingresso = 2024 tirado") } == true)
     }
 
-    @Test("a said term comparing two columns, left out: written, with the students joined")
-    func comparedColumnsAdded() throws {
+    @Test("a said term comparing two columns, left out: the look names the condition, and the query that writes it answers")
+    func comparedColumnsDropped() throws {
         let written = "SELECT count(*) AS alunos FROM matriculas m WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024"
-        let (assistant, server) = try Setup.assistant(replies: [written])
+        let novices = "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.ano_ingresso = m.ano_letivo AND m.ano_letivo = 2024 AND m.situacao = 'evadida'"
+        let (assistant, server) = try Setup.assistant(replies: [written, novices])
         let answer = assistant.ask("qts alunos novatos de 2024 ja sumiram da escola")
-        #expect(server.requests.count == 1 && answer.status == .ok && answer.message == nil)
-        #expect(answer.sql == "SELECT count(*) AS alunos FROM matriculas m JOIN alunos ON alunos.id = m.aluno_id WHERE m.situacao = 'evadida' AND m.ano_letivo = 2024 AND alunos.ano_ingresso = m.ano_letivo")
-        #expect(answer.attempts.first?.repairs.map(\.note) == [
-            "junção com alunos acrescentada pela chave estrangeira",
-            "condição acrescentada: alunos.ano_ingresso = m.ano_letivo (a pergunta diz \"novato\": aluno novo)",
-        ])
+        #expect(server.requests.count == 2 && answer.status == .ok && answer.message == nil && answer.sql == novices)
+        #expect(answer.attempts.first?.observation?.note.contains("(alunos.ano_ingresso = matriculas.ano_letivo), mas a consulta não usa essa condição") == true,
+                "\(String(describing: answer.attempts.first?.observation?.note))")
         let database = try Setup.parts.get().0
         let gold = try Connection(path: database, mode: .readOnly).query("SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id WHERE a.ano_ingresso = 2024 AND m.ano_letivo = 2024 AND m.situacao = 'evadida'")
         #expect(answer.result?.rows.first?[0].integer == gold[0][0].integer)

@@ -94,15 +94,6 @@ struct QuotedNamesTests {
         #expect(try QuotedNamesDatabases.runs(.planilhaEscolar, fixed).rows.first?.first == .real(6))
     }
 
-    @Test("\"de cada espécie\" answered with one number: grouped by the column, quoted, and it runs")
-    func askedGrouping() throws {
-        let rewrite = try #require(RuleBook.rewrite("fix.asked-grouping"))
-        let input = try QuotedNamesDatabases.input(.abrigo, "Quantos resgates de cada espécie?", "SELECT count(*) FROM resgates")
-        let fixed = #"SELECT resgates."Espécie Resgatada", count(*) FROM resgates GROUP BY resgates."Espécie Resgatada""#
-        #expect(rewrite.apply(to: input)?.sql == fixed)
-        #expect(try QuotedNamesDatabases.runs(.abrigo, fixed).totalRows == 2)
-    }
-
     @Test("the check that asks for the grouping shows the GROUP BY to write, quoted")
     func askedGroupingHint() throws {
         let check = try #require(RuleBook.check("check.asked-grouping"))

@@ -73,13 +73,18 @@ struct RewriteExamplesTests {
         }
     }
 
-    @Test("a rewrite whose need the catalog lacks does not run: months on a database without a month column")
+    @Test("a rewrite whose need the catalog lacks does not run: no column is spoken of in a catalog no person wrote")
     func needs() throws {
-        let rewrite = try #require(RuleBook.rewrite("fix.month-functions"))
-        let example = RuleExample(.voos, "Voos por mês", "SELECT strftime('%Y-%m', time_hour) AS m, count(*) FROM flights GROUP BY m")
+        let rewrite = try #require(RuleBook.rewrite("fix.misplaced-year"))
+        let example = RuleExample(.beisebol, "Quantos home runs em 2015?",
+                                  "SELECT sum(b.HR) FROM Batting b JOIN People p ON p.playerID = b.playerID WHERE b.yearID = 2015 AND p.birthYear = 2015")
         let input = try ExampleDatabases.input(for: example)
-        #expect(!input.provides(.monthColumn))
-        #expect(rewrite.apply(to: input) == nil)
+        #expect(rewrite.apply(to: input) != nil)
+        // The same database with only the starter entries of the catalog: no synonyms a person gave.
+        let starter = Catalog(name: input.catalog.name, schema: input.schema, metadata: CatalogMetadata(tables: [], glossary: [], examples: []))
+        let unspoken = RuleInput(sql: input.sql, reading: input.reading, context: input.context, catalog: starter, values: input.values)
+        #expect(!unspoken.provides(.spokenNames))
+        #expect(rewrite.apply(to: unspoken) == nil)
     }
 }
 

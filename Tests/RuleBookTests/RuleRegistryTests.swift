@@ -20,7 +20,7 @@ struct RuleRegistryTests {
 
     @Test("--without reads ids, stage prefixes and all-rules; an unknown id is refused with the closest ones")
     func select() throws {
-        #expect(try RuleRegistry.select("fix.unasked-limit, check.no-rows") == ["fix.unasked-limit", "check.no-rows"])
+        #expect(try RuleRegistry.select("fix.integer-division, check.no-rows") == ["fix.integer-division", "check.no-rows"])
         #expect(try RuleRegistry.select("all-rules").count == RuleRegistry.all.count)
         let checks = try RuleRegistry.select("check.*")
         #expect(!checks.isEmpty && checks.allSatisfy { $0.hasPrefix("check.") })

@@ -28,28 +28,6 @@ struct AllPeriodsTests {
         #expect(AllPeriods.years(in: question) == nil)
     }
 
-    @Test("a list kept to any of the years is grouped by what it shows, with every year required")
-    func listGrouped() {
-        let sql = "SELECT alunos.ra, alunos.nome AS aluno FROM alunos JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = alunos.id WHERE avaliacoes_anuais.ano_letivo IN (2022, 2023, 2024) AND avaliacoes_anuais.nota_matematica > 8 ORDER BY alunos.nome;"
-        let fixed = AllPeriods.required(sql, years: [2022, 2023, 2024])
-        #expect(fixed?.sql == "SELECT alunos.ra, alunos.nome AS aluno FROM alunos JOIN avaliacoes_anuais ON avaliacoes_anuais.aluno_id = alunos.id WHERE avaliacoes_anuais.ano_letivo IN (2022, 2023, 2024) AND avaliacoes_anuais.nota_matematica > 8 GROUP BY alunos.ra, alunos.nome HAVING count(DISTINCT avaliacoes_anuais.ano_letivo) = 3 ORDER BY alunos.nome")
-        // BETWEEN, and DISTINCT in the list.
-        let between = AllPeriods.required("SELECT DISTINCT e.nome FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE t.ano_letivo BETWEEN 2023 AND 2024", years: [2023, 2024])
-        #expect(between?.sql == "SELECT DISTINCT e.nome FROM escolas e JOIN turmas t ON t.escola_id = e.id WHERE t.ano_letivo BETWEEN 2023 AND 2024 GROUP BY e.nome HAVING count(DISTINCT t.ano_letivo) = 2")
-    }
-
-    @Test("a count, a grouping, other years, a year list inside a subquery or NOT IN: left alone", arguments: [
-        "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo IN (2022, 2023, 2024) AND nota_matematica > 8",
-        "SELECT a.ra FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2022, 2023, 2024) GROUP BY a.id HAVING count(*) = 3",
-        "SELECT a.ra FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo IN (2022, 2023)",
-        "SELECT a.ra FROM alunos a WHERE a.id IN (SELECT aluno_id FROM avaliacoes_anuais WHERE ano_letivo IN (2022, 2023, 2024))",
-        "SELECT a.ra FROM alunos a JOIN avaliacoes_anuais v ON v.aluno_id = a.id WHERE v.ano_letivo NOT IN (2022, 2023, 2024)",
-        "SELECT * FROM avaliacoes_anuais WHERE ano_letivo IN (2022, 2023, 2024)",
-    ])
-    func leftAlone(sql: String) {
-        #expect(AllPeriods.required(sql, years: [2022, 2023, 2024]) == nil)
-    }
-
     @Test("a condition that lets any one year pass is found; a HAVING that asks for all of them is not")
     func acceptsAny() {
         #expect(AllPeriods.acceptsAny("SELECT count(*) FROM avaliacoes_anuais v WHERE v.ano_letivo IN (2022, 2023, 2024) AND v.nota_matematica > 8", years: [2022, 2023, 2024]) == "v.ano_letivo")

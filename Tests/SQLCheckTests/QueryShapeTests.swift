@@ -26,17 +26,6 @@ struct QueryShapeTests {
         #expect(QueryShape.of(#"SELECT "nome" FROM escolas"#) != QueryShape.of(#"SELECT "cidade" FROM escolas"#))
     }
 
-    @Test("the same SELECT once per value joined by UNION is one query; different SELECTs are not")
-    func unionOfOneQuery() {
-        let perGender = "SELECT genero, count(*) FROM alunos WHERE ano_ingresso = 2023 AND genero = 'M' GROUP BY genero UNION SELECT genero, count(*) FROM alunos WHERE ano_ingresso = 2023 AND genero = 'F' GROUP BY genero"
-        #expect(QueryShape.unionOfOneQuery(perGender) == 2)
-        let perStatus = "SELECT count(*) AS concluidos FROM matriculas WHERE situacao = 'concluida' UNION ALL SELECT count(*) AS evadidos FROM matriculas WHERE situacao = 'evadida' UNION ALL SELECT count(*) AS transferidos FROM matriculas WHERE situacao = 'transferida'"
-        #expect(QueryShape.unionOfOneQuery(perStatus) == 3)
-        #expect(QueryShape.unionOfOneQuery("SELECT nome FROM escolas UNION SELECT nome FROM disciplinas") == nil)
-        #expect(QueryShape.unionOfOneQuery("SELECT nome FROM escolas WHERE id IN (SELECT 1 UNION SELECT 2)") == nil)
-        #expect(QueryShape.unionOfOneQuery("SELECT nome FROM escolas") == nil)
-    }
-
     @Test("what the outer query groups by, without qualifiers; a subquery's GROUP BY is not the answer's")
     func outerGrouping() {
         let grouped = QueryShape.outerGrouping("SELECT e.nome, t.turno, count(*) FROM turmas t JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome, t.turno ORDER BY 3 DESC")

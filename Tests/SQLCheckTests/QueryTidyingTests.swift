@@ -123,20 +123,6 @@ struct UnusedJoinsTests {
 
 @Suite("Values a question's words fix for a column")
 struct TermValueTests {
-    @Test("a value never named is swapped for the term's; a named one, or a query already right, is not")
-    func swapped() throws {
-        let schema = try demo().schema
-        let result = ValueLiterals.swapped("SELECT count(*) FROM matriculas m WHERE m.situacao = 'concluida'", schema: schema,
-                                           table: "matriculas", column: "situacao", value: "evadida") { _ in false }
-        #expect(result?.sql == "SELECT count(*) FROM matriculas m WHERE m.situacao = 'evadida'")
-        #expect(result?.note == "'concluida' trocado por 'evadida' em matriculas.situacao")
-        #expect(ValueLiterals.swapped("SELECT count(*) FROM matriculas WHERE situacao = 'concluida'", schema: schema,
-                                      table: "matriculas", column: "situacao", value: "evadida") { _ in true } == nil)
-        #expect(ValueLiterals.swapped("SELECT count(*) FROM matriculas WHERE situacao IN ('evadida', 'concluida')", schema: schema,
-                                      table: "matriculas", column: "situacao", value: "evadida") { _ in false } == nil)
-        #expect(ValueLiterals.swapped("SELECT count(*) FROM matriculas WHERE situacao <> 'concluida'", schema: schema,
-                                      table: "matriculas", column: "situacao", value: "evadida") { _ in false } == nil)
-    }
 
     @Test("one value of a grouped column the question compares becomes all of them; ungrouped or <> stays")
     func widened() throws {
@@ -185,60 +171,6 @@ struct GroupRelabelTests {
     ])
     func leftAlone(sql: String) {
         #expect(GroupRelabel.undone(sql) == nil)
-    }
-}
-
-@Suite("The order a question spells out")
-struct OrderDirectionTests {
-    @Test("the direction said in words", arguments: [
-        ("escolas em ordem de evasão em 2022, da que mais perdeu aluno pra que menos perdeu", true),
-        ("ranking das escolas pela nota media, da melhor pra pior", true),
-        ("turmas do menor para o maior número de alunos", false),
-        ("alunos em ordem crescente de INDE", false),
-        ("notas em ordem decrescente", true),
-        ("quais escolas tem mais alunos para a fase 5 com menos de 10 anos", nil),
-        ("quantos alunos evadiram em 2023", nil),
-    ] as [(String, Bool?)])
-    func asked(question: String, descending: Bool?) {
-        #expect(OrderDirection.asked(in: question) == descending)
-    }
-
-    @Test("the thing a ranking is by, and from which end", arguments: [
-        ("quais os 3 meses de 2023 com mais acessos na plataforma, em ordem", true, "acessos"),
-        ("a turma com maior taxa de evasão em 2023", true, "taxa"),
-        ("os 5 alunos com menos presença em 2024", false, "presenca"),
-        ("qual a maior e a menor nota de 2024", nil, nil),
-        ("turmas com mais de 30 alunos", nil, nil),
-        ("quais alunos deixaram 4 ou mais tarefas pendentes", nil, nil),
-    ] as [(String, Bool?, String?)])
-    func ranking(question: String, descending: Bool?, word: String?) {
-        let found = OrderDirection.ranking(in: question)
-        #expect(found?.descending == descending && found?.word == word)
-    }
-
-    @Test("sorted by the thing ranked, the wrong way: turned; sorted by something else: left alone")
-    func rankingFixed() {
-        let question = "quais os 3 meses de 2023 com mais acessos na plataforma"
-        let sql = "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS total_acessos FROM interacoes WHERE tipo = 'acesso' GROUP BY mes ORDER BY total_acessos ASC LIMIT 3"
-        #expect(OrderDirection.rankingFixed(sql, question: question)?.sql
-            == "SELECT substr(ocorrido_em, 1, 7) AS mes, count(*) AS total_acessos FROM interacoes WHERE tipo = 'acesso' GROUP BY mes ORDER BY total_acessos DESC LIMIT 3")
-        // A key that does not say what it counts is the model's own: left alone.
-        #expect(OrderDirection.rankingFixed("SELECT mes, count(*) AS n FROM x GROUP BY mes ORDER BY n", question: question) == nil)
-        // "Com menos faltas" ordered by the presence rate, highest first: another way to say it.
-        #expect(OrderDirection.rankingFixed("SELECT nome, taxa_presenca FROM x ORDER BY taxa_presenca DESC LIMIT 5", question: "os 5 alunos com menos faltas") == nil)
-        #expect(OrderDirection.rankingFixed(sql.replacingOccurrences(of: " ASC", with: " DESC"), question: question) == nil)
-    }
-
-    @Test("the first key of the outer ORDER BY follows it; already right, or no ORDER BY: left alone")
-    func fixed() {
-        let sql = "SELECT e.nome, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome ORDER BY evasoes ASC"
-        let result = OrderDirection.fixed(sql, descending: true)
-        #expect(result?.sql == "SELECT e.nome, count(*) AS evasoes FROM matriculas m JOIN turmas t ON t.id = m.turma_id JOIN escolas e ON e.id = t.escola_id GROUP BY e.nome ORDER BY evasoes DESC")
-        #expect(result?.note == "ordem trocada para evasoes DESC: a pergunta pede do maior para o menor")
-        #expect(OrderDirection.fixed("SELECT nome, inde FROM x ORDER BY inde, nome LIMIT 5", descending: true)?.sql == "SELECT nome, inde FROM x ORDER BY inde DESC, nome LIMIT 5")
-        #expect(OrderDirection.fixed("SELECT nome FROM x ORDER BY count(*) DESC", descending: false)?.sql == "SELECT nome FROM x ORDER BY count(*) ASC")
-        #expect(OrderDirection.fixed("SELECT nome FROM x ORDER BY inde DESC", descending: true) == nil)
-        #expect(OrderDirection.fixed("SELECT nome FROM x WHERE id IN (SELECT id FROM y ORDER BY z)", descending: true) == nil)
     }
 }
 

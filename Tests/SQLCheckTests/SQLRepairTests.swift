@@ -84,19 +84,6 @@ struct SQLRepairTests {
         #expect(activities.notes == ["junção com turmas acrescentada pela chave estrangeira; ano_letivo lido de turmas"])
     }
 
-    @Test("the rows of a year looked for through the parent's key the table lacks: the table's own year")
-    func parentYearSubquery() throws {
-        let bare = try repaired("SELECT count(*) FROM avaliacoes_anuais WHERE turma_id IN (SELECT id FROM turmas WHERE ano_letivo = 2024) AND nota_ingles IS NULL")
-        #expect(bare.sql == "SELECT count(*) FROM avaliacoes_anuais WHERE avaliacoes_anuais.ano_letivo = 2024 AND nota_ingles IS NULL")
-        #expect(bare.valid)
-        #expect(bare.notes == ["turma_id IN (SELECT … FROM turmas WHERE ano_letivo …) trocado por avaliacoes_anuais.ano_letivo = 2024: avaliacoes_anuais não tem turma_id, e tem ano_letivo"])
-        let aliased = try repaired("SELECT avg(v.inde) FROM avaliacoes_anuais v WHERE v.turma_id IN (SELECT t.id FROM turmas t WHERE t.ano_letivo IN (2023, 2024))")
-        #expect(aliased.sql == "SELECT avg(v.inde) FROM avaliacoes_anuais v WHERE v.ano_letivo IN (2023, 2024)")
-        // The subquery says more than the year (the class's shift): left to the model.
-        let shift = try repaired("SELECT count(*) FROM avaliacoes_anuais WHERE turma_id IN (SELECT id FROM turmas WHERE ano_letivo = 2024 AND turno = 'manhã')")
-        #expect(shift.notes.isEmpty && !shift.valid)
-    }
-
     @Test("a column under the wrong qualifier moves to the one table of the query that has it")
     func requalify() throws {
         let wrongAlias = try repaired("SELECT count(*) FROM entregas en JOIN atividades a ON a.id = en.atividade_id WHERE en.prazo LIKE '2024-%'")
@@ -132,34 +119,6 @@ struct BridgeJoinTests {
         // The bridge already read: the class joins the enrolment the query has.
         let bridged = repairer.validated("SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id JOIN turmas t ON a.id = t.aluno_id", by: validator, on: connection)
         #expect(bridged.sql == "SELECT count(*) FROM matriculas m JOIN alunos a ON a.id = m.aluno_id JOIN turmas t ON t.id = m.turma_id")
-    }
-}
-
-@Suite("Oldest and newest: the order of a date agrees with the question")
-struct AgeOrderTests {
-    func fixed(_ sql: String, _ question: String) throws -> (sql: String, note: String)? {
-        let (validator, _) = try ValidationTests.setup.get()
-        return SQLRepair(catalog: validator.catalog).ageOrderFixed(sql, question: question)
-    }
-
-    @Test("'o mais velho' sorts birth dates oldest first; 'a mais recente' dates newest first")
-    func flipped() throws {
-        let oldest = try #require(try fixed("SELECT nome, data_nascimento FROM alunos ORDER BY data_nascimento DESC LIMIT 1", "quem é o aluno mais velho da rede?"))
-        #expect(oldest.sql == "SELECT nome, data_nascimento FROM alunos ORDER BY data_nascimento ASC LIMIT 1")
-        #expect(oldest.note == "ordem de data_nascimento invertida: \"mais velho\" é a data mais antiga")
-        let newest = try fixed("SELECT a.nome FROM matriculas m JOIN alunos a ON a.id = m.aluno_id ORDER BY m.data_matricula LIMIT 5", "as 5 matriculas mais recentes")
-        #expect(newest?.sql == "SELECT a.nome FROM matriculas m JOIN alunos a ON a.id = m.aluno_id ORDER BY m.data_matricula DESC LIMIT 5")
-    }
-
-    @Test("the right order, another column, or no age word: left alone", arguments: [
-        ("SELECT nome FROM alunos ORDER BY data_nascimento LIMIT 1", "quem é o aluno mais velho?"),
-        ("SELECT nome FROM alunos ORDER BY data_nascimento DESC LIMIT 1", "quem é o aluno mais novo?"),
-        ("SELECT nome FROM alunos ORDER BY nome DESC", "alunos mais velhos"),
-        ("SELECT nome FROM alunos ORDER BY data_nascimento DESC", "alunos por data de nascimento"),
-        ("SELECT nome FROM alunos ORDER BY data_nascimento DESC", "alunos menos velhos"),
-    ])
-    func leftAlone(sql: String, question: String) throws {
-        #expect(try fixed(sql, question) == nil)
     }
 }
 

@@ -64,24 +64,6 @@ struct MissingYearConditionsTests {
         #expect(dated.sql == "SELECT count(*) FROM matriculas m JOIN turmas t ON t.id = m.turma_id WHERE t.codigo = '5B' AND t.ano_letivo = 2024 AND m.ano_letivo = 2024")
     }
 
-    @Test("a subquery the query reads from, summing every year: the year goes inside it; a subquery with its own year, or in a WHERE, is left alone")
-    func derivedTables() throws {
-        let sql = "SELECT a.ra, a.nome, f.faltas FROM alunos a JOIN (SELECT aluno_id, SUM(frequencia_mensal.aulas_previstas - frequencia_mensal.presencas) AS faltas FROM frequencia_mensal GROUP BY aluno_id) f ON a.id = f.aluno_id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 ORDER BY f.faltas DESC LIMIT 5"
-        let result = try #require(MissingYearConditions.addedInDerivedTables(to: sql, offered: offered, year: 2024, schema: schema))
-        #expect(result.sql == "SELECT a.ra, a.nome, f.faltas FROM alunos a JOIN (SELECT aluno_id, SUM(frequencia_mensal.aulas_previstas - frequencia_mensal.presencas) AS faltas FROM frequencia_mensal WHERE frequencia_mensal.mes LIKE '2024-%' GROUP BY aluno_id) f ON a.id = f.aluno_id JOIN matriculas m ON m.aluno_id = a.id WHERE m.ano_letivo = 2024 ORDER BY f.faltas DESC LIMIT 5")
-        #expect(result.added == ["frequencia_mensal.mes LIKE '2024-%'"])
-        let ownYear = "SELECT count(*) FROM (SELECT aluno_id FROM frequencia_mensal WHERE mes LIKE '2023-%' GROUP BY aluno_id) p JOIN matriculas m ON m.aluno_id = p.aluno_id WHERE m.ano_letivo = 2024"
-        #expect(MissingYearConditions.addedInDerivedTables(to: ownYear, offered: offered, year: 2024, schema: schema) == nil)
-        let inWhere = "SELECT count(*) FROM matriculas m WHERE m.ano_letivo = 2024 AND m.aluno_id IN (SELECT aluno_id FROM frequencia_mensal GROUP BY aluno_id HAVING sum(presencas) < 10)"
-        #expect(MissingYearConditions.addedInDerivedTables(to: inWhere, offered: offered, year: 2024, schema: schema) == nil)
-        // The top five of 2024, as the question asks, not of every year.
-        let (validator, database) = try ValidationTests.setup.get()
-        let connection = try Connection(path: database, mode: .readOnly)
-        #expect(validator.validate(result.sql, on: connection) == nil)
-        let gold = try connection.query("SELECT a.ra FROM frequencia_mensal f JOIN alunos a ON a.id = f.aluno_id WHERE f.mes LIKE '2024-%' GROUP BY a.id ORDER BY sum(f.aulas_previstas - f.presencas) DESC LIMIT 5")
-        #expect(try connection.query(result.sql).map { $0[0] } == gold.map { $0[0] })
-    }
-
     @Test("months of attendance shown or grouped, with the enrolment held to the year: the months get the year too")
     func months() throws {
         let sql = "SELECT substr(f.mes, 6, 2) AS mes, 1.0 * sum(f.presencas) / sum(f.aulas_previstas) FROM frequencia_mensal f "
@@ -147,26 +129,5 @@ struct NamedValueConditionsTests {
         #expect(NamedValueConditions.added(to: sql, values: values) == nil)
         // Two values of one column named: a grouping the question asks for.
         #expect(NamedValueConditions.added(to: "SELECT count(*) FROM interacoes", values: values + [(table: "interacoes", column: "tipo", value: "comentario")]) == nil)
-    }
-}
-
-@Suite("A condition on a value nothing asked for, taken out")
-struct UnaskedValueConditionTests {
-    @Test("after an AND, first after WHERE, or alone: the comparison goes, the rest stays")
-    func removed() {
-        let middle = StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais va WHERE va.ano_letivo = 2023 AND va.pedra = 'Ametista' AND va.nota_matematica < 5")
-        #expect(middle?.sql == "SELECT count(*) FROM avaliacoes_anuais va WHERE va.ano_letivo = 2023 AND va.nota_matematica < 5")
-        #expect(middle?.removed == ["va.pedra = 'Ametista'"])
-        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais WHERE pedra = 'Ametista' AND ano_letivo = 2023")?.sql
-            == "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023")
-        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais WHERE pedra = 'Ametista' GROUP BY ano_letivo")?.sql
-            == "SELECT count(*) FROM avaliacoes_anuais GROUP BY ano_letivo")
-    }
-
-    @Test("under an OR, inside a CASE or in a string: left alone")
-    func leftAlone() {
-        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2023 AND pedra = 'Ametista' OR inde > 9") == nil)
-        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT sum(CASE WHEN pedra = 'Ametista' THEN 1 END) FROM avaliacoes_anuais") == nil)
-        #expect(StrayConditions.removed(comparingWith: "Ametista", from: "SELECT 'pedra = ''Ametista''' FROM avaliacoes_anuais") == nil)
     }
 }

@@ -81,33 +81,3 @@ struct ValueLiteralsTests {
         #expect(try mismatches("SELECT count(*) FROM turmas WHERE fase = '5'").isEmpty)
     }
 }
-
-@Suite("Date functions on a column that holds months")
-struct MonthFunctionsTests {
-    func fixed(_ sql: String) throws -> (sql: String, notes: [String])? {
-        let (validator, _) = try ValidationTests.setup.get()
-        return MonthFunctions.fixed(sql, schema: validator.catalog.schema)
-    }
-
-    @Test("strftime of a month column becomes the month itself, or its year or month digits, and the query answers")
-    func month() throws {
-        let sql = "SELECT strftime('%Y-%m', f.mes) AS mes, strftime('%Y', f.mes) AS ano, strftime('%m', mes) AS m, sum(f.presencas) FROM frequencia_mensal f WHERE strftime('%Y', f.mes) = '2023' GROUP BY strftime('%Y-%m', f.mes)"
-        let result = try fixed(sql)
-        #expect(result?.sql == "SELECT f.mes AS mes, substr(f.mes, 1, 4) AS ano, substr(mes, 6, 2) AS m, sum(f.presencas) FROM frequencia_mensal f WHERE substr(f.mes, 1, 4) = '2023' GROUP BY f.mes")
-        #expect(result?.notes.first == "strftime('%Y-%m', f.mes) trocado por f.mes: f.mes já guarda o mês ('2024-03'), onde strftime dá NULL")
-        let (validator, database) = try ValidationTests.setup.get()
-        let connection = try Connection(path: database, mode: .readOnly)
-        #expect(validator.validate(result?.sql ?? "", on: connection) == nil)
-        let months = try connection.query(result?.sql ?? "")
-        #expect(months.count == 10 && months.allSatisfy { !$0[0].isNull && $0[1].text == "2023" })
-        // The view that copies the month column is read the same way.
-        #expect(try fixed("SELECT strftime('%m', c.mes), avg(c.acessos) FROM cubo_engajamento c GROUP BY 1")?.sql == "SELECT substr(c.mes, 6, 2), avg(c.acessos) FROM cubo_engajamento c GROUP BY 1")
-    }
-
-    @Test("full dates, other formats and strings are left alone")
-    func leftAlone() throws {
-        #expect(try fixed("SELECT strftime('%Y-%m', data_saida) FROM matriculas") == nil)
-        #expect(try fixed("SELECT strftime('%d', mes) FROM frequencia_mensal") == nil)
-        #expect(try fixed("SELECT 'strftime(''%Y'', mes)' FROM frequencia_mensal") == nil)
-    }
-}

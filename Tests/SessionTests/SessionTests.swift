@@ -133,10 +133,10 @@ struct SessionTests {
 
     @Test("what the checks changed in the model's query is said under the answer")
     func repairsShown() throws {
-        let fixture = try SessionFixture { _ in "SELECT nome FROM escolas ORDER BY nome LIMIT 2" }
-        let answer = fixture.reply("me mostra o nome das escolas da rede")
-        #expect(answer.text.contains("ajustes no SQL do modelo: LIMIT tirado: a pergunta não pede só os primeiros"), "\(answer.text)")
-        #expect(answer.text.contains("4 linhas"))
+        let fixture = try SessionFixture { _ in "SELECT count(*) FROM avaliacoes_anuais WHERE ano_letivo = 2024 AND pedra = 'agata'" }
+        let answer = fixture.reply("quantos alunos ágata em 2024?")
+        #expect(answer.text.contains("ajustes no SQL do modelo: valor escrito como está no banco: 'agata' → 'Ágata' (avaliacoes_anuais.pedra)"), "\(answer.text)")
+        #expect(answer.text.contains("1 linha"))
         // Nothing changed, nothing said.
         let plain = try SessionFixture { _ in "SELECT nome FROM escolas ORDER BY nome" }
         #expect(!plain.reply("me mostra o nome das escolas da rede").text.contains("ajustes"))

@@ -2,51 +2,6 @@ import Database
 import SQLCheck
 import Testing
 
-@Suite("The same count once per value, joined by UNION, as one grouped query")
-struct UnionOfValuesTests {
-    /// The rows of `sql` on the demo database, each as text, sorted.
-    func rows(_ sql: String) throws -> [String] {
-        let (_, database) = try ValidationTests.setup.get()
-        let connection = try Connection(path: database, mode: .readOnly)
-        return try connection.query(sql).map { row in row.values.map(\.canonicalLiteral).joined(separator: "|") }.sorted()
-    }
-
-    @Test("a count per situation becomes one query whose rows say which situation they count")
-    func countPerValue() throws {
-        let perValue = "SELECT count(*) AS concluidos FROM matriculas WHERE situacao = 'concluida' AND ano_letivo = 2022 UNION SELECT count(*) AS transferidos FROM matriculas WHERE situacao = 'transferida' AND ano_letivo = 2022 UNION SELECT count(*) AS evadidos FROM matriculas WHERE situacao = 'evadida' AND ano_letivo = 2022;"
-        let merged = try #require(UnionOfValues.merged(perValue))
-        #expect(merged.column == "situacao")
-        #expect(merged.sql == "SELECT situacao, count(*) FROM matriculas WHERE situacao IN ('concluida', 'transferida', 'evadida') AND ano_letivo = 2022 GROUP BY situacao")
-        // The same numbers as the UNION, now labelled.
-        let counts = try rows(perValue).map { $0 }
-        let labelled = try rows(merged.sql)
-        #expect(labelled.count == 3)
-        #expect(labelled.map { String($0.split(separator: "|")[1]) }.sorted() == counts.sorted())
-        #expect(Set(labelled.map { String($0.split(separator: "|")[0]) }) == ["'concluida'", "'transferida'", "'evadida'"])
-    }
-
-    @Test("an existing GROUP BY gains the column, and the UNION's ORDER BY stays at the end")
-    func alreadyGrouped() throws {
-        let perShift = "SELECT e.nome AS escola, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.turno = 'manhã' AND t.ano_letivo = 2024 GROUP BY e.nome UNION ALL SELECT e.nome AS escola, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.turno = 'tarde' AND t.ano_letivo = 2024 GROUP BY e.nome ORDER BY escola"
-        let merged = try #require(UnionOfValues.merged(perShift))
-        #expect(merged.sql == "SELECT t.turno, e.nome AS escola, count(*) AS turmas FROM turmas t JOIN escolas e ON e.id = t.escola_id WHERE t.turno IN ('manhã', 'tarde') AND t.ano_letivo = 2024 GROUP BY e.nome, t.turno ORDER BY escola")
-        #expect(try rows(merged.sql).count == rows(perShift).count)
-        // A year per part works the same way.
-        let perYear = "SELECT count(*) FROM matriculas WHERE ano_letivo = 2023 UNION SELECT count(*) FROM matriculas WHERE ano_letivo = 2024"
-        #expect(UnionOfValues.merged(perYear)?.sql == "SELECT ano_letivo, count(*) FROM matriculas WHERE ano_letivo IN (2023, 2024) GROUP BY ano_letivo")
-    }
-
-    @Test("lists, different queries, or parts that differ in more than one value stay as written")
-    func leftAlone() {
-        #expect(UnionOfValues.merged("SELECT nome FROM escolas WHERE rede = 'municipal' UNION SELECT nome FROM escolas WHERE rede = 'estadual'") == nil)
-        #expect(UnionOfValues.merged("SELECT count(*) FROM escolas UNION SELECT count(*) FROM disciplinas") == nil)
-        #expect(UnionOfValues.merged("SELECT count(*) FROM matriculas WHERE situacao = 'evadida' AND ano_letivo = 2023 UNION SELECT count(*) FROM matriculas WHERE situacao = 'concluida' AND ano_letivo = 2024") == nil)
-        #expect(UnionOfValues.merged("SELECT count(*) FROM matriculas WHERE situacao = 'evadida'") == nil)
-        // The same value twice is not a value per part.
-        #expect(UnionOfValues.merged("SELECT count(*) FROM matriculas WHERE situacao = 'evadida' UNION ALL SELECT count(*) FROM matriculas WHERE situacao = 'evadida'") == nil)
-    }
-}
-
 @Suite("Plain columns beside an aggregate, with no GROUP BY")
 struct BareColumnsTests {
     @Test("a name beside a count is grouped by when the question asks per group, and dropped when it asks how many")
