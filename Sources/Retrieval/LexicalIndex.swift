@@ -65,6 +65,24 @@ public enum PortugueseTerms {
         return !plain.isEmpty && questionWords.contains(" \(plain) ")
     }
 
+    /// Whether `text` says `name` as its words glued together, the way spreadsheet headers write
+    /// them ("cores de pelagem" for corpelagem, "data do cadastro" for datacadastro): two or three
+    /// words in a row, linking words skipped, each as said or in a singular form.
+    public static func saysGlued(_ name: String, in text: String) -> Bool {
+        let target = foldedName(name)
+        guard target.count >= 6 else { return false }
+        let said = words(text).filter { !["de", "da", "do", "das", "dos", "e"].contains($0) }
+        for start in said.indices {
+            var prefixes = [""]
+            for (count, word) in said[start...].prefix(3).enumerated() {
+                prefixes = prefixes.flatMap { prefix in ([word] + singulars(of: word)).map { prefix + $0 } }.filter { target.hasPrefix($0) }
+                if count > 0, prefixes.contains(target) { return true }
+                if prefixes.isEmpty { break }
+            }
+        }
+        return false
+    }
+
     /// The identifiers (words with letters, digits and underscores) in an SQL text, lowercased.
     public static func identifiers(_ sql: String) -> [String] {
         sql.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init)

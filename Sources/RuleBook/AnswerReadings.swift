@@ -29,6 +29,7 @@ extension RuleInput {
                 let isYear = schema.yearColumns(of: table).contains { $0.caseInsensitiveCompare(column) == .orderedSame }
                 let isDate = schema.dateColumns(of: table).contains { $0.caseInsensitiveCompare(column) == .orderedSame }
                 if isYear, yearsNamed >= 2 { return true }
+                if PortugueseTerms.saysGlued(column, in: reading.text) { return true }
                 let words = isYear || isDate
                     ? [column] + columnWords + (isYear ? QuestionWords.year : []) + (isDate ? QuestionWords.month + QuestionWords.year : [])
                     : [column, table.name] + (described?.synonyms ?? []) + columnWords
@@ -160,6 +161,15 @@ extension RuleInput {
             table.columns.filter { $0.origin == .person }.flatMap { $0.values.keys.map(PortugueseTerms.fold) }
         })
         let foldedQuestion = PortugueseTerms.fold(question)
+        // A value a glossary term stands for, the term said in any inflection ("deixaram de
+        // entregar" for "deixou de entregar": entregas.status = 'nao_entregue'), even when
+        // retrieval left the term out of the context.
+        let saidByTerms = PortugueseTerms.fold(catalog.metadata.glossary.filter { term in
+            ([term.term] + term.synonyms).contains { phrase in
+                let stems = PortugueseTerms.terms(phrase)
+                return !stems.isEmpty && Set(stems).isSubset(of: asked)
+            }
+        }.map(\.sql).joined(separator: " "))
         let linked = Set(context.values.map { PortugueseTerms.fold($0.value) })
         let defined = PortugueseTerms.fold((context.terms.map(\.sql) + context.examples.map(\.sql)).joined(separator: " "))
         var seen: Set<String> = []
@@ -168,7 +178,7 @@ extension RuleInput {
             // A code ('F') is said as a word of its own, a longer value anywhere in the question.
             let coded = bare.count <= 2
             guard judged.contains(bare), !bare.contains(where: \.isNumber), !bare.contains("%"),
-                !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"),
+                !linked.contains(bare), !namedColumnValues.contains(bare), !defined.contains("'\(bare)'"), !saidByTerms.contains("'\(bare)'"),
                 coded ? !questionWords.contains(bare) : !foldedQuestion.contains(bare),
                 coded || !Set(PortugueseTerms.terms(bare)).isSubset(of: asked), seen.insert(literal).inserted
             else { return nil }
