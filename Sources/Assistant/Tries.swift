@@ -53,6 +53,9 @@ struct Conversation {
     var messages: [ChatMessage]
     var context: RetrievedContext
     var lastProblem = "o modelo não respondeu"
+    /// The last observation as the model heard it, with its hints, and the try it was about:
+    /// said again if the model then repeats that try's query.
+    var toldModel: (attempt: Int, text: String)?
     /// Observations already made: the same one again means the model will not act on it.
     var observed: Set<RuleNote> = []
     var askedAfresh = false
@@ -110,7 +113,10 @@ extension Assistant {
             record.observation = RuleNote("retry.same-query", "a mesma consulta de uma tentativa anterior; a pergunta vai de novo, com o problema dito")
             answer.attempts.append(record)
             // The problem with its hints ("escreva aaa.coluna, com uma das colunas de…").
-            let said = answer.attempts.dropLast().last.flatMap { $0.error ?? $0.observation?.note } ?? talk.lastProblem
+            let previousIndex = answer.attempts.count - 2
+            let previous = answer.attempts.indices.contains(previousIndex) ? answer.attempts[previousIndex] : nil
+            let told = talk.toldModel.flatMap { $0.attempt == previousIndex ? $0.text : nil }
+            let said = previous?.error ?? told ?? previous?.observation?.note ?? talk.lastProblem
             return .repeated(said: said)
         }
         if let failure {
@@ -180,8 +186,10 @@ extension Assistant {
             lap("montar prompt")
         case .odd(let sql, let observation):
             talk.lastProblem = observation.problem
-            // The problem for the model and the user; what to do about it for the model only.
-            talk.messages.append(correction(sql: sql, problem: observation.problem + "; confira filtros e junções", hints: observation.hints))
+            // The model hears the problem with what to do about it, in one line, as the runs
+            // measured it; the user's warning says only the problem.
+            talk.toldModel = (answer.attempts.count - 1, observation.toldModel)
+            talk.messages.append(correction(sql: sql, problem: observation.toldModel + "; confira filtros e junções", hints: []))
         case .answered, .serverFailed:
             break
         }

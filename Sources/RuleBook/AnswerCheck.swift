@@ -52,6 +52,8 @@ public struct Observation: Sendable, Hashable {
 
     public var rule: String { note.rule }
     public var problem: String { note.note }
+    /// The problem and what to do about it, in one line, as the model hears it.
+    public var toldModel: String { ([problem] + hints).joined(separator: "; ") }
 }
 
 /// A look at an answer that ran: when it seems to answer another question than the one asked,

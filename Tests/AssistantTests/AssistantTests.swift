@@ -248,8 +248,8 @@ struct AssistantTests {
         let (cross, crossServer) = try Setup.assistant(replies: ["SELECT a.nome, t.codigo FROM alunos a, turmas t"])
         let multiplied = cross.ask("Liste alunos e turmas.")
         #expect(multiplied.message?.contains("nenhuma condição liga a a t") == true, "\(String(describing: multiplied.message))")
-        // How to link them is for the model, as a hint; the user reads what is wrong.
-        #expect(Setup.lastMessage(crossServer, request: 1).contains("Dica: ligue-as por matriculas.aluno_id = alunos.id e matriculas.turma_id = turmas.id"))
+        // How to link them is for the model, after the problem; the user reads what is wrong.
+        #expect(Setup.lastMessage(crossServer, request: 1).contains("; ligue-as por matriculas.aluno_id = alunos.id e matriculas.turma_id = turmas.id"))
         #expect(multiplied.message?.contains("ligue-as") == false)
     }
 
@@ -299,7 +299,7 @@ struct AssistantTests {
         #expect(genderServer.requests.count == 2 && girls.status == .ok && girls.message == nil)
         let look = Setup.lastMessage(genderServer, request: 1)
         #expect(look.contains("'F' não é valor de turmas.fase, uma coluna de números"), "\(look)")
-        #expect(look.contains("Dica: há 'F' em alunos.genero"), "\(look)")
+        #expect(look.contains("uma coluna de números; há 'F' em alunos.genero"), "\(look)")
     }
 
     @Test("a value nothing asked for, kept after the look that pointed it out and a fresh ask: the model's answer stays, with the look as a warning")
@@ -370,7 +370,7 @@ struct AssistantTests {
         let answer = assistant.ask("quais alunos tiveram nota de portugues acima de 7 nos dois anos, 2023 e 2024")
         #expect(server.requests.count == 2 && answer.status == .ok && answer.sql == both)
         #expect(answer.attempts.first?.observation?.note == "a pergunta pede quem cumpre nos 2 anos juntos (2023, 2024), mas a consulta não usa 2024")
-        #expect(Setup.lastMessage(server, request: 1).contains("Dica: filtre v.ano_letivo IN (2023, 2024), agrupe por quem a resposta mostra e exija HAVING count(DISTINCT v.ano_letivo) = 2 "
+        #expect(Setup.lastMessage(server, request: 1).contains("mas a consulta não usa 2024; filtre v.ano_letivo IN (2023, 2024), agrupe por quem a resposta mostra e exija HAVING count(DISTINCT v.ano_letivo) = 2 "
             + "(para contar, faça isso numa subconsulta e conte as linhas dela)"))
     }
 

@@ -89,7 +89,7 @@ struct MachineCatalogChecksTests {
         #expect(server.requests.count == 2)
         let look = Setup.lastMessage(server, request: 1)
         #expect(look.contains("count(*) conta 10 linhas, e um mesmo planes aparece em várias (são 5 diferentes)"), "\(look)")
-        #expect(look.contains("Dica: use count(DISTINCT flights.tailnum)"), "\(look)")
+        #expect(look.contains("(são 5 diferentes); use count(DISTINCT flights.tailnum)"), "\(look)")
         #expect(answer.result?.rows.first?.first == .integer(5))
     }
 
