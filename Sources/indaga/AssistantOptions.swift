@@ -5,9 +5,11 @@ import Foundation
 import LLM
 import MiniLM
 import Retrieval
+import RuleBook
+import SQLCheck
 import Workspace
 
-/// `--max-tries`, `--timeout` and `--samples`: how the pipeline answers (`ask`, `batch`, `eval`).
+/// `--max-tries`, `--timeout`, `--samples` and `--without`: how the pipeline answers (`ask`, `batch`, `eval`).
 struct PipelineOptions: ParsableArguments {
     @Option(name: .customLong("max-tries"), help: ArgumentHelp("Tentativas do modelo (com correção).", valueName: "n"))
     var maxTries = 3
@@ -17,6 +19,9 @@ struct PipelineOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Candidatos a gerar; vence o resultado em que mais concordam.", valueName: "n"))
     var samples = 1
+
+    @Option(help: ArgumentHelp("Desliga estas regras (ids separados por vírgula, check.* para uma etapa inteira, all-rules para todas; veja indaga eval --list-rules).", valueName: "ids"))
+    var without: String?
 
     static let triesRange = 1...10
     static let timeoutRange = 0.1...3_600.0
@@ -28,8 +33,18 @@ struct PipelineOptions: ParsableArguments {
         try OptionRange.check(samples, Self.samplesRange, option: "--samples")
     }
 
-    var pipeline: Assistant.Options {
+    /// The rules `--without` switches off; an id that is no rule fails the command (exit 1) with its name.
+    func rulesOff() throws -> Set<String> {
+        do {
+            return try without.map { try RuleRegistry.select($0) } ?? []
+        } catch {
+            throw CommandFailure(message: error.localizedDescription)
+        }
+    }
+
+    func pipeline() throws -> Assistant.Options {
         var options = Assistant.Options()
+        options.rules = RuleSwitches(disabled: try rulesOff())
         // validate() keeps these in range; the clamps only guard a caller that skips it.
         options.maxTries = OptionRange.clamped(maxTries, Self.triesRange)
         options.timeout = .milliseconds(Int(OptionRange.clamped(timeout, Self.timeoutRange) * 1000))
@@ -45,7 +60,7 @@ struct AssistantOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Arquivo do registro de auditoria (padrão: ~/.local/share/indaga/auditoria.jsonl).", valueName: "arquivo"))
     var log: String?
 
-    var pipeline: Assistant.Options { pipelineOptions.pipeline }
+    func pipeline() throws -> Assistant.Options { try pipelineOptions.pipeline() }
 
     var auditLog: AuditLog {
         AuditLog(file: log.map { URL(fileURLWithPath: $0) } ?? AuditLog.defaultFile())
@@ -67,11 +82,13 @@ struct AssistantParts: Sendable {
     /// Loads the catalog, encoder, prompts and model client; also returns the connection the
     /// database was checked with (opened read-only, the demo database created on first use).
     static func load(_ workspaceOptions: WorkspaceOptions, _ llm: LLMOptions, _ assistant: AssistantOptions) throws -> (AssistantParts, Connection) {
+        // A rule id that does not exist is said before anything loads.
+        let options = try assistant.pipeline()
         let workspace = workspaceOptions.resolve()
         let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
         let parts = AssistantParts(
             workspace: workspace, retriever: retriever, encoder: encoder, client: llm.client(for: try llm.resolve()),
-            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: assistant.pipeline, auditLog: assistant.auditLog)
+            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: options, auditLog: assistant.auditLog)
         return (parts, connection)
     }
 

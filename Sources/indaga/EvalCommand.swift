@@ -71,9 +71,6 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Só umas N perguntas de cada banco, sempre as mesmas, na proporção dos níveis (para conferir rápido).", valueName: "n"))
     var sample: Int?
 
-    @Option(help: ArgumentHelp("Desliga estas regras (ids separados por vírgula, check.* para uma etapa inteira, all-rules para todas).", valueName: "ids"))
-    var without: String?
-
     @Option(help: ArgumentHelp("Mede cada regra de novo, sem o modelo, sobre as consultas que o modelo escreveu num relatório JSON de indaga eval (repita para somar vários).", valueName: "relatório"))
     var replay: [String] = []
 
@@ -88,7 +85,7 @@ struct EvalCommand: ParsableCommand {
         if noLLM && (compare || wholeSchema) {
             throw ValidationError("--no-llm não combina com --compare nem com --whole-schema: sem modelo não há o que comparar")
         }
-        if !replay.isEmpty && (!files.isEmpty || compare || wholeSchema || noLLM || without != nil || only != nil || sample != nil) {
+        if !replay.isEmpty && (!files.isEmpty || compare || wholeSchema || noLLM || pipelineOptions.without != nil || only != nil || sample != nil) {
             throw ValidationError("--replay lê as perguntas e os bancos do relatório e mede todas as regras: não combina com arquivos, --compare, --whole-schema, --no-llm, --without, --only nem --sample")
         }
         if files.isEmpty && !listRules && replay.isEmpty {
@@ -109,12 +106,7 @@ struct EvalCommand: ParsableCommand {
             try replayRules(reports: replay)
             return
         }
-        let rulesOff: Set<String>
-        do {
-            rulesOff = try without.map { try RuleRegistry.select($0) } ?? []
-        } catch {
-            throw CommandFailure(message: error.localizedDescription)
-        }
+        let rulesOff = try pipelineOptions.rulesOff()
         var sets = try EvalSet.loadFiles(paths: files)
         if let only {
             let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
@@ -155,7 +147,7 @@ struct EvalCommand: ParsableCommand {
 
         let interrupt = InterruptCancellation()
         let started = Date()
-        let setups = configurations(model: client?.endpoint.model, rulesOff: rulesOff)
+        let setups = try configurations(model: client?.endpoint.model)
         let configurations = setups.map(\.configuration)
         let total = sets.reduce(0) { $0 + $1.questions.count }
         standardError.write("\(total) \(total == 1 ? "pergunta" : "perguntas") em \(sets.count) \(sets.count == 1 ? "banco" : "bancos"); "
@@ -220,9 +212,8 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// The runs to make: one, or the three of --compare.
-    private func configurations(model: String?, rulesOff: Set<String>) -> [(configuration: EvalConfiguration, options: Assistant.Options)] {
-        var base = pipelineOptions.pipeline
-        base.rules = RuleSwitches(disabled: rulesOff)
+    private func configurations(model: String?) throws -> [(configuration: EvalConfiguration, options: Assistant.Options)] {
+        var base = try pipelineOptions.pipeline()
         func setup(_ label: String, tries: Int, retrieval: Bool) -> (EvalConfiguration, Assistant.Options) {
             var options = base
             options.maxTries = tries

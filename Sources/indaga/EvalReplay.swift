@@ -36,7 +36,7 @@ extension EvalCommand {
                 throw CommandFailure(message: "o banco de \(set.file) ('\(workspace.database.path)') não existe; crie os bancos de desenvolvimento com scripts/dev-databases.sh")
             }
             let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
-            var options = pipelineOptions.pipeline
+            var options = try pipelineOptions.pipeline()
             options.maxRows = EvalRunner.maxRows
             let assistant = Assistant(connection: connection, retriever: retriever, encoder: encoder, client: nil, prompts: prompts, options: options)
             let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))

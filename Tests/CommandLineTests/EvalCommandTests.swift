@@ -193,6 +193,11 @@ struct EvalCommandTests {
         let unknown = try Indaga.run(["eval", sets.path("loja.yaml"), "--no-llm", "--without", "fix.valor"])
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("'fix.valor' não é uma regra do indaga"))
+        // ask and batch take the same switch, and say the same of an id that is no rule.
+        for command in [["ask", "quantas escolas?"], ["batch", sets.path("loja.yaml")]] {
+            let run = try Indaga.run(command + ["--without", "fix.valor"])
+            #expect(run.status == 1 && run.stderr.contains("'fix.valor' não é uma regra do indaga"), "\(command[0]): \(run.stderr)")
+        }
         let missingDatabase = try TemporaryFolder()
         try "database: nada.sqlite\nquestions:\n  - {id: x, question: q, gold_sql: SELECT 1}\n".write(toFile: missingDatabase.path("x.yaml"), atomically: true, encoding: .utf8)
         let missing = try Indaga.run(["eval", missingDatabase.path("x.yaml"), "--no-llm"])
