@@ -36,9 +36,9 @@ public struct ReplayReport: Sendable, Codable {
         public var catalog: String
         /// Distinct model queries replayed.
         public var queries: Int
-        /// Of those, how many came out as the run had them (the book or the catalog changed otherwise).
+        /// How many came out as the run had them (the book or the catalog changed otherwise).
         public var reproduced: Int
-        /// Of those, how many are right with every rule on.
+        /// How many are right with every rule on.
         public var right: Int
 
         public init(catalog: String, queries: Int = 0, reproduced: Int = 0, right: Int = 0) {
@@ -66,6 +66,7 @@ public struct ReplayReport: Sendable, Codable {
         public var written: String
         public var ran: String
     }
+
     /// The queries already replayed (catalog, question, retrieval, query): two reports of one
     /// commit often share the first try, which would count twice.
     var replayed: Set<[String]> = []
@@ -98,7 +99,7 @@ public struct RuleReplay {
     let assistant: Assistant
     let questions: [String: EvalQuestion]
 
-    /// `assistant` is switched rule by rule while replaying, and left with every rule on.
+    /// `assistant` is switched rule by rule while replaying, and left with its options as they were.
     public init(runner: EvalRunner, assistant: Assistant, questions: [EvalQuestion]) {
         self.runner = runner
         self.assistant = assistant
@@ -111,11 +112,15 @@ public struct RuleReplay {
             report.databases.append(ReplayReport.Database(catalog: set.catalog))
         }
         let position = report.databases.firstIndex { $0.catalog == set.catalog }!
+        let options = assistant.options
+        defer { assistant.options = options }
         var golds: [String: [QueryResult]] = [:]
         func tally(_ rule: String, hurt: Bool, helped: Bool, question: String, written: String, ran: String) {
-            report.rules[rule, default: [:]][set.catalog, default: ReplayTally()] = report.rules[rule]?[set.catalog].map {
-                ReplayTally(acted: $0.acted + 1, helped: $0.helped + (helped ? 1 : 0), hurt: $0.hurt + (hurt ? 1 : 0))
-            } ?? ReplayTally(acted: 1, helped: helped ? 1 : 0, hurt: hurt ? 1 : 0)
+            var counts = report.rules[rule]?[set.catalog] ?? ReplayTally()
+            counts.acted += 1
+            if helped { counts.helped += 1 }
+            if hurt { counts.hurt += 1 }
+            report.rules[rule, default: [:]][set.catalog] = counts
             if hurt { report.hurts.append(ReplayReport.Hurt(rule: rule, catalog: set.catalog, question: question, written: written, ran: ran)) }
         }
         for run in set.runs {
@@ -158,6 +163,5 @@ public struct RuleReplay {
             }
             progress("\(set.catalog) · \(run.configuration.label): \(report.databases[position].queries) consultas até aqui")
         }
-        assistant.options.rules = .allOn
     }
 }

@@ -76,7 +76,7 @@ struct RuleReplayTests {
             .replay(EvalReport.QuestionSet(file: "dev.yaml", database: database, catalog: "escola", runs: [emptyRun]), into: &report)
         #expect(report.rules["check.no-rows"]?["escola"] == ReplayTally(acted: 2, helped: 1, hurt: 1))
         #expect(report.hurts.map(\.rule).contains("check.no-rows") && report.hurts.allSatisfy { $0.question == Self.empty.question })
-        #expect(assistant.options.rules == .allOn, "o assistente volta com todas as regras ligadas")
+        #expect(assistant.options.rules == .allOn && assistant.options.retrieval, "o assistente volta como estava")
 
         let text = ReplayReportText.render(report)
         #expect(text.contains("fix.integer-division"))
