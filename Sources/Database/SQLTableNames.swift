@@ -5,8 +5,7 @@ import Foundation
 public struct SQLTableName: Sendable, Equatable {
     /// As SQLite reads it: quotes off, schema off (`main."Notas Finais"` → Notas Finais).
     public let name: String
-    /// Where it is in the tokens it was read from: its first token, and the one after it.
-    public let first: Int
+    /// The token after its name, in the tokens it was read from (comments left out).
     public let next: Int
     /// Named right after FROM (not after JOIN or a comma).
     public let isFrom: Bool
@@ -57,7 +56,7 @@ extension SQLLexer {
             let byComma = token.kind == .symbol && token.text == "," && fromLists.contains(depth)
             if lower == "from" { fromLists.insert(depth) }
             guard lower == "from" || lower == "join" || byComma, let (name, next) = table(at: index + 1) else { continue }
-            names.append(SQLTableName(name: name, first: index + 1, next: next, isFrom: lower == "from", depth: depth))
+            names.append(SQLTableName(name: name, next: next, isFrom: lower == "from", depth: depth))
         }
         return names
     }

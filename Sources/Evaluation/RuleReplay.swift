@@ -93,11 +93,15 @@ public struct ReplayReport: Sendable, Codable {
     }
 }
 
-/// Replays one question set of a report on its database.
-public struct RuleReplay {
+/// Replays the question sets of one question file on its database; kept across reports, so each
+/// gold runs once and each question is retrieved once per configuration.
+public final class RuleReplay {
     let runner: EvalRunner
     let assistant: Assistant
     let questions: [String: EvalQuestion]
+    private var golds: [String: [QueryResult]] = [:]
+    /// By retrieval on or off, then question id.
+    private var contexts: [Bool: [String: RetrievedContext]] = [:]
 
     /// `assistant` is switched rule by rule while replaying, and left with its options as they were.
     public init(runner: EvalRunner, assistant: Assistant, questions: [EvalQuestion]) {
@@ -114,7 +118,6 @@ public struct RuleReplay {
         let position = report.databases.firstIndex { $0.catalog == set.catalog }!
         let options = assistant.options
         defer { assistant.options = options }
-        var golds: [String: [QueryResult]] = [:]
         func tally(_ rule: String, hurt: Bool, helped: Bool, question: String, written: String, ran: String) {
             var counts = report.rules[rule]?[set.catalog] ?? ReplayTally()
             counts.acted += 1
@@ -127,7 +130,8 @@ public struct RuleReplay {
             assistant.options.retrieval = run.configuration.retrieval
             for item in run.cases where item.source == "llm" && item.outcome != .goldError {
                 guard let question = questions[item.id] else { continue }
-                let context = assistant.context(for: question.question)
+                let context = contexts[run.configuration.retrieval, default: [:]][item.id] ?? assistant.context(for: question.question)
+                contexts[run.configuration.retrieval, default: [:]][item.id] = context
                 for attempt in item.attempts {
                     guard let written = attempt.written ?? attempt.sql,
                         report.replayed.insert([set.catalog, item.id, run.configuration.retrieval ? "r" : "w", written]).inserted

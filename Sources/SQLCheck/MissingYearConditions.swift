@@ -59,7 +59,7 @@ public enum MissingYearConditions {
     static func column(of condition: String, in table: String) -> String? {
         let pattern = try! Regex("(?i)^\\s*\(NSRegularExpression.escapedPattern(for: sqlName(table)))\\.(\(writtenName))")
         guard let name = condition.firstMatch(of: pattern)?.output[1].substring else { return nil }
-        return name.hasPrefix("\"") ? name.dropFirst().dropLast().replacingOccurrences(of: "\"\"", with: "\"") : String(name)
+        return SQLLexer.unquoted(String(name))
     }
 
     /// `text` (one outer query, no UNION) with `added` ANDed to its outer WHERE, or a WHERE made

@@ -129,7 +129,7 @@ struct EvalCommand: ParsableCommand {
         }
         for set in sets {
             if let database = set.database, !FileManager.default.fileExists(atPath: database) {
-                throw CommandFailure(message: "o banco de \(set.path) ('\(database)') não existe; crie os bancos de desenvolvimento com scripts/dev-databases.sh")
+                throw Self.missingDatabase(set.path, database)
             }
         }
         let home = workspaceOptions.resolve()
@@ -205,6 +205,11 @@ struct EvalCommand: ParsableCommand {
         if let stopped { throw CommandFailure(message: "a avaliação parou antes do fim: \(stopped)") }
     }
 
+    /// What to say when the database a question file names is not there.
+    static func missingDatabase(_ file: String, _ database: String) -> CommandFailure {
+        CommandFailure(message: "o banco de \(file) ('\(database)') não existe; crie os bancos de desenvolvimento com scripts/dev-databases.sh")
+    }
+
     /// The report in `path`, as JSON when it ends in .json and as text otherwise, replaced atomically.
     private func write(_ report: EvalReport, to path: String) throws {
         let body = path.lowercased().hasSuffix(".json") ? report.json() : EvalReportText.render(report) + "\n"
@@ -213,7 +218,7 @@ struct EvalCommand: ParsableCommand {
 
     /// The runs to make: one, or the three of --compare.
     private func configurations(model: String?) throws -> [(configuration: EvalConfiguration, options: Assistant.Options)] {
-        var base = try pipelineOptions.pipeline()
+        let base = try pipelineOptions.pipeline()
         func setup(_ label: String, tries: Int, retrieval: Bool) -> (EvalConfiguration, Assistant.Options) {
             var options = base
             options.maxTries = tries

@@ -19,11 +19,17 @@ extension EvalCommand {
         let home = workspaceOptions.resolve()
         let prompts = try PromptTemplates.load(from: home.promptsFolder)
         var replayed = ReplayReport(source: paths.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))
+        // One catalog, encoder and value index per question file, however many reports name it.
+        var replays: [String: RuleReplay] = [:]
         for set in reports.flatMap(\.sets) {
             // The question file as the run named it: from here, or from the indaga folder.
             let candidates = [set.file, home.home.appendingPathComponent(set.file).path]
             guard let filePath = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
                 throw CommandFailure(message: "o arquivo de perguntas \(set.file) do relatório não existe aqui nem em \(home.home.path)")
+            }
+            if let replay = replays[filePath] {
+                replay.replay(set, into: &replayed) { standardError.write($0 + "\n") }
+                continue
             }
             let file: EvalFile
             do {
@@ -33,16 +39,16 @@ extension EvalCommand {
             }
             let workspace = workspaceOptions.resolve(database: file.database)
             guard FileManager.default.fileExists(atPath: workspace.database.path) else {
-                throw CommandFailure(message: "o banco de \(set.file) ('\(workspace.database.path)') não existe; crie os bancos de desenvolvimento com scripts/dev-databases.sh")
+                throw Self.missingDatabase(set.file, workspace.database.path)
             }
             let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
             var options = try pipelineOptions.pipeline()
             options.maxRows = EvalRunner.maxRows
             let assistant = Assistant(connection: connection, retriever: retriever, encoder: encoder, client: nil, prompts: prompts, options: options)
             let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
-            RuleReplay(runner: runner, assistant: assistant, questions: file.questions).replay(set, into: &replayed) {
-                standardError.write($0 + "\n")
-            }
+            let replay = RuleReplay(runner: runner, assistant: assistant, questions: file.questions)
+            replays[filePath] = replay
+            replay.replay(set, into: &replayed) { standardError.write($0 + "\n") }
         }
         let body = format == .json ? replayed.json() : ReplayReportText.render(replayed)
         print(body, terminator: "")
