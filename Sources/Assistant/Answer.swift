@@ -26,6 +26,8 @@ public struct Attempt: Sendable, Encodable {
     public var error: String?
     public var latency: Duration
     public var promptTokens: Int?
+    /// Of the prompt's tokens, those the server reused from its cache rather than processed.
+    public var cachedPromptTokens: Int?
     public var completionTokens: Int?
     /// Mechanical fixes made to the model's query before it ran, each with the rule that made it.
     public var repairs: [RuleNote] = []
@@ -41,6 +43,7 @@ public struct Attempt: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey {
         case sql, written, error, repairs, observation, refusal, latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case cachedPromptTokens = "cached_prompt_tokens"
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -50,10 +53,25 @@ public struct Attempt: Sendable, Encodable {
         try container.encodeIfPresent(error, forKey: .error)
         try container.encode(latency.milliseconds, forKey: .latencyMilliseconds)
         try container.encodeIfPresent(promptTokens, forKey: .promptTokens)
+        try container.encodeIfPresent(cachedPromptTokens, forKey: .cachedPromptTokens)
         try container.encodeIfPresent(completionTokens, forKey: .completionTokens)
         if !repairs.isEmpty { try container.encode(repairs, forKey: .repairs) }
         try container.encodeIfPresent(observation, forKey: .observation)
         try container.encodeIfPresent(refusal, forKey: .refusal)
+    }
+}
+
+extension Attempt {
+    /// Records what the server said of a call: its tokens, and how many of the prompt's it reused.
+    init(reply: ChatReply, latency: Duration) {
+        self.init(latency: latency, promptTokens: reply.promptTokens, cachedPromptTokens: reply.cachedPromptTokens,
+                  completionTokens: reply.completionTokens)
+    }
+
+    /// The prompt tokens the server processed for this call, when it said which it reused.
+    public var processedPromptTokens: Int? {
+        guard let promptTokens, let cachedPromptTokens else { return nil }
+        return promptTokens - min(promptTokens, cachedPromptTokens)
     }
 }
 

@@ -89,7 +89,7 @@ extension Assistant {
             lap("modelo")
             return .serverFailed
         }
-        var record = Attempt(sql: nil, error: nil, latency: clock.now - started, promptTokens: reply.promptTokens, completionTokens: reply.completionTokens)
+        var record = Attempt(reply: reply, latency: clock.now - started)
         talk.messages.append(ChatMessage(.assistant, reply.content))
         lap("modelo")
 

@@ -49,8 +49,7 @@ extension Assistant {
                 if groups.isEmpty && index == 0 { return .failed(error.localizedDescription) }
                 break
             }
-            var record = Attempt(sql: nil, error: nil, latency: ContinuousClock.now - started,
-                                 promptTokens: reply.promptTokens, completionTokens: reply.completionTokens)
+            var record = Attempt(reply: reply, latency: ContinuousClock.now - started)
             lap("modelo", &answer)
             var problem: (String, [String])?
             let extraction = SQLExtractor.extract(from: reply.content)

@@ -81,10 +81,14 @@ public struct EvalRun: Sendable, Codable {
         /// Per question that went to the model.
         public var meanPrompt = 0.0
         public var meanCompletion = 0.0
+        /// Prompt tokens the server processed rather than took from its cache, in all and per
+        /// question; nil when the server did not say which it reused.
+        public var processed: Int?
+        public var meanProcessed: Double?
 
         enum CodingKeys: String, CodingKey {
-            case prompt, completion
-            case meanPrompt = "mean_prompt", meanCompletion = "mean_completion"
+            case prompt, completion, processed
+            case meanPrompt = "mean_prompt", meanCompletion = "mean_completion", meanProcessed = "mean_processed"
         }
     }
 
@@ -184,6 +188,12 @@ public struct EvalRun: Sendable, Codable {
         let asked = max(1, cases.count { $0.tries > 0 })
         tokens.meanPrompt = Double(tokens.prompt) / Double(asked)
         tokens.meanCompletion = Double(tokens.completion) / Double(asked)
+        let called = cases.filter { $0.tries > 0 }
+        let processed = called.compactMap(\.processedPromptTokens)
+        if !called.isEmpty, processed.count == called.count {
+            tokens.processed = processed.reduce(0, +)
+            tokens.meanProcessed = Double(processed.reduce(0, +)) / Double(asked)
+        }
         self.tokens = tokens
     }
 

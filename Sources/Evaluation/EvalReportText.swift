@@ -79,7 +79,7 @@ public enum EvalReportText {
         var table = TextTable(columns: [
             .init("banco"), .init("de primeira", alignment: .right), .init("após correção", alignment: .right), .init("erradas", alignment: .right),
             .init("sem resposta", alignment: .right), .init("chamadas/perg.", alignment: .right), .init("tokens prompt/perg.", alignment: .right),
-            .init("p50", alignment: .right), .init("p95", alignment: .right), .init("recuperação", alignment: .right),
+            .init("processados/perg.", alignment: .right), .init("p50", alignment: .right), .init("p95", alignment: .right), .init("recuperação", alignment: .right),
             .init("tabelas/perg.", alignment: .right),
         ])
         for (name, runs) in rows(report) where runs.indices.contains(position) {
@@ -87,7 +87,7 @@ public enum EvalReportText {
             let s = run.summary
             table.append([name, "\(s.rightFirstTry)", "\(s.rightAfterCorrection)", "\(s.wrong)", "\(s.notAnswered)",
                           BrazilianFormat.decimal(s.meanTries, fractionDigits: 2), BrazilianFormat.decimal(run.tokens.meanPrompt, fractionDigits: 0),
-                          milliseconds(run.total.p50), milliseconds(run.total.p95), percent(s.retrievalRecall),
+                          run.tokens.meanProcessed.map { BrazilianFormat.decimal($0, fractionDigits: 0) } ?? "—", milliseconds(run.total.p50), milliseconds(run.total.p95), percent(s.retrievalRecall),
                           BrazilianFormat.decimal(s.meanTablesShown, fractionDigits: 1)])
         }
         return "Respostas por banco · \(report.configurations[position].label):\n" + table.render() + "\n"
@@ -151,6 +151,8 @@ public enum EvalReportText {
         table.append(["cobertura da recuperação (tabelas do gabarito no prompt)", percent(s.retrievalRecall)])
         table.append(["tabelas no prompt (média por pergunta)", BrazilianFormat.decimal(s.meanTablesShown, fractionDigits: 1)])
         table.append(["tokens do prompt (média por pergunta)", BrazilianFormat.decimal(run.tokens.meanPrompt, fractionDigits: 0)])
+        table.append(["tokens do prompt processados pelo servidor (média; o resto veio do cache)",
+                      run.tokens.meanProcessed.map { BrazilianFormat.decimal($0, fractionDigits: 0) } ?? "o servidor não disse"])
         table.append(["tokens gerados (média por pergunta)", BrazilianFormat.decimal(run.tokens.meanCompletion, fractionDigits: 0)])
         table.append(["tokens no total (prompt / gerados)", "\(BrazilianFormat.integer(run.tokens.prompt)) / \(BrazilianFormat.integer(run.tokens.completion))"])
         table.append(["duração da rodada", BrazilianFormat.duration(.milliseconds(Int(run.elapsedSeconds * 1000)))])

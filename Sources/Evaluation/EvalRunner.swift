@@ -50,6 +50,8 @@ public struct EvalCase: Sendable, Codable {
     /// Time per pipeline stage, added up over tries.
     public var stageMilliseconds: [String: Double]
     public var promptTokens: Int
+    /// The prompt tokens the server processed, the rest coming from its cache; nil when it did not say.
+    public var processedPromptTokens: Int?
     public var completionTokens: Int
     /// Each model call: the query it gave and what was wrong with it, to see where corrections fail.
     public var attempts: [Try] = []
@@ -63,6 +65,17 @@ public struct EvalCase: Sendable, Codable {
         public var repairs: [String]
         /// The ids of the rules that acted on this try (refused it, rewrote it, looked at its answer).
         public var rules: [String] = []
+        /// The call's time, and its tokens: sent, reused from the server's cache, generated.
+        public var latencyMilliseconds: Double?
+        public var promptTokens: Int?
+        public var cachedPromptTokens: Int?
+        public var completionTokens: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case sql, written, problem, repairs, rules
+            case latencyMilliseconds = "latency_ms", promptTokens = "prompt_tokens", cachedPromptTokens = "cached_prompt_tokens"
+            case completionTokens = "completion_tokens"
+        }
     }
 
     /// Every rule that acted on the question, once each, in the order they first acted.
@@ -77,6 +90,7 @@ public struct EvalCase: Sendable, Codable {
         case id, question, difficulty, outcome, source, tries, detail
         case predictedSQL = "predicted_sql", goldSQL = "gold_sql", goldTables = "gold_tables", missingTables = "missing_tables", shownTables = "shown_tables"
         case latencyMilliseconds = "latency_ms", stageMilliseconds = "stages_ms", promptTokens = "prompt_tokens", completionTokens = "completion_tokens"
+        case processedPromptTokens = "processed_prompt_tokens"
         case attempts
     }
 }
@@ -99,6 +113,12 @@ public struct EvalRunner {
     /// The catalog's tables a query reads after FROM or JOIN, however it quotes or cases them.
     func tables(in sql: String) -> [String] {
         Array(Set(tablesNamed(inSQL: sql).compactMap { tableNames[$0] })).sorted()
+    }
+
+    /// The prompt tokens the server processed over an answer's calls; nil unless it said so for every call.
+    static func processedTokens(_ attempts: [Attempt]) -> Int? {
+        let processed = attempts.compactMap(\.processedPromptTokens)
+        return processed.count == attempts.count && !attempts.isEmpty ? processed.reduce(0, +) : nil
     }
 
     /// The gold (and alternative) results of `question`, or why the gold failed.
@@ -137,10 +157,12 @@ public struct EvalRunner {
             detail: nil, goldTables: goldTables, missingTables: goldTables.filter { !retrieved.contains($0.lowercased()) }, shownTables: shown,
             latencyMilliseconds: latency.milliseconds, stageMilliseconds: stages,
             promptTokens: answer.attempts.reduce(0) { $0 + ($1.promptTokens ?? 0) },
+            processedPromptTokens: Self.processedTokens(answer.attempts),
             completionTokens: answer.attempts.reduce(0) { $0 + ($1.completionTokens ?? 0) },
             attempts: answer.attempts.map {
                 EvalCase.Try(sql: $0.sql, written: $0.written == $0.sql ? nil : $0.written, problem: $0.error ?? $0.observation?.note,
-                             repairs: $0.repairs.map(\.note), rules: $0.rules)
+                             repairs: $0.repairs.map(\.note), rules: $0.rules, latencyMilliseconds: $0.latency.milliseconds,
+                             promptTokens: $0.promptTokens, cachedPromptTokens: $0.cachedPromptTokens, completionTokens: $0.completionTokens)
             })
         switch gold {
         case .failure(let failure):

@@ -95,7 +95,11 @@ public struct ChatReply: Sendable, Equatable {
     public var thinking: String
     /// "stop", "length", … as the server says.
     public var finishReason: String?
+    /// Tokens of the prompt, all of them, as the server counts them.
     public var promptTokens: Int?
+    /// Of those, the ones the server took from its cache instead of processing again (a prefix it
+    /// saw in an earlier request), when it says; nil when it does not.
+    public var cachedPromptTokens: Int?
     public var completionTokens: Int?
     /// Server-side durations (Ollama reports them; OpenAI-compatible servers usually do not).
     public var totalDuration: Duration?

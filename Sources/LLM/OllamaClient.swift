@@ -70,6 +70,9 @@ public struct OllamaClient: ChatClient {
         let total_duration: Int?
         let load_duration: Int?
         let prompt_eval_count: Int?
+        /// Of `prompt_eval_count`, the tokens read from the cache (Ollama 0.30 on); older servers
+        /// count only the processed ones and say nothing of the cache.
+        let prompt_eval_cached_count: Int?
         let prompt_eval_duration: Int?
         let eval_count: Int?
         let eval_duration: Int?
@@ -101,7 +104,7 @@ public struct OllamaClient: ChatClient {
             builder.addContent(chunk.message?.content ?? "")
             if chunk.done == true {
                 builder.setFinishReason(chunk.done_reason)
-                builder.setUsage(prompt: chunk.prompt_eval_count, completion: chunk.eval_count)
+                builder.setUsage(prompt: chunk.prompt_eval_count, cached: chunk.prompt_eval_cached_count, completion: chunk.eval_count)
                 builder.setServerTimings(
                     total: chunk.total_duration.map { .nanoseconds($0) }, load: chunk.load_duration.map { .nanoseconds($0) },
                     prompt: chunk.prompt_eval_duration.map { .nanoseconds($0) }, generation: chunk.eval_duration.map { .nanoseconds($0) }

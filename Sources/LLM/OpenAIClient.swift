@@ -79,10 +79,18 @@ public struct OpenAIClient: ChatClient {
             let delta: Message?
             let finish_reason: String?
         }
-        struct Usage: Decodable { let prompt_tokens: Int?; let completion_tokens: Int? }
+        struct Usage: Decodable {
+            struct PromptDetails: Decodable { let cached_tokens: Int? }
+            let prompt_tokens: Int?
+            let completion_tokens: Int?
+            let prompt_tokens_details: PromptDetails?
+        }
+        /// llama.cpp's own figures: `cache_n` prompt tokens reused, `prompt_n` processed.
+        struct Timings: Decodable { let cache_n: Int? }
         struct ErrorDetail: Decodable { let message: String }
         let choices: [Choice]?
         let usage: Usage?
+        let timings: Timings?
         /// An error sent as an event after the stream started.
         let error: ErrorDetail?
     }
@@ -120,7 +128,8 @@ public struct OpenAIClient: ChatClient {
         }
 
         private mutating func absorb(_ chunk: Completion, streamed: Bool) {
-            builder.setUsage(prompt: chunk.usage?.prompt_tokens, completion: chunk.usage?.completion_tokens)
+            builder.setUsage(prompt: chunk.usage?.prompt_tokens, cached: chunk.usage?.prompt_tokens_details?.cached_tokens ?? chunk.timings?.cache_n,
+                             completion: chunk.usage?.completion_tokens)
             guard let choice = chunk.choices?.first else { return }
             let message = streamed ? choice.delta : choice.message
             builder.addThinking(message?.reasoning ?? message?.reasoning_content ?? "")

@@ -32,8 +32,9 @@ struct ReplyBuilder {
         take(splitter.feed(text))
     }
 
-    mutating func setUsage(prompt: Int?, completion: Int?) {
+    mutating func setUsage(prompt: Int?, cached: Int? = nil, completion: Int?) {
         if let prompt { reply.promptTokens = prompt }
+        if let cached { reply.cachedPromptTokens = cached }
         if let completion { reply.completionTokens = completion }
     }
 

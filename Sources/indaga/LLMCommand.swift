@@ -69,7 +69,9 @@ struct LLMCommand: ParsableCommand {
             if let rate = reply.tokensPerSecond { text += " (\(BrazilianFormat.decimal(rate, fractionDigits: 1)) tokens/s)" }
             parts.append(text)
         }
-        if let prompt = reply.promptTokens { parts.append("\(prompt) tokens de entrada") }
+        if let prompt = reply.promptTokens {
+            parts.append("\(prompt) tokens de entrada" + (reply.cachedPromptTokens.map { " (\($0) do cache do servidor)" } ?? ""))
+        }
         if let first = reply.timeToFirstToken { parts.append("primeiro token em \(BrazilianFormat.duration(first))") }
         parts.append("total \(BrazilianFormat.duration(reply.wallTime))")
         if let reason = reply.finishReason { parts.append("fim: \(reason)") }

@@ -99,6 +99,26 @@ struct AssistantTests {
         #expect(progress == ["tentativa 2: a coluna nome_aluno não existe, corrigindo…"])
     }
 
+    @Test("a correction is the next turn of the same conversation: a server with a prompt cache processes only that turn")
+    func correctionContinues() throws {
+        let replies = ["SELECT nome_aluno FROM alunos LIMIT 3", "SELECT nome FROM alunos LIMIT 3"]
+        let counter = Counter()
+        let model = try FakeOllama(caching: true) { _ in replies[min(counter.next() - 1, 1)] }
+        let (database, retriever, encoder, prompts) = try Setup.parts.get()
+        let client = OllamaClient(endpoint: LLMEndpoint(baseURL: model.baseURL, api: .ollama, model: "fake"), retry: .none)
+        let assistant = Assistant(connection: try Connection(path: database, mode: .readOnly), retriever: retriever, encoder: encoder,
+                                  client: client, prompts: prompts)
+        let answer = assistant.ask("Liste três nomes de alunos.")
+        #expect(answer.status == .ok && answer.attempts.count == 2)
+        let sent = model.server.requests.map { $0.json?["messages"] as? [[String: String]] ?? [] }
+        #expect(sent.count == 2 && sent[1].count == 3)
+        #expect(sent[1].first == sent[0].first && sent[1][1] == ["role": "assistant", "content": replies[0]])
+        let first = answer.attempts[0], second = answer.attempts[1]
+        #expect(first.cachedPromptTokens == 0 && first.processedPromptTokens == first.promptTokens)
+        let processed = try #require(second.processedPromptTokens), whole = try #require(second.promptTokens)
+        #expect(processed > 0 && processed * 5 < whole, "\(processed) de \(whole)")
+    }
+
     @Test("prose first, then SQL")
     func proseThenSQL() throws {
         let (assistant, _) = try Setup.assistant(replies: ["Para isso você precisa olhar a tabela de escolas.", "SELECT nome FROM escolas"])

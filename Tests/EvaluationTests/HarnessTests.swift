@@ -63,7 +63,7 @@ struct HarnessTests {
     @Test("metade certa dá exatamente 50%, com as contas de primeira, após correção, erradas e sem resposta")
     func halfRight() throws {
         let calls = Mutex<[String: Int]>([:])
-        let model = try FakeOllama { prompt in
+        let model = try FakeOllama(caching: true) { prompt in
             let question = FakeOllama.question(in: prompt) ?? ""
             let call = calls.withLock { counts in
                 counts[question, default: 0] += 1
@@ -107,6 +107,12 @@ struct HarnessTests {
         #expect(run.byDifficulty.map(\.difficulty) == ["easy", "medium", "hard"])
         #expect(run.byDifficulty.map(\.right) == [3, 2, 0])
         #expect(run.tokens.prompt > 0 && run.tokens.completion > 0)
+        // The fake server caches prompts as a real one does: corrections continue the conversation,
+        // so fewer tokens are processed than sent, and each question counts its own.
+        let processed = try #require(run.tokens.processed)
+        #expect(processed > 0 && processed < run.tokens.prompt)
+        #expect(processed == cases.reduce(0) { $0 + ($1.processedPromptTokens ?? 0) })
+        #expect(cases.allSatisfy { $0.attempts.allSatisfy { $0.cachedPromptTokens != nil && $0.latencyMilliseconds != nil } })
         #expect(run.stageOrder.first == "codificar" && run.stageOrder.contains("modelo"))
         #expect(run.failures.map(\.id) == ["q06", "q07", "q08", "q09", "q10"])
 
@@ -122,6 +128,7 @@ struct HarnessTests {
         #expect(text.contains("check.year-unused"))
         #expect(text.contains("50,0% (5 de 10)"))
         #expect(text.contains("tabelas no prompt (média por pergunta)"))
+        #expect(text.contains("tokens do prompt processados pelo servidor"))
         #expect(text.contains("[q09] difícil · sem resposta"))
         #expect(text.contains("gabarito: SELECT count(DISTINCT mes) FROM frequencia_mensal"))
     }

@@ -73,6 +73,22 @@ struct OllamaClientTests {
         #expect(server.requests.first?.json?["stream"] as? Bool == false)
     }
 
+    @Test("the prompt tokens the server took from its cache are told apart, when it says (Ollama 0.30 on); older servers say nothing")
+    func cachedPromptTokens() throws {
+        let cached = OllamaWire.final(content: "SELECT 1;").replacingOccurrences(of: #""prompt_eval_count":26"#,
+                                                                              with: #""prompt_eval_cached_count":20,"prompt_eval_count":26"#)
+        #expect(cached.contains("prompt_eval_cached_count"))
+        let server = try FakeHTTPServer { request, connection in
+            let says = (request.json?["messages"] as? [[String: Any]])?.last?["role"] as? String == "assistant"
+            connection.respond(status: 200, body: (says ? cached : OllamaWire.final(content: "SELECT 1;")).trimmingCharacters(in: .newlines))
+        }
+        let first = try client(server).chat(request(), onDelta: nil)
+        #expect(first.promptTokens == 26 && first.cachedPromptTokens == nil)
+        let followUp = ChatRequest(model: OllamaWire.model, messages: [ChatMessage(.user, "Quantos?"), ChatMessage(.assistant, "SELECT 1;")])
+        let second = try client(server).chat(followUp, onDelta: nil)
+        #expect(second.promptTokens == 26 && second.cachedPromptTokens == 20)
+    }
+
     @Test("a stream cut before done is an interrupted answer, with what came before")
     func cutStream() throws {
         let server = try FakeHTTPServer { _, connection in

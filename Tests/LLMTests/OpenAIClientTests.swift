@@ -74,6 +74,23 @@ struct OpenAIClientTests {
         #expect(try client(server).version() == nil)
     }
 
+    @Test("cached prompt tokens: OpenAI's usage detail, or llama.cpp's own timings when only they say it")
+    func cachedPromptTokens() throws {
+        let server = try FakeHTTPServer { request, connection in
+            let max = request.json?["max_tokens"] as? Int
+            let usage = max == 64
+                ? #""usage":{"prompt_tokens":1336,"completion_tokens":3,"total_tokens":1339,"prompt_tokens_details":{"cached_tokens":1335}}"#
+                : #""usage":{"prompt_tokens":1336,"completion_tokens":3,"total_tokens":1339},"timings":{"cache_n":179,"prompt_n":1157}"#
+            connection.respond(status: 200, body: #"{"object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"SELECT 3;"},"finish_reason":"stop"}],"# + usage + "}")
+        }
+        let detailed = try client(server).chat(request, onDelta: nil)
+        #expect(detailed.promptTokens == 1336 && detailed.cachedPromptTokens == 1335)
+        var other = request
+        other.options.maxTokens = 32
+        let timed = try client(server).chat(other, onDelta: nil)
+        #expect(timed.promptTokens == 1336 && timed.cachedPromptTokens == 179)
+    }
+
     @Test("an unknown model: the OpenAI error object becomes the model-not-found sentence")
     func unknownModel() throws {
         let server = try FakeHTTPServer { request, connection in

@@ -9,7 +9,11 @@ public final class FakeOllama: @unchecked Sendable {
     /// - Parameter reply: the model's text for a chat request, given its first message (the
     ///   generation prompt, which holds the question even on correction tries); it may sleep
     ///   to play a slow model.
-    public init(model: String = "fake", reply: @escaping @Sendable (_ prompt: String) -> String) throws {
+    ///   With `caching`, it counts prompt tokens as a server with a prompt cache does: a token is
+    ///   four characters of the conversation, and those it shares from the start with the request
+    ///   before come from the cache (`prompt_eval_cached_count`).
+    public init(model: String = "fake", caching: Bool = false, reply: @escaping @Sendable (_ prompt: String) -> String) throws {
+        let cache = PromptCache()
         server = try FakeHTTPServer { request, connection in
             func json(_ object: Any) -> String {
                 String(decoding: try! JSONSerialization.data(withJSONObject: object), as: UTF8.self)
@@ -23,10 +27,16 @@ public final class FakeOllama: @unchecked Sendable {
                 let messages = request.json?["messages"] as? [[String: Any]] ?? []
                 let prompt = messages.first?["content"] as? String ?? ""
                 let text = reply(prompt)
-                connection.respond(status: 200, body: json([
+                var answer: [String: Any] = [
                     "model": model, "message": ["role": "assistant", "content": text], "done": true, "done_reason": "stop",
                     "prompt_eval_count": prompt.count / 4, "eval_count": text.count / 4,
-                ]))
+                ]
+                if caching {
+                    let conversation = messages.map { "\($0["role"] ?? "")\n\($0["content"] ?? "")\n" }.joined()
+                    answer["prompt_eval_count"] = conversation.count / 4
+                    answer["prompt_eval_cached_count"] = cache.reuse(conversation) / 4
+                }
+                connection.respond(status: 200, body: json(answer))
             default:
                 connection.respond(status: 404, body: json(["error": "not found"]))
             }
@@ -48,5 +58,20 @@ public final class FakeOllama: @unchecked Sendable {
         // The note under it (what a query sent before got wrong) is not part of it.
         let asked = prompt[start.upperBound..<end]
         return String(asked.range(of: "\n(Uma consulta anterior").map { asked[..<$0.lowerBound] } ?? asked)
+    }
+}
+
+/// The conversation a fake server last processed, and how much of the next one it can reuse.
+final class PromptCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last = ""
+
+    /// Characters `conversation` shares from its start with the one before; it becomes the one before.
+    func reuse(_ conversation: String) -> Int {
+        lock.withLock {
+            let shared = zip(last, conversation).prefix { $0 == $1 }.count
+            last = conversation
+            return shared
+        }
     }
 }
