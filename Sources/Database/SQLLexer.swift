@@ -178,9 +178,9 @@ extension SQLLexer {
         tokens(sql).flatMap { token -> [(year: String, literal: String)] in
             switch token.kind {
             case .number:
-                return token.text.wholeMatch(of: #/(19|20)\d\d/#) == nil ? [] : [(token.text, token.text)]
+                return token.text.wholeMatch(of: SQLLexer.wholeYear) == nil ? [] : [(token.text, token.text)]
             case .string:
-                return token.text.matches(of: #/\b(19|20)\d\d\b/#).map { (String(token.text[$0.range]), token.text) }
+                return token.text.matches(of: SQLLexer.yearInText).map { (String(token.text[$0.range]), token.text) }
             default:
                 return []
             }
@@ -215,4 +215,11 @@ extension SQLLexer {
         for index in position..<characters.count { result[index] = depth }
         return result
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension SQLLexer {
+    nonisolated(unsafe) private static let wholeYear = #/(19|20)\d\d/#
+    nonisolated(unsafe) private static let yearInText = #/\b(19|20)\d\d\b/#
 }

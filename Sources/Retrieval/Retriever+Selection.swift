@@ -40,7 +40,7 @@ extension Retriever {
     /// names its own years, does not name: close in meaning, but about another year.
     static func contradicts(_ sql: String, years: [Int]) -> Bool {
         guard !years.isEmpty else { return false }
-        return sql.matches(of: #/\b((?:19|20)\d\d)\b/#).contains { Int($0.1).map { !years.contains($0) } ?? false }
+        return sql.matches(of: Retriever.yearInSQL).contains { Int($0.1).map { !years.contains($0) } ?? false }
     }
 
     /// The nearest verified examples, and the tables their SQL reads. By meaning only: fused with
@@ -107,4 +107,10 @@ extension Retriever {
             return .init(name: name, score: evidence.tableScore[name] ?? 0, reasons: evidence.reasons[name] ?? [], columns: columns)
         }
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension Retriever {
+    nonisolated(unsafe) private static let yearInSQL = #/\b((?:19|20)\d\d)\b/#
 }

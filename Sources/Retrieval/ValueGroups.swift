@@ -41,8 +41,14 @@ public struct ValueGroup: Sendable, Equatable {
 
     /// `table.column = 'value'`, the whole of a term's definition, or nil.
     static func equality(in sql: String) -> (table: String, column: String, value: String)? {
-        let pattern = #/^\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*'((?:[^']|'')*)'\s*$/#
+        let pattern = ValueGroup.equalityPattern
         guard let match = sql.wholeMatch(of: pattern) else { return nil }
         return (String(match.1), String(match.2), String(match.3).replacingOccurrences(of: "''", with: "'"))
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension ValueGroup {
+    nonisolated(unsafe) private static let equalityPattern = #/^\s*([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\s*=\s*'((?:[^']|'')*)'\s*$/#
 }

@@ -74,7 +74,7 @@ extension RuleInput {
     public static func unnamedYears(in sql: String, reading: QuestionReading, terms: [RetrievedContext.Term]) -> [String] {
         // "No ano anterior" names the year before the one said.
         let question = reading.text
-        let named = reading.periods.map(\.year) + question.matches(of: #/\b(19|20)\d\d\b/#).compactMap { Int(question[$0.range]) } + reading.relativeYears
+        let named = reading.periods.map(\.year) + question.matches(of: RuleInput.yearNumber).compactMap { Int(question[$0.range]) } + reading.relativeYears
         // A range's end: the first day or month of the year after one named.
         let ends = Set(named.flatMap { ["'\($0 + 1)-01-01'", "'\($0 + 1)-01'"] })
         let allowed = Set((named.isEmpty ? [] : Array(named.min()!...named.max()!)).map(String.init)
@@ -108,7 +108,7 @@ extension RuleInput {
 
     /// Whether `sql` names `column` (qualified or not) outside quotes.
     static func reads(_ column: String, in sql: String) -> Bool {
-        PortugueseTerms.identifiers(sql.replacing(#/'[^']*'/#, with: "''")).contains(column.lowercased())
+        PortugueseTerms.identifiers(sql.replacing(RuleInput.quotedText, with: "''")).contains(column.lowercased())
     }
 
     /// Months (`2024-10`) that `sql` compares dates with when `question` names no month and
@@ -125,7 +125,7 @@ extension RuleInput {
 
     /// The year-months ISO dates and months in quotes start with ('2024-10-01' → 2024-10).
     static func months(in sql: String) -> [String] {
-        sql.matches(of: #/'((?:19|20)\d\d-(?:0[1-9]|1[0-2]))/#).map { String($0.1) }
+        sql.matches(of: RuleInput.monthLiteral).map { String($0.1) }
     }
 
     /// Quoted words `sql` compares with that nothing asked for: not in the question (as words
@@ -190,11 +190,11 @@ extension RuleInput {
     /// first to last; labels a CASE gives its groups (`THEN 'alto'`) are no filter.
     static func comparedLiterals(in sql: String) -> [String] {
         var found: [(position: String.Index, text: String)] = []
-        for match in sql.matches(of: #/(?i)(?:=|<>|!=|\blike)\s*'([^']*)'/#) {
+        for match in sql.matches(of: RuleInput.comparedText) {
             found.append((match.range.lowerBound, String(match.1)))
         }
-        for list in sql.matches(of: #/(?i)\bin\s*\(([^()]*)\)/#) {
-            for item in list.1.matches(of: #/'([^']*)'/#) { found.append((item.range.lowerBound, String(item.1))) }
+        for list in sql.matches(of: RuleInput.inList) {
+            for item in list.1.matches(of: RuleInput.listItem) { found.append((item.range.lowerBound, String(item.1))) }
         }
         return found.sorted { $0.position < $1.position }.map(\.text)
     }
@@ -211,7 +211,7 @@ extension RuleInput {
         guard reading.asksHowMany, result.totalRows == 1, result.columns.count == 1, QueryShape.outerGrouping(sql) == nil,
             let noun = reading.countedNoun, case let named = schema.tables.filter({ speaks(of: $0.name, question: noun) }),
             let entity = named.first(where: reads) ?? named.first,
-            entity.primaryKey.count == 1, let star = sql.firstMatch(of: #/(?i)^\s*select\s+(count\s*\(\s*\*\s*\))/#),
+            entity.primaryKey.count == 1, let star = sql.firstMatch(of: RuleInput.countStar),
             case .integer(let total)? = result.rows.first?.first
         else { return nil }
         // The entity's own key when the query reads it, else a column that points at it.
@@ -241,7 +241,7 @@ extension RuleInput {
     /// names and the key as written; nil when the query counts what the question names.
     func countedKeyInstead(_ sql: String) -> (noun: String, table: String, column: String)? {
         guard let noun = reading.countedNoun,
-            let counted = sql.firstMatch(of: #/(?i)^\s*select\s+count\s*\(\s*distinct\s+((?:[A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*))\s*\)/#),
+            let counted = sql.firstMatch(of: RuleInput.countDistinct),
             let table = Retriever.tables(in: sql).first(where: { speaks(of: $0, question: noun) })
         else { return nil }
         let key = String(counted.2).lowercased()
@@ -265,14 +265,14 @@ extension RuleInput {
 
     /// Whether `sql` negates other than by an inequality: NOT, = 0, < 1, IS NULL, EXCEPT.
     static func negatesOutright(_ sql: String) -> Bool {
-        sql.firstMatch(of: #/(?i)\bnot\b|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b/#) != nil
+        sql.firstMatch(of: RuleInput.negation) != nil
     }
 
     /// The question's negation and the word after it ("nao acessaram") when the query has no
     /// negating form at all (NOT, <>, !=, = 0, < 1, IS NULL, EXCEPT, a value such as 'nao_entregue').
     static func unnegated(_ question: String, sql: String, terms: [RetrievedContext.Term]) -> String? {
         guard let negated = negation(in: question, terms: terms), !negatesOutright(sql),
-            sql.firstMatch(of: #/(?i)<>|!=|'n[aã]o_/#) == nil
+            sql.firstMatch(of: RuleInput.inequality) == nil
         else { return nil }
         return negated.prefix(2).joined(separator: " ")
     }
@@ -337,7 +337,7 @@ extension RuleInput {
     /// (a correlated max, a per-group extreme joined back).
     static func picksPerGroup(_ sql: String) -> Bool {
         let lower = sql.lowercased()
-        return lower.firstMatch(of: #/\bover\s*\(/#) != nil || lower.firstMatch(of: #/\(\s*select\b/#) != nil
+        return lower.firstMatch(of: RuleInput.windowCall) != nil || lower.firstMatch(of: RuleInput.subquerySelect) != nil
     }
 
     /// Whether the outer GROUP BY is by `group` ("ano": ano_letivo) or by a column of `table`
@@ -355,4 +355,21 @@ extension RuleInput {
         let words = clause.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") })
         return words.contains { word in keys.contains { key in key.hasSuffix(".") ? word.hasPrefix(key) : word.contains(key) } }
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension RuleInput {
+    nonisolated(unsafe) private static let yearNumber = #/\b(19|20)\d\d\b/#
+    nonisolated(unsafe) private static let quotedText = #/'[^']*'/#
+    nonisolated(unsafe) private static let monthLiteral = #/'((?:19|20)\d\d-(?:0[1-9]|1[0-2]))/#
+    nonisolated(unsafe) private static let comparedText = #/(?i)(?:=|<>|!=|\blike)\s*'([^']*)'/#
+    nonisolated(unsafe) private static let inList = #/(?i)\bin\s*\(([^()]*)\)/#
+    nonisolated(unsafe) private static let listItem = #/'([^']*)'/#
+    nonisolated(unsafe) private static let countStar = #/(?i)^\s*select\s+(count\s*\(\s*\*\s*\))/#
+    nonisolated(unsafe) private static let countDistinct = #/(?i)^\s*select\s+count\s*\(\s*distinct\s+((?:[A-Za-z_][A-Za-z0-9_]*\.)?([A-Za-z_][A-Za-z0-9_]*))\s*\)/#
+    nonisolated(unsafe) private static let negation = #/(?i)\bnot\b|=\s*0(?![0-9.])|<\s*1(?![0-9.])|\bis\s+null\b|\bexcept\b/#
+    nonisolated(unsafe) private static let inequality = #/(?i)<>|!=|'n[aã]o_/#
+    nonisolated(unsafe) private static let windowCall = #/\bover\s*\(/#
+    nonisolated(unsafe) private static let subquerySelect = #/\(\s*select\b/#
 }

@@ -52,7 +52,7 @@ extension RuleBook {
             // A BETWEEN from the first year to the last writes no year between them, and keeps them all.
             let missing = all.filter { !c.sql.contains(String($0)) }
             guard !missing.isEmpty, AllPeriods.keeps(c.sql, to: all) == nil else { return nil }
-            let column = c.sql.firstMatch(of: #/([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*\d{4}\b/#).map { String($0.1) }
+            let column = c.sql.firstMatch(of: RuleBook.yearCondition).map { String($0.1) }
             return Finding("a pergunta pede quem cumpre nos \(all.count) anos juntos (\(listed)), mas a consulta não usa " + missing.map(String.init).joined(separator: ", "),
                            hints: ["filtre \(column ?? "a coluna do ano") IN (\(listed)), agrupe por quem a resposta mostra "
                                + "e exija HAVING count(DISTINCT \(column ?? "coluna do ano")) = \(all.count) (para contar, faça isso numa subconsulta e conte as linhas dela)"])
@@ -189,7 +189,7 @@ extension RuleBook {
         AnswerCheck("check.term-dropped", "condição do glossário que a pergunta diz e a consulta não usa", needs: [.glossary]) { c in
             let grouping = QueryShape.outerGrouping(c.sql)?.columns ?? []
             guard let term = c.input.context.terms.first(where: { c.input.drops($0, grouping: grouping) }) else { return nil }
-            let tables = term.sql.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#).map { String($0.1) }
+            let tables = term.sql.matches(of: RuleBook.qualifiedTable).map { String($0.1) }
             return Finding("a pergunta fala de \(term.term) (\(term.sql)), mas a consulta não usa essa condição",
                            hints: [tables.first.flatMap { c.input.joinAdvice(to: $0, sql: c.sql, context: c.input.context, question: c.question) }])
         },
@@ -213,4 +213,11 @@ extension RuleBook {
             return "a consulta devolveu \(c.result.totalRows) linhas, mais que o dobro da maior tabela usada (\(largest)): a junção multiplicou as linhas"
         },
     ]
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension RuleBook {
+    nonisolated(unsafe) private static let yearCondition = #/([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*\d{4}\b/#
+    nonisolated(unsafe) private static let qualifiedTable = #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#
 }

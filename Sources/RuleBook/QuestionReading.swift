@@ -60,18 +60,18 @@ public struct QuestionReading: Sendable {
     /// "Qual foi a data da primeira evasão", "em que dia", "quando saiu".
     static func asksForDate(_ question: String) -> Bool {
         PortugueseTerms.fold(question).firstMatch(
-            of: #/\b(?:qual|quais|em\s+que)\s+(?:foi\s+|foram\s+|e\s+|era\s+|sao\s+)?(?:a\s+|as\s+|o\s+)?(?:data|datas|dia)\b|\bquando\b/#) != nil
+            of: QuestionReading.asksDate) != nil
     }
 
     static func countedNoun(_ question: String) -> String? {
-        PortugueseTerms.fold(question).firstMatch(of: #/\bquant(?:os|as|idade\s+de)\s+(\w+)/#).map { String($0.1) }
+        PortugueseTerms.fold(question).firstMatch(of: QuestionReading.countedNounPattern).map { String($0.1) }
     }
 
     /// "A turma com mais evasões em cada escola": the word after "cada". "Mais de 200 acessos em
     /// cada escola" and "maior que 8" compare; they pick nothing.
     static func bestPerGroup(_ question: String) -> String? {
         let folded = PortugueseTerms.fold(question)
-        let pattern = #/\b(?:melhor|maior|menor|pior|primeir[oa]|ultim[oa]|mais|menos)\b(?!\s+(?:de|do|da|dos|das|que|do\s+que)\b)(?:\s+\S+){0,6}?\s+(?:de|em|por|para)\s+cada\s+(\w+)/#
+        let pattern = QuestionReading.bestPerGroupPattern
         return folded.firstMatch(of: pattern).map { String($0.1) }
     }
 
@@ -80,8 +80,8 @@ public struct QuestionReading: Sendable {
     /// percentage said without the sign. Years are left out.
     static func thresholds(in question: String) -> [Threshold] {
         let folded = PortugueseTerms.fold(question)
-        let before = #/\b(?:menos\s+de|mais\s+de|acima\s+de|abaixo\s+de|maior(?:\s+do)?\s+que|menor(?:\s+do)?\s+que|inferior\s+a|superior\s+a|pelo\s+menos|no\s+minimo|no\s+maximo)\s+(\d+(?:[.,]\d+)?)\s*(%|por\s*cento|pontos\s+percentuais)?/#
-        let after = #/\b(\d+(?:[.,]\d+)?)\s+ou\s+(?:mais|menos)\b/#
+        let before = QuestionReading.thresholdBefore
+        let after = QuestionReading.thresholdAfter
         var found = folded.matches(of: before).map { (String($0.0), String($0.1), $0.2 != nil) }
         found += folded.matches(of: after).map { (String($0.0), String($0.1), false) }
         return found.compactMap { said, text, percent in
@@ -101,4 +101,14 @@ public struct QuestionReading: Sendable {
         let questionWords = " " + PortugueseTerms.words(text).joined(separator: " ") + " "
         return phrases.contains { PortugueseTerms.says($0, questionTerms: questionTerms, questionWords: questionWords) }
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension QuestionReading {
+    nonisolated(unsafe) private static let asksDate = #/\b(?:qual|quais|em\s+que)\s+(?:foi\s+|foram\s+|e\s+|era\s+|sao\s+)?(?:a\s+|as\s+|o\s+)?(?:data|datas|dia)\b|\bquando\b/#
+    nonisolated(unsafe) private static let countedNounPattern = #/\bquant(?:os|as|idade\s+de)\s+(\w+)/#
+    nonisolated(unsafe) private static let bestPerGroupPattern = #/\b(?:melhor|maior|menor|pior|primeir[oa]|ultim[oa]|mais|menos)\b(?!\s+(?:de|do|da|dos|das|que|do\s+que)\b)(?:\s+\S+){0,6}?\s+(?:de|em|por|para)\s+cada\s+(\w+)/#
+    nonisolated(unsafe) private static let thresholdBefore = #/\b(?:menos\s+de|mais\s+de|acima\s+de|abaixo\s+de|maior(?:\s+do)?\s+que|menor(?:\s+do)?\s+que|inferior\s+a|superior\s+a|pelo\s+menos|no\s+minimo|no\s+maximo)\s+(\d+(?:[.,]\d+)?)\s*(%|por\s*cento|pontos\s+percentuais)?/#
+    nonisolated(unsafe) private static let thresholdAfter = #/\b(\d+(?:[.,]\d+)?)\s+ou\s+(?:mais|menos)\b/#
 }

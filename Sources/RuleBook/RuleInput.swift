@@ -128,12 +128,12 @@ public struct RuleInput: Sendable {
         guard spoken == term.term || spoken.contains(" ") || questionWords.contains(word)
             || questionWords.contains(where: { PortugueseTerms.singulars(of: $0).contains(word) })
         else { return false }
-        let values = term.sql.matches(of: #/'([^']+)'/#).map { PortugueseTerms.fold(String($0.1)) }
+        let values = term.sql.matches(of: RuleInput.termValue).map { PortugueseTerms.fold(String($0.1)) }
         let folded = PortugueseTerms.fold(sql)
-        let columns = term.sql.matches(of: #/[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)/#).map { $0.1.lowercased() }
+        let columns = term.sql.matches(of: RuleInput.qualifiedColumn).map { $0.1.lowercased() }
         // Two columns compared ("aluno novo": alunos.ano_ingresso = matriculas.ano_letivo): one
         // the query never reads is the condition left out.
-        if values.isEmpty, term.sql.wholeMatch(of: #/\s*[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\s*=\s*[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\s*/#) != nil {
+        if values.isEmpty, term.sql.wholeMatch(of: RuleInput.keyEquality) != nil {
             let read = Set(PortugueseTerms.identifiers(sql))
             return columns.contains { !read.contains($0) }
         }
@@ -147,4 +147,12 @@ public struct RuleInput: Sendable {
         let folded = PortugueseTerms.fold(sql), value = PortugueseTerms.fold(link.value)
         return folded.contains("'" + value) || folded.contains(value + "'") || (link.spoken.contains(" ") && folded.contains(link.spoken))
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension RuleInput {
+    nonisolated(unsafe) private static let termValue = #/'([^']+)'/#
+    nonisolated(unsafe) private static let qualifiedColumn = #/[A-Za-z_][A-Za-z0-9_]*\.([A-Za-z_][A-Za-z0-9_]*)/#
+    nonisolated(unsafe) private static let keyEquality = #/\s*[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\s*=\s*[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*\s*/#
 }

@@ -63,7 +63,7 @@ extension SQLRepair {
         let escapedQualifier = NSRegularExpression.escapedPattern(for: qualifier), escapedMissing = NSRegularExpression.escapedPattern(for: missing)
         let identifier = "[A-Za-z_][A-Za-z0-9_]*"
         let joinHead = "(?i)\\b(JOIN\\s+\(NSRegularExpression.escapedPattern(for: target.name))(?:\\s+(?:AS\\s+)?\(escapedQualifier))?)\\s+ON\\s+"
-        let pattern = try! Regex(joinHead + "(?:(\(identifier))\\.(\(identifier))\\s*=\\s*\(escapedQualifier)\\.\(escapedMissing)|\(escapedQualifier)\\.\(escapedMissing)\\s*=\\s*(\(identifier))\\.(\(identifier)))"
+        let pattern = RegexCache.shared.valid(joinHead + "(?:(\(identifier))\\.(\(identifier))\\s*=\\s*\(escapedQualifier)\\.\(escapedMissing)|\(escapedQualifier)\\.\(escapedMissing)\\s*=\\s*(\(identifier))\\.(\(identifier)))"
             + "(?=\\s*(?:$|\\)|\\b(?:JOIN|INNER|LEFT|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
         guard let match = sql.firstMatch(of: pattern), !Self.insideQuotes(sql, at: match.range.lowerBound) else { return nil }
         let output = match.output

@@ -21,10 +21,7 @@ extension SQLRepair {
 
     /// Every such join in `sql`, outside quotes, first to last.
     static func equalityJoins(in sql: String) -> [EqualityJoin] {
-        let name = "([A-Za-z_][A-Za-z0-9_]*)"
-        let pattern = try! Regex("(?i)\\bJOIN\\s+\(name)(?:\\s+(?:AS\\s+)?\(name))?\\s+ON\\s+(\(name)\\.\(name)\\s*=\\s*\(name)\\.\(name))"
-            + "(?=\\s*(?:$|;|\\)|\\b(?:JOIN|INNER|LEFT|CROSS|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
-        return sql.matches(of: pattern).compactMap { match in
+        sql.matches(of: equalityJoin).compactMap { match in
             let texts = (0..<8).map { match.output[$0].substring.map(String.init) }
             guard !insideQuotes(sql, at: match.range.lowerBound), let table = texts[1], let condition = texts[3],
                 let leftQualifier = texts[4], let leftColumn = texts[5], let rightQualifier = texts[6], let rightColumn = texts[7]
@@ -34,4 +31,11 @@ extension SQLRepair {
                                 left: (leftQualifier, leftColumn), right: (rightQualifier, rightColumn), condition: condition)
         }
     }
+
+    /// Compiled once (not Sendable; matching never mutates it): every join repair reads it.
+    nonisolated(unsafe) private static let equalityJoin: Regex<AnyRegexOutput> = {
+        let name = "([A-Za-z_][A-Za-z0-9_]*)"
+        return try! Regex("(?i)\\bJOIN\\s+\(name)(?:\\s+(?:AS\\s+)?\(name))?\\s+ON\\s+(\(name)\\.\(name)\\s*=\\s*\(name)\\.\(name))"
+            + "(?=\\s*(?:$|;|\\)|\\b(?:JOIN|INNER|LEFT|CROSS|WHERE|GROUP|ORDER|LIMIT|HAVING|UNION)\\b))")
+    }()
 }

@@ -8,7 +8,7 @@ extension SQLRepair {
     /// The side that has a key of the right thing is made to use it: `matriculas.aluno_id`,
     /// `alunos.id`. Only when exactly one such fix exists; the query and the notes, or nil.
     public func joinKeysFixed(_ sql: String) -> (sql: String, notes: [String])? {
-        let pattern = #/(?i)\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*=\s*([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b/#
+        let pattern = SQLRepair.columnEquality
         let references = Self.tableReferences(in: sql)
         func table(_ qualifier: Substring) -> Schema.Table? {
             let matching = references.filter {
@@ -51,7 +51,7 @@ extension SQLRepair {
     /// student ids, which runs and matches nothing. The outer side takes the key the subquery's
     /// column points at (`a.id`), when it has one such column; the query and the note, or nil.
     public func inKeysFixed(_ sql: String) -> (sql: String, notes: [String])? {
-        let pattern = #/(?i)\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(\s+(?:not\s+)?in\s*\(\s*select\s+(?:distinct\s+)?(?:[a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)\s+from\s+([a-z_][a-z0-9_]*))\b/#
+        let pattern = SQLRepair.inSubquery
         let references = Self.tableReferences(in: sql)
         var fixed = sql
         var notes: [String] = []
@@ -197,4 +197,11 @@ extension SQLRepair {
         let pointing = table.columns.filter { pointsAt(table, $0.name) == key }
         return pointing.count == 1 ? pointing[0].name : nil
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension SQLRepair {
+    nonisolated(unsafe) private static let columnEquality = #/(?i)\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\s*=\s*([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b/#
+    nonisolated(unsafe) private static let inSubquery = #/(?i)\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)(\s+(?:not\s+)?in\s*\(\s*select\s+(?:distinct\s+)?(?:[a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)\s+from\s+([a-z_][a-z0-9_]*))\b/#
 }

@@ -12,9 +12,9 @@ public enum MisplacedYear {
     /// `year`; and what went. nil when nothing did, or under an OR.
     public static func removed(from sql: String, year: Int, schema: Schema,
                                mentioned: (_ table: String, _ column: String) -> Bool) -> (sql: String, removed: [String])? {
-        guard sql.firstMatch(of: #/(?i)(^|[^a-z0-9_'])or([^a-z0-9_']|$)/#) == nil else { return nil }
+        guard sql.firstMatch(of: MisplacedYear.orWord) == nil else { return nil }
         let references = SQLRepair.tableReferences(in: sql)
-        let pattern = try! Regex("(?i)(?:\\b([a-z_][a-z0-9_]*)\\.)?\\b([a-z_][a-z0-9_]*)\\s*(?:=|<=|>=|<|>)\\s*\(year)\\b").wordBoundaryKind(.simple)
+        let pattern = RegexCache.shared.valid("(?i)(?:\\b([a-z_][a-z0-9_]*)\\.)?\\b([a-z_][a-z0-9_]*)\\s*(?:=|<=|>=|<|>)\\s*\(year)\\b", simpleWordBoundaries: true)
         var text = sql
         var removed: [String] = []
         for match in sql.matches(of: pattern) where !SQLRepair.insideQuotes(sql, at: match.range.lowerBound) {
@@ -36,4 +36,10 @@ public enum MisplacedYear {
         }
         return removed.isEmpty ? nil : (text, removed)
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension MisplacedYear {
+    nonisolated(unsafe) private static let orWord = #/(?i)(^|[^a-z0-9_'])or([^a-z0-9_']|$)/#
 }

@@ -17,9 +17,9 @@ public enum MissingYearConditions {
         let characters = Array(text)
         let depth = depths(characters)
         let lowered = text.lowercased()
-        let writesNoYear = lowered.firstMatch(of: #/\b(19|20)\d\d\b/#) == nil
+        let writesNoYear = lowered.firstMatch(of: MissingYearConditions.anyYear) == nil
         guard lowered.contains(String(year)) || writesNoYear, keyword("union", in: characters, depth: depth).isEmpty,
-            lowered.firstMatch(of: #/\bleft\s+(outer\s+)?join\b/#) == nil
+            lowered.firstMatch(of: MissingYearConditions.leftJoin) == nil
         else { return nil }
         let references = SQLRepair.tableReferences(in: text)
         let conditionsText = withoutListsAndKeys(characters, depth: depth)
@@ -27,8 +27,8 @@ public enum MissingYearConditions {
         for (table, condition) in offered {
             // The conditions write names as SQL does: `"Notas 2024"."Ano Letivo" = 2024`.
             let escaped = NSRegularExpression.escapedPattern(for: sqlName(table))
-            let yearColumn = try! Regex("(?i)^\\s*\(escaped)\\.\(writtenName)\\s*=\\s*\(year)\\s*$")
-            let dateColumn = try! Regex("(?i)^\\s*\(escaped)\\.\(writtenName)\\s+LIKE\\s+'\(year)-%'\\s*$")
+            let yearColumn = RegexCache.shared.valid("(?i)^\\s*\(escaped)\\.\(writtenName)\\s*=\\s*\(year)\\s*$")
+            let dateColumn = RegexCache.shared.valid("(?i)^\\s*\(escaped)\\.\(writtenName)\\s+LIKE\\s+'\(year)-%'\\s*$")
             let periodConditions = offered.filter { $0.table.caseInsensitiveCompare(table) == .orderedSame }
             // A date column only when it is the table's one period column (a month of attendance:
             // an enrolment dated in December may belong to next year's) and every row has it (an
@@ -57,7 +57,7 @@ public enum MissingYearConditions {
     /// The column of an offered condition on `table` (`turmas.ano_letivo = 2024`, `"Notas
     /// 2024"."Data Matrícula" LIKE '2024-%'`), quotes off; nil when it is not written on `table`.
     static func column(of condition: String, in table: String) -> String? {
-        let pattern = try! Regex("(?i)^\\s*\(NSRegularExpression.escapedPattern(for: sqlName(table)))\\.(\(writtenName))")
+        let pattern = RegexCache.shared.valid("(?i)^\\s*\(NSRegularExpression.escapedPattern(for: sqlName(table)))\\.(\(writtenName))")
         guard let name = condition.firstMatch(of: pattern)?.output[1].substring else { return nil }
         return SQLLexer.unquoted(String(name))
     }
@@ -101,8 +101,8 @@ public enum MissingYearConditions {
     /// Whether `text` names `column` through `qualifier`, or bare.
     static func mentions(_ text: String, column: String, qualifier: String) -> Bool {
         let name = NSRegularExpression.escapedPattern(for: column)
-        let qualified = try! Regex("(?i)(^|[^a-z0-9_])\(NSRegularExpression.escapedPattern(for: qualifier))\\.\(name)([^a-z0-9_]|$)")
-        let bare = try! Regex("(?i)(^|[^a-z0-9_.])\(name)([^a-z0-9_]|$)")
+        let qualified = RegexCache.shared.valid("(?i)(^|[^a-z0-9_])\(NSRegularExpression.escapedPattern(for: qualifier))\\.\(name)([^a-z0-9_]|$)")
+        let bare = RegexCache.shared.valid("(?i)(^|[^a-z0-9_.])\(name)([^a-z0-9_]|$)")
         return text.firstMatch(of: qualified) != nil || text.firstMatch(of: bare) != nil
     }
 
@@ -123,4 +123,11 @@ public enum MissingYearConditions {
                 && zip(characters[start..<(start + target.count)], target).allSatisfy { $0.lowercased() == String($1) }
         }
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension MissingYearConditions {
+    nonisolated(unsafe) private static let anyYear = #/\b(19|20)\d\d\b/#
+    nonisolated(unsafe) private static let leftJoin = #/\bleft\s+(outer\s+)?join\b/#
 }

@@ -15,11 +15,7 @@ enum OuterColumns {
     /// The first subquery that selects one column, from one table, that this table does not have
     /// (bare, or qualified by a name that is not this table's); nil when there is none.
     static func first(in sql: String, schema: Schema) -> Finding? {
-        let keywords = "where|group|order|limit|union|join|inner|left|cross|natural|on|using|having|window"
-        let pattern = try! Regex(
-            "(?i)\\(\\s*(select\\s+(?:distinct\\s+)?(?:([a-z_][a-z0-9_]*)\\.)?([a-z_][a-z0-9_]*)\\s+from\\s+([a-z_][a-z0-9_]*))"
-                + "(?:\\s+(?:as\\s+)?(?!(?:\(keywords))\\b)([a-z_][a-z0-9_]*))?\\s*(?=\\)|(?:where|group|order|limit)\\b)")
-        for match in sql.matches(of: pattern) where !SQLRepair.insideQuotes(sql, at: match.range.lowerBound) {
+        for match in sql.matches(of: subquery) where !SQLRepair.insideQuotes(sql, at: match.range.lowerBound) {
             guard let written = match[1].substring, let name = match[3].substring, let tableName = match[4].substring,
                 let table = schema.table(named: String(tableName))
             else { continue }
@@ -33,6 +29,14 @@ enum OuterColumns {
         }
         return nil
     }
+
+    /// A subquery of one column from one table, compiled once (not Sendable; matching never mutates it).
+    nonisolated(unsafe) private static let subquery: Regex<AnyRegexOutput> = {
+        let keywords = "where|group|order|limit|union|join|inner|left|cross|natural|on|using|having|window"
+        return try! Regex(
+            "(?i)\\(\\s*(select\\s+(?:distinct\\s+)?(?:([a-z_][a-z0-9_]*)\\.)?([a-z_][a-z0-9_]*)\\s+from\\s+([a-z_][a-z0-9_]*))"
+                + "(?:\\s+(?:as\\s+)?(?!(?:\(keywords))\\b)([a-z_][a-z0-9_]*))?\\s*(?=\\)|(?:where|group|order|limit)\\b)")
+    }()
 
     /// The columns of `table` that point at a table the query reads which has `column` (bare):
     /// `aluno_id` of cubo_engajamento for `alunos.ra`, with the key it points at, both as SQL

@@ -18,15 +18,22 @@ extension SQLRepair {
         // The same equality, either way round, written elsewhere in the query.
         func key(_ a: some StringProtocol, _ b: some StringProtocol) -> [String] { [a.lowercased(), b.lowercased()].sorted() }
         let repeated = key(left, right)
-        let equality = #/([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)/#
+        let equality = SQLRepair.qualifiedEquality
         let elsewhere = sql.matches(of: equality).contains { match in
             !last.range.contains(match.range.lowerBound) && key(match.1, match.2) == repeated
         }
         guard elsewhere else { return nil }
         // The join goes with the space and the INNER before it.
-        let start = sql[..<last.range.lowerBound].firstMatch(of: #/(?i)\s*(?:\bINNER\s+)?$/#)?.range.lowerBound ?? last.range.lowerBound
+        let start = sql[..<last.range.lowerBound].firstMatch(of: SQLRepair.innerBefore)?.range.lowerBound ?? last.range.lowerBound
         var fixed = sql
         fixed.removeSubrange(start..<last.range.upperBound)
         return (fixed, "a tabela \(table) estava juntada duas vezes: a segunda junção (ON \(left) = \(right)) só repetia uma condição e saiu")
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension SQLRepair {
+    nonisolated(unsafe) private static let qualifiedEquality = #/([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)/#
+    nonisolated(unsafe) private static let innerBefore = #/(?i)\s*(?:\bINNER\s+)?$/#
 }

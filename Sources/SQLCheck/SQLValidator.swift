@@ -108,7 +108,7 @@ public struct SQLValidator: Sendable {
 
     /// A qualified column compared with itself by `=`, outside quotes: `v.aluno_id = v.aluno_id`.
     static func selfComparison(in sql: String) -> String? {
-        let pattern = #/(?i)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_.])/#
+        let pattern = SQLValidator.selfEquality
         for match in sql.matches(of: pattern) where match.1.lowercased() == match.2.lowercased() {
             // Quotes before it in even number: outside a string.
             if sql[..<match.1.startIndex].filter({ $0 == "'" }).count % 2 == 0 { return String(match.1) }
@@ -376,4 +376,10 @@ extension String {
     fileprivate func after(_ prefix: String) -> String? {
         hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension SQLValidator {
+    nonisolated(unsafe) private static let selfEquality = #/(?i)(?:^|[^A-Za-z0-9_.])([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)\s*=\s*([A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_.])/#
 }

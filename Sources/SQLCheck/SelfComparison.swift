@@ -13,7 +13,7 @@ extension SQLRepair {
         guard parts.count == 2, let owner = qualifiedTable(parts[0], in: sql), let entity = entityKey(owner, parts[1]) else { return nil }
         let compared = NSRegularExpression.escapedPattern(for: name)
         let identifier = "[A-Za-z_][A-Za-z0-9_]*"
-        let pattern = try! Regex("(?i)\\bJOIN\\s+(\(identifier))(?:\\s+(?:AS\\s+)?(\(identifier)))?\\s+ON\\s+\(compared)\\s*=\\s*\(compared)(?![A-Za-z0-9_.])")
+        let pattern = RegexCache.shared.valid("(?i)\\bJOIN\\s+(\(identifier))(?:\\s+(?:AS\\s+)?(\(identifier)))?\\s+ON\\s+\(compared)\\s*=\\s*\(compared)(?![A-Za-z0-9_.])")
         guard let match = sql.firstMatch(of: pattern), !Self.insideQuotes(sql, at: match.range.lowerBound),
             let joinedName = match.output[1].substring.map(String.init), let joined = catalog.schema.table(named: joinedName),
             joined.name != owner.name

@@ -27,7 +27,7 @@ public enum StrayConditions {
                      (#"(?i)\bwhere\s+"# + escaped + #"\s+and\s+"#, "WHERE "),
                      (#"(?i)\s+where\s+"# + escaped + end + #"(?!\s+(and|or)\b)"#, "")]
         for (pattern, replacement) in forms {
-            guard let regex = try? Regex(pattern), sql.contains(regex) else { continue }
+            guard let regex = RegexCache.shared.regex(pattern), sql.contains(regex) else { continue }
             return sql.replacing(regex, with: replacement, maxReplacements: 1)
         }
         return nil

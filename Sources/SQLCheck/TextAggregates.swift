@@ -9,7 +9,7 @@ enum TextAggregates {
     /// few of its values. Columns with no samples (a view's) are left alone.
     static func first(in sql: String, schema: Schema) -> (call: String, column: String, values: [String])? {
         let references = SQLRepair.tableReferences(in: sql)
-        let pattern = #/(?i)\b(avg|sum|total)\s*\(\s*(?:distinct\s+)?(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\)/#
+        let pattern = TextAggregates.textAggregate
         for match in sql.matches(of: pattern) where !SQLRepair.insideQuotes(sql, at: match.range.lowerBound) {
             let name = String(match.3)
             let tables = references.filter { reference in
@@ -24,4 +24,10 @@ enum TextAggregates {
         }
         return nil
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension TextAggregates {
+    nonisolated(unsafe) private static let textAggregate = #/(?i)\b(avg|sum|total)\s*\(\s*(?:distinct\s+)?(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*\)/#
 }

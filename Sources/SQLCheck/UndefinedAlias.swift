@@ -55,7 +55,7 @@ extension SQLRepair {
         let years = catalog.schema.yearColumns(of: owner)
         let references = Self.tableReferences(in: sql)
         // Below the table the query is about (FROM alunos), not beside one it joins.
-        guard years.count == 1, let yearColumn = years.first, sql.firstMatch(of: #/(?i)\bunion\b/#) == nil,
+        guard years.count == 1, let yearColumn = years.first, sql.firstMatch(of: SQLRepair.unionWord) == nil,
             let from = references.first(where: \.isFrom),
             owner.foreignKeys.contains(where: { $0.columns.count == 1 && $0.referencedTable.caseInsensitiveCompare(from.table) == .orderedSame }),
             !references.contains(where: { $0.table.caseInsensitiveCompare(owner.name) == .orderedSame }),
@@ -137,4 +137,10 @@ extension SQLRepair {
         let after = position < characters.count ? " " + String(characters[position...]) : ""
         return before + join + after
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension SQLRepair {
+    nonisolated(unsafe) private static let unionWord = #/(?i)\bunion\b/#
 }

@@ -9,7 +9,7 @@ extension SQLRepair {
     /// avaliacoes_anuais.ano_letivo = matriculas.ano_letivo`, or a parent's key). Only for an ON
     /// of one equality naming one table, and keys that join the two in one way.
     public func unlinkedJoinFixed(_ sql: String) -> (sql: String, notes: [String])? {
-        guard sql.firstMatch(of: #/(?i)\b(?:from|join)\s*\(/#) == nil else { return nil }
+        guard sql.firstMatch(of: SQLRepair.subqueryInFrom) == nil else { return nil }
         let references = Self.outerReferences(in: sql)
         for join in Self.equalityJoins(in: sql) {
             guard let target = catalog.schema.table(named: join.table) else { continue }
@@ -33,4 +33,10 @@ extension SQLRepair {
         }
         return nil
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension SQLRepair {
+    nonisolated(unsafe) private static let subqueryInFrom = #/(?i)\b(?:from|join)\s*\(/#
 }

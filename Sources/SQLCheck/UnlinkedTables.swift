@@ -17,7 +17,7 @@ public enum UnlinkedTables {
     /// the others, or the query is beyond this reading (a subquery in FROM, USING, NATURAL or
     /// CROSS JOIN, a compared column that names no one table of the query).
     public static func groups(in sql: String, schema: Schema) -> [[Member]]? {
-        guard sql.firstMatch(of: #/(?i)\b(?:from|join)\s*\(|\b(?:using|natural|cross)\b/#) == nil else { return nil }
+        guard sql.firstMatch(of: UnlinkedTables.beyondReading) == nil else { return nil }
         let references = SQLRepair.outerReferences(in: sql)
         guard references.count > 1 else { return nil }
         let names = references.map { ($0.alias ?? $0.table).lowercased() }
@@ -44,11 +44,11 @@ public enum UnlinkedTables {
         for position in joins {
             let end = (joins + ends).filter { $0 > position }.min() ?? characters.count
             let on = String(characters[position..<end])
-            let named = on.matches(of: #/([A-Za-z_][A-Za-z0-9_]*)\./#).map { $0.1.lowercased() }.filter { parent[$0] != nil }
+            let named = on.matches(of: UnlinkedTables.qualifierDot).map { $0.1.lowercased() }.filter { parent[$0] != nil }
             for name in named.dropFirst() { parent[root(name)] = root(named[0]) }
         }
         // Outside the ONs, a comparison of two tables' columns links them (`WHERE a.id = f.aluno_id`).
-        let side = #/(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|<=|>=|<>|!=|<|>)\s*(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)/#
+        let side = UnlinkedTables.comparison
         for match in sql.matches(of: side) where !SQLRepair.insideQuotes(sql, at: match.range.lowerBound) {
             let (_, leftQualifier, leftColumn, rightQualifier, rightColumn) = match.output
             // A name glued to what comes before or after is part of something else (a call, a number).
@@ -73,4 +73,12 @@ public enum UnlinkedTables {
         }
         return order.count > 1 ? order.compactMap { groups[$0] } : nil
     }
+}
+
+// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
+// these are built once. (Not Sendable; matching never mutates them.)
+extension UnlinkedTables {
+    nonisolated(unsafe) private static let beyondReading = #/(?i)\b(?:from|join)\s*\(|\b(?:using|natural|cross)\b/#
+    nonisolated(unsafe) private static let qualifierDot = #/([A-Za-z_][A-Za-z0-9_]*)\./#
+    nonisolated(unsafe) private static let comparison = #/(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|<=|>=|<>|!=|<|>)\s*(?:([A-Za-z_][A-Za-z0-9_]*)\.)?([A-Za-z_][A-Za-z0-9_]*)/#
 }

@@ -120,10 +120,11 @@ public enum ValueLiterals {
         }
     }
 
-    // Simple word boundaries: Unicode's see no boundary inside `v.pedra`.
-    static var single: Regex<(Substring, Substring?, Substring, Substring)> { #/(?i)(?:\b([a-z_][a-z0-9_]*)\s*\.\s*)?\b([a-z_][a-z0-9_]*)\s*(?:=|<>|!=)\s*'((?:[^']|'')*)'/#.wordBoundaryKind(.simple) }
-    static var list: Regex<(Substring, Substring?, Substring, Substring)> { #/(?i)(?:\b([a-z_][a-z0-9_]*)\s*\.\s*)?\b([a-z_][a-z0-9_]*)\s+(?:not\s+)?in\s*\(\s*('(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*)\s*\)/#.wordBoundaryKind(.simple) }
-    static var item: Regex<(Substring, Substring)> { #/'((?:[^']|'')*)'/# }
+    // Simple word boundaries: Unicode's see no boundary inside `v.pedra`. Compiled once (not
+    // Sendable; matching never mutates them): a computed regex is compiled on every use.
+    nonisolated(unsafe) static let single: Regex<(Substring, Substring?, Substring, Substring)> = #/(?i)(?:\b([a-z_][a-z0-9_]*)\s*\.\s*)?\b([a-z_][a-z0-9_]*)\s*(?:=|<>|!=)\s*'((?:[^']|'')*)'/#.wordBoundaryKind(.simple)
+    nonisolated(unsafe) static let list: Regex<(Substring, Substring?, Substring, Substring)> = #/(?i)(?:\b([a-z_][a-z0-9_]*)\s*\.\s*)?\b([a-z_][a-z0-9_]*)\s+(?:not\s+)?in\s*\(\s*('(?:[^']|'')*'(?:\s*,\s*'(?:[^']|'')*')*)\s*\)/#.wordBoundaryKind(.simple)
+    nonisolated(unsafe) static let item: Regex<(Substring, Substring)> = #/'((?:[^']|'')*)'/#
 
     /// The text comparisons of `sql` whose column resolves to a table: by its qualifier (an
     /// alias or a table name of the query), or, written bare, the one table of the query that has it.
