@@ -28,6 +28,10 @@ public func hasPlainSpelling(_ name: String) -> Bool {
 /// Lowercase with accents removed ("Evasão" → "evasao"): how values, names and questions are
 /// compared everywhere, so a value found by retrieval is the one a rule looks for.
 public func foldedText(_ text: String) -> String {
+    // ASCII has no accents to take off and lowercases alone: most names and questions.
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 + 32 : $0 }, as: UTF8.self)
+    }
     var scalars = String.UnicodeScalarView()
     for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
         scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)

@@ -21,10 +21,13 @@ extension Schema {
             guard let match = secondKeys[parent], match.referencedColumns == key.referencedColumns else { return nil }
             return "\(first.name).\(key.columns[0]) = \(second.name).\(match.columns[0])"
         }
+        // The periods count only beside a shared parent; reading them costs a pass over every
+        // column, for each pair of tables retrieval shows.
+        guard !parents.isEmpty else { return ([], []) }
         let periods = Set(yearColumns(of: first) + monthColumns(of: first))
             .intersection(yearColumns(of: second) + monthColumns(of: second)).sorted()
             .map { "\(first.name).\($0) = \(second.name).\($0)" }
-        return (parents, parents.isEmpty ? [] : periods)
+        return (parents, periods)
     }
 
     /// The join of two tables of one grain (one student and one year; one student and one

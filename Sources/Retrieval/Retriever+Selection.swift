@@ -75,7 +75,8 @@ extension Retriever {
         // is shown, however many others its table has and wherever the rankings put it.
         let questionWords = Set(PortugueseTerms.words(question).flatMap { [$0] + PortugueseTerms.singulars(of: $0) })
         for name in chosen {
-            for column in schemaTable(name)?.columns ?? [] where PortugueseTerms.nameWords(column.name).contains(where: questionWords.contains) {
+            guard let table = schemaTable(name) else { continue }
+            for (column, words) in zip(table.columns, columnNameWords[name.lowercased()] ?? []) where words.contains(where: questionWords.contains) {
                 evidence.hitColumns[name, default: []].insert(column.name)
             }
         }

@@ -25,6 +25,9 @@ public struct Retriever: Sendable {
     /// Schema and metadata tables by lowercased name (large catalogs: no linear searches).
     private let schemaTables: [String: Schema.Table]
     private let describedTables: [String: TableMetadata]
+    /// The words of each column's name (`PortugueseTerms.nameWords`), in the order of its schema
+    /// table's columns: read for every column of every chosen table, on every question.
+    let columnNameWords: [String: [[String]]]
     static let tableSynonymBonus = 0.005
     static let columnSynonymBonus = 0.002
     static let valueBonus = 0.012
@@ -119,6 +122,8 @@ public struct Retriever: Sendable {
         synonymPhrases = phrases
         schemaTables = Dictionary(catalog.schema.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
         describedTables = Dictionary(catalog.metadata.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        columnNameWords = Dictionary(catalog.schema.tables.map { ($0.name.lowercased(), $0.columns.map { PortugueseTerms.nameWords($0.name) }) },
+                                     uniquingKeysWith: { first, _ in first })
     }
 
     func schemaTable(_ name: String) -> Schema.Table? { schemaTables[name.lowercased()] }
