@@ -13,7 +13,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh --deps-only
 command -v swift >/dev/null 2>&1 || export PATH="/opt/swift/usr/bin:$PATH"
 
-echo "==> Compilando o indaga (release)" >&2
+# O mesmo processador que scripts/setup.sh escolhe, para não recompilar (nem medir outro binário).
+source scripts/cpu-target.sh
+indaga_cpu_choose
+echo "==> Compilando o indaga (release, $indaga_cpu_label)" >&2
 swift build -c release --product indaga >&2
 
 reference=(--reference)

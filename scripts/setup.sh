@@ -79,8 +79,12 @@ scripts/dev-databases.sh
 
 [ "$deps_only" -eq 1 ] && exit 0
 
-# 5. Compilação em modo release.
-say "Compilando o indaga (release)"
+# 5. Compilação em modo release, para o processador desta máquina (AVX-512, AVX2 ou SSE2; veja
+#    scripts/cpu-target.sh). Um INDAGA_CPU definido por você vale como está. A mesma escolha a cada
+#    vez, então rodar de novo não recompila nada.
+source scripts/cpu-target.sh
+indaga_cpu_choose
+say "Compilando o indaga (release, $indaga_cpu_label)"
 swift build -c release
 indaga=.build/release/indaga
 

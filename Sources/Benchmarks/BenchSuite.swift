@@ -1,4 +1,5 @@
 import Foundation
+import MiniLM
 
 /// What `indaga bench encoder --json` prints: the Swift encoder's numbers, and the Python
 /// reference's when asked for.
@@ -8,9 +9,11 @@ public struct EncoderReport: Sendable, Codable {
     public var batchTexts: Int
     public var swift: EncoderMeasurement
     public var reference: EncoderBenchmark.Reference?
+    /// The vector extensions the Swift encoder was compiled for (`CPUFeatures.compiledKernel`).
+    public var kernel: String? = CPUFeatures.compiledKernel
 
     enum CodingKeys: String, CodingKey {
-        case threads, questionTokens = "question_tokens", batchTexts = "batch_texts", swift, reference
+        case threads, questionTokens = "question_tokens", batchTexts = "batch_texts", swift, reference, kernel
     }
 
     public init(threads: Int, questionTokens: Int, batchTexts: Int, swift: EncoderMeasurement, reference: EncoderBenchmark.Reference?) {
@@ -47,10 +50,12 @@ public struct SuiteReport: Sendable, Codable {
     public var failures: [String: String] = [:]
     /// `release` or `debug`: numbers from a debug build are not worth comparing.
     public var build: String
+    /// The vector extensions this binary's encoder was compiled for, "AVX-512 (16 floats)"… (`CPUFeatures.compiledKernel`).
+    public var encoderKernel: String = CPUFeatures.compiledKernel
 
     enum CodingKeys: String, CodingKey {
         case encoder, pytorch, onnxruntime, referenceThreads = "reference_threads", referenceMissing = "reference_missing"
-        case retrieval, synthetic, pipeline, repl, failures, build
+        case retrieval, synthetic, pipeline, repl, failures, build, encoderKernel = "encoder_kernel"
     }
 }
 

@@ -287,22 +287,67 @@ public enum EncoderError: Error, Sendable, Equatable, LocalizedError {
     }
 }
 
-/// Checks that the CPU has the vector extensions the kernels were compiled for,
-/// so an old machine gets a sentence instead of an illegal-instruction crash.
-enum CPUFeatures {
-    static func checkCompiledFeatures() throws {
+/// The vector extensions the kernels were compiled for (see Package.swift and
+/// scripts/cpu-target.sh, which picks `INDAGA_CPU` from the machine), and the check that the CPU
+/// has them, so an old machine gets a sentence instead of an illegal-instruction crash.
+public enum CPUFeatures {
+    /// What the kernels were compiled for, as `indaga bench` shows it: "AVX-512 (16 floats)",
+    /// "AVX2+FMA (8 floats)", "SSE2 (4 floats)"; the floats are one register's.
+    public static var compiledKernel: String { "\(compiledName) (\(registerFloats) floats)" }
+
+    /// The instruction set's name alone.
+    static let compiledName: String = {
         #if INDAGA_AVX512
-            let needed = ["avx2", "fma", "avx512f"]
+            return "AVX-512"
         #elseif INDAGA_AVX2
-            let needed = ["avx2", "fma"]
+            return "AVX2+FMA"
+        #elseif arch(x86_64)
+            return "SSE2"
+        #elseif arch(arm64)
+            return "NEON"
         #else
-            let needed: [String] = []
+            return "SIMD genérico"
         #endif
-        guard !needed.isEmpty, let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-            let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
-        else { return }
-        let flags = Set(flagsLine.split(separator: " ").map(String.init))
-        let missing = needed.filter { !flags.contains($0) }
+    }()
+
+    /// Floats in one hardware vector register; `Vector` (Kernels.swift) is this or, on SSE2 and
+    /// NEON, two registers' worth that LLVM splits.
+    static let registerFloats: Int = {
+        #if INDAGA_AVX512
+            return 16
+        #elseif INDAGA_AVX2
+            return 8
+        #else
+            return 4
+        #endif
+    }()
+
+    /// The /proc/cpuinfo flags of everything `-target-cpu` lets the compiler use, not just the
+    /// vector width: `haswell` adds BMI1/2, LZCNT (`abm`), MOVBE and F16C to AVX2 and FMA;
+    /// `skylake-avx512` adds AVX-512 F, CD, BW, DQ and VL. scripts/cpu-target.sh asks for the same.
+    static let requiredFlags: [String] = {
+        let haswell = ["avx2", "fma", "bmi1", "bmi2", "abm", "movbe", "f16c", "popcnt"]
+        #if INDAGA_AVX512
+            return haswell + ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+        #elseif INDAGA_AVX2
+            return haswell
+        #else
+            return []
+        #endif
+    }()
+
+    /// The flags of the first processor in /proc/cpuinfo; nil where there is no such file.
+    static func processorFlags(cpuinfo path: String = "/proc/cpuinfo") -> Set<String>? {
+        guard let cpuinfo = try? String(contentsOfFile: path, encoding: .utf8),
+            let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+            let colon = flagsLine.firstIndex(of: ":")
+        else { return nil }
+        return Set(flagsLine[flagsLine.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+
+    static func checkCompiledFeatures(cpuinfo path: String = "/proc/cpuinfo") throws {
+        guard !requiredFlags.isEmpty, let flags = processorFlags(cpuinfo: path) else { return }
+        let missing = requiredFlags.filter { !flags.contains($0) }
         if !missing.isEmpty {
             throw EncoderError.unsupportedCPU(missing: missing)
         }

@@ -149,6 +149,7 @@ enum BenchSummary {
             ])
         }
 
+        notes.append("Codificador compilado para: \(report.encoderKernel).")
         notes.append("Memória máx.: o pico de memória residente do processo que fez a medida (cada uma roda num processo próprio).")
         if report.build == "debug" { notes.append("Compilação de depuração: meça com .build/release/indaga (scripts/bench.sh).") }
         for (name, message) in report.failures.sorted(by: { $0.key < $1.key }) { notes.append("Falhou (\(label(name))): \(message)") }

@@ -96,6 +96,7 @@ struct EncoderBench: ParsableCommand {
         }
         print("Pergunta: \"\(texts.question)\" (\(questionTokens) tokens); lote de \(texts.batch.count) textos de tamanhos variados")
         print(table.render())
+        print("Codificador compilado para: \(CPUFeatures.compiledKernel)")
         print("Memória máxima do processo (Swift): \(BrazilianFormat.bytes(memory))")
         if let reference {
             print("Memória máxima do processo (Python, os dois juntos): \(BrazilianFormat.bytes(reference.peakResidentBytes))")
