@@ -193,9 +193,11 @@ public final class Assistant {
 
     /// Numbers, codes with digits and quoted text: what embeddings blur ("2023" vs "2024").
     static func literals(in text: String) -> [String] {
-        let pattern = try! Regex(#"'[^']*'|"[^"]*"|\b\w*\d\w*\b"#)
-        return text.matches(of: pattern).map { String(text[$0.range]).lowercased() }
+        text.matches(of: literalPattern).map { String(text[$0.range]).lowercased() }
     }
+
+    // Built once: a regex literal is compiled again each time its line runs.
+    nonisolated(unsafe) private static let literalPattern = try! Regex(#"'[^']*'|"[^"]*"|\b\w*\d\w*\b"#)
 }
 
 public enum AssistantError: Error, Sendable, Equatable, LocalizedError {

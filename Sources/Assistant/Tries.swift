@@ -117,6 +117,7 @@ extension Assistant {
             let previous = answer.attempts.indices.contains(previousIndex) ? answer.attempts[previousIndex] : nil
             let told = talk.toldModel.flatMap { $0.attempt == previousIndex ? $0.text : nil }
             let said = previous?.error ?? told ?? previous?.observation?.note ?? talk.lastProblem
+            lap("validar")
             return .repeated(said: said)
         }
         if let failure {
@@ -138,6 +139,9 @@ extension Assistant {
             answer.attempts[answer.attempts.count - 1].error = message
             return .failed(sql: sql, message: message)
         }
+        // The answer's checks (a copied example, the checks that read the result) are their own
+        // stage: they run queries of their own, and are no part of the model's time or the prompt's.
+        defer { lap("conferir") }
         // The query of a shown example that asks something else, literals swapped, or a year of an
         // example the question never names: in the dev runs, every such answer was wrong, and a
         // correction that quotes the copy gets it back. Asked again without that example, the

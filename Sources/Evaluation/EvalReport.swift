@@ -213,7 +213,7 @@ public struct EvalRun: Sendable, Codable {
     }
 
     /// The assistant's stage names, in the order a question goes through them.
-    static let pipelineOrder = ["codificar", "recuperar", "montar prompt", "modelo", "validar", "validar e executar", "executar"]
+    static let pipelineOrder = ["codificar", "recuperar", "montar prompt", "modelo", "validar", "validar e executar", "executar", "conferir"]
 
     /// The questions that were not right, in file order.
     public var failures: [EvalCase] { cases.filter { !$0.outcome.isRight } }
