@@ -53,16 +53,13 @@ enum ContextRenderer {
         catalog.metadata.settings.rules.map { "- " + data($0, limit: 300) + "\n" }.joined()
     }
 
-    /// The chosen tables in the catalog's order, not by score: two questions about the same tables
-    /// then start with the same text, which the model server processes once and keeps in its cache.
     static func schema(_ context: RetrievedContext, catalog: Catalog) -> String {
         var lines: [String] = []
-        let chosen = Dictionary(context.tables.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
-        for real in catalog.schema.tables {
-            guard let table = chosen[real.name.lowercased()] else { continue }
-            let described = catalog.metadata.table(named: real.name)
+        for table in context.tables {
+            guard let real = catalog.schema.table(named: table.name) else { continue }
+            let described = catalog.metadata.table(named: table.name)
             let summary = short(described?.description ?? "")
-            lines.append("CREATE TABLE \(data(sqlName(real.name))) (" + (summary.isEmpty ? "" : " -- \(summary)"))
+            lines.append("CREATE TABLE \(data(sqlName(table.name))) (" + (summary.isEmpty ? "" : " -- \(summary)"))
             let columns = real.columns.filter { table.columns.contains($0.name) }
             // By name once per table: a wide table's columns, looked up one by one, cost its width squared.
             let metadata = Dictionary((described?.columns ?? []).map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })

@@ -65,29 +65,4 @@ struct CatalogPromptTests {
             );
             """)
     }
-
-    @Test("the chosen tables come in the catalog's order, whatever their scores: the prompt's start is the same for the same tables")
-    func stableTableOrder() throws {
-        // A music store: Invoice scored higher than Customer, and still comes second, as in the catalog.
-        let column = { (name: String) in Schema.Column(name: name, declaredType: "INTEGER", notNull: true, isPrimaryKey: true, sampleValues: []) }
-        let schema = Schema(tables: ["Customer", "Invoice"].map {
-            Schema.Table(name: $0, kind: .table, columns: [column($0 + "Id")], primaryKey: [$0 + "Id"], foreignKeys: [], rowCount: 1, sql: "")
-        })
-        let music = Catalog(name: "musica", schema: schema, metadata: CatalogMetadata(tables: [], glossary: [], examples: [], settings: CatalogSettings()))
-        let chosen = [RetrievedContext.Table(name: "Invoice", score: 0.9, reasons: [], columns: ["InvoiceId"]),
-                      RetrievedContext.Table(name: "customer", score: 0.4, reasons: [], columns: ["CustomerId"])]
-        let ddl = ContextRenderer.schema(RetrievedContext(tables: chosen, joins: [], terms: [], examples: [], tokenEstimate: 0), catalog: music)
-        #expect(ddl.components(separatedBy: "\n").filter { $0.hasPrefix("CREATE TABLE") } == ["CREATE TABLE Customer (", "CREATE TABLE Invoice ("])
-
-        // The school network: whatever retrieval ranked first, the tables follow the catalog.
-        let (assistant, _) = try Setup.assistant(replies: ["SELECT 1"])
-        let catalogOrder = assistant.retriever.catalog.schema.tables.map(\.name)
-        for question in ["Quantos alunos da turma 5B faltaram mais de 10 vezes em 2024?", "Qual a média das notas de matemática por escola em 2023?"] {
-            let context = assistant.context(for: question)
-            let prompt = assistant.generationPrompt(question, context: context)
-            let shown = prompt.components(separatedBy: "\n").filter { $0.hasPrefix("CREATE TABLE ") }.map { String($0.dropFirst(13).prefix { $0 != " " }) }
-            #expect(Set(shown) == Set(context.tables.map(\.name)))
-            #expect(shown == catalogOrder.filter(shown.contains), "\(question)")
-        }
-    }
 }
