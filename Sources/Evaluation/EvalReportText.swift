@@ -20,6 +20,7 @@ public enum EvalReportText {
         for (position, configuration) in report.configurations.enumerated() where configuration.model != nil {
             out += "\n" + answersByDatabase(report, position: position)
         }
+        if report.totals.contains(where: { $0.configuration.model != nil }) { out += "\n" + costByConfiguration(report) }
         for set in report.sets {
             out += "\n==== banco \(set.catalog) · \(set.file) (\(set.database)) ====\n"
             for run in set.runs { out += "\n" + summary(run) }
@@ -91,6 +92,26 @@ public enum EvalReportText {
                           BrazilianFormat.decimal(s.meanTablesShown, fractionDigits: 1)])
         }
         return "Respostas por banco · \(report.configurations[position].label):\n" + table.render() + "\n"
+    }
+
+    /// What each configuration cost over all databases, side by side: calls, tokens sent, processed
+    /// (the rest came from the server's cache) and generated, and each stage's p50 / p95.
+    static func costByConfiguration(_ report: EvalReport) -> String {
+        let runs = report.totals.filter { $0.configuration.model != nil }
+        var table = TextTable(columns: [.init("todos os bancos")] + runs.map { .init($0.configuration.label, alignment: .right) })
+        func row(_ name: String, _ value: (EvalRun) -> String) { table.append([name] + runs.map(value)) }
+        func tokens(_ value: Double?) -> String { value.map { BrazilianFormat.decimal($0, fractionDigits: 0) } ?? "—" }
+        row("acurácia") { "\(percent($0.summary.accuracy)) (\($0.summary.right) de \($0.summary.questions))" }
+        row("chamadas ao modelo por pergunta") { BrazilianFormat.decimal($0.summary.meanTries, fractionDigits: 2) }
+        row("tokens do prompt enviados por pergunta") { tokens($0.tokens.meanPrompt) }
+        row("  processados pelo servidor (o resto, do cache)") { tokens($0.tokens.meanProcessed) }
+        row("tokens gerados por pergunta") { tokens($0.tokens.meanCompletion) }
+        let stages = EvalRun.pipelineOrder.filter { stage in runs.contains { $0.stages[stage] != nil } }
+        for stage in stages {
+            row("\(stage) p50 / p95") { run in run.stages[stage].map { "\(milliseconds($0.p50)) / \(milliseconds($0.p95))" } ?? "—" }
+        }
+        row("pergunta inteira p50 / p95") { "\(milliseconds($0.total.p50)) / \(milliseconds($0.total.p95))" }
+        return "Custo por configuração (mesmas perguntas, nesta execução):\n" + table.render() + "\n"
     }
 
     /// Every rule that acted under one configuration: on how many questions, how they ended, per database.

@@ -74,6 +74,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Mede cada regra de novo, sem o modelo, sobre as consultas que o modelo escreveu num relatório JSON de indaga eval (repita para somar vários).", valueName: "relatório"))
     var replay: [String] = []
 
+    @Option(help: ArgumentHelp("Mostra de novo um relatório JSON gravado com --out, como esta versão o escreve, sem rodar nada.", valueName: "relatório"))
+    var show: String?
+
     @Flag(name: .customLong("list-rules"), help: "Lista as regras (id, etapa e o erro que cada uma trata) e sai.")
     var listRules = false
 
@@ -88,7 +91,10 @@ struct EvalCommand: ParsableCommand {
         if !replay.isEmpty && (!files.isEmpty || compare || wholeSchema || noLLM || pipelineOptions.without != nil || only != nil || sample != nil) {
             throw ValidationError("--replay lê as perguntas e os bancos do relatório e mede todas as regras: não combina com arquivos, --compare, --whole-schema, --no-llm, --without, --only nem --sample")
         }
-        if files.isEmpty && !listRules && replay.isEmpty {
+        if show != nil && (!files.isEmpty || compare || wholeSchema || noLLM || !replay.isEmpty || listRules || only != nil || sample != nil) {
+            throw ValidationError("--show só relê o relatório: não combina com arquivos, --compare, --whole-schema, --no-llm, --replay, --list-rules, --only nem --sample")
+        }
+        if files.isEmpty && !listRules && replay.isEmpty && show == nil {
             throw ValidationError("diga o arquivo de perguntas (por exemplo eval/dev.yaml) ou a suíte (eval/suite.yaml)")
         }
         if let sample { try OptionRange.check(sample, 1...10_000, option: "--sample") }
@@ -104,6 +110,10 @@ struct EvalCommand: ParsableCommand {
         }
         if !replay.isEmpty {
             try replayRules(reports: replay)
+            return
+        }
+        if let show {
+            try showReport(show)
             return
         }
         let rulesOff = try pipelineOptions.rulesOff()

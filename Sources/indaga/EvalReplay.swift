@@ -4,18 +4,27 @@ import Foundation
 import Render
 
 extension EvalCommand {
+    /// A report `indaga eval --out relatório.json` wrote, or a sentence saying why it is none.
+    static func loadReport(_ path: String) throws -> EvalReport {
+        do {
+            return try JSONDecoder().decode(EvalReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch let error as DecodingError {
+            throw CommandFailure(message: "'\(path)' não é um relatório JSON de indaga eval (\(ErrorText.portuguese(error))); grave um com --out relatório.json")
+        } catch {
+            throw CommandFailure(message: "não consegui ler o relatório '\(path)': \(ErrorText.portuguese(error))")
+        }
+    }
+
+    /// `--show`: a stored report read again, as this version writes it (new tables included).
+    func showReport(_ path: String) throws {
+        let report = try Self.loadReport(path)
+        print(format == .json ? report.json() : EvalReportText.render(report), terminator: "")
+    }
+
     /// `--replay`: every rule measured again, without the model, on the queries the model wrote
     /// in the runs of the JSON reports at `paths`, each set on its own database and catalog.
     func replayRules(reports paths: [String]) throws {
-        let reports = try paths.map { path in
-            do {
-                return try JSONDecoder().decode(EvalReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-            } catch let error as DecodingError {
-                throw CommandFailure(message: "'\(path)' não é um relatório JSON de indaga eval (\(ErrorText.portuguese(error))); grave um com --out relatório.json")
-            } catch {
-                throw CommandFailure(message: "não consegui ler o relatório '\(path)': \(ErrorText.portuguese(error))")
-            }
-        }
+        let reports = try paths.map(Self.loadReport)
         let home = workspaceOptions.resolve()
         let prompts = try PromptTemplates.load(from: home.promptsFolder)
         var replayed = ReplayReport(source: paths.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))

@@ -171,6 +171,16 @@ struct EvalCommandTests {
         let notReport = try Indaga.run(["eval", "--replay", sets.path("loja.yaml"), "--home", home.url.path])
         #expect(notReport.status == 1 && notReport.stderr.contains("não é um relatório JSON de indaga eval"), "\(notReport.stderr)")
 
+        // Read again without running anything: the same report, and the cost of each configuration.
+        let shown = try Indaga.run(["eval", "--show", sets.path("relatorio.json")])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout.contains("Acurácia por banco") && shown.stdout.contains("Custo por configuração"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("100,0% (3 de 3)"), "\(shown.stdout)")
+        let showMixed = try Indaga.run(["eval", "--show", sets.path("relatorio.json"), sets.path("suite.yaml")])
+        #expect(showMixed.status != 0 && showMixed.stderr.contains("--show só relê o relatório"))
+        let showNothing = try Indaga.run(["eval", "--show", sets.path("loja.yaml")])
+        #expect(showNothing.status == 1 && showNothing.stderr.contains("não é um relatório JSON de indaga eval"), "\(showNothing.stderr)")
+
         // Switched off, the fix does not act, and the answer about Brazil is no longer right.
         let without = try Indaga.run(arguments + ["--without", "fix.value-spelling", "--format", "json"])
         #expect(without.status == 0, "\(without.stderr)")

@@ -129,6 +129,9 @@ struct HarnessTests {
         #expect(text.contains("50,0% (5 de 10)"))
         #expect(text.contains("tabelas no prompt (média por pergunta)"))
         #expect(text.contains("tokens do prompt processados pelo servidor"))
+        // Over all databases, each configuration's cost: calls, tokens sent and processed, each stage.
+        let cost = text.components(separatedBy: "Custo por configuração")
+        #expect(cost.count == 2 && cost[1].contains("processados pelo servidor") && cost[1].contains("modelo p50 / p95"), "\(text)")
         #expect(text.contains("[q09] difícil · sem resposta"))
         #expect(text.contains("gabarito: SELECT count(DISTINCT mes) FROM frequencia_mensal"))
     }
