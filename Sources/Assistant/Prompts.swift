@@ -61,8 +61,7 @@ enum ContextRenderer {
             let summary = short(described?.description ?? "")
             lines.append("CREATE TABLE \(data(sqlName(table.name))) (" + (summary.isEmpty ? "" : " -- \(summary)"))
             let columns = real.columns.filter { table.columns.contains($0.name) }
-            // By name once per table: a wide table's columns, looked up one by one, cost its width squared.
-            let metadata = Dictionary((described?.columns ?? []).map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+            let describedColumn = described?.columnLookup() ?? { _ in nil }
             for (position, column) in columns.enumerated() {
                 var line = "  \(data(sqlName(column.name))) \(column.declaredType.isEmpty ? "" : data(column.declaredType))"
                 if column.isPrimaryKey { line += " PRIMARY KEY" }
@@ -70,7 +69,7 @@ enum ContextRenderer {
                     line += " REFERENCES \(sqlName(key.referencedTable))(\(sqlName(key.referencedColumns.first ?? "id")))"
                 }
                 if position < columns.count - 1 { line += "," }
-                let comment = columnComment(metadata[column.name.lowercased()])
+                let comment = columnComment(describedColumn(column.name))
                 if !comment.isEmpty { line += " -- \(comment)" }
                 lines.append(line)
             }

@@ -79,6 +79,14 @@ public struct TableMetadata: Sendable, Codable, Equatable {
     public func column(named name: String) -> ColumnMetadata? {
         columns.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }
     }
+
+    /// `column(named:)` for a table whose columns are all looked up: by name once, so a wide
+    /// table does not cost its width squared; the same answers (a name only a case-insensitive
+    /// comparison matches is still searched for).
+    public func columnLookup() -> (String) -> ColumnMetadata? {
+        let byName = Dictionary(columns.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        return { name in byName[name.lowercased()] ?? column(named: name) }
+    }
 }
 
 public struct ColumnMetadata: Sendable, Codable, Equatable {

@@ -13,12 +13,9 @@ extension Retriever {
         for table in context.tables {
             let described = describedTable(table.name)
             characters += 30 + table.name.count + (described?.description.count ?? 0)
-            // By name, not `column(named:)` once per column: a wide table was quadratic.
-            let descriptions = Dictionary((described?.columns ?? []).map { ($0.name.lowercased(), $0.description.count) },
-                                          uniquingKeysWith: { first, _ in first })
+            let describedColumn = described?.columnLookup() ?? { _ in nil }
             for column in table.columns {
-                let length = descriptions[column.lowercased()] ?? described?.column(named: column)?.description.count ?? 0
-                characters += 12 + column.count + length / 2
+                characters += 12 + column.count + (describedColumn(column)?.description.count ?? 0) / 2
             }
         }
         characters += context.joins.reduce(0) { $0 + $1.steps.joined(separator: " ").count }

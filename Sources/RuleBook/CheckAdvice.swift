@@ -65,7 +65,7 @@ extension RuleInput {
         guard !read.contains(target) else { return nil }
         // A student's grades meet the enrolment of the same year, not every year's.
         for step in context.sameGrainJoins + context.joins.flatMap(\.steps) {
-            let tables = Set(step.matches(of: RuleInput.stepTable).map { $0.1.lowercased() })
+            let tables = Set(step.matches(of: RuleBook.qualifiedTable).map { $0.1.lowercased() })
             if tables.count == 2, tables.contains(target), let other = tables.first(where: { $0 != target }), read.contains(other) {
                 return "junte \(table): JOIN \(sqlName(table)) ON \(step)"
             }
@@ -139,10 +139,4 @@ extension RuleInput {
     func literalMismatches(in sql: String) -> [ValueLiterals.Mismatch] {
         ValueLiterals.mismatches(in: sql, schema: schema, stored: stored, holders: holders)
     }
-}
-
-// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
-// these are built once. (Not Sendable; matching never mutates them.)
-extension RuleInput {
-    nonisolated(unsafe) private static let stepTable = #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#
 }

@@ -219,5 +219,6 @@ extension RuleBook {
 // these are built once. (Not Sendable; matching never mutates them.)
 extension RuleBook {
     nonisolated(unsafe) private static let yearCondition = #/([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*\d{4}\b/#
-    nonisolated(unsafe) private static let qualifiedTable = #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#
+    /// The table of each `table.column` written (also read by the checks' advice).
+    nonisolated(unsafe) static let qualifiedTable = #/([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_]/#
 }

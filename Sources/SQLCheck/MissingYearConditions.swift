@@ -129,5 +129,6 @@ public enum MissingYearConditions {
 // these are built once. (Not Sendable; matching never mutates them.)
 extension MissingYearConditions {
     nonisolated(unsafe) private static let anyYear = #/\b(19|20)\d\d\b/#
-    nonisolated(unsafe) private static let leftJoin = #/\bleft\s+(outer\s+)?join\b/#
+    /// Also read by `NamedValueConditions`, which adds conditions the same way.
+    nonisolated(unsafe) static let leftJoin = #/\bleft\s+(outer\s+)?join\b/#
 }

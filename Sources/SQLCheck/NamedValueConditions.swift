@@ -15,7 +15,7 @@ public enum NamedValueConditions {
         let characters = Array(text)
         let depth = MissingYearConditions.depths(characters)
         guard MissingYearConditions.keyword("union", in: characters, depth: depth).isEmpty,
-            text.lowercased().firstMatch(of: NamedValueConditions.leftJoin) == nil
+            text.lowercased().firstMatch(of: MissingYearConditions.leftJoin) == nil
         else { return nil }
         let references = SQLRepair.tableReferences(in: text)
         var conditions: [String] = []
@@ -29,10 +29,4 @@ public enum NamedValueConditions {
         guard !conditions.isEmpty else { return nil }
         return (MissingYearConditions.whereExtended(text, with: conditions.joined(separator: " AND ")), conditions)
     }
-}
-
-// A regex literal is parsed each time it is evaluated, and compiled again on its first match:
-// these are built once. (Not Sendable; matching never mutates them.)
-extension NamedValueConditions {
-    nonisolated(unsafe) private static let leftJoin = #/\bleft\s+(outer\s+)?join\b/#
 }
