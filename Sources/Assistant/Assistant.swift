@@ -18,7 +18,9 @@ public final class Assistant {
         /// Below this cosine an example asks something else than the question, so writing its query
         /// back with other literals is a copy, not an answer.
         public var copyThreshold = 0.9
-        public var generation = GenerationOptions(temperature: 0, maxTokens: 400)
+        /// 8,192 tokens of context: Ollama's default (2,048 or 4,096) cuts a long prompt from its
+        /// start, silently; the whole-schema prefix and two corrections need more.
+        public var generation = GenerationOptions(temperature: 0, contextLength: 8_192, maxTokens: 400)
         /// Temperature of the correction tries (the first try is greedy).
         public var retryTemperature = 0.4
         /// Candidates to generate and vote on by their results (1: no voting).
@@ -28,6 +30,12 @@ public final class Assistant {
         /// Retrieval on (the product); off, the prompt carries the whole schema and no examples
         /// or terms, and no verified example answers: the baseline `indaga eval --whole-schema` measures.
         public var retrieval = true
+        /// Up to this size (estimated tokens, as `indaga retrieve` counts them), the prompt opens
+        /// with the whole schema in the catalog's order, the same for every question of the
+        /// catalog, and names the tables retrieval chose after it: a server's prompt cache then
+        /// processes the schema once, not once per question. Above it, or at 0, the prompt
+        /// carries only the retrieved tables (`--shared-schema`).
+        public var sharedSchemaBudget = 2_500
         /// The rules of the accuracy layer switched off by id (`indaga eval --without`).
         public var rules = RuleSwitches.allOn
 
@@ -45,6 +53,9 @@ public final class Assistant {
     var repairer: SQLRepair { SQLRepair(catalog: retriever.catalog, switches: options.rules) }
     /// Read from the database on the first question, not at start: the REPL opens at once.
     lazy var valueIndex = ValueIndex.build(connection: connection, schema: retriever.catalog.schema, metadata: retriever.catalog.metadata)
+    /// The whole schema as the prompt shows it; it depends on the catalog only.
+    lazy var wholeSchemaText = ContextRenderer.schema(retriever.wholeSchemaContext(), catalog: retriever.catalog)
+    lazy var wholeSchemaTokens = retriever.wholeSchemaTokens()
 
     public init(connection: Connection, retriever: Retriever, encoder: TextEmbedder, client: ChatClient?,
                 prompts: PromptTemplates, options: Options = Options()) {

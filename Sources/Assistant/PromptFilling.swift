@@ -14,10 +14,9 @@ extension Assistant {
     /// (what a query sent before got wrong) right under it.
     public func generationPrompt(_ question: String, context: RetrievedContext, history: [Turn] = [], note: String? = nil) -> String {
         let asked = options.retrieval ? retriever.normalizer.spellOut(question) : question
-        return PromptTemplates.fill(prompts.generation, [
-            "domain": ContextRenderer.domain(retriever.catalog),
-            "rules": ContextRenderer.houseRules(retriever.catalog),
-            "schema": ContextRenderer.schema(context, catalog: retriever.catalog),
+        let shared = sharesWholeSchema
+        return filledGeneration(schema: shared ? wholeSchemaText : ContextRenderer.schema(context, catalog: retriever.catalog), [
+            "focus": shared ? ContextRenderer.focus(context) : "",
             "values": ContextRenderer.values(context),
             "periods": ContextRenderer.periods(context),
             "glossary": ContextRenderer.glossary(context),
@@ -25,6 +24,43 @@ extension Assistant {
             "conversation": ContextRenderer.conversation(history),
             "question": asked + (note.map { "\n(Uma consulta anterior para esta pergunta não serviu: \($0).)" } ?? ""),
         ])
+    }
+
+    /// Whether this catalog's prompts open with its whole schema (`Options.sharedSchemaBudget`).
+    public var sharesWholeSchema: Bool {
+        options.retrieval && options.sharedSchemaBudget > 0 && wholeSchemaTokens <= options.sharedSchemaBudget
+    }
+
+    /// What every question's first prompt starts with, to the end of the whole schema; nil when
+    /// prompts share no schema. Sent once ahead (`warmUpRequest`), the server has it cached.
+    public var sharedPrefix: String? {
+        guard sharesWholeSchema else { return nil }
+        // A control character cannot come from data (`ContextRenderer.data` blanks them).
+        let marker = "\u{1}"
+        let filled = filledGeneration(schema: wholeSchemaText, ["focus": marker, "values": marker])
+        return filled.range(of: marker).map { String(filled[..<$0.lowerBound]) }
+    }
+
+    /// The request that puts `sharedPrefix` in the server's prompt cache: one token asked for, so
+    /// that a REPL can send it while the person types the first question.
+    public var warmUpRequest: (client: ChatClient, request: ChatRequest)? {
+        guard let client, let prefix = sharedPrefix else { return nil }
+        var generation = options.generation
+        generation.maxTokens = 1
+        return (client, ChatRequest(model: client.endpoint.model, messages: [ChatMessage(.user, prefix)], options: generation))
+    }
+
+    /// The generation template with what every prompt of the catalog holds (domain, house rules,
+    /// `schema`) and `values`. A template written before `{{focus}}` existed gets it with the values.
+    private func filledGeneration(schema: String, _ values: [String: String]) -> String {
+        var values = values
+        values["domain"] = ContextRenderer.domain(retriever.catalog)
+        values["rules"] = ContextRenderer.houseRules(retriever.catalog)
+        values["schema"] = schema
+        if !prompts.generation.contains("{{focus}}") {
+            values["values"] = (values["focus"] ?? "") + (values["values"] ?? "")
+        }
+        return PromptTemplates.fill(prompts.generation, values)
     }
 
     func correction(sql: String, problem: String, hints: [String]) -> ChatMessage {

@@ -75,10 +75,20 @@ enum ContextRenderer {
             }
             lines.append(");")
         }
-        if !context.joins.isEmpty {
-            lines.append("-- Junções: " + context.joins.flatMap(\.steps).joined(separator: "; "))
-        }
+        if let joins = joins(context) { lines.append(joins) }
         return lines.joined(separator: "\n")
+    }
+
+    static func joins(_ context: RetrievedContext) -> String? {
+        context.joins.isEmpty ? nil : "-- Junções: " + context.joins.flatMap(\.steps).joined(separator: "; ")
+    }
+
+    /// After a whole schema every question shares: the tables retrieval chose for this one, most
+    /// likely first, and how they join; the model reads them last, right above the question.
+    static func focus(_ context: RetrievedContext) -> String {
+        guard !context.tables.isEmpty else { return "" }
+        let names = context.tables.map { data(sqlName($0.name)) }.joined(separator: ", ")
+        return "\nTabelas desta pergunta, a mais provável primeiro: \(names).\n" + (joins(context).map { $0 + "\n" } ?? "")
     }
 
     /// What a column's line says after its type: the description's first sentence, then what the

@@ -8,18 +8,23 @@ public struct EvalConfiguration: Sendable, Codable, Equatable {
     public var maxTries: Int
     public var retrieval: Bool
     public var samples: Int
+    /// The largest schema, in estimated tokens, sent whole as the prompt's shared start
+    /// (`Assistant.Options.sharedSchemaBudget`); nil in reports from before it existed.
+    public var sharedSchemaBudget: Int?
 
-    public init(label: String, model: String?, maxTries: Int, retrieval: Bool, samples: Int = 1) {
+    public init(label: String, model: String?, maxTries: Int, retrieval: Bool, samples: Int = 1, sharedSchemaBudget: Int? = nil) {
         self.label = label
         self.model = model
         self.maxTries = maxTries
         self.retrieval = retrieval
         self.samples = samples
+        self.sharedSchemaBudget = sharedSchemaBudget
     }
 
     enum CodingKeys: String, CodingKey {
         case label, model, retrieval, samples
         case maxTries = "max_tries"
+        case sharedSchemaBudget = "shared_schema_budget"
     }
 }
 

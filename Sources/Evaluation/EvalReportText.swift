@@ -153,6 +153,9 @@ public enum EvalReportText {
     static func title(_ run: EvalRun) -> String {
         var text = run.configuration.label
         if let model = run.configuration.model { text += " · modelo \(model)" }
+        if let budget = run.configuration.sharedSchemaBudget, run.configuration.model != nil {
+            text += budget > 0 ? " · esquema inteiro no começo do prompt até \(BrazilianFormat.integer(budget)) tokens" : " · só as tabelas escolhidas"
+        }
         if run.interrupted { text += " · INTERROMPIDA" }
         return text
     }

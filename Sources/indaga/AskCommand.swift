@@ -58,8 +58,12 @@ struct AskCommand: ParsableCommand {
         session.format = format
 
         guard let question else {
+            let warmUp = session.assistant.warmUpRequest.map { warm in
+                // Nothing to report: a failed warm-up only leaves the first question to read the schema itself.
+                { @Sendable in _ = try? warm.client.chat(warm.request, cancellation: nil, onDelta: nil) }
+            }
             ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: parts.retriever, endpoint: endpoint),
-                     startupCheck: { Self.modelWarning(endpoint) }).run()
+                     startupCheck: { Self.modelWarning(endpoint) }, warmUp: warmUp).run()
             return
         }
         let interrupt = InterruptCancellation()

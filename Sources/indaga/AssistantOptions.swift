@@ -23,14 +23,19 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Desliga estas regras (ids separados por vírgula, check.* para uma etapa inteira, all-rules para todas; veja indaga eval --list-rules).", valueName: "ids"))
     var without: String?
 
+    @Option(name: .customLong("shared-schema"), help: ArgumentHelp("Até este tamanho em tokens estimados, o prompt abre com o esquema inteiro, igual para todas as perguntas, e o servidor do modelo o processa uma vez só; 0 manda só as tabelas escolhidas.", valueName: "tokens"))
+    var sharedSchema = Assistant.Options().sharedSchemaBudget
+
     static let triesRange = 1...10
     static let timeoutRange = 0.1...3_600.0
     static let samplesRange = 1...16
+    static let sharedSchemaRange = 0...1_000_000
 
     func validate() throws {
         try OptionRange.check(maxTries, Self.triesRange, option: "--max-tries")
         try OptionRange.check(timeout, Self.timeoutRange, option: "--timeout")
         try OptionRange.check(samples, Self.samplesRange, option: "--samples")
+        try OptionRange.check(sharedSchema, Self.sharedSchemaRange, option: "--shared-schema")
     }
 
     /// The rules `--without` switches off; an id that is no rule fails the command (exit 1) with its name.
@@ -49,6 +54,7 @@ struct PipelineOptions: ParsableArguments {
         options.maxTries = OptionRange.clamped(maxTries, Self.triesRange)
         options.timeout = .milliseconds(Int(OptionRange.clamped(timeout, Self.timeoutRange) * 1000))
         options.samples = OptionRange.clamped(samples, Self.samplesRange)
+        options.sharedSchemaBudget = OptionRange.clamped(sharedSchema, Self.sharedSchemaRange)
         return options
     }
 }

@@ -235,7 +235,8 @@ struct EvalCommand: ParsableCommand {
             options.retrieval = retrieval
             let tryText = tries == 1 ? "uma tentativa" : "até \(tries) tentativas"
             let fullLabel = "\(label), \(tryText)" + (options.samples > 1 ? ", \(options.samples) candidatos" : "")
-            return (EvalConfiguration(label: fullLabel, model: model, maxTries: tries, retrieval: retrieval, samples: options.samples), options)
+            return (EvalConfiguration(label: fullLabel, model: model, maxTries: tries, retrieval: retrieval, samples: options.samples,
+                                      sharedSchemaBudget: retrieval ? options.sharedSchemaBudget : nil), options)
         }
         if noLLM {
             var options = base

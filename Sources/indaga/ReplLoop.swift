@@ -10,6 +10,9 @@ struct ReplLoop {
     let greeting: String
     /// Run once before the first prompt, on a terminal only: a warning to show, if any.
     let startupCheck: () -> String?
+    /// Started in the background when that check finds the model ready: the server reads the
+    /// prompt's shared start while the person types (`Assistant.warmUpRequest`).
+    var warmUp: (@Sendable () -> Void)? = nil
 
     func run() {
         let editor = LineEditor(history: LineHistory(file: Self.historyFile()))
@@ -18,7 +21,11 @@ struct ReplLoop {
         let prompt = colour ? "\u{1B}[1mindaga›\u{1B}[0m " : "indaga› "
         if editor.interactive {
             print(greeting)
-            if let warning = startupCheck() { standardError.write(warning + "\n") }
+            if let warning = startupCheck() {
+                standardError.write(warning + "\n")
+            } else if let warmUp {
+                Thread.detachNewThread(warmUp)
+            }
         }
         while true {
             fflush(nil)

@@ -117,5 +117,27 @@ struct ReplTests {
         #expect(!run.stdout.contains("indaga›"))
         #expect(run.stdout.contains("turmas\r\n\(try Self.classes(2023))\r\n"), "\(run.stdout)")
         #expect(run.stderr.contains("Comando desconhecido: :comando. Digite :ajuda para ver os comandos."))
+        // Piped questions come at once: nothing is sent ahead of them.
+        #expect(model.prompts.count == 2 && model.prompts.allSatisfy { $0.contains("Pergunta: ") })
+    }
+
+    @Test("on a terminal, the schema every question shares goes to the model while the person types, one token asked")
+    func warmUp() throws {
+        let model = try Self.model()
+        let state = try TemporaryFolder()
+        let terminal = try Self.start(model: model, state: state)
+        #expect(terminal.waitFor("indaga› "), "\(terminal.output)")
+        let deadline = Date().addingTimeInterval(10)
+        while model.prompts.isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let ahead = try #require(model.prompts.first)
+        #expect(ahead.hasPrefix("Você escreve consultas SQLite") && ahead.contains("CREATE TABLE turmas (") && !ahead.contains("Pergunta:"))
+        let options = model.server.requests.first { $0.path == "/api/chat" }?.json?["options"] as? [String: Any]
+        #expect(options?["num_predict"] as? Int == 1)
+
+        terminal.type("Quantas turmas há em 2024?\r")
+        #expect(terminal.waitFor("1 tentativa · modelo fake"), "\(terminal.output)")
+        #expect(model.prompts.count == 2 && model.prompts[1].hasPrefix(ahead))
+        terminal.type(":sair\r")
+        #expect(terminal.waitForExit() == 0, "\(terminal.output)")
     }
 }
