@@ -10,12 +10,19 @@ import Testing
 /// that a server's prompt cache processes it once; the question's own part comes after it.
 @Suite("The whole schema as the prompt's shared start")
 struct SharedSchemaTests {
+    /// A budget both schemas below fit (the flights' ~50 tokens, escola's ~1,700); off by default.
+    static let sharing: Assistant.Options = {
+        var options = Assistant.Options()
+        options.sharedSchemaBudget = 2_500
+        return options
+    }()
+
     /// Escola (a person's catalog) and the flights a machine described, each with two questions
     /// about different tables.
     static func catalogs() throws -> [(name: String, assistant: Assistant, questions: [String])] {
-        let (escola, _) = try Setup.assistant(replies: ["SELECT 1"])
+        let (escola, _) = try Setup.assistant(replies: ["SELECT 1"], options: sharing)
         let (database, retriever) = try MachineCatalogChecksTests.flights.get()
-        let (flights, _) = try Setup.assistant(replies: ["SELECT 1"], database: database, retriever: retriever)
+        let (flights, _) = try Setup.assistant(replies: ["SELECT 1"], database: database, retriever: retriever, options: sharing)
         return [
             ("escola", escola, ["Quantos alunos há?", "Quais turmas da escola 1 têm mais evasões em 2023?"]),
             ("voos", flights, ["quantos voos partiram de JFK em 2013?", "quantas pilotas há?"]),
@@ -43,8 +50,9 @@ struct SharedSchemaTests {
         }
     }
 
-    @Test("a schema over the budget, or a budget of 0: only the tables chosen, with their joins, and no shared start")
+    @Test("a schema over the budget, or a budget of 0 (the default): only the tables chosen, with their joins, and no shared start")
     func overBudget() throws {
+        #expect(Assistant.Options().sharedSchemaBudget == 0)
         for (name, assistant, questions) in try Self.catalogs() {
             for budget in [assistant.wholeSchemaTokens - 1, 0] {
                 assistant.options.sharedSchemaBudget = budget
@@ -63,7 +71,8 @@ struct SharedSchemaTests {
         let (_, retriever, encoder, prompts) = try Setup.parts.get()
         let (database, _, _, _) = try Setup.parts.get()
         let old = PromptTemplates(generation: prompts.generation.replacingOccurrences(of: "{{focus}}", with: ""), correction: prompts.correction)
-        let assistant = Assistant(connection: try .init(path: database, mode: .readOnly), retriever: retriever, encoder: encoder, client: nil, prompts: old)
+        let assistant = Assistant(connection: try .init(path: database, mode: .readOnly), retriever: retriever, encoder: encoder, client: nil,
+                                  prompts: old, options: Self.sharing)
         let question = "Quantos alunos há?"
         let prompt = assistant.generationPrompt(question, context: assistant.context(for: question))
         #expect(prompt.hasPrefix(try #require(assistant.sharedPrefix)))
@@ -76,7 +85,8 @@ struct SharedSchemaTests {
         func cached(like template: Assistant) throws -> (Assistant, FakeOllama) {
             let model = try FakeOllama(caching: true) { _ in "SELECT 1 AS um" }
             let client = OllamaClient(endpoint: LLMEndpoint(baseURL: model.baseURL, api: .ollama, model: "fake"), retry: .none)
-            return (Assistant(connection: template.connection, retriever: template.retriever, encoder: encoder, client: client, prompts: prompts), model)
+            return (Assistant(connection: template.connection, retriever: template.retriever, encoder: encoder, client: client,
+                              prompts: prompts, options: Self.sharing), model)
         }
         for (name, template, questions) in try Self.catalogs() {
             let (assistant, server) = try cached(like: template)

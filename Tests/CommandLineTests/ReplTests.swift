@@ -28,11 +28,11 @@ struct ReplTests {
         return try Connection(path: SharedDemo.path, mode: .readOnly).scalar("SELECT count(*) FROM turmas WHERE ano_letivo = ?", [.integer(Int64(year))])?.integer ?? -1
     }
 
-    static func start(model: FakeOllama, state: TemporaryFolder, colour: Bool = false) throws -> PseudoTerminal {
+    static func start(model: FakeOllama, state: TemporaryFolder, colour: Bool = false, options: [String] = []) throws -> PseudoTerminal {
         try PseudoTerminal(
             executable: Indaga.binary.path,
             arguments: ["--home", repository.path, "--db", SharedDemo.path, "--llm-url", model.baseURL, "--model", "fake",
-                        "--log", state.path("auditoria.jsonl")],
+                        "--log", state.path("auditoria.jsonl")] + options,
             environment: ["PATH": "/usr/bin:/bin", "HOME": state.url.path, "XDG_STATE_HOME": state.url.path, "TERM": "xterm"]
                 .merging(colour ? [:] : ["NO_COLOR": "1"]) { $1 })
     }
@@ -100,6 +100,8 @@ struct ReplTests {
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
         #expect(terminal.output.contains("Até logo."))
+        // Without --shared-schema no question shares a start, and nothing is sent ahead.
+        #expect(model.prompts.isEmpty)
     }
 
     @Test("piped input: no prompt noise, answers and commands line by line, exit at the end")
@@ -121,11 +123,11 @@ struct ReplTests {
         #expect(model.prompts.count == 2 && model.prompts.allSatisfy { $0.contains("Pergunta: ") })
     }
 
-    @Test("on a terminal, the schema every question shares goes to the model while the person types, one token asked")
+    @Test("with --shared-schema, on a terminal, the schema every question shares goes to the model while the person types, one token asked")
     func warmUp() throws {
         let model = try Self.model()
         let state = try TemporaryFolder()
-        let terminal = try Self.start(model: model, state: state)
+        let terminal = try Self.start(model: model, state: state, options: ["--shared-schema", "2500"])
         #expect(terminal.waitFor("indaga› "), "\(terminal.output)")
         let deadline = Date().addingTimeInterval(10)
         while model.prompts.isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
