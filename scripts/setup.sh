@@ -88,10 +88,18 @@ say "Compilando o indaga (release, $indaga_cpu_label)"
 swift build -c release
 indaga=.build/release/indaga
 
-# 6. O banco de demonstração, se ainda não existe.
+# 6. O banco de demonstração, com as notas, se ainda não existe. Um banco criado por uma versão
+#    anterior, sem notas, ganha as notas uma vez (o que já estava nele fica).
 if [ ! -f data/escola.sqlite ]; then
   mkdir -p data
   "$indaga" demo --out data/escola.sqlite
+else
+  scores=$("$indaga" scores report --db data/escola.sqlite 2>&1 || true)
+  case "$scores" in
+    *"rode indaga scores train"*)
+      say "Calculando as notas de risco e de engajamento do banco de demonstração"
+      "$indaga" scores train --db data/escola.sqlite >/dev/null ;;
+  esac
 fi
 
 # 7. O trabalho principal: o indaga sobre o banco de demonstração.

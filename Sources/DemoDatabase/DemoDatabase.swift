@@ -6,6 +6,15 @@ public enum DemoDatabase {
     /// The seed `indaga demo` uses when none is given; the README's examples come from it.
     public static let defaultSeed: UInt64 = 42
 
+    /// The simulation's "today", the day its data was exported (2024-11-29, 18:00 UTC): what is
+    /// stamped on work done on the demo at creation (the scores), so that the same seed gives
+    /// the same bytes whenever it runs.
+    public static let exportedAt: Date = {
+        let day = SchoolNetworkSimulation.snapshot
+        let components = DateComponents(timeZone: TimeZone(identifier: "UTC"), year: day.year, month: day.month, day: day.day, hour: 18)
+        return Calendar(identifier: .gregorian).date(from: components)!
+    }()
+
     /// What a build produced, for the one-line summary.
     public struct Summary: Sendable {
         public let path: String
@@ -38,9 +47,12 @@ public enum DemoDatabase {
     /// - Parameters:
     ///   - overwrite: replace an existing file at `path`; otherwise it is an error.
     ///   - willStart: called once the output is known to be writable, before the work starts.
+    ///   - completing: more work on the finished data before it takes its place (the scores);
+    ///     if it throws, no file appears.
     /// - Throws: `Failure` for output problems, `DatabaseError` for SQLite ones.
     public static func write(
-        to path: String, seed: UInt64 = defaultSeed, overwrite: Bool = false, willStart: () -> Void = {}
+        to path: String, seed: UInt64 = defaultSeed, overwrite: Bool = false, willStart: () -> Void = {},
+        completing: (Connection) throws -> Void = { _ in }
     ) throws -> Summary {
         let clock = ContinuousClock()
         let started = clock.now
@@ -78,6 +90,7 @@ public enum DemoDatabase {
                 try connection.execute(SchoolSchema.engagementCube)
                 try connection.execute(SchoolSchema.indexes)
             }
+            try completing(connection)
             try connection.execute("ANALYZE")
             rowCounts = try countRows(connection)
         } catch let error as DatabaseError where error.kind == .cannotOpen {

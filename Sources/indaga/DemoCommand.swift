@@ -7,8 +7,8 @@ import Workspace
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Cria o banco de demonstração: uma rede escolar sintética de 2022 a 2024.",
-        discussion: "A mesma semente gera sempre o mesmo conteúdo. O arquivo só aparece quando está completo."
+        abstract: "Cria o banco de demonstração: uma rede escolar sintética de 2022 a 2024, com as notas de risco e de engajamento.",
+        discussion: "A mesma semente gera sempre o mesmo conteúdo, byte a byte. O arquivo só aparece quando está completo, notas incluídas."
     )
 
     @Option(help: ArgumentHelp("Arquivo a criar (padrão: data/escola.sqlite na pasta do projeto).", valueName: "arquivo"))
@@ -33,9 +33,10 @@ struct DemoCommand: ParsableCommand {
             try? FileManager.default.createDirectory(
                 atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         }
-        let summary = try DemoDatabase.write(to: target, seed: seed, overwrite: force) {
-            standardError.write("Gerando a rede escolar (semente \(seed))…\n")
-        }
+        let (summary, scores) = try ScoredDemo.write(
+            to: target, seed: seed, overwrite: force, home: workspace.home,
+            willStart: { standardError.write("Gerando a rede escolar (semente \(seed))…\n") },
+            progress: { standardError.write("\($0)…\n") })
 
         var table = TextTable(columns: [.init("tabela"), .init("linhas", alignment: .right)])
         for (name, rows) in summary.rowCounts {
@@ -49,5 +50,6 @@ struct DemoCommand: ParsableCommand {
                 + "\(BrazilianFormat.integer(summary.totalRows)) linhas, \(BrazilianFormat.bytes(summary.fileSize)), "
                 + "semente \(summary.seed), gerado em \(BrazilianFormat.duration(summary.duration))."
         )
+        print(ScoresText.training(scores))
     }
 }

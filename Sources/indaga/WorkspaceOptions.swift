@@ -51,9 +51,10 @@ extension WorkspaceOptions {
         let exists = fileManager.fileExists(atPath: path, isDirectory: &isFolder)
         if !exists, workspace.usesBundledDatabase {
             try fileManager.createDirectory(at: workspace.database.deletingLastPathComponent(), withIntermediateDirectories: true)
-            standardError.write("Criando o banco de demonstração em \(path)…\n")
-            let summary = try DemoDatabase.write(to: path)
-            standardError.write("Pronto: \(BrazilianFormat.integer(summary.totalRows)) linhas em \(BrazilianFormat.duration(summary.duration)).\n")
+            standardError.write("Criando o banco de demonstração em \(path), com as notas de risco e de engajamento…\n")
+            let (summary, scores) = try ScoredDemo.write(to: path, home: workspace.home)
+            standardError.write("Pronto: \(BrazilianFormat.integer(summary.totalRows)) linhas e \(BrazilianFormat.integer(scores.scored.risk)) "
+                + "notas de risco em \(BrazilianFormat.duration(summary.duration)).\n")
         } else if !exists {
             let origin = workspace.databaseSource == .flag ? "--db" : Workspace.databaseVariable
             throw CommandFailure(message: "o banco de dados '\(path)' não existe; confira o caminho em \(origin) ou crie o banco de demonstração com `indaga demo`")

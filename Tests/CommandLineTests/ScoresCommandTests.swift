@@ -14,6 +14,8 @@ struct ScoresCommandTests {
         let config = folder.path("scores.yaml")
         try "engajamento:\n  reinicios: 2\n  silhueta_k: [3, 4]\n  amostra_silhueta: 300\n".write(toFile: config, atomically: true, encoding: .utf8)
         let arguments = ["--db", database, "--catalog", "escola", "--config", config]
+        // The demo comes with its first models (DemoScoresTests); this starts over without them.
+        try Connection(path: database).execute("DELETE FROM scores_risco; DELETE FROM scores_engajamento; DELETE FROM modelos")
 
         let first = try Indaga.run(["scores", "train"] + arguments)
         #expect(first.status == 0, "\(first.stderr)")
