@@ -108,6 +108,7 @@ let package = Package(
                 "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "Evaluation", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "Workspace", "Render",
                 "Scores", "Session", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
 

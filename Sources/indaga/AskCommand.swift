@@ -62,10 +62,11 @@ struct AskCommand: ParsableCommand {
                 // Nothing to report: a failed warm-up only leaves the first question to read the schema itself.
                 { @Sendable in _ = try? warm.client.chat(warm.request, cancellation: nil, onDelta: nil) }
             }
-            ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: parts.retriever, endpoint: endpoint),
+            ReplLoop(session: session, greeting: Self.greeting(workspace: workspace, retriever: parts.retriever, endpoint: endpoint, modelNote: parts.modelNote),
                      startupCheck: { Self.modelWarning(endpoint) }, warmUp: warmUp).run()
             return
         }
+        if let note = parts.modelNote { standardError.write("aviso: \(note)\n") }
         let interrupt = InterruptCancellation()
         guard let reply = session.handle(question, cancellation: interrupt.flag, progress: { standardError.write("\($0)\n") }) else {
             throw CommandFailure(message: "a pergunta está vazia")
@@ -89,10 +90,11 @@ struct AskCommand: ParsableCommand {
         if answer?.status != .ok { throw ExitCode(1) }
     }
 
-    static func greeting(workspace: Workspace, retriever: Retriever, endpoint: LLMEndpoint) -> String {
+    static func greeting(workspace: Workspace, retriever: Retriever, endpoint: LLMEndpoint, modelNote: String? = nil) -> String {
         let tables = retriever.catalog.schema.tables.count
         return "indaga · \(workspace.database.lastPathComponent) (\(tables) \(tables == 1 ? "tabela" : "tabelas")) · "
             + "modelo \(endpoint.model) em \(endpoint.baseURL)\n"
+            + (modelNote.map { "(\($0))\n" } ?? "")
             + "Pergunte em português. :ajuda mostra os comandos; Ctrl-C cancela uma pergunta; Ctrl-D ou :sair encerra."
     }
 }

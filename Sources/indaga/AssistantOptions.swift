@@ -84,6 +84,8 @@ struct AssistantParts: Sendable {
     let prompts: PromptTemplates
     let options: Assistant.Options
     let auditLog: AuditLog
+    /// Why the model is not the default one, when it was chosen from what the server has.
+    let modelNote: String?
 
     /// Loads the catalog, encoder, prompts and model client; also returns the connection the
     /// database was checked with (opened read-only, the demo database created on first use).
@@ -92,9 +94,11 @@ struct AssistantParts: Sendable {
         let options = try assistant.pipeline()
         let workspace = workspaceOptions.resolve()
         let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
+        let (endpoint, modelNote) = try llm.resolve(choosingIn: workspace.home)
         let parts = AssistantParts(
-            workspace: workspace, retriever: retriever, encoder: encoder, client: llm.client(for: try llm.resolve()),
-            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: options, auditLog: assistant.auditLog)
+            workspace: workspace, retriever: retriever, encoder: encoder, client: llm.client(for: endpoint),
+            prompts: try PromptTemplates.load(from: workspace.promptsFolder), options: options, auditLog: assistant.auditLog,
+            modelNote: modelNote)
         return (parts, connection)
     }
 

@@ -61,6 +61,7 @@ struct BatchCommand: ParsableCommand {
         var interrupted = false
         if !pending.isEmpty {
             let parts = try AssistantParts.load(workspaceOptions, llm, assistantOptions).0
+            if let note = parts.modelNote { standardError.write("aviso: \(note)\n") }
             let interrupt = InterruptCancellation()
             outcome = try run(pending, parts: parts, recorder: recorder, cancellation: interrupt.flag)
             interrupted = interrupt.flag.isCancelled

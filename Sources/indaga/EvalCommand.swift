@@ -147,7 +147,8 @@ struct EvalCommand: ParsableCommand {
         var client: ChatClient?
         var endpoint: LLMEndpoint?
         if !noLLM {
-            let resolved = try llm.resolve()
+            let (resolved, note) = try llm.resolve(choosingIn: home.home)
+            if let note { standardError.write("aviso: \(note)\n") }
             if let problem = AskCommand.modelProblem(resolved) {
                 throw CommandFailure(message: "\(problem) sem o modelo, use --no-llm para medir só a recuperação")
             }

@@ -12,11 +12,13 @@ struct LLMCommand: ParsableCommand {
 
     @OptionGroup var llm: LLMOptions
 
+    @OptionGroup var homeOption: HomeOption
+
     @Option(help: ArgumentHelp("Texto a mandar ao modelo depois da verificação.", valueName: "texto"))
     var chat: String?
 
     func run() throws {
-        let endpoint = try llm.resolve()
+        let (endpoint, note) = try llm.resolve(choosingIn: homeOption.resolve().home)
         let client = llm.client(for: endpoint)
         print("Servidor: \(endpoint.baseURL) (API \(endpoint.api.rawValue))")
         if let version = try client.version(cancellation: nil) {
@@ -25,6 +27,7 @@ struct LLMCommand: ParsableCommand {
         let models = try client.models(cancellation: nil)
         print("  ✓ \(models.count == 1 ? "1 modelo disponível" : "\(models.count) modelos disponíveis")")
         print("Modelo: \(endpoint.model)")
+        if let note { print("  ! \(note)") }
         if models.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }) {
             print("  ✓ disponível")
         } else if endpoint.api == .ollama {

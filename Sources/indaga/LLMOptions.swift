@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLM
+import Yams
 
 /// `--llm-url`, `--llm-api` and `--model`, shared by every command that talks to the model.
 struct LLMOptions: ParsableArguments {
@@ -24,6 +25,34 @@ struct LLMOptions: ParsableArguments {
 
     func resolve() throws -> LLMEndpoint {
         try LLMEndpoint.resolve(url: url, api: api, model: model, environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The endpoint, its model chosen from what the server has when none was asked for: with no
+    /// `--model` and no `INDAGA_MODEL`, an Ollama that lacks the default model but has one of
+    /// `config/modelos.yaml`'s gets that one, and `note` says so. A model asked for stays as asked.
+    func resolve(choosingIn home: URL) throws -> (endpoint: LLMEndpoint, note: String?) {
+        let endpoint = try resolve()
+        let variable = ProcessInfo.processInfo.environment["INDAGA_MODEL"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        guard model == nil, variable.isEmpty, endpoint.api == .ollama else { return (endpoint, nil) }
+        // Quick: a server that is down is said later, where the question fails.
+        let probe = endpoint.client(retry: .none, timeouts: LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(3)))
+        guard let available = try? probe.models(cancellation: nil),
+            !available.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }),
+            let chosen = ModelChoice.pick(available: available, preference: try Self.preference(in: home))
+        else { return (endpoint, nil) }
+        let note = "o modelo padrão, \(endpoint.model), não está no servidor; usando \(chosen) (a ordem de preferência está em config/modelos.yaml)"
+        return (LLMEndpoint(baseURL: endpoint.baseURL, api: endpoint.api, model: chosen, apiKey: endpoint.apiKey), note)
+    }
+
+    /// `preferencia` of `config/modelos.yaml`, or the built-in order when the file is not there.
+    static func preference(in home: URL) throws -> [String] {
+        let file = home.appendingPathComponent("config/modelos.yaml")
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return ModelChoice.defaultPreference }
+        struct Preference: Decodable { let preferencia: [String] }
+        guard let read = try? YAMLDecoder().decode(Preference.self, from: text), !read.preferencia.isEmpty else {
+            throw CommandFailure(message: "\(file.path) não é uma lista de modelos; escreva 'preferencia:' e um modelo por linha, como '  - qwen2.5-coder:7b'")
+        }
+        return read.preferencia
     }
 
     /// The endpoint's client, with `--llm-timeout` as the deadline of each answer.

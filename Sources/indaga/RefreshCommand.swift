@@ -41,7 +41,8 @@ struct RefreshCommand: ParsableCommand {
         )
         var describer: CatalogDescriber?
         if describe {
-            let endpoint = try llm.resolve()
+            let (endpoint, note) = try llm.resolve(choosingIn: workspace.home)
+            if let note { standardError.write("aviso: \(note)\n") }
             describer = try ModelDescriber(client: llm.client(for: endpoint), promptsFolder: workspace.promptsFolder)
             standardError.write("Pedindo ao modelo \(endpoint.model) as descrições do catálogo \(workspace.catalogName)…\n")
         }

@@ -12,7 +12,9 @@ public final class FakeOllama: @unchecked Sendable {
     ///   With `caching`, it counts prompt tokens as a server with a prompt cache does: a token is
     ///   four characters of the conversation, and those it shares from the start with the request
     ///   before come from the cache (`prompt_eval_cached_count`).
-    public init(model: String = "fake", caching: Bool = false, reply: @escaping @Sendable (_ prompt: String) -> String) throws {
+    ///   `listed` are the models `/api/tags` names; by default, `model` alone.
+    public init(model: String = "fake", listed: [String]? = nil, caching: Bool = false, reply: @escaping @Sendable (_ prompt: String) -> String) throws {
+        let listed = listed ?? [model]
         let cache = PromptCache()
         server = try FakeHTTPServer { request, connection in
             func json(_ object: Any) -> String {
@@ -22,7 +24,7 @@ public final class FakeOllama: @unchecked Sendable {
             case "/api/version":
                 connection.respond(status: 200, body: json(["version": "0.12.0"]))
             case "/api/tags":
-                connection.respond(status: 200, body: json(["models": [["name": model, "model": model]]]))
+                connection.respond(status: 200, body: json(["models": listed.map { ["name": $0, "model": $0] }]))
             case "/api/chat":
                 let messages = request.json?["messages"] as? [[String: Any]] ?? []
                 let prompt = messages.first?["content"] as? String ?? ""
