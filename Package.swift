@@ -58,6 +58,8 @@ let package = Package(
         .target(name: "MiniLM", swiftSettings: encoderCPUSettings),
         // HTTP over libcurl and the Ollama and OpenAI-compatible chat clients.
         .target(name: "LLM", dependencies: ["CCurl"]),
+        // The local model engine (a llama.cpp server) indaga starts and stops when no server answers.
+        .target(name: "Engine", dependencies: ["LLM"]),
         // Timing loops, the Python reference runner and the child processes behind `indaga bench`.
         .target(name: "Benchmarks", dependencies: ["Assistant", "LLM", "MiniLM", "Catalog", "Database", "Retrieval", "Terminal"]),
         // Schema ⊕ metadata: the data dictionary of each database.
@@ -105,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "Evaluation", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "Workspace", "Render",
+                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "Engine", "Evaluation", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "Workspace", "Render",
                 "Scores", "Session", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
@@ -147,6 +149,7 @@ let package = Package(
             dependencies: ["Evaluation", "Assistant", "Catalog", "Database", "DemoDatabase", "LLM", "MiniLM", "Retrieval", "TestSupport"]
         ),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "LLM", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "Terminal", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

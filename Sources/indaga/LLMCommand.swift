@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import LLM
 import Render
@@ -7,8 +8,26 @@ struct LLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "llm",
         abstract: "Confere o servidor do modelo: se responde, a versão, se o modelo está lá e uma ida e volta de 1 token.",
-        discussion: "Com --chat, manda um texto ao modelo e mostra a resposta enquanto chega, com tokens e tempos."
+        discussion: """
+            Com --chat, manda um texto ao modelo e mostra a resposta enquanto chega, com tokens e tempos.
+
+            start, stop e status cuidam do motor local (um llama-server do llama.cpp, em INDAGA_ENGINE, com o modelo em \
+            INDAGA_ENGINE_MODEL, ou instalados em ~/.local/share/indaga/motor), que o indaga também inicia sozinho quando \
+            nenhum servidor do modelo responde.
+            """
     )
+
+    enum Action: String, ExpressibleByArgument, CaseIterable { case start, stop, status }
+
+    @Argument(help: ArgumentHelp("start, stop ou status do motor local; sem ação, confere o servidor do modelo.", valueName: "ação"))
+    var action: Action?
+
+    @Option(help: ArgumentHelp("Porta do motor local com start, se estiver livre (padrão: 8080; ocupada, outra).", valueName: "n"))
+    var port = 8080
+
+    func validate() throws {
+        try OptionRange.check(port, 1...65_535, option: "--port")
+    }
 
     @OptionGroup var llm: LLMOptions
 
@@ -18,6 +37,10 @@ struct LLMCommand: ParsableCommand {
     var chat: String?
 
     func run() throws {
+        if let action {
+            try manageEngine(action)
+            return
+        }
         let (endpoint, note) = try llm.resolve(choosingIn: homeOption.resolve().home)
         let client = llm.client(for: endpoint)
         print("Servidor: \(endpoint.baseURL) (API \(endpoint.api.rawValue))")
@@ -61,6 +84,35 @@ struct LLMCommand: ParsableCommand {
             print(Self.summary(of: reply))
         } else {
             print("Tudo certo.")
+        }
+    }
+
+    /// start, stop, status: the engine and where its files are.
+    func manageEngine(_ action: Action) throws {
+        let engine = LocalEngine.configured()
+        switch action {
+        case .start:
+            standardError.write("Iniciando o motor local com \(engine.modelName)…\n")
+            let running = try engine.start(preferredPort: port) { standardError.write($0 + "\n") }
+            print("\(running.reused ? "O motor local já estava rodando" : "Motor local pronto") em http://127.0.0.1:\(running.port) "
+                + "(pid \(running.pid)), modelo \(engine.modelName).")
+            print("O indaga o usa sozinho quando nenhum servidor do modelo responde; para pedir: --llm-api openai --llm-url http://127.0.0.1:\(running.port)")
+        case .stop:
+            if let pid = engine.stop() {
+                print("Motor local parado (pid \(pid)).")
+            } else {
+                print("O motor local não estava rodando.")
+            }
+        case .status:
+            switch engine.state() {
+            case .running(let pid, let port): print("Motor local: rodando em http://127.0.0.1:\(port) (pid \(pid)), modelo \(engine.modelName)")
+            case .stopped: print("Motor local: parado")
+            case .stale(let pid): print("Motor local: parado (o pid \(pid) anotado já não é ele; o próximo start limpa)")
+            }
+            let found = { (url: URL) in FileManager.default.fileExists(atPath: url.path) ? url.path : "\(url.path) (não encontrado)" }
+            print("  servidor: \(found(engine.server))")
+            print("  modelo: \(found(engine.model))")
+            print("  registro: \(engine.logFile.path)")
         }
     }
 

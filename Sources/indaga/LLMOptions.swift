@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import LLM
 import Yams
@@ -29,15 +30,27 @@ struct LLMOptions: ParsableArguments {
 
     /// The endpoint, its model chosen from what the server has when none was asked for: with no
     /// `--model` and no `INDAGA_MODEL`, an Ollama that lacks the default model but has one of
-    /// `config/modelos.yaml`'s gets that one, and `note` says so. A model asked for stays as asked.
-    func resolve(choosingIn home: URL) throws -> (endpoint: LLMEndpoint, note: String?) {
+    /// `config/modelos.yaml`'s gets that one, and `note` says so. When the server does not answer
+    /// at all and none was named by `--llm-url` or `INDAGA_LLM_URL`, the local engine, if this
+    /// machine has one, is started (or found running) and used. A model asked for stays as asked.
+    func resolve(choosingIn home: URL, progress: (String) -> Void = { standardError.write($0 + "\n") }) throws -> (endpoint: LLMEndpoint, note: String?) {
         let endpoint = try resolve()
-        let variable = ProcessInfo.processInfo.environment["INDAGA_MODEL"]?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard model == nil, variable.isEmpty, endpoint.api == .ollama else { return (endpoint, nil) }
+        let environment = ProcessInfo.processInfo.environment
+        func said(_ variable: String) -> Bool { !(environment[variable]?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) }
+        guard model == nil, !said("INDAGA_MODEL") else { return (endpoint, nil) }
         // Quick: a server that is down is said later, where the question fails.
         let probe = endpoint.client(retry: .none, timeouts: LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(3)))
-        guard let available = try? probe.models(cancellation: nil),
-            !available.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }),
+        guard let available = try? probe.models(cancellation: nil) else {
+            let engine = LocalEngine.configured(environment: environment)
+            guard url == nil, !said("INDAGA_LLM_URL"), engine.isInstalled else { return (endpoint, nil) }
+            if case .running = engine.state() {} else {
+                progress("nenhum servidor do modelo em \(endpoint.baseURL); iniciando o motor local com \(engine.modelName)…")
+            }
+            let running = try engine.start { progress($0) }
+            return (engine.endpoint(port: running.port),
+                    "o motor local (llama.cpp) com \(engine.modelName) em 127.0.0.1:\(running.port)\(running.reused ? "" : ", iniciado agora"); indaga llm stop o para")
+        }
+        guard endpoint.api == .ollama, !available.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }),
             let chosen = ModelChoice.pick(available: available, preference: try Self.preference(in: home))
         else { return (endpoint, nil) }
         let note = "o modelo padrão, \(endpoint.model), não está no servidor; usando \(chosen) (a ordem de preferência está em config/modelos.yaml)"
