@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepara o indaga num Debian novo e abre o programa.
 #
-#   scripts/setup.sh              instala o que falta, compila, cria o banco de demonstração e abre o indaga
+#   scripts/setup.sh              instala o que falta, compila, cria o banco de demonstração, instala o motor
+#                                 local se nenhum servidor do modelo responde, e abre o indaga
 #   scripts/setup.sh --deps-only  só instala o que falta (pacotes, pesos do modelo, bancos de desenvolvimento); usado pelos testes
 #
 # Idempotente: rodar de novo não refaz o que já está pronto.
@@ -16,8 +17,9 @@ esac
 say() { printf '==> %s\n' "$*" >&2; }
 fail() { printf 'indaga: %s\n' "$*" >&2; exit 1; }
 
-# 1. Pacotes do Debian: SQLite e libcurl para compilar, pkg-config para achá-los, Python para baixar os pesos.
-packages=(libsqlite3-dev libcurl4-openssl-dev pkg-config ca-certificates)
+# 1. Pacotes do Debian: SQLite e libcurl para compilar, pkg-config para achá-los, Python para baixar os pesos,
+#    curl para ver se um servidor do modelo responde.
+packages=(libsqlite3-dev libcurl4-openssl-dev pkg-config ca-certificates curl)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 missing=()
@@ -102,5 +104,20 @@ else
   esac
 fi
 
-# 7. O trabalho principal: o indaga sobre o banco de demonstração.
+# 7. Um modelo que escreva o SQL: o servidor configurado, se responde (o Ollama, de preferência);
+#    senão o motor local, instalado uma vez por scripts/engine.sh. Se a instalação falhar, o indaga
+#    abre mesmo assim (as perguntas iguais aos exemplos verificados não precisam do modelo).
+server=${INDAGA_LLM_URL:-${OLLAMA_HOST:-127.0.0.1:11434}}
+case "$server" in http://* | https://*) ;; *) server="http://$server" ;; esac
+motor="${XDG_DATA_HOME:-$HOME/.local/share}/indaga/motor"
+if curl -sf -m 2 "$server/api/version" >/dev/null 2>&1 || curl -sf -m 2 "$server/v1/models" >/dev/null 2>&1; then
+  :
+elif [ -x "$motor/llama-server" ] && compgen -G "$motor/*.gguf" >/dev/null; then
+  :
+else
+  say "Nenhum servidor do modelo responde em $server: instalando o motor local (uma vez só; uns 6 minutos em 2 núcleos)"
+  scripts/engine.sh || say "O indaga abre sem modelo; instale o Ollama (veja o README) ou rode scripts/engine.sh de novo"
+fi
+
+# 8. O trabalho principal: o indaga sobre o banco de demonstração.
 exec "$indaga" "$@"

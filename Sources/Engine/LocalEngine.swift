@@ -243,7 +243,7 @@ public enum EngineError: Error, Equatable, LocalizedError {
 
 extension LocalEngine {
     /// The engine this user has: `INDAGA_ENGINE` (a `llama-server`) and `INDAGA_ENGINE_MODEL`
-    /// (a `.gguf`), else `llama-server` and `modelo.gguf` in `~/.local/share/indaga/motor`
+    /// (a `.gguf`), else `llama-server` and a `.gguf` in `~/.local/share/indaga/motor`
     /// (`XDG_DATA_HOME`); its pid, port and log in `~/.local/state/indaga/motor` (`XDG_STATE_HOME`).
     public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) -> LocalEngine {
         func base(_ variable: String, _ fallback: String) -> URL {
@@ -254,7 +254,9 @@ extension LocalEngine {
         func file(_ variable: String, _ name: String) -> URL {
             environment[variable].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? installed.appendingPathComponent(name)
         }
-        return LocalEngine(server: file("INDAGA_ENGINE", "llama-server"), model: file("INDAGA_ENGINE_MODEL", "modelo.gguf"),
+        // scripts/engine.sh installs one model, under its own name; the first one found serves.
+        let gguf = ((try? FileManager.default.contentsOfDirectory(atPath: installed.path)) ?? []).filter { $0.hasSuffix(".gguf") }.sorted().first
+        return LocalEngine(server: file("INDAGA_ENGINE", "llama-server"), model: file("INDAGA_ENGINE_MODEL", gguf ?? "modelo.gguf"),
                            folder: base("XDG_STATE_HOME", ".local/state").appendingPathComponent("indaga/motor"))
     }
 

@@ -94,6 +94,17 @@ struct LocalEngineTests {
         #expect(pointed.folder.path == "/var/estado/indaga/motor")
     }
 
+    @Test("installed by scripts/engine.sh: the model is the .gguf in the engine's folder, under its own name")
+    func installedModel() throws {
+        let data = try TemporaryFolder()
+        let motor = data.url.appendingPathComponent("indaga/motor")
+        try FileManager.default.createDirectory(at: motor, withIntermediateDirectories: true)
+        try Data().write(to: motor.appendingPathComponent("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"))
+        let engine = LocalEngine.configured(environment: ["HOME": "/home/ana", "XDG_DATA_HOME": data.url.path])
+        #expect(engine.model.lastPathComponent == "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf")
+        #expect(engine.modelName == "qwen2.5-coder-1.5b-instruct-q4_k_m" && !engine.isInstalled)
+    }
+
     static func isZombie(_ pid: Int32) -> Bool {
         ((try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? "").contains(") Z")
     }
