@@ -46,9 +46,15 @@ struct LLMOptions: ParsableArguments {
             if case .running = engine.state() {} else {
                 progress("nenhum servidor do modelo em \(endpoint.baseURL); iniciando o motor local com \(engine.modelName)…")
             }
-            let running = try engine.start { progress($0) }
-            return (engine.endpoint(port: running.port),
-                    "o motor local (llama.cpp) com \(engine.modelName) em 127.0.0.1:\(running.port)\(running.reused ? "" : ", iniciado agora"); indaga llm stop o para")
+            do {
+                let running = try engine.start { progress($0) }
+                return (engine.endpoint(port: running.port),
+                        "o motor local (llama.cpp) com \(engine.modelName) em 127.0.0.1:\(running.port)\(running.reused ? "" : ", iniciado agora"); indaga llm stop o para")
+            } catch {
+                // What works without a model (verified examples, commands) still does.
+                progress("aviso: \(error.localizedDescription)")
+                return (endpoint, nil)
+            }
         }
         guard endpoint.api == .ollama, !available.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }),
             let chosen = ModelChoice.pick(available: available, preference: try Self.preference(in: home))

@@ -52,4 +52,17 @@ struct LocalEngineCommandTests {
         let named = try Indaga.run(["llm", "--llm-url", "http://127.0.0.1:\(FakeHTTPServer.unusedPort())"], environment: environment)
         #expect(named.status == 1 && named.stderr.contains("Não consegui falar com o Ollama"), "\(named.stderr)")
     }
+
+    @Test("an engine that fails to start is said in one line, and what needs no model still answers")
+    func failingEngine() throws {
+        #expect(try SharedDemo.result.get().status == 0)
+        let folder = try TemporaryFolder()
+        var environment = try Self.environment(folder)
+        environment["STAND_IN_FAIL"] = "error: failed to load model"
+        let verified = try Indaga.run(["ask", "Quais alunos da turma 5B abandonaram a escola em 2024?", "--db", SharedDemo.path,
+                                       "--log", folder.path("a.jsonl"), "--format", "csv"], environment: environment)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stderr.contains("aviso: o motor local parou ao iniciar; o fim do registro diz: error: failed to load model"), "\(verified.stderr)")
+        #expect(verified.stdout.hasPrefix("ra,nome,escola,data_saida"), "\(verified.stdout)")
+    }
 }
