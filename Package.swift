@@ -59,7 +59,7 @@ let package = Package(
         // HTTP over libcurl and the Ollama and OpenAI-compatible chat clients.
         .target(name: "LLM", dependencies: ["CCurl"]),
         // The local model engine (a llama.cpp server) indaga starts and stops when no server answers.
-        .target(name: "Engine", dependencies: ["LLM"]),
+        .target(name: "Engine", dependencies: ["LLM", "Workspace"]),
         // Timing loops, the Python reference runner and the child processes behind `indaga bench`.
         .target(name: "Benchmarks", dependencies: ["Assistant", "LLM", "MiniLM", "Catalog", "Database", "Retrieval", "Terminal"]),
         // Schema ⊕ metadata: the data dictionary of each database.
@@ -74,8 +74,8 @@ let package = Package(
         // The rules of the accuracy layer: what each needs and addresses, its examples, their order.
         .target(name: "RuleBook", dependencies: ["Catalog", "Database", "Retrieval", "SQLCheck"]),
         // The question-to-answer pipeline: prompts, correction loop, verified examples.
-        .target(name: "Assistant", dependencies: ["Catalog", "Database", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck"]),
-        // Where things are: the home folder, the database path, and their precedence.
+        .target(name: "Assistant", dependencies: ["Catalog", "Database", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "Workspace"]),
+        // Where things are: the home folder, the database path, their precedence, and the user's data and state folders.
         .target(name: "Workspace"),
         // Text tables, pt-BR number and date formatting, CSV and Markdown results.
         .target(name: "Render"),

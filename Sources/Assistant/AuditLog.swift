@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import Workspace
 
 /// One JSON line per question, appended to a file the user can find and read.
 public struct AuditLog: Sendable {
@@ -11,9 +12,7 @@ public struct AuditLog: Sendable {
 
     /// `$XDG_DATA_HOME/indaga/auditoria.jsonl`, else `~/.local/share/indaga/auditoria.jsonl`.
     public static func defaultFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let base = environment["XDG_DATA_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
-            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".local/share")
-        return base.appendingPathComponent("indaga/auditoria.jsonl")
+        UserFolders.data(environment: environment).appendingPathComponent("auditoria.jsonl")
     }
 
     /// What to tell the user when the log cannot be written (after "aviso: "); the answer stands.

@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import Workspace
 
 #if canImport(Glibc)
     import Glibc
@@ -117,7 +118,7 @@ public struct LocalEngine: Sendable {
     }
 
     private func waitUntilAnswering(pid: Int32, port: Int, timeout: Duration, progress: (String) -> Void) throws {
-        let probe = endpoint(port: port).client(retry: .none, timeouts: LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(2)))
+        let probe = endpoint(port: port).client(retry: .none, timeouts: .probe)
         let clock = ContinuousClock()
         let started = clock.now
         var said = started
@@ -246,18 +247,14 @@ extension LocalEngine {
     /// (a `.gguf`), else `llama-server` and a `.gguf` in `~/.local/share/indaga/motor`
     /// (`XDG_DATA_HOME`); its pid, port and log in `~/.local/state/indaga/motor` (`XDG_STATE_HOME`).
     public static func configured(environment: [String: String] = ProcessInfo.processInfo.environment) -> LocalEngine {
-        func base(_ variable: String, _ fallback: String) -> URL {
-            environment[variable].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
-                ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(fallback)
-        }
-        let installed = base("XDG_DATA_HOME", ".local/share").appendingPathComponent("indaga/motor")
+        let installed = UserFolders.data(environment: environment).appendingPathComponent("motor")
         func file(_ variable: String, _ name: String) -> URL {
             environment[variable].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) } ?? installed.appendingPathComponent(name)
         }
         // scripts/engine.sh installs one model, under its own name; the first one found serves.
         let gguf = ((try? FileManager.default.contentsOfDirectory(atPath: installed.path)) ?? []).filter { $0.hasSuffix(".gguf") }.sorted().first
         return LocalEngine(server: file("INDAGA_ENGINE", "llama-server"), model: file("INDAGA_ENGINE_MODEL", gguf ?? "modelo.gguf"),
-                           folder: base("XDG_STATE_HOME", ".local/state").appendingPathComponent("indaga/motor"))
+                           folder: UserFolders.state(environment: environment).appendingPathComponent("motor"))
     }
 
     /// Whether both files are there.

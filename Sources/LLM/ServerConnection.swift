@@ -149,6 +149,10 @@ public struct LLMTimeouts: Sendable, Equatable {
         self.total = total
         self.maxReplyBytes = maxReplyBytes
     }
+
+    /// Whether a server is there and what it has, asked in a second or three: a check before
+    /// the work (the REPL's warning, the model's choice, an engine loading), never the work.
+    public static let probe = LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(3))
 }
 
 /// Turns one protocol's wire format into a reply: streamed lines, or one whole body.

@@ -80,7 +80,7 @@ public struct Workspace: Sendable, Equatable {
         } else if let built = executable.flatMap(enclosingHome) {
             (home, homeSource) = (built, .executable)
         } else {
-            (home, homeSource) = (userDataFolder(environment), .userData)
+            (home, homeSource) = (UserFolders.data(environment: environment), .userData)
         }
 
         let database: URL
@@ -115,13 +115,5 @@ public struct Workspace: Sendable, Equatable {
             folder = folder.deletingLastPathComponent()
         }
         return nil
-    }
-
-    private static func userDataFolder(_ environment: [String: String]) -> URL {
-        if let xdg = environment["XDG_DATA_HOME"], xdg.hasPrefix("/") {
-            return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("indaga", isDirectory: true)
-        }
-        let user = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
-        return URL(fileURLWithPath: user, isDirectory: true).appendingPathComponent(".local/share/indaga", isDirectory: true)
     }
 }

@@ -108,7 +108,7 @@ extension AskCommand {
 
     /// Why the model cannot answer yet (server down, model not pulled), in one pt-BR sentence; nil when it can.
     static func modelProblem(_ endpoint: LLMEndpoint) -> String? {
-        let probe = endpoint.client(retry: .none, timeouts: LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(3)))
+        let probe = endpoint.client(retry: .none, timeouts: .probe)
         do {
             let models = try probe.models(cancellation: nil)
             guard endpoint.api == .ollama, !models.contains(where: { LLMEndpoint.sameModel($0, endpoint.model) }) else { return nil }

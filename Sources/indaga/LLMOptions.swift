@@ -39,7 +39,7 @@ struct LLMOptions: ParsableArguments {
         func said(_ variable: String) -> Bool { !(environment[variable]?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) }
         guard model == nil, !said("INDAGA_MODEL") else { return (endpoint, nil) }
         // Quick: a server that is down is said later, where the question fails.
-        let probe = endpoint.client(retry: .none, timeouts: LLMTimeouts(connect: .seconds(1), quickAnswer: .seconds(3)))
+        let probe = endpoint.client(retry: .none, timeouts: .probe)
         guard let available = try? probe.models(cancellation: nil) else {
             let engine = LocalEngine.configured(environment: environment)
             guard url == nil, !said("INDAGA_LLM_URL"), engine.isInstalled else { return (endpoint, nil) }

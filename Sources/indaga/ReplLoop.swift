@@ -3,6 +3,7 @@ import Foundation
 import LLM
 import Session
 import Terminal
+import Workspace
 
 /// The REPL's loop: read a line, answer it with a spinner, print, again; until Ctrl-D or `:sair`.
 struct ReplLoop {
@@ -62,9 +63,7 @@ struct ReplLoop {
 
     /// `$XDG_STATE_HOME/indaga/historico`, else `~/.local/state/indaga/historico`.
     static func historyFile(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let base = environment["XDG_STATE_HOME"].flatMap { $0.hasPrefix("/") ? URL(fileURLWithPath: $0) : nil }
-            ?? URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory()).appendingPathComponent(".local/state")
-        return base.appendingPathComponent("indaga/historico")
+        UserFolders.state(environment: environment).appendingPathComponent("historico")
     }
 }
 
