@@ -39,6 +39,7 @@ public enum RuleRegistry {
         .init("repair.bare-column-join", .repair, "coluna de uma tabela-pai escrita sem juntá-la"),
         .init("repair.requalify", .repair, "coluna lida pelo apelido de uma tabela que não a tem"),
         .init("repair.undefined-alias-join", .repair, "apelido que a consulta nunca define"),
+        .init("repair.column-cognate", .repair, "coluna que nenhuma tabela tem, escrita como a palavra que o modelo conhece (probability para probabilidade)"),
     ]
 
     /// The rewrites of a valid query: described in the book, beside their examples.

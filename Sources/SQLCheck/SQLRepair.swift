@@ -28,7 +28,9 @@ import Foundation
 /// - an aggregate around another (`avg(sum(p) / sum(a))`): the outer call goes;
 /// - a call left open (`round(sum(x) * 100.0 / count(*) FROM`): closed where its clause ends;
 /// - a year column a table does not have, compared with a year (`frequencia_mensal.ano_letivo = 2023`),
-///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`).
+///   when the table has one date column: the date's year is compared instead (`mes LIKE '2023-%'`);
+/// - a column no table has, written as the word the model knows (`r.probability`), when one
+///   column of its table starts the same way (`probabilidade`).
 public struct SQLRepair: Sendable {
     let catalog: Catalog
     /// Repairs switched off by id do not act.
@@ -78,6 +80,7 @@ public struct SQLRepair: Sendable {
             ("repair.bare-column-join", unknown, { bareColumnJoin(name, in: sql) }),
             ("repair.requalify", unknown, { requalify(name, in: sql) }),
             ("repair.undefined-alias-join", unknown, { undefinedAliasJoin(name, in: sql) }),
+            ("repair.column-cognate", unknown, { columnCognate(name, in: sql) }),
         ]
         for candidate in candidates where candidate.applies && switches.isOn(candidate.id) {
             if let fixed = candidate.attempt() { return (fixed.sql, RuleNote(candidate.id, fixed.note)) }

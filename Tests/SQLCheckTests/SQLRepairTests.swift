@@ -33,7 +33,7 @@ struct SQLRepairTests {
     @Test("no repair that could multiply rows or guess: a child table, an unknown column")
     func leftAlone() throws {
         #expect(try repaired("SELECT count(*) FROM turmas WHERE matriculas.situacao = 'evadida'").notes.isEmpty)
-        #expect(try repaired("SELECT r.probability FROM scores_risco r").notes.isEmpty)
+        #expect(try repaired("SELECT r.chance FROM scores_risco r").notes.isEmpty)
     }
 
     @Test("a snake_case column written in CamelCase is the real one (escola's side of repair.column-spelling)")
