@@ -103,10 +103,13 @@ public enum ExampleDatabase: String, Sendable, CaseIterable {
                 CREATE TABLE Teams (yearID INTEGER, teamID TEXT, name TEXT, W INTEGER, L INTEGER, PRIMARY KEY (yearID, teamID));
                 CREATE TABLE Batting (playerID TEXT REFERENCES People (playerID), yearID INTEGER, teamID TEXT, G INTEGER, AB INTEGER, H INTEGER, HR INTEGER,
                     FOREIGN KEY (yearID, teamID) REFERENCES Teams (yearID, teamID));
+                CREATE TABLE Salaries (playerID TEXT REFERENCES People (playerID), yearID INTEGER, teamID TEXT, salary INTEGER,
+                    FOREIGN KEY (yearID, teamID) REFERENCES Teams (yearID, teamID));
                 INSERT INTO People VALUES ('troutmi01', 'Mike', 'Trout', 1991, 'R'), ('ortizda01', 'David', 'Ortiz', 1975, 'L');
                 INSERT INTO Teams VALUES (2015, 'LAA', 'Angels', 85, 77), (2015, 'BOS', 'Red Sox', 78, 84), (2016, 'BOS', 'Red Sox', 93, 69);
                 INSERT INTO Batting VALUES ('troutmi01', 2015, 'LAA', 159, 575, 172, 41), ('ortizda01', 2015, 'BOS', 146, 528, 144, 37),
                     ('ortizda01', 2016, 'BOS', 151, 537, 169, 38);
+                INSERT INTO Salaries VALUES ('troutmi01', 2015, 'LAA', 6083000), ('ortizda01', 2015, 'BOS', 16000000), ('ortizda01', 2016, 'BOS', 16000000);
                 """
         case .voos:
             return """
