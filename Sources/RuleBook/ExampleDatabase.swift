@@ -49,15 +49,26 @@ public enum ExampleDatabase: String, Sendable, CaseIterable {
         }
     }
 
-    /// The catalog metadata of the synonyms and listed values, as a person would have written it.
+    /// Joins of several columns a person declared, by the table whose `relacoes` say them.
+    public var relations: [String: [String]] {
+        switch self {
+        case .escola:
+            return ["avaliacoes_anuais": ["avaliacoes_anuais.aluno_id = matriculas.aluno_id AND avaliacoes_anuais.ano_letivo = matriculas.ano_letivo: a matrícula do mesmo ano"]]
+        case .beisebol:
+            return ["Salaries": ["Salaries.playerID = Batting.playerID AND Salaries.yearID = Batting.yearID AND Salaries.teamID = Batting.teamID: a temporada do jogador naquele time"]]
+        case .loja, .voos: return [:]
+        }
+    }
+
+    /// The catalog metadata of the synonyms, listed values and relations, as a person would have written it.
     public var metadata: CatalogMetadata {
-        let tables = Set(synonyms.keys).union(tableSynonyms.keys).union(listedValues.keys).sorted()
+        let tables = Set(synonyms.keys).union(tableSynonyms.keys).union(listedValues.keys).union(relations.keys).sorted()
         return CatalogMetadata(tables: tables.map { table in
             let columns = Set((synonyms[table] ?? [:]).keys).union((listedValues[table] ?? [:]).keys).sorted()
             return TableMetadata(name: table, description: table, synonyms: tableSynonyms[table] ?? [], columns: columns.map { column in
                 let said = synonyms[table]?[column] ?? []
                 return ColumnMetadata(name: column, description: said.first ?? column, synonyms: said, values: listedValues[table]?[column] ?? [:])
-            })
+            }, relations: relations[table] ?? [])
         }, glossary: [], examples: [])
     }
 

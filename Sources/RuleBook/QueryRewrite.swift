@@ -20,6 +20,9 @@ public enum CatalogNeed: String, Sendable, CaseIterable {
     /// Coded values a person listed with their meaning ('F': feminino): the only values a rule
     /// can judge a question for not saying.
     case listedValues = "valores listados por uma pessoa, com o que querem dizer"
+    /// Joins of several columns a person declared in `relacoes` (`DeclaredRelation`): whether two
+    /// tables that share a parent and a year are of one grain is not in the schema.
+    case declaredRelations = "relações de várias colunas declaradas por uma pessoa"
 }
 
 /// One query a rule is shown on, in one of the example databases: the question, the model's

@@ -45,18 +45,18 @@ public enum RuleBook {
         ]) { input in
             input.repairer.partialKeyJoinsCompleted(input.sql)
         },
-        QueryRewrite("fix.same-grain-join", "duas tabelas de um mesmo período juntadas só pelo pai (o aluno sem o ano; o jogador sem a temporada)", needs: [.foreignKeys, .periodColumn], examples: [
+        QueryRewrite("fix.declared-join", "junção por parte de uma relação de várias colunas que o catálogo declara (o aluno sem o ano; o jogador sem a temporada)", needs: [.declaredRelations], examples: [
             RuleExample(.escola, "Alunos da turma 5B e seu INDE",
                         "SELECT a.nome, v.inde FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id JOIN turmas t ON t.id = m.turma_id JOIN alunos a ON a.id = v.aluno_id WHERE t.codigo = '5B'",
                         fixed: "SELECT a.nome, v.inde FROM avaliacoes_anuais v JOIN matriculas m ON m.aluno_id = v.aluno_id AND m.ano_letivo = v.ano_letivo JOIN turmas t ON t.id = m.turma_id JOIN alunos a ON a.id = v.aluno_id WHERE t.codigo = '5B'"),
             RuleExample(.beisebol, "Salário e home runs de cada jogador em 2015",
                         "SELECT b.playerID, s.salary, b.HR FROM Batting b JOIN Salaries s ON s.playerID = b.playerID WHERE b.yearID = 2015",
-                        fixed: "SELECT b.playerID, s.salary, b.HR FROM Batting b JOIN Salaries s ON s.playerID = b.playerID AND s.yearID = b.yearID WHERE b.yearID = 2015"),
-            RuleExample(.escola, "INDE deste ano e do anterior", "SELECT v.inde, w.inde FROM avaliacoes_anuais v JOIN avaliacoes_anuais w ON w.aluno_id = v.aluno_id WHERE w.ano_letivo = v.ano_letivo - 1"),
+                        fixed: "SELECT b.playerID, s.salary, b.HR FROM Batting b JOIN Salaries s ON s.playerID = b.playerID AND s.yearID = b.yearID AND s.teamID = b.teamID WHERE b.yearID = 2015"),
+            RuleExample(.escola, "Notas de quem entregou atividades", "SELECT v.inde FROM avaliacoes_anuais v JOIN entregas e ON e.aluno_id = v.aluno_id"),
             RuleExample(.beisebol, "Salário de 2016 dos que rebateram em 2015",
                         "SELECT s.salary FROM Batting b JOIN Salaries s ON s.playerID = b.playerID WHERE b.yearID = 2015 AND s.yearID = 2016"),
         ]) { input in
-            input.repairer.sameGrainJoinsCompleted(input.sql)
+            input.repairer.declaredJoinsCompleted(input.sql)
         },
         QueryRewrite("fix.join-keys", "chave de uma tabela comparada com a de outra entidade", needs: [.foreignKeys], examples: [
             RuleExample(.escola, "Notas de cada matrícula", "SELECT m.situacao, a.inde FROM matriculas m JOIN avaliacoes_anuais a ON m.id = a.aluno_id",

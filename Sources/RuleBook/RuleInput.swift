@@ -47,6 +47,7 @@ public struct RuleInput: Sendable {
         // Terms the question says come from the glossary: a context that has them had one.
         case .glossary: return !catalog.metadata.glossary.isEmpty || !context.terms.isEmpty
         case .listedValues: return catalog.metadata.tables.contains { table in table.columns.contains { $0.origin == .person && !$0.values.isEmpty } }
+        case .declaredRelations: return !catalog.metadata.declaredRelations.isEmpty
         case .spokenNames: return catalog.metadata.tables.contains { table in table.columns.contains { $0.origin == .person && !$0.synonyms.isEmpty } }
         }
     }
