@@ -23,22 +23,14 @@ extension SQLRepair {
     /// query's tables (of the qualifier's table, when there is one) that starts like it; nil
     /// when some table has the name as written, or no column or more than one starts like it.
     func columnCognate(_ name: String, in sql: String) -> (sql: String, note: String)? {
-        let parts = name.split(separator: ".").map(String.init)
-        guard let written = parts.last, parts.count <= 2,
-            !catalog.schema.tables.contains(where: { $0.column(named: written) != nil })
+        guard let written = name.split(separator: ".").last.map(String.init),
+              !catalog.schema.tables.contains(where: { $0.column(named: written) != nil })
         else { return nil }
-        var references = Self.tableReferences(in: sql)
-        if parts.count == 2 {
-            references = references.filter { ($0.alias ?? $0.table).caseInsensitiveCompare(parts[0]) == .orderedSame }
-        }
         let key = foldedName(written)
-        let matches = Set(references.flatMap { reference in
-            (catalog.schema.table(named: reference.table)?.columns ?? []).filter { Self.isCognate(key, foldedName($0.name)) }.map(\.name)
-        })
-        guard matches.count == 1, let real = matches.first else { return nil }
-        let replacement = (parts.count == 2 ? parts[0] + "." : "") + sqlName(real)
-        let fixed = Self.replaceName(name, with: replacement, in: sql)
-        return fixed == sql ? nil : (fixed, "\(name) lido como \(replacement) (a coluna da tabela que começa como ela)")
+        guard let real = soleColumn(for: name, in: sql, offered: { table in table.columns.map(\.name).filter { Self.isCognate(key, foldedName($0)) } }),
+              let fixed = renamed(name, to: real, in: sql)
+        else { return nil }
+        return (fixed.sql, "\(name) lido como \(fixed.replacement) (a coluna da tabela que começa como ela)")
     }
 
     /// Whether two folded names share a beginning long enough to be one word in two spellings.
