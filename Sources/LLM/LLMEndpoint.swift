@@ -32,11 +32,7 @@ public struct LLMEndpoint: Sendable, Equatable, CustomStringConvertible {
     /// - `--model`, else `INDAGA_MODEL`, else qwen2.5-coder:7b.
     /// - Throws: `LLMError.invalidURL` or `.unknownAPI` for values that cannot be used.
     public static func resolve(url urlFlag: String?, api apiFlag: String?, model modelFlag: String?, environment: [String: String]) throws -> LLMEndpoint {
-        func value(_ flag: String?, _ variable: String) -> String? {
-            if let flag, !flag.trimmingCharacters(in: .whitespaces).isEmpty { return flag.trimmingCharacters(in: .whitespaces) }
-            if let env = environment[variable], !env.trimmingCharacters(in: .whitespaces).isEmpty { return env.trimmingCharacters(in: .whitespaces) }
-            return nil
-        }
+        func value(_ flag: String?, _ variable: String) -> String? { setting(flag, variable, environment) }
         let apiName = (value(apiFlag, "INDAGA_LLM_API") ?? "ollama").lowercased()
         guard let api = API(rawValue: apiName) else {
             throw LLMError.unknownAPI(apiName)
@@ -53,6 +49,13 @@ public struct LLMEndpoint: Sendable, Equatable, CustomStringConvertible {
         // OpenAI-style base URLs often end in /v1; the client adds it itself.
         if api == .openai, base.hasSuffix("/v1") { base.removeLast(3) }
         return LLMEndpoint(baseURL: base, api: api, model: model, apiKey: value(nil, "OPENAI_API_KEY"))
+    }
+
+    /// A flag's value, else the environment variable's, trimmed; nil when neither says anything.
+    public static func setting(_ flag: String?, _ variable: String, _ environment: [String: String]) -> String? {
+        if let flag, !flag.trimmingCharacters(in: .whitespaces).isEmpty { return flag.trimmingCharacters(in: .whitespaces) }
+        if let env = environment[variable], !env.trimmingCharacters(in: .whitespaces).isEmpty { return env.trimmingCharacters(in: .whitespaces) }
+        return nil
     }
 
     /// OLLAMA_HOST as Ollama's envconfig.Host reads it: scheme http by default, host

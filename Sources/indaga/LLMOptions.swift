@@ -36,7 +36,7 @@ struct LLMOptions: ParsableArguments {
     func resolve(choosingIn home: URL, progress: (String) -> Void = { standardError.write($0 + "\n") }) throws -> (endpoint: LLMEndpoint, note: String?) {
         let endpoint = try resolve()
         let environment = ProcessInfo.processInfo.environment
-        func said(_ variable: String) -> Bool { !(environment[variable]?.trimmingCharacters(in: .whitespaces).isEmpty ?? true) }
+        func said(_ variable: String) -> Bool { LLMEndpoint.setting(nil, variable, environment) != nil }
         guard model == nil, !said("INDAGA_MODEL") else { return (endpoint, nil) }
         // Quick: a server that is down is said later, where the question fails.
         let probe = endpoint.client(retry: .none, timeouts: .probe)
