@@ -42,6 +42,11 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
@@ -49,6 +54,9 @@ let package = Package(
 
         // SQLite connections, statements, typed values, schema introspection.
         .target(name: "Database", dependencies: ["CSQLite"]),
+        // PostgreSQL through libpq, behind the same `SQLDatabase` seam: catalog, safe generated
+        // statements, and copying a SQLite database into a server.
+        .target(name: "PostgreSQL", dependencies: ["Database", "CLibPQ"]),
         // The deterministic synthetic school network (`indaga demo`).
         .target(
             name: "DemoDatabase",
@@ -107,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "indaga",
             dependencies: [
-                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "Engine", "Evaluation", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "Workspace", "Render",
+                "Assistant", "Batch", "Benchmarks", "Catalog", "Database", "DemoDatabase", "PostgreSQL", "Engine", "Evaluation", "LLM", "MiniLM", "Retrieval", "RuleBook", "SQLCheck", "Workspace", "Render",
                 "Scores", "Session", "Terminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
@@ -117,6 +125,10 @@ let package = Package(
         // Helpers shared by the test targets (temporary folders).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
+        .testTarget(
+            name: "PostgreSQLTests",
+            dependencies: ["PostgreSQL", "Database", "Catalog", "DemoDatabase", "SQLCheck", "TestSupport"]
+        ),
         .testTarget(
             name: "DemoDatabaseTests",
             dependencies: ["DemoDatabase", "Database", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]

@@ -17,9 +17,9 @@ esac
 say() { printf '==> %s\n' "$*" >&2; }
 fail() { printf 'indaga: %s\n' "$*" >&2; exit 1; }
 
-# 1. Pacotes do Debian: SQLite e libcurl para compilar, pkg-config para achá-los, Python para baixar os pesos,
-#    curl para ver se um servidor do modelo responde.
-packages=(libsqlite3-dev libcurl4-openssl-dev pkg-config ca-certificates curl)
+# 1. Pacotes do Debian: SQLite, libcurl e libpq (o cliente do PostgreSQL) para compilar, pkg-config para
+#    achá-los, Python para baixar os pesos, curl para ver se um servidor do modelo responde.
+packages=(libsqlite3-dev libcurl4-openssl-dev libpq-dev pkg-config ca-certificates curl)
 command -v python3 >/dev/null 2>&1 || packages+=(python3)
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 missing=()

@@ -43,7 +43,7 @@ public final class Assistant {
         public init() {}
     }
 
-    let connection: Connection
+    let connection: any SQLDatabase
     public let retriever: Retriever
     let encoder: TextEmbedder
     let client: ChatClient?
@@ -58,7 +58,7 @@ public final class Assistant {
     lazy var wholeSchemaText = ContextRenderer.schema(retriever.wholeSchemaContext(), catalog: retriever.catalog)
     lazy var wholeSchemaTokens = retriever.wholeSchemaTokens()
 
-    public init(connection: Connection, retriever: Retriever, encoder: TextEmbedder, client: ChatClient?,
+    public init(connection: any SQLDatabase, retriever: Retriever, encoder: TextEmbedder, client: ChatClient?,
                 prompts: PromptTemplates, options: Options = Options()) {
         self.connection = connection
         self.retriever = retriever
@@ -89,7 +89,7 @@ public final class Assistant {
         }
         // A verified example the schema has outgrown (a column dropped) is no example: it
         // neither answers nor is shown to the model. `indaga refresh` names it.
-        context.examples.removeAll { (try? connection.prepareGenerated($0.sql)) == nil }
+        context.examples.removeAll { (try? connection.checkGenerated($0.sql)) == nil }
         answer.context = context
         answer.contextIDs = context.tables.map { "tabela:\($0.name)" } + context.examples.map { "exemplo:\($0.question)" }
         lap("recuperar")

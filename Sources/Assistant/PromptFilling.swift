@@ -57,6 +57,8 @@ extension Assistant {
         values["domain"] = ContextRenderer.domain(retriever.catalog)
         values["rules"] = ContextRenderer.houseRules(retriever.catalog)
         values["schema"] = schema
+        values["dialect"] = connection.dialect.displayName
+        values["dates"] = ContextRenderer.dates(connection.dialect)
         if !prompts.generation.contains("{{focus}}") {
             values["values"] = (values["focus"] ?? "") + (values["values"] ?? "")
         }

@@ -48,6 +48,16 @@ enum ContextRenderer {
         return said.isEmpty ? "os dados do banco \(data(catalog.name))" : data(said, limit: 200)
     }
 
+    /// How the engine's dates are read and written, for the template's `{{dates}}` rule.
+    static func dates(_ dialect: SQLDialect) -> String {
+        switch dialect {
+        case .sqlite:
+            return "Datas são texto ISO (AAAA-MM-DD); use substr() ou strftime() para ano e mês."
+        case .postgresql:
+            return "Datas são do tipo date: use EXTRACT(YEAR FROM coluna), date_trunc('month', coluna), to_char(coluna, 'YYYY-MM') e '2024-03-01'::date."
+        }
+    }
+
     /// The catalog's house rules, each a line of the rule list.
     static func houseRules(_ catalog: Catalog) -> String {
         catalog.metadata.settings.rules.map { "- " + data($0, limit: 300) + "\n" }.joined()

@@ -90,7 +90,7 @@ public struct Catalog: Sendable {
         let words = humanName(table.name)
         return TableMetadata(
             name: table.name,
-            description: "",
+            description: table.comment ?? "",
             synonyms: words == table.name ? [] : [words],
             columns: table.columns.map(starter(for:)),
             relations: table.foreignKeys.map { "\(table.name).\($0.columns.joined(separator: ", ")) = \($0.referencedTable).\($0.referencedColumns.joined(separator: ", "))" },
@@ -99,7 +99,7 @@ public struct Catalog: Sendable {
     }
 
     static func starter(for column: Schema.Column) -> ColumnMetadata {
-        ColumnMetadata(name: column.name, description: "", examples: column.sampleValues, origin: .schema)
+        ColumnMetadata(name: column.name, description: column.comment ?? "", examples: column.sampleValues, origin: .schema)
     }
 
     /// "nota_matematica" → "nota matematica", "InvoiceLine" → "invoice line": the encoder reads

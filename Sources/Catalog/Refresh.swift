@@ -42,8 +42,12 @@ public struct RefreshJob {
     public let metadataFolder: URL
     public let embeddingsFolder: URL
 
-    public init(database: String, catalogName: String, metadataFolder: URL, embeddingsFolder: URL) {
+    /// Opens the database read-only; a SQLite file at `database` unless another engine was given.
+    let open: DatabaseOpener
+
+    public init(database: String, catalogName: String, metadataFolder: URL, embeddingsFolder: URL, open: DatabaseOpener? = nil) {
         self.database = database
+        self.open = open ?? Connection.readOnlyOpener(database)
         self.catalogName = catalogName
         self.metadataFolder = metadataFolder
         self.embeddingsFolder = embeddingsFolder
@@ -51,11 +55,11 @@ public struct RefreshJob {
 
     /// Reads the database and the metadata into a catalog (no embedding).
     public func catalog() throws -> (Catalog, [String]) {
-        try catalog(of: try Self.schema(of: Connection(path: database, mode: .readOnly), database))
+        try catalog(of: try Self.schema(of: open(), database))
     }
 
     /// The database's schema, which must have a table.
-    static func schema(of connection: Connection, _ database: String) throws -> Schema {
+    static func schema(of connection: any SQLDatabase, _ database: String) throws -> Schema {
         let schema = try connection.introspect()
         guard !schema.tables.isEmpty else { throw RefreshError.emptyDatabase(database) }
         return schema
@@ -70,10 +74,10 @@ public struct RefreshJob {
     /// The verified examples that no longer compile against the database (one that reads a
     /// dropped column would answer with an error), as warnings. Only refresh reports them; the
     /// pipeline skips such an example on its own.
-    func staleExamples(_ examples: [VerifiedExample], connection: Connection) -> [String] {
+    func staleExamples(_ examples: [VerifiedExample], connection: any SQLDatabase) -> [String] {
         examples.compactMap { example in
             do {
-                _ = try connection.prepareGenerated(example.sql)
+                try connection.checkGenerated(example.sql)
                 return nil
             } catch {
                 return "o exemplo verificado \"\(example.question)\" não roda mais neste banco (\(error.localizedDescription)); "
@@ -94,7 +98,7 @@ public struct RefreshJob {
         defer { lock?.release() }
         // The database is read once; the metadata after each step that writes it. What the data
         // says is written first, so the catalog embedded below is the one on disk.
-        let connection = try Connection(path: database, mode: .readOnly)
+        let connection = try open()
         let schema = try Self.schema(of: connection, database)
         let written = check ? [] : try writeProfiles(schema, connection: connection)
         let described = check ? nil : try describer.map { try describe(schema, with: $0, progress: progress) }
@@ -172,7 +176,7 @@ public struct RefreshJob {
     /// file for a table without one, and, in an existing file, the entries a machine wrote
     /// (`auto: true`, `auto: describe`); an entry a person wrote is never touched. Returns the
     /// files written (a file whose content would not change is left alone).
-    func writeProfiles(_ schema: Schema, connection: Connection) throws -> [String] {
+    func writeProfiles(_ schema: Schema, connection: any SQLDatabase) throws -> [String] {
         let existing = try CatalogMetadata.load(from: metadataFolder)
         var written: [String] = []
         for profiled in try SchemaProfiler(connection: connection, schema: schema).profile() {

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Reads at most `sampleRows` rows of each table, so a large table takes a fraction of a second.
 public struct SchemaProfiler {
-    let connection: Connection
+    let connection: any SQLDatabase
     let schema: Schema
     /// Rows of each table the statistics are taken on.
     static let sampleRows = 20_000
@@ -21,7 +21,7 @@ public struct SchemaProfiler {
     static let missingShare = 0.05
     static let plausibleYears: ClosedRange<Int64> = 1800...2100
 
-    public init(connection: Connection, schema: Schema) {
+    public init(connection: any SQLDatabase, schema: Schema) {
         self.connection = connection
         self.schema = schema
     }
@@ -57,12 +57,12 @@ public struct SchemaProfiler {
         let statistics = try self.statistics(of: table)
         var columns: [ColumnMetadata] = []
         for (column, stats) in zip(table.columns, statistics) {
-            var entry = ColumnMetadata(name: column.name, description: "", origin: .schema)
+            var entry = ColumnMetadata(name: column.name, description: column.comment ?? "", origin: .schema)
             let (role, format) = Self.role(of: column, in: table, stats: stats, reference: references[column.name])
             entry.role = role
             entry.format = format
             entry.reference = references[column.name]
-            if role == .category, let all = try allValues(of: column.name, in: table.name) {
+            if role == .category, let all = try allValues(of: column, in: table.name) {
                 entry.values = Dictionary(uniqueKeysWithValues: all.map { ($0, "") })
             } else if role == .category {
                 // More values in the whole table than in its first rows: not a category after all.
@@ -86,10 +86,12 @@ public struct SchemaProfiler {
 
     /// Every value of a category, from the whole table (its first rows may hold a few: a table
     /// sorted by state starts with 'AC' and 'AM'); nil when there are more than a category has.
-    func allValues(of column: String, in table: String) throws -> [String]? {
-        let name = quoteIdentifier(column)
+    func allValues(of column: Schema.Column, in table: String) throws -> [String]? {
+        let dialect = connection.dialect
+        let name = quoteIdentifier(column.name)
+        let text = dialect.asText(name, declaredType: column.declaredType)
         let values = try connection.query(
-            "SELECT DISTINCT \(name) FROM \(quoteIdentifier(table)) WHERE typeof(\(name)) = 'text' AND trim(\(name)) <> '' LIMIT ?",
+            "SELECT DISTINCT \(text) FROM \(quoteIdentifier(table)) WHERE \(dialect.holds(.text, name, declaredType: column.declaredType)) = 1 AND trim(\(text)) <> '' LIMIT ?",
             [.integer(Int64(Self.categoryValues + 1))]
         ).compactMap { $0[0].text }
         return values.count <= Self.categoryValues ? values : nil
@@ -99,14 +101,16 @@ public struct SchemaProfiler {
     /// column that holds text.
     func statistics(of table: Schema.Table) throws -> [ColumnStatistics] {
         guard !table.columns.isEmpty else { return [] }
-        let source = "(SELECT * FROM \(quoteIdentifier(table.name)) LIMIT \(Self.sampleRows))"
+        let dialect = connection.dialect
+        let source = dialect.sample(of: quoteIdentifier(table.name), rows: Self.sampleRows, rowCount: table.rowCount)
         var parts: [String] = []
         for column in table.columns {
             let name = quoteIdentifier(column.name)
+            let holds = { (wanted: SQLDialect.ValueClass) in dialect.holds(wanted, name, declaredType: column.declaredType) }
             parts += [
                 "count(\(name))", "count(DISTINCT \(name))",
-                "sum(typeof(\(name)) = 'integer')", "sum(typeof(\(name)) = 'real')", "sum(typeof(\(name)) = 'text')",
-                "min(CASE WHEN typeof(\(name)) = 'integer' THEN \(name) END)", "max(CASE WHEN typeof(\(name)) = 'integer' THEN \(name) END)",
+                "sum(\(holds(.integer)))", "sum(\(holds(.real)))", "sum(\(holds(.text)))",
+                "min(CASE WHEN \(holds(.integer)) = 1 THEN \(name) END)", "max(CASE WHEN \(holds(.integer)) = 1 THEN \(name) END)",
             ]
         }
         guard let row = try connection.query("SELECT \(parts.joined(separator: ", ")) FROM \(source)").first else { return [] }
@@ -118,8 +122,10 @@ public struct SchemaProfiler {
                                          minimum: row[base + 5].integer, maximum: row[base + 6].integer)
             if stats.texts > 0 {
                 let name = quoteIdentifier(column.name)
+                let text = dialect.asText(name, declaredType: column.declaredType)
                 stats.common = try connection.query(
-                    "SELECT \(name) FROM \(source) WHERE typeof(\(name)) = 'text' AND trim(\(name)) <> '' GROUP BY \(name) ORDER BY count(*) DESC, \(name) LIMIT ?",
+                    "SELECT \(text) FROM \(source) WHERE \(dialect.holds(.text, name, declaredType: column.declaredType)) = 1 AND trim(\(text)) <> '' "
+                        + "GROUP BY \(text) ORDER BY count(*) DESC, \(text) LIMIT ?",
                     [.integer(Int64(Self.categoryValues + 1))]
                 ).compactMap { $0[0].text }
             }
@@ -219,9 +225,15 @@ public struct SchemaProfiler {
     /// Whether the distinct values of `table.column` (the first thousand) are, but for a few,
     /// values of `target.key`.
     func contained(_ table: String, _ column: String, in target: String, _ key: String) throws -> Bool {
+        // Compared as text on an engine with fixed column types (a text code against an integer key).
+        let dialect = connection.dialect
+        let keyType = schema.table(named: target)?.column(named: key)?.declaredType ?? ""
+        let columnType = schema.table(named: table)?.column(named: column)?.declaredType ?? ""
+        let keyValue = dialect.asText(quoteIdentifier(key), declaredType: keyType)
         let sql = """
-            SELECT count(*), sum(v NOT IN (SELECT \(quoteIdentifier(key)) FROM \(quoteIdentifier(target)) WHERE \(quoteIdentifier(key)) IS NOT NULL))
-            FROM (SELECT DISTINCT \(quoteIdentifier(column)) AS v FROM \(quoteIdentifier(table)) WHERE \(quoteIdentifier(column)) IS NOT NULL LIMIT 1000)
+            SELECT count(*), sum(CASE WHEN v NOT IN (SELECT \(keyValue) FROM \(quoteIdentifier(target)) WHERE \(quoteIdentifier(key)) IS NOT NULL) THEN 1 ELSE 0 END)
+            FROM (SELECT DISTINCT \(dialect.asText(quoteIdentifier(column), declaredType: columnType)) AS v FROM \(quoteIdentifier(table))
+                  WHERE \(quoteIdentifier(column)) IS NOT NULL LIMIT 1000) AS distinct_values
             """
         guard let row = try connection.query(sql).first, let total = row[0].integer, total > 0 else { return false }
         return Double(row[1].integer ?? 0) <= Double(total) * Self.missingShare

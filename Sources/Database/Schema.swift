@@ -33,10 +33,14 @@ public struct Schema: Sendable, Codable, Equatable {
         public var foreignKeys: [ForeignKey]
         /// Rows in the table; nil for views, whose count would run their whole query.
         public var rowCount: Int?
-        /// The CREATE statement as SQLite stores it.
+        /// The CREATE statement as SQLite stores it (as PostgreSQL would take it, for a table of one).
         public var sql: String
+        /// What the database's own documentation says of the table (PostgreSQL's `COMMENT ON`).
+        public var comment: String?
 
-        public init(name: String, kind: Kind, columns: [Column], primaryKey: [String], foreignKeys: [ForeignKey], rowCount: Int?, sql: String) {
+        public init(name: String, kind: Kind, columns: [Column], primaryKey: [String], foreignKeys: [ForeignKey], rowCount: Int?, sql: String,
+                    comment: String? = nil) {
+            self.comment = comment
             self.name = name
             self.kind = kind
             self.columns = columns
@@ -61,8 +65,12 @@ public struct Schema: Sendable, Codable, Equatable {
         public var sampleValues: [String]
         /// What the column is for, as the catalog's metadata says; nil where it says nothing.
         public var role: ColumnRole?
+        /// What the database's own documentation says of the column (PostgreSQL's `COMMENT ON`).
+        public var comment: String?
 
-        public init(name: String, declaredType: String, notNull: Bool, isPrimaryKey: Bool, sampleValues: [String], role: ColumnRole? = nil) {
+        public init(name: String, declaredType: String, notNull: Bool, isPrimaryKey: Bool, sampleValues: [String], role: ColumnRole? = nil,
+                    comment: String? = nil) {
+            self.comment = comment
             self.name = name
             self.declaredType = declaredType
             self.notNull = notNull

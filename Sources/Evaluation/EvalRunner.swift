@@ -98,14 +98,14 @@ public struct EvalCase: Sendable, Codable {
 /// Runs questions through an assistant and scores each answer against its gold query.
 public struct EvalRunner {
     /// Read-only connection the gold queries run on.
-    let connection: Connection
+    let connection: any SQLDatabase
     /// The catalog's tables, by their lowercased name.
     let tableNames: [String: String]
     /// Rows read per result: enough that no comparison is cut short.
     public static let maxRows = 100_000
     static let goldTimeout: Duration = .seconds(60)
 
-    public init(connection: Connection, tableNames: Set<String>) {
+    public init(connection: any SQLDatabase, tableNames: Set<String>) {
         self.connection = connection
         self.tableNames = Dictionary(tableNames.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
     }

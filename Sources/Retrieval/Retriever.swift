@@ -198,8 +198,9 @@ public enum RetrievalError: Error, Sendable, Equatable, LocalizedError {
 
 extension Retriever {
     /// Reads the database and metadata, and the embeddings store; tells to refresh when they disagree.
-    public static func load(database: String, catalogName: String, metadataFolder: URL, embeddingsFolder: URL) throws -> Retriever {
-        let job = RefreshJob(database: database, catalogName: catalogName, metadataFolder: metadataFolder, embeddingsFolder: embeddingsFolder)
+    public static func load(database: String, catalogName: String, metadataFolder: URL, embeddingsFolder: URL,
+                            open: DatabaseOpener? = nil) throws -> Retriever {
+        let job = RefreshJob(database: database, catalogName: catalogName, metadataFolder: metadataFolder, embeddingsFolder: embeddingsFolder, open: open)
         let (catalog, _) = try job.catalog()
         guard let store = try EmbeddingStore.load(from: embeddingsFolder, encoder: "sentence-transformers/all-MiniLM-L6-v2", dimension: 384) else {
             throw RetrievalError.storeStale("todos os documentos: \(embeddingsFolder.path) está vazio")

@@ -101,7 +101,7 @@ public struct ValueIndex: Sendable {
     /// Reads the distinct text values of each table's text columns, skipping dates, numbers
     /// and columns with too many values; with `metadata`, the one-word names it gives a value
     /// ("F: feminino (alunas, meninas)") name that value too.
-    public static func build(connection: Connection, schema: Schema, metadata: CatalogMetadata? = nil) -> ValueIndex {
+    public static func build(connection: any SQLDatabase, schema: Schema, metadata: CatalogMetadata? = nil) -> ValueIndex {
         var entries: [Entry] = []
         var stored: [String: [String]] = [:]
         // The words the catalog describes things with ("nome do jogador"): among thousands of
@@ -112,16 +112,21 @@ public struct ValueIndex: Sendable {
             for column in table.columns where isIndexed(column) {
                 guard let sample = column.sampleValues.first, !looksLikeDateOrNumber(sample) else { continue }
                 let (distinctLimit, scan) = [.label, .text].contains(column.role) ? (textDistinct, textScan) : (maxDistinct, scanLimit)
+                let dialect = connection.dialect
+                let name = quoteIdentifier(column.name)
+                let isText = dialect.holds(.text, name, declaredType: column.declaredType) + " = 1"
+                let value = dialect.asText(name, declaredType: column.declaredType)
                 let source = (table.rowCount ?? 0) > scan
-                    ? "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)) LIMIT \(scan))"
-                    : "(SELECT \(quoteIdentifier(column.name)) AS v FROM \(quoteIdentifier(table.name)))"
-                guard var rows = try? connection.query("SELECT DISTINCT v FROM \(source) WHERE typeof(v) = 'text' LIMIT \(distinctLimit + 1)"),
+                    ? "(SELECT \(value) AS v FROM \(quoteIdentifier(table.name)) LIMIT \(scan)) AS scanned"
+                    : "(SELECT \(value) AS v FROM \(quoteIdentifier(table.name))) AS scanned"
+                let scannedIsText = dialect.holds(.text, "v", declaredType: column.declaredType) + " = 1"
+                guard var rows = try? connection.query("SELECT DISTINCT v FROM \(source) WHERE \(scannedIsText) LIMIT \(distinctLimit + 1)"),
                     rows.count <= distinctLimit
                 else { continue }
                 if (table.rowCount ?? .max) <= scanLimit {
                     stored[Self.key(table.name, column.name)] = rows.compactMap { $0[0].text }
                 } else if rows.count <= codeLimit, let all = try? connection.query(
-                    "SELECT DISTINCT \(quoteIdentifier(column.name)) FROM \(quoteIdentifier(table.name)) WHERE typeof(\(quoteIdentifier(column.name))) = 'text' LIMIT \(codeLimit + 1)"),
+                    "SELECT DISTINCT \(value) FROM \(quoteIdentifier(table.name)) WHERE \(isText) LIMIT \(codeLimit + 1)"),
                     all.count <= codeLimit
                 {
                     // A code column of a large table ('acesso', 'nao_entregue'): one more scan, to the end, knows them all.

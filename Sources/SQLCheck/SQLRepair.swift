@@ -43,7 +43,7 @@ public struct SQLRepair: Sendable {
 
     /// Validates `sql`, repairing what can be repaired (at most three fixes), and returns the
     /// query as it ends up, the failure left if any, and the fixes made.
-    public func validated(_ sql: String, by validator: SQLValidator, on connection: Connection)
+    public func validated(_ sql: String, by validator: SQLValidator, on connection: any SQLDatabase)
         -> (sql: String, failure: ValidationFailure?, repairs: [RuleNote])
     {
         var sql = sql

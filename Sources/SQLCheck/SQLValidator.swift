@@ -56,7 +56,7 @@ public struct SQLValidator: Sendable {
     }
 
     /// Nil when the query is fine.
-    public func validate(_ sql: String, on connection: Connection) -> ValidationFailure? {
+    public func validate(_ sql: String, on connection: any SQLDatabase) -> ValidationFailure? {
         if SQLScanner.statementCount(sql) > 1 {
             return ValidationFailure(kind: .multipleStatements, message: "a resposta tem mais de um comando SQL; mande uma única consulta", hints: [])
         }
@@ -68,7 +68,7 @@ public struct SQLValidator: Sendable {
                 hints: [])
         }
         do {
-            _ = try connection.prepareGenerated(sql)
+            try connection.checkGenerated(sql)
         } catch let refusal as QueryRefusal {
             return explain(refusal, sql: sql)
         } catch {

@@ -30,7 +30,7 @@ public struct ScoreBadges: Sendable {
     public let studentIDs: [String: Int64]
 
     /// The latest scores per student, or nil when the database has none to show.
-    public static func load(from connection: Connection) -> ScoreBadges? {
+    public static func load(from connection: any SQLDatabase) -> ScoreBadges? {
         guard hasRows(connection, "scores_risco") || hasRows(connection, "scores_engajamento") else { return nil }
         var risk: [Int64: RiskScore] = [:]
         var engagement: [Int64: EngagementScore] = [:]
@@ -60,7 +60,7 @@ public struct ScoreBadges: Sendable {
         """
 
     /// One student's latest risk, without reading everyone's (the student card).
-    public static func risk(ofStudent id: Int64, from connection: Connection) -> RiskScore? {
+    public static func risk(ofStudent id: Int64, from connection: any SQLDatabase) -> RiskScore? {
         ((try? connection.query(latestRisk + " AND aluno_id = ?", [.integer(id)])) ?? []).first.map(riskScore)
     }
 
@@ -96,7 +96,7 @@ public struct ScoreBadges: Sendable {
         }
     }
 
-    static func hasRows(_ connection: Connection, _ table: String) -> Bool {
-        (try? connection.scalar("SELECT EXISTS (SELECT 1 FROM \(quoteIdentifier(table)))"))?.integer == 1
+    static func hasRows(_ connection: any SQLDatabase, _ table: String) -> Bool {
+        !((try? connection.query("SELECT 1 FROM \(quoteIdentifier(table)) LIMIT 1")) ?? []).isEmpty
     }
 }

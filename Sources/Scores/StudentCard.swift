@@ -55,9 +55,9 @@ public struct StudentCard: Sendable {
     /// Reads the card of the student with this RA.
     ///
     /// - Throws: `LoadError` when the database is not the school schema or the RA is unknown.
-    public static func load(ra: String, from connection: Connection, months: Int = 6) throws -> StudentCard {
+    public static func load(ra: String, from connection: any SQLDatabase, months: Int = 6) throws -> StudentCard {
         let required = ["alunos", "matriculas", "turmas", "escolas", "avaliacoes_anuais", "frequencia_mensal"]
-        let present = Set(try connection.query("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view')").compactMap { $0[0].text })
+        let present = try connection.tableNames()
         guard required.allSatisfy(present.contains) else { throw LoadError.notSchoolSchema }
         guard let student = try connection.query("SELECT id, ra, nome, data_nascimento, ano_ingresso FROM alunos WHERE ra = ?", [.text(ra)]).first,
             let id = student[0].integer
@@ -74,7 +74,7 @@ public struct StudentCard: Sendable {
         let years = try connection.query("""
             SELECT a.ano_letivo, a.inde, a.pedra, a.ieg, a.ida, a.defasagem,
                    (SELECT 1.0 * sum(f.presencas) / nullif(sum(f.aulas_previstas), 0) FROM frequencia_mensal f
-                    WHERE f.aluno_id = a.aluno_id AND substr(f.mes, 1, 4) = CAST(a.ano_letivo AS TEXT))
+                    WHERE f.aluno_id = a.aluno_id AND substr(CAST(f.mes AS TEXT), 1, 4) = CAST(a.ano_letivo AS TEXT))
             FROM avaliacoes_anuais a WHERE a.aluno_id = ? ORDER BY a.ano_letivo
             """, [.integer(id)]).map {
             YearIndicators(year: Int($0[0].integer ?? 0), inde: $0[1].double ?? 0, pedra: $0[2].text ?? "", ieg: $0[3].double ?? 0,
@@ -83,7 +83,7 @@ public struct StudentCard: Sendable {
         let scored = present.contains("scores_engajamento")
         let monthRows = try connection.query("""
             SELECT f.mes, 1.0 * f.presencas / nullif(f.aulas_previstas, 0),
-                   (SELECT count(*) FROM interacoes i WHERE i.aluno_id = f.aluno_id AND substr(i.ocorrido_em, 1, 7) = f.mes),
+                   (SELECT count(*) FROM interacoes i WHERE i.aluno_id = f.aluno_id AND substr(CAST(i.ocorrido_em AS TEXT), 1, 7) = CAST(f.mes AS TEXT)),
                    \(scored ? "s.nivel, s.score" : "NULL, NULL")
             FROM frequencia_mensal f
             \(scored ? "LEFT JOIN scores_engajamento s ON s.aluno_id = f.aluno_id AND s.mes = f.mes" : "")

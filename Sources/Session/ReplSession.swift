@@ -28,7 +28,7 @@ public final class ReplSession {
 
     /// What the session needs from the outside world.
     public struct Services {
-        public var connection: Connection
+        public var connection: any SQLDatabase
         /// The database path, for the audit log.
         public var database: String
         public var examples: ExampleStore
@@ -36,7 +36,7 @@ public final class ReplSession {
         public var refresh: () throws -> (RefreshSummary, Assistant)
         public var auditLog: AuditLog?
 
-        public init(connection: Connection, database: String, examples: ExampleStore,
+        public init(connection: any SQLDatabase, database: String, examples: ExampleStore,
                     refresh: @escaping () throws -> (RefreshSummary, Assistant), auditLog: AuditLog?) {
             self.connection = connection
             self.database = database

@@ -8,9 +8,14 @@ public struct Workspace: Sendable, Equatable {
     /// The folder that holds `metadata/`, `prompts/`, `embeddings/`, `models/` and `data/`.
     public let home: URL
     public let homeSource: Source
-    /// The SQLite file questions are answered from.
+    /// The SQLite file questions are answered from; for a server, its address as a URL.
     public let database: URL
     public let databaseSource: Source
+    /// The PostgreSQL server's address as written (`postgresql://…`, which may hold a password);
+    /// nil when the database is a SQLite file.
+    public let serverAddress: String?
+    /// The catalog a server database gets: its name, and its schema when not `public`.
+    private let serverCatalogName: String?
 
     /// What decided a location.
     public enum Source: String, Sendable, Equatable {
@@ -36,8 +41,36 @@ public struct Workspace: Sendable, Equatable {
     /// The catalog name given with `--catalog`, when one was.
     public var catalogOverride: String?
 
-    /// The name of the database's catalog: `--catalog`, else its file's stem (`escola` for the bundled one).
-    public var catalogName: String { catalogOverride ?? database.deletingPathExtension().lastPathComponent }
+    /// The name of the database's catalog: `--catalog`, else its file's stem (`escola` for the bundled
+    /// one), or for a server its database's name (`rede`, `rede-gestao` for the schema `gestao`).
+    public var catalogName: String {
+        catalogOverride ?? serverCatalogName ?? database.deletingPathExtension().lastPathComponent
+    }
+
+    /// The database for messages and logs: the file's path, or the server's address without its password.
+    public var databaseLabel: String {
+        guard serverAddress != nil, var components = URLComponents(url: database, resolvingAgainstBaseURL: false) else { return database.path }
+        components.password = nil
+        return components.string ?? "postgresql://…"
+    }
+
+    /// Whether `text` is a PostgreSQL server's address rather than a file's path.
+    public static func isServerAddress(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return lower.hasPrefix("postgresql:") || lower.hasPrefix("postgres:")
+    }
+
+    /// The database a server address names, as libpq would choose it (the path, else `dbname=`,
+    /// else `PGDATABASE`, else the user), with `-schema` for a `?schema=` other than public.
+    public static func serverCatalogName(_ address: String, environment: [String: String]) -> String {
+        let components = URLComponents(string: address)
+        let path = (components?.percentEncodedPath ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/")).removingPercentEncoding
+        let items = components?.queryItems ?? []
+        let database = [path, items.first { $0.name == "dbname" }?.value, environment["PGDATABASE"], components?.user, environment["PGUSER"],
+                        environment["USER"]].compactMap { $0 }.first { !$0.isEmpty } ?? "postgres"
+        guard let schema = items.first(where: { $0.name == "schema" })?.value, !schema.isEmpty, schema != "public" else { return database }
+        return database + "-" + schema
+    }
 
     public var metadataFolder: URL { home.appendingPathComponent("metadata/\(catalogName)", isDirectory: true) }
     public var embeddingsFolder: URL { home.appendingPathComponent("embeddings/\(catalogName)", isDirectory: true) }
@@ -85,6 +118,13 @@ public struct Workspace: Sendable, Equatable {
 
         let database: URL
         let databaseSource: Source
+        let written = nonEmpty(databaseFlag) ?? nonEmpty(environment[databaseVariable])
+        if let written, isServerAddress(written), let address = URL(string: written) {
+            return Workspace(
+                home: home.standardizedFileURL, homeSource: homeSource, database: address,
+                databaseSource: nonEmpty(databaseFlag) != nil ? .flag : .environment, serverAddress: written,
+                serverCatalogName: serverCatalogName(written, environment: environment), catalogOverride: nonEmpty(catalogFlag))
+        }
         // A link is followed to its file: the catalog is the file's, whatever the link is called.
         if let flag = nonEmpty(databaseFlag) {
             (database, databaseSource) = (absolute(flag).resolvingSymlinksInPath(), .flag)
@@ -95,7 +135,7 @@ public struct Workspace: Sendable, Equatable {
         }
         return Workspace(
             home: home.standardizedFileURL, homeSource: homeSource, database: database, databaseSource: databaseSource,
-            catalogOverride: nonEmpty(catalogFlag))
+            serverAddress: nil, serverCatalogName: nil, catalogOverride: nonEmpty(catalogFlag))
     }
 
     /// A folder is a home when it holds indaga's metadata and prompts folders.

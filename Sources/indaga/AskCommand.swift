@@ -42,15 +42,16 @@ struct AskCommand: ParsableCommand {
         let (workspace, encoder) = (parts.workspace, parts.encoder)
         let endpoint = parts.client.endpoint
         let refresh = {
-            let job = RefreshJob(database: workspace.database.path, catalogName: workspace.catalogName,
-                                 metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+            let open = WorkspaceOptions.opener(workspace)
+            let job = RefreshJob(database: workspace.databaseLabel, catalogName: workspace.catalogName,
+                                 metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder, open: open)
             let summary = try job.run(check: false) { encoder }
-            let fresh = try Retriever.load(database: workspace.database.path, catalogName: workspace.catalogName,
-                                           metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+            let fresh = try Retriever.load(database: workspace.databaseLabel, catalogName: workspace.catalogName,
+                                           metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder, open: open)
             return (summary, parts.assistant(on: connection, catalog: fresh))
         }
         let services = ReplSession.Services(
-            connection: connection, database: workspace.database.path, examples: ExampleStore(metadataFolder: workspace.metadataFolder),
+            connection: connection, database: workspace.databaseLabel, examples: ExampleStore(metadataFolder: workspace.metadataFolder),
             refresh: refresh, auditLog: parts.auditLog)
         let session = ReplSession(
             assistant: parts.assistant(on: connection), services: services,

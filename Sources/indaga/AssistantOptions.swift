@@ -89,7 +89,7 @@ struct AssistantParts: Sendable {
 
     /// Loads the catalog, encoder, prompts and model client; also returns the connection the
     /// database was checked with (opened read-only, the demo database created on first use).
-    static func load(_ workspaceOptions: WorkspaceOptions, _ llm: LLMOptions, _ assistant: AssistantOptions) throws -> (AssistantParts, Connection) {
+    static func load(_ workspaceOptions: WorkspaceOptions, _ llm: LLMOptions, _ assistant: AssistantOptions) throws -> (AssistantParts, any SQLDatabase) {
         // A rule id that does not exist is said before anything loads.
         let options = try assistant.pipeline()
         let workspace = workspaceOptions.resolve()
@@ -103,17 +103,17 @@ struct AssistantParts: Sendable {
     }
 
     /// An assistant on `connection`; `catalog` replaces the loaded retriever (after `:salvar` refreshed it).
-    func assistant(on connection: Connection, catalog: Retriever? = nil) -> Assistant {
+    func assistant(on connection: any SQLDatabase, catalog: Retriever? = nil) -> Assistant {
         Assistant(connection: connection, retriever: catalog ?? retriever, encoder: encoder, client: client, prompts: prompts, options: options)
     }
 
     /// A new read-only connection to the same database, for another thread.
-    func openConnection() throws -> Connection {
-        try Connection(path: workspace.database.path, mode: .readOnly)
+    func openConnection() throws -> any SQLDatabase {
+        try WorkspaceOptions.opener(workspace)()
     }
 
     /// Writes the answer to the audit log (which a batch's threads call one at a time).
     func audit(_ answer: Answer) throws {
-        try auditLog.append(answer, database: workspace.database.path)
+        try auditLog.append(answer, database: workspace.databaseLabel)
     }
 }

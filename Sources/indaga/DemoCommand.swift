@@ -1,4 +1,5 @@
 import ArgumentParser
+import Database
 import DemoDatabase
 import Foundation
 import Render
@@ -14,6 +15,10 @@ struct DemoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Arquivo a criar (padrão: data/escola.sqlite na pasta do projeto).", valueName: "arquivo"))
     var out: String?
 
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "Carrega o banco de demonstração num PostgreSQL (postgresql://usuário@servidor:5432/banco) em vez de criar um arquivo.", valueName: "endereço"))
+    var server: String?
+
     @Option(help: ArgumentHelp("Semente do gerador.", valueName: "n"))
     var seed: UInt64 = DemoDatabase.defaultSeed
 
@@ -22,8 +27,29 @@ struct DemoCommand: ParsableCommand {
 
     @OptionGroup var homeOption: HomeOption
 
+    func validate() throws {
+        if let server, !Workspace.isServerAddress(server) {
+            throw ValidationError("--db precisa ser um endereço postgresql://…; para um arquivo, use --out")
+        }
+        if server != nil, out != nil { throw ValidationError("--db e --out não combinam: o banco vai para um servidor ou para um arquivo") }
+    }
+
     func run() throws {
         let workspace = homeOption.resolve()
+        if let server {
+            // The same file as always, notes included, then copied: both engines hold the same rows.
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("indaga-demo-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let file = folder.appendingPathComponent("escola.sqlite").path
+            let (_, scores) = try ScoredDemo.write(
+                to: file, seed: seed, home: workspace.home,
+                willStart: { standardError.write("Gerando a rede escolar (semente \(seed))…\n") },
+                progress: { standardError.write("\($0)…\n") })
+            try CopyCommand.copy(from: try Connection(path: file, mode: .readOnly), to: server, replace: force)
+            print(ScoresText.training(scores))
+            return
+        }
         let target: String
         if let out {
             target = out

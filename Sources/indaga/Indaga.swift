@@ -10,7 +10,7 @@ struct Indaga: ParsableCommand {
             Sem argumentos, abre a conversa (indaga ask) no banco de demonstração, criado na primeira vez.
             Pastas e banco: --home / INDAGA_HOME e --db / INDAGA_DB; a opção vale mais que a variável de ambiente.
             """,
-        subcommands: [AskCommand.self, BatchCommand.self, EvalCommand.self, ScoresCommand.self, SchemaCommand.self, DemoCommand.self, RefreshCommand.self, RetrieveCommand.self, EmbedCommand.self, LLMCommand.self, BenchCommand.self],
+        subcommands: [AskCommand.self, BatchCommand.self, EvalCommand.self, ScoresCommand.self, SchemaCommand.self, DemoCommand.self, CopyCommand.self, RefreshCommand.self, RetrieveCommand.self, EmbedCommand.self, LLMCommand.self, BenchCommand.self],
         defaultSubcommand: AskCommand.self
     )
 

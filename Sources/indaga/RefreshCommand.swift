@@ -35,9 +35,9 @@ struct RefreshCommand: ParsableCommand {
         // Opening checks the file (and creates the bundled database on first use).
         _ = try workspaceOptions.openDatabase(workspace)
         let job = RefreshJob(
-            database: workspace.database.path, catalogName: workspace.catalogName,
+            database: workspace.databaseLabel, catalogName: workspace.catalogName,
             metadataFolder: metadata.map { URL(fileURLWithPath: $0) } ?? workspace.metadataFolder,
-            embeddingsFolder: workspace.embeddingsFolder
+            embeddingsFolder: workspace.embeddingsFolder, open: WorkspaceOptions.opener(workspace)
         )
         var describer: CatalogDescriber?
         if describe {

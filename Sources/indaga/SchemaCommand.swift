@@ -31,10 +31,10 @@ struct SchemaCommand: ParsableCommand {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let document = SchemaDocument(database: workspace.database.path, schema: schema, metadata: metadata)
+            let document = SchemaDocument(database: workspace.databaseLabel, schema: schema, metadata: metadata)
             print(String(decoding: try encoder.encode(document), as: UTF8.self))
         case .text:
-            print(SchemaText.render(schema, metadata: metadata, database: workspace.database.path))
+            print(SchemaText.render(schema, metadata: metadata, database: workspace.databaseLabel))
         }
     }
 }

@@ -28,6 +28,11 @@ struct ScoresCommand: ParsableCommand {
 
     func run() throws {
         let workspace = workspaceOptions.resolve()
+        if workspace.serverAddress != nil {
+            // Training writes the score tables; on a server that is a job for whoever owns the database.
+            throw CommandFailure(message: "indaga scores calcula e grava as notas num banco SQLite; num PostgreSQL, calcule-as na cópia SQLite "
+                + "(indaga scores --db arquivo.sqlite) e copie-a para o servidor com indaga copy arquivo.sqlite --db \(workspace.databaseLabel) --force")
+        }
         _ = try workspaceOptions.openDatabase(workspace)  // checks the file, creates the demo database on first use
         let connection = try Connection(path: workspace.database.path, mode: .readWrite)
         let settings = try ScoresConfig.load(from: config.map { URL(fileURLWithPath: $0) }

@@ -4,6 +4,7 @@ import Database
 import DemoDatabase
 import Foundation
 import MiniLM
+import PostgreSQL
 import Render
 import Retrieval
 import Workspace
@@ -20,7 +21,9 @@ struct HomeOption: ParsableArguments {
 
 /// `--home` and `--db`, shared by every command that reads the database.
 struct WorkspaceOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp("Arquivo SQLite a consultar (padrão: INDAGA_DB, ou o banco de demonstração).", valueName: "arquivo"))
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "Arquivo SQLite ou endereço PostgreSQL (postgresql://usuário@servidor:5432/banco[?schema=nome]) a consultar "
+            + "(padrão: INDAGA_DB, ou o banco de demonstração).", valueName: "banco"))
     var database: String?
 
     @OptionGroup var homeOption: HomeOption
@@ -44,7 +47,14 @@ extension WorkspaceOptions {
     ///
     /// - Throws: `CommandFailure` with a pt-BR line for a missing, unreadable or
     ///   non-SQLite file; creation errors from `DemoDatabase`.
-    func openDatabase(_ workspace: Workspace) throws -> Connection {
+    func openDatabase(_ workspace: Workspace) throws -> any SQLDatabase {
+        if let address = workspace.serverAddress {
+            do {
+                return try PostgresDatabase(address: PostgresAddress(address), readOnly: true)
+            } catch let error as PostgresError {
+                throw CommandFailure(message: error.message)
+            }
+        }
         let path = workspace.database.path
         let fileManager = FileManager.default
         var isFolder: ObjCBool = false
@@ -66,6 +76,14 @@ extension WorkspaceOptions {
         return try Connection(path: path, mode: .readOnly)
     }
 
+    /// Opens the workspace's database read-only, once per call: a SQLite file or a PostgreSQL server.
+    static func opener(_ workspace: Workspace) -> DatabaseOpener {
+        if let address = workspace.serverAddress {
+            return PostgresDatabase.readOnlyOpener(PostgresAddress(address))
+        }
+        return Connection.readOnlyOpener(workspace.database.path)
+    }
+
     /// The starter metadata files a refresh wrote, on stderr, and, unless the model is describing
     /// them already, the hint that it can: the model is not asked on its own (it takes minutes,
     /// and a first question should not wait for it), but the user learns it can be.
@@ -82,20 +100,21 @@ extension WorkspaceOptions {
     ///
     /// A catalog never refreshed (a new database) or out of date is refreshed first, as
     /// `indaga refresh` would: a second or two, said on stderr.
-    func openRetriever(_ workspace: Workspace) throws -> (Connection, Retriever, MiniLMEncoder) {
+    func openRetriever(_ workspace: Workspace) throws -> (any SQLDatabase, Retriever, MiniLMEncoder) {
         let connection = try openDatabase(workspace)
         let encoder = try MiniLMEncoder(folder: workspace.modelFolder)
+        let open = Self.opener(workspace)
         func load() throws -> Retriever {
             try Retriever.load(
-                database: workspace.database.path, catalogName: workspace.catalogName,
-                metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+                database: workspace.databaseLabel, catalogName: workspace.catalogName,
+                metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder, open: open)
         }
         do {
             return (connection, try load(), encoder)
         } catch RetrievalError.storeStale {
             standardError.write("Atualizando o catálogo de \(workspace.catalogName) (metadata e embeddings)…\n")
-            let job = RefreshJob(database: workspace.database.path, catalogName: workspace.catalogName,
-                                 metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder)
+            let job = RefreshJob(database: workspace.databaseLabel, catalogName: workspace.catalogName,
+                                 metadataFolder: workspace.metadataFolder, embeddingsFolder: workspace.embeddingsFolder, open: open)
             let summary: RefreshSummary
             do {
                 summary = try job.run(check: false) { encoder }

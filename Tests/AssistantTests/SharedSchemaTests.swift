@@ -1,5 +1,6 @@
 @testable import Assistant
 import Catalog
+import Database
 import Foundation
 import LLM
 import Retrieval
@@ -71,7 +72,7 @@ struct SharedSchemaTests {
         let (_, retriever, encoder, prompts) = try Setup.parts.get()
         let (database, _, _, _) = try Setup.parts.get()
         let old = PromptTemplates(generation: prompts.generation.replacingOccurrences(of: "{{focus}}", with: ""), correction: prompts.correction)
-        let assistant = Assistant(connection: try .init(path: database, mode: .readOnly), retriever: retriever, encoder: encoder, client: nil,
+        let assistant = Assistant(connection: try Connection(path: database, mode: .readOnly), retriever: retriever, encoder: encoder, client: nil,
                                   prompts: old, options: Self.sharing)
         let question = "Quantos alunos há?"
         let prompt = assistant.generationPrompt(question, context: assistant.context(for: question))
