@@ -7,6 +7,7 @@ import LLM
 import Render
 import RuleBook
 import SQLCheck
+import Workspace
 
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -77,6 +78,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Mostra de novo um relatório JSON gravado com --out, como esta versão o escreve, sem rodar nada.", valueName: "relatório"))
     var show: String?
 
+    @Option(help: ArgumentHelp(
+        "Faz as perguntas num PostgreSQL: cada banco das perguntas é lido do banco de mesmo nome neste servidor (carregado com indaga copy "
+            + "ou indaga demo --db), com o mesmo catálogo; o gabarito roda no arquivo SQLite, que tem os mesmos dados.", valueName: "postgresql://…/"))
+    var server: String?
+
     @Flag(name: .customLong("list-rules"), help: "Lista as regras (id, etapa e o erro que cada uma trata) e sai.")
     var listRules = false
 
@@ -98,6 +104,10 @@ struct EvalCommand: ParsableCommand {
             throw ValidationError("diga o arquivo de perguntas (por exemplo eval/dev.yaml) ou a suíte (eval/suite.yaml)")
         }
         if let sample { try OptionRange.check(sample, 1...10_000, option: "--sample") }
+        if let server, !Workspace.isServerAddress(server) {
+            throw ValidationError("--server precisa ser um endereço postgresql://usuário@servidor:porta/")
+        }
+        if server != nil, !replay.isEmpty || show != nil { throw ValidationError("--server só vale ao rodar perguntas") }
         if format == .md && !listRules {
             throw ValidationError("--format md só vale com --list-rules; o relatório sai em text ou json")
         }
@@ -172,9 +182,9 @@ struct EvalCommand: ParsableCommand {
                        sets: done + (partial.map { [$0] } ?? []))
         }
         for set in sets {
-            let workspace = workspaceOptions.resolve(database: set.database)
+            let (workspace, gold) = try workspaces(for: set)
             let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
-            let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
+            let runner = EvalRunner(connection: gold ?? connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
             let assistants = setups.map { setup in
                 var options = setup.options
                 options.maxRows = EvalRunner.maxRows
@@ -182,7 +192,7 @@ struct EvalCommand: ParsableCommand {
             }
             standardError.write("== \(workspace.catalogName) (\(set.path)): \(set.questions.count) perguntas\n")
             func setReport(_ cases: [[EvalCase]], _ elapsed: [Duration]) -> EvalReport.QuestionSet {
-                EvalReport.QuestionSet(file: set.path, database: workspace.database.path, catalog: workspace.catalogName, runs: setups.indices.map { position in
+                EvalReport.QuestionSet(file: set.path, database: workspace.databaseLabel, catalog: workspace.catalogName, runs: setups.indices.map { position in
                     EvalRun(configuration: configurations[position], cases: cases[position], elapsed: elapsed[position], interrupted: stopped != nil)
                 })
             }
@@ -214,6 +224,16 @@ struct EvalCommand: ParsableCommand {
         }
         if interrupt.flag.isCancelled { throw ExitCode(130) }
         if let stopped { throw CommandFailure(message: "a avaliação parou antes do fim: \(stopped)") }
+    }
+
+    /// Where a set's questions are asked, and, with `--server`, the SQLite file its gold queries
+    /// run on: the server's database of the file's catalog name, read with that same catalog.
+    func workspaces(for set: EvalFile) throws -> (Workspace, Connection?) {
+        let local = workspaceOptions.resolve(database: set.database)
+        guard let server, var address = URLComponents(string: server) else { return (local, nil) }
+        address.path = "/" + local.catalogName
+        let remote = Workspace.resolve(homeFlag: workspaceOptions.homeOption.home, databaseFlag: address.string, catalogFlag: local.catalogName)
+        return (remote, try workspaceOptions.openDatabase(local) as? Connection)
     }
 
     /// What to say when the database a question file names is not there.
