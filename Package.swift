@@ -122,8 +122,8 @@ let package = Package(
             ]
         ),
 
-        // Helpers shared by the test targets (temporary folders).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Helpers shared by the test targets (temporary folders, fake model servers, scratch PostgreSQL databases).
+        .target(name: "TestSupport", dependencies: ["PostgreSQL"], path: "Tests/TestSupport"),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(
             name: "PostgreSQLTests",
@@ -162,7 +162,7 @@ let package = Package(
         ),
         // Runs the built `indaga` binary and checks stdout, stderr and the exit code.
         .testTarget(name: "EngineTests", dependencies: ["Engine", "LLM", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "Terminal", "TestSupport"]),
+        .testTarget(name: "CommandLineTests", dependencies: ["indaga", "Batch", "Database", "PostgreSQL", "Terminal", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

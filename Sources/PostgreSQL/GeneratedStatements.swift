@@ -80,27 +80,34 @@ extension PostgresDatabase {
             || !isPlainIdentifier(word)
     }
 
-    /// The statement as it will be sent, or the refusal.
+    /// The statement as it will be sent: screened, SQLite's habits in PostgreSQL's words, names
+    /// with capitals quoted, and the columns it shows but does not group added to its GROUP BY;
+    /// parsed by the server (an unnamed prepared statement, never executed) in a read-only
+    /// transaction rolled back at once. Throws the refusal.
     private func prepared(_ sql: String) throws -> String {
         if let refusal = screen(sql) {
             throw QueryRefusal(kind: .notAllowed, message: refusal, sqliteMessage: nil)
         }
-        return quotingNames(sql)
+        var text = quotingNames(SQLiteHabits.translated(sql))
+        // Each round adds one column; a query shows only so many.
+        for _ in 0..<8 {
+            try execute("BEGIN TRANSACTION READ ONLY")
+            let result = PQprepare(handle, "", text, 0, nil)
+            defer { PQclear(result) }
+            let failure: PostgresError? = (try? check(result, sql: text)) == nil ? serverError(result, sql: text) : nil
+            try? execute("ROLLBACK")
+            guard let failure else { return text }
+            guard failure.state == "42803", failure.message.contains("must appear in the GROUP BY clause"), let position = failure.position,
+                  let grouped = SQLiteHabits.grouping(text, at: position), grouped != text
+            else { throw refusal(for: failure, sql: text, running: false) }
+            text = grouped
+        }
+        return text
     }
 
-    /// Parses and plans the statement on the server (an unnamed prepared statement, never
-    /// executed), in a read-only transaction rolled back at once.
+    /// Checks the statement on the server without running it.
     public func checkGenerated(_ sql: String) throws {
-        let text = try prepared(sql)
-        try execute("BEGIN TRANSACTION READ ONLY")
-        defer { try? execute("ROLLBACK") }
-        let result = PQprepare(handle, "", text, 0, nil)
-        defer { PQclear(result) }
-        do {
-            try check(result, sql: text)
-        } catch let error as PostgresError {
-            throw refusal(for: error, sql: text, running: false)
-        }
+        _ = try prepared(sql)
     }
 
     public func runGenerated(_ sql: String, timeout: Duration, maxRows: Int, cancelled: @escaping () -> Bool) throws -> QueryResult {

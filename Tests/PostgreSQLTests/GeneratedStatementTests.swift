@@ -1,11 +1,12 @@
 import Database
 import Foundation
 import PostgreSQL
+import TestSupport
 import Testing
 
 /// What a generated statement may do on a real server: the same hostile list as for SQLite,
 /// and none of it changes a byte or leaves a session behind.
-@Suite("PostgreSQL: generated statements run safely", .enabled(if: TestServer.isAvailable, TestServer.skipReason))
+@Suite("PostgreSQL: generated statements run safely", .enabled(if: TestServer.isAvailable, Comment(rawValue: TestServer.skipReason)))
 struct GeneratedStatementTests {
     static let setup = """
         CREATE TABLE alunos (id integer PRIMARY KEY, nome text NOT NULL, "anoIngresso" integer);

@@ -1,9 +1,10 @@
 import Database
 import Foundation
 import PostgreSQL
+import TestSupport
 import Testing
 
-@Suite("PostgreSQL: connection, values and the catalog", .enabled(if: TestServer.isAvailable, TestServer.skipReason))
+@Suite("PostgreSQL: connection, values and the catalog", .enabled(if: TestServer.isAvailable, Comment(rawValue: TestServer.skipReason)))
 struct PostgresDatabaseTests {
     @Test("values come back typed as SQLite would hold them, with ? placeholders bound in order")
     func values() throws {
