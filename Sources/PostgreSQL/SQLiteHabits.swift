@@ -45,6 +45,12 @@ enum SQLiteHabits {
                 return replacing(close, close, with: ") AS subconsulta\(index)")
             }
             if token.isKeyword("LIKE") {
+                // The column read as text: a date's ISO text is what `LIKE '2023-%'` means on SQLite.
+                let negated = index > 0 && tokens[index - 1].isKeyword("NOT")
+                let left = negated ? index - 2 : index - 1
+                if left >= 0, let start = columnReference(endingAt: left, in: tokens) {
+                    return replacing(start, index, with: "CAST(\(text(start..<left + 1)) AS text) \(negated ? "NOT " : "")ILIKE")
+                }
                 return replacing(index, index, with: "ILIKE")
             }
             guard token.kind == .word, let call = call(at: index, in: tokens) else { continue }
@@ -108,6 +114,20 @@ enum SQLiteHabits {
             }
         }
         return nil
+    }
+
+    /// Where a column reference that ends at `index` starts (`nome`, `t.nome`, `t."Nº Turma"`);
+    /// nil for a keyword, a literal or an expression.
+    static func columnReference(endingAt index: Int, in tokens: [SQLToken]) -> Int? {
+        let token = tokens[index]
+        if token.kind == .quotedName {
+            return index > 0 && tokens[index - 1].kind == .word && tokens[index - 1].text.hasSuffix(".") && tokens[index - 1].end == token.start
+                ? index - 1 : index
+        }
+        guard token.kind == .word, !token.text.hasSuffix(".") else { return nil }
+        let parts = token.text.split(separator: ".").map(String.init)
+        guard let last = parts.last, !last.isEmpty, parts.count > 1 || isPlainIdentifier(last) else { return nil }
+        return index
     }
 
     /// Where a subquery read FROM closes, when no name follows it: SQLite reads it as it is,

@@ -70,7 +70,7 @@ public struct SQLValidator: Sendable {
         do {
             try connection.checkGenerated(sql)
         } catch let refusal as QueryRefusal {
-            return explain(refusal, sql: sql)
+            return explain(refusal, sql: sql, dialect: connection.dialect)
         } catch {
             return ValidationFailure(kind: .syntax, message: "o SQL não é válido: \(error.localizedDescription)", hints: [])
         }
@@ -117,7 +117,7 @@ public struct SQLValidator: Sendable {
     }
 
     /// Turns SQLite's message into a sentence and hints.
-    func explain(_ refusal: QueryRefusal, sql: String) -> ValidationFailure {
+    func explain(_ refusal: QueryRefusal, sql: String, dialect: SQLDialect = .sqlite) -> ValidationFailure {
         guard refusal.kind == .invalid, let message = refusal.sqliteMessage else {
             return ValidationFailure(kind: refusal.kind == .notAllowed ? .notAllowed : .syntax, message: refusal.message, hints: [])
         }
@@ -186,8 +186,9 @@ public struct SQLValidator: Sendable {
             return ValidationFailure(kind: .ambiguousColumn, message: "a coluna \(name) existe em mais de uma tabela da consulta", hints: hint, column: name)
         }
         if let name = message.after("no such function: ") {
-            let hint = Self.functionHints[name.uppercased()].map { [$0] } ?? []
-            return ValidationFailure(kind: .unknownFunction, message: "a função \(name) não existe no SQLite", hints: hint)
+            let hints = dialect == .postgresql ? Self.postgresFunctionHints : Self.functionHints
+            let hint = hints[name.uppercased()].map { [$0] } ?? []
+            return ValidationFailure(kind: .unknownFunction, message: "a função \(name) não existe no \(dialect.displayName)", hints: hint)
         }
         // sum() in WHERE: the commonest way a small model writes "alunos com presença abaixo de 75%".
         if message.hasPrefix("misuse of aggregate") {
@@ -213,6 +214,18 @@ public struct SQLValidator: Sendable {
         "ISNULL": "use coalesce(coluna, valor) ou coluna IS NULL",
         "TO_CHAR": "use strftime(formato, coluna)",
         "EXTRACT": "use strftime('%Y', coluna) para o ano",
+    ]
+
+    /// Functions of other dialects that small models write for PostgreSQL (SQLite's own, such as
+    /// `strftime`, are translated before the server sees them).
+    static let postgresFunctionHints: [String: String] = [
+        "YEAR": "use EXTRACT(YEAR FROM coluna)",
+        "MONTH": "use EXTRACT(MONTH FROM coluna)",
+        "DAY": "use EXTRACT(DAY FROM coluna)",
+        "CURDATE": "use CURRENT_DATE",
+        "DATEDIFF": "use coluna_a - coluna_b, que dá os dias entre duas datas",
+        "DATE_FORMAT": "use to_char(coluna, 'YYYY-MM-DD')",
+        "ISNULL": "use coalesce(coluna, valor) ou coluna IS NULL",
     ]
 
     /// The table a qualifier stands for in the query: an alias given in FROM or JOIN, or a table's own name.

@@ -102,6 +102,7 @@ struct SameAnswerTests {
 
     @Test("SQLite habits on another schema: capitals, dates as text, LIKE, rounding, booleans averaged, bare columns", arguments: [
         "SELECT nameFirst, nameLast FROM People WHERE birthCity LIKE 'mob%'",
+        "SELECT p.nameLast FROM People p WHERE p.debut LIKE '195%' AND p.nameLast NOT LIKE 'a%' ORDER BY p.nameLast",
         "SELECT strftime('%Y', debut) AS ano, count(*) FROM People GROUP BY strftime('%Y', debut) ORDER BY ano",
         "SELECT substr(debut, 1, 7) AS mes FROM People ORDER BY mes",
         "SELECT round(avg(weight), 2) FROM People",
