@@ -37,7 +37,7 @@ extension PostgresDatabase {
                 return "a consulta tentou alterar dados (\(token.text.uppercased()))"
             }
             let system = parts.contains { $0 == "pg_catalog" || $0 == "information_schema" || $0 == "pg_toast" }
-                || (!isCall && last.hasPrefix("pg_") && !namesByLowercase.keys.contains(last) && !Self.isOwnName(last, in: self))
+                || (!isCall && last.hasPrefix("pg_") && !schemaNames.lowercased.contains(last))
             if system {
                 return "a consulta lê as tabelas internas do PostgreSQL (\(name)), o que não é permitido; consulte as tabelas de dados"
             }
@@ -45,14 +45,11 @@ extension PostgresDatabase {
         return nil
     }
 
-    private static func isOwnName(_ lowercase: String, in database: PostgresDatabase) -> Bool {
-        ((try? database.tableNames()) ?? []).contains { $0.lowercased() == lowercase }
-    }
-
     /// Words PostgreSQL reads in lowercase that name a table or column written with capitals
     /// (`playerID` → `"playerID"`), so a query written as for SQLite, where case does not
     /// matter, reads the same names here. Keywords and words of date functions stay as written.
     func quotingNames(_ sql: String) -> String {
+        let namesByLowercase = schemaNames.needingQuotes
         guard !namesByLowercase.isEmpty else { return sql }
         var characters = Array(sql)
         var replacements: [(start: Int, length: Int, text: String)] = []
@@ -133,9 +130,13 @@ extension PostgresDatabase {
         while true {
             // Wait for the server in short steps, so a deadline or a cancel is noticed while it works.
             while PQisBusy(handle) == 1 {
-                if stopped == nil, cancelled() || clock.now - started > timeout {
-                    stopped = cancelled() ? .cancelled : .timedOut
-                    interrupt()
+                if stopped == nil {
+                    if cancelled() {
+                        stopped = .cancelled
+                    } else if clock.now - started > timeout {
+                        stopped = .timedOut
+                    }
+                    if stopped != nil { interrupt() }
                 }
                 var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
                 _ = poll(&descriptor, 1, 50)

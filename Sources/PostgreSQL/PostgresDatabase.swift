@@ -17,8 +17,9 @@ public final class PostgresDatabase: SQLDatabase {
     private let cancelHandle: OpaquePointer?
     public let address: PostgresAddress
     public let isReadOnly: Bool
-    /// Exact table and column names by their lowercase form, for names that need quotes.
-    lazy var namesByLowercase: [String: String] = (try? exactNames()) ?? [:]
+    /// The schema's table and column names, read once: for the screen (a user's own `pg_…` name
+    /// is no system table) and for quoting names written without their capitals.
+    lazy var schemaNames: SchemaNames = (try? readSchemaNames()) ?? SchemaNames(names: [])
 
     public var dialect: SQLDialect { .postgresql }
 

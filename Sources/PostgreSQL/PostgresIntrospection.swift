@@ -98,27 +98,38 @@ extension PostgresDatabase {
         return "CREATE TABLE \(quoteIdentifier(name)) (\n" + lines.joined(separator: ",\n") + "\n)"
     }
 
-    /// Every table and column name of the schema that an unquoted word would not reach
-    /// (`playerID`, which PostgreSQL reads as `playerid`), by its lowercase form; a lowercase
-    /// form two names share is left out, as a word cannot say which.
-    func exactNames() throws -> [String: String] {
-        let names = try query("""
+    /// Every table and column name of the connection's schema.
+    func readSchemaNames() throws -> SchemaNames {
+        SchemaNames(names: try query("""
             SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
             UNION
             SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped
-            """).compactMap { $0[0].text }
+            """).compactMap { $0[0].text })
+    }
+}
+
+/// The table and column names of a schema, as the screen and the quoting of names need them.
+struct SchemaNames {
+    /// Every name, lowercased.
+    let lowercased: Set<String>
+    /// The names an unquoted word would not reach (`playerID`, which PostgreSQL reads as
+    /// `playerid`), by their lowercase form; a lowercase form two names share is left out, as a
+    /// word cannot say which, and so is one that exists as such.
+    let needingQuotes: [String: String]
+
+    init(names: [String]) {
+        lowercased = Set(names.map { $0.lowercased() })
         var byLowercase: [String: String] = [:]
         var shared: Set<String> = []
         for name in names where name != name.lowercased() {
             let lower = name.lowercased()
-            if byLowercase[lower] != nil, byLowercase[lower] != name { shared.insert(lower) }
+            if let other = byLowercase[lower], other != name { shared.insert(lower) }
             byLowercase[lower] = name
         }
         for lower in shared { byLowercase[lower] = nil }
-        // A lowercase name that exists as such is reached by the word already.
         for name in names where name == name.lowercased() { byLowercase[name] = nil }
-        return byLowercase
+        needingQuotes = byLowercase
     }
 }

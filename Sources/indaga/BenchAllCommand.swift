@@ -44,7 +44,7 @@ struct AllBench: ParsableCommand {
     func run() throws {
         BenchCommand.warnIfDebug()
         let workspace = workspaceOptions.resolve()
-        var options = BenchSuite.Options(home: workspace.home, database: workspace.database.path, catalog: workspace.catalogName)
+        var options = BenchSuite.Options(home: workspace.home, database: workspace.serverAddress ?? workspace.database.path, catalog: workspace.catalogName)
         options.databaseArguments = [workspaceOptions.database.map { ["--db", $0] }, workspaceOptions.catalog.map { ["--catalog", $0] }]
             .compactMap { $0 }.flatMap { $0 }
         options.seconds = max(0.01, seconds)

@@ -226,11 +226,12 @@ struct EvalCommand: ParsableCommand {
         if let stopped { throw CommandFailure(message: "a avaliação parou antes do fim: \(stopped)") }
     }
 
-    /// Where a set's questions are asked, and, with `--server`, the SQLite file its gold queries
-    /// run on: the server's database of the file's catalog name, read with that same catalog.
-    func workspaces(for set: EvalFile) throws -> (Workspace, Connection?) {
+    /// Where a set's questions are asked, and, with `--server` (or a run on a server being
+    /// replayed), the SQLite file its gold queries run on: the server's database of the file's
+    /// catalog name, read with that same catalog.
+    func workspaces(for set: EvalFile, server: String? = nil) throws -> (Workspace, Connection?) {
         let local = workspaceOptions.resolve(database: set.database)
-        guard let server, var address = URLComponents(string: server) else { return (local, nil) }
+        guard let server = server ?? self.server, var address = URLComponents(string: server) else { return (local, nil) }
         address.path = "/" + local.catalogName
         let remote = Workspace.resolve(homeFlag: workspaceOptions.homeOption.home, databaseFlag: address.string, catalogFlag: local.catalogName)
         return (remote, try workspaceOptions.openDatabase(local) as? Connection)

@@ -2,6 +2,7 @@ import Assistant
 import Evaluation
 import Foundation
 import Render
+import Workspace
 
 extension EvalCommand {
     /// A report `indaga eval --out relatório.json` wrote, or a sentence saying why it is none.
@@ -36,7 +37,10 @@ extension EvalCommand {
             guard let filePath = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
                 throw CommandFailure(message: "o arquivo de perguntas \(set.file) do relatório não existe aqui nem em \(home.home.path)")
             }
-            if let replay = replays[filePath] {
+            // A run on a server is replayed there, its gold on the SQLite file.
+            let server = Workspace.isServerAddress(set.database) ? set.database : nil
+            let key = filePath + "\u{0}" + (server ?? "")
+            if let replay = replays[key] {
                 replay.replay(set, into: &replayed) { standardError.write($0 + "\n") }
                 continue
             }
@@ -46,17 +50,18 @@ extension EvalCommand {
             } catch {
                 throw CommandFailure(message: error.localizedDescription)
             }
-            let workspace = workspaceOptions.resolve(database: file.database)
-            guard FileManager.default.fileExists(atPath: workspace.database.path) else {
-                throw Self.missingDatabase(set.file, workspace.database.path)
+            let local = workspaceOptions.resolve(database: file.database)
+            guard FileManager.default.fileExists(atPath: local.database.path) else {
+                throw Self.missingDatabase(set.file, local.database.path)
             }
+            let (workspace, gold) = try workspaces(for: file, server: server)
             let (connection, retriever, encoder) = try workspaceOptions.openRetriever(workspace)
             var options = try pipelineOptions.pipeline()
             options.maxRows = EvalRunner.maxRows
             let assistant = Assistant(connection: connection, retriever: retriever, encoder: encoder, client: nil, prompts: prompts, options: options)
-            let runner = EvalRunner(connection: connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
+            let runner = EvalRunner(connection: gold ?? connection, tableNames: Set(retriever.catalog.schema.tables.map(\.name)))
             let replay = RuleReplay(runner: runner, assistant: assistant, questions: file.questions)
-            replays[filePath] = replay
+            replays[key] = replay
             replay.replay(set, into: &replayed) { standardError.write($0 + "\n") }
         }
         let body = format == .json ? replayed.json() : ReplayReportText.render(replayed)

@@ -51,6 +51,36 @@ struct PostgresCommandTests {
         }
     }
 
+    @Test("eval --server asks on the server's database of the same name, scores against the SQLite gold, and replays there")
+    func evalOnServer() throws {
+        let home = try EvalCommandTests.home()
+        let sets = try TemporaryFolder()
+        try EvalCommandTests.store(in: sets)
+        let loja = try ScratchDatabase(name: "loja")
+        let copy = try Indaga.run(["copy", sets.path("loja.sqlite"), "--db", loja.url])
+        #expect(copy.status == 0, "\(copy.stderr)")
+        var root = URLComponents(string: loja.url)!
+        root.path = "/"
+        let model = try EvalCommandTests.storeModel()
+        let run = try Indaga.run(["eval", sets.path("loja.yaml"), "--home", home.url.path, "--server", root.string!, "--llm-url", model.baseURL, "--model", "fake",
+                                  "--out", sets.path("relatorio.json")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sets.path("relatorio.json")))) as? [String: Any])
+        let set = try #require((report["sets"] as? [[String: Any]])?.first)
+        #expect((set["database"] as? String)?.hasPrefix("postgresql://") == true && (set["database"] as? String)?.hasSuffix("/loja") == true, "\(set)")
+        #expect(set["catalog"] as? String == "loja")
+        let total = try #require((report["totals"] as? [[String: Any]])?.first)
+        #expect((total["summary"] as? [String: Any])?["accuracy"] as? Double == 1, "\(run.stdout)")
+        // The prompt said which engine it is.
+        let prompt = model.server.requests.compactMap { $0.path == "/api/chat" ? String(data: $0.body, encoding: .utf8) : nil }.first ?? ""
+        #expect(prompt.contains("consultas PostgreSQL"))
+
+        let replay = try Indaga.run(["eval", "--replay", sets.path("relatorio.json"), "--home", home.url.path])
+        #expect(replay.status == 0, "\(replay.stderr)")
+        let spelling = replay.stdout.split(separator: "\n").first { $0.contains("fix.value-spelling") }.map(String.init) ?? ""
+        #expect(spelling.contains("1 +1 −0"), "\(replay.stdout)")
+    }
+
     @Test("a server that does not answer is said in one pt-BR line, without the password")
     func unreachable() throws {
         let ask = try Indaga.run(["schema", "--db", "postgresql://gestor:segredo-do-gestor@127.0.0.1:1/rede"])

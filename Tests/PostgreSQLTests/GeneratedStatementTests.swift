@@ -123,6 +123,9 @@ struct GeneratedStatementTests {
         let result = try db.runGenerated("SELECT anoIngresso AS ano, count(*) FROM alunos GROUP BY anoIngresso ORDER BY anoIngresso")
         #expect(result.rows.count == 5)
         #expect(result.rows.first == [.integer(2020), .integer(600)])
+        // A name of the data that starts like the system's is still the data's.
+        try scratch.writer().execute("CREATE TABLE pg_metas (pg_valor integer); INSERT INTO pg_metas VALUES (7)")
+        #expect(try scratch.reader().runGenerated("SELECT pg_valor FROM pg_metas").rows == [[.integer(7)]])
         // A date field keeps its word even where a column shares it.
         #expect(try db.runGenerated("SELECT EXTRACT(YEAR FROM DATE '2024-03-01') AS y").rows == [[.real(2024)]])
     }

@@ -16,14 +16,16 @@ public final class ScratchDatabase: Sendable {
     public let url: String
     private let adminURL: String
 
-    public init() throws {
+    /// - Parameter name: the database's name (a question file's catalog, say); a new random one by default.
+    public init(name: String? = nil) throws {
         guard let admin = TestServer.url else { throw PostgresError(message: "INDAGA_TEST_POSTGRES não está definido") }
         adminURL = admin
-        name = "indaga_teste_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+        self.name = name ?? "indaga_teste_" + String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
         let server = try PostgresDatabase(url: admin, readOnly: false)
-        try server.execute("CREATE DATABASE \(name)")
+        try server.execute("DROP DATABASE IF EXISTS \(quoteIdentifier(self.name)) WITH (FORCE)")
+        try server.execute("CREATE DATABASE \(quoteIdentifier(self.name))")
         var components = URLComponents(string: admin)!
-        components.path = "/" + name
+        components.path = "/" + self.name
         url = components.string!
     }
 
@@ -35,7 +37,7 @@ public final class ScratchDatabase: Sendable {
 
     deinit {
         if let server = try? PostgresDatabase(url: adminURL, readOnly: false) {
-            try? server.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            try? server.execute("DROP DATABASE IF EXISTS \(quoteIdentifier(name)) WITH (FORCE)")
         }
     }
 }
