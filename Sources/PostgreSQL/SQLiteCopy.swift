@@ -48,9 +48,13 @@ public struct SQLiteCopy {
         let tables = schema.tables.filter { $0.kind == .table }
         try target.execute("BEGIN")
         do {
+            // What the name is on the server decides how it goes (a view copied as a table is a table there).
+            let serverViews = Set(try target.query("""
+                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm')
+                """).compactMap { $0[0].text })
             for name in clashing.reversed() {
-                let isView = schema.table(named: name)?.kind == .view
-                try target.execute("DROP \(isView ? "VIEW" : "TABLE") IF EXISTS \(quoteIdentifier(name)) CASCADE")
+                try target.execute("DROP \(serverViews.contains(name) ? "VIEW" : "TABLE") IF EXISTS \(quoteIdentifier(name)) CASCADE")
             }
             for table in tables {
                 try target.execute(Self.createTable(table, types: types[table.name] ?? []))
@@ -92,14 +96,14 @@ public struct SQLiteCopy {
         return summary
     }
 
-    /// A view as SQLite wrote it, when PostgreSQL takes its SQL; otherwise a table of its rows,
-    /// so the questions that read it still find it.
+    /// A view as SQLite wrote it, or in PostgreSQL's words (`SQLiteHabits`), when the server takes
+    /// it; otherwise a table of its rows, so the questions that read it still find it.
     private func copyView(_ view: Schema.Table, types: [String], into summary: inout Summary) throws {
         let body = view.sql.range(of: #"\bAS\b"#, options: [.regularExpression, .caseInsensitive]).map { String(view.sql[$0.upperBound...]) }
-        if let body {
+        for text in body.map({ [$0, SQLiteHabits.translated($0)] }) ?? [] {
             try target.execute("SAVEPOINT visao")
             do {
-                try target.execute("CREATE VIEW \(quoteIdentifier(view.name)) AS \(body)")
+                try target.execute("CREATE VIEW \(quoteIdentifier(view.name)) AS \(text)")
                 try target.execute("RELEASE SAVEPOINT visao")
                 summary.views += 1
                 return

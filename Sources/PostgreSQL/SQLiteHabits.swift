@@ -61,7 +61,7 @@ enum SQLiteHabits {
                 guard tokens[call.arguments[0].lowerBound].kind == .string, call.arguments[0].count == 1,
                       let format = postgresFormat(String(tokens[call.arguments[0].lowerBound].text.dropFirst().dropLast())) else { continue }
                 return replacing(index, call.close, with: "to_char(CAST(\(arguments[1]) AS timestamp), '\(format)')")
-            case "substr", "substring" where arguments.count >= 2 && !isCast(arguments[0], to: "text"):
+            case _ where ["substr", "substring"].contains(name) && arguments.count >= 2 && !isCast(arguments[0], to: "text"):
                 return replacing(index, call.close, with: "\(token.text)(" + (["CAST(\(arguments[0]) AS text)"] + arguments.dropFirst()).joined(separator: ", ") + ")")
             case "round" where arguments.count == 2 && !isCast(arguments[0], to: "numeric"):
                 return replacing(index, call.close, with: "round(CAST(\(arguments[0]) AS numeric), \(arguments[1]))")

@@ -1,0 +1,22 @@
+@testable import PostgreSQL
+import Testing
+
+@Suite("SQLite habits rewritten once, in PostgreSQL's words")
+struct SQLiteHabitsTextTests {
+    @Test("each habit becomes its PostgreSQL form, and a rewritten query is left as it is", arguments: [
+        ("SELECT substr(data_saida, 1, 4) FROM matriculas", "SELECT substr(CAST(data_saida AS text), 1, 4) FROM matriculas"),
+        ("SELECT strftime('%Y-%m', d) FROM t", "SELECT to_char(CAST(d AS timestamp), 'YYYY-MM') FROM t"),
+        ("SELECT strftime('%W', d) FROM t", "SELECT strftime('%W', d) FROM t"),
+        ("SELECT round(avg(nota), 2) FROM t", "SELECT round(CAST(avg(nota) AS numeric), 2) FROM t"),
+        ("SELECT avg(situacao = 'evadido') FROM t", "SELECT avg(CASE WHEN situacao = 'evadido' THEN 1 ELSE 0 END) FROM t"),
+        ("SELECT sum(CASE WHEN a = 1 THEN 1 END) FROM t", "SELECT sum(CASE WHEN a = 1 THEN 1 END) FROM t"),
+        ("SELECT count(*) FROM t WHERE t.d LIKE '2023-%'", "SELECT count(*) FROM t WHERE CAST(t.d AS text) ILIKE '2023-%'"),
+        ("SELECT x FROM (SELECT 1 AS x)", "SELECT x FROM (SELECT 1 AS x) AS subconsulta3"),
+        ("SELECT 'substr(x, 1)' FROM t", "SELECT 'substr(x, 1)' FROM t"),
+    ])
+    func rewrites(sql: String, expected: String) {
+        let once = SQLiteHabits.translated(sql)
+        #expect(once == expected)
+        #expect(SQLiteHabits.translated(once) == once)
+    }
+}
