@@ -86,6 +86,43 @@ public enum QueryCaps {
     public static let answerBytes = 32 << 20
 }
 
+/// A result's rows as they come from the engine: kept up to the row cap and the byte cap, and
+/// counted past them (a row past the caps is only counted, never read).
+public struct CappedRows {
+    public private(set) var rows: [[DatabaseValue]] = []
+    public private(set) var total = 0
+    public private(set) var cutCells = 0
+    public private(set) var bytesCapped = false
+    private var kept = 0
+    let maxRows: Int
+
+    public init(maxRows: Int) {
+        self.maxRows = maxRows
+    }
+
+    /// Counts one more row; true when its values are still wanted.
+    public mutating func countRow() -> Bool {
+        total += 1
+        return rows.count < maxRows && !bytesCapped
+    }
+
+    /// Keeps a row's values (`cut` of them shortened to the cell cap), unless they pass the byte cap.
+    public mutating func keep(_ values: [DatabaseValue], cut: Int) {
+        let size = values.reduce(0) { $0 + $1.storedBytes }
+        if kept + size > QueryCaps.answerBytes {
+            bytesCapped = true
+            return
+        }
+        kept += size
+        cutCells += cut
+        rows.append(values)
+    }
+
+    public func result(columns: [String], duration: Duration) -> QueryResult {
+        QueryResult(columns: columns, rows: rows, totalRows: total, duration: duration, cutCells: cutCells, bytesCapped: bytesCapped)
+    }
+}
+
 /// Why a generated query was not run or did not finish, in pt-BR, with SQLite's own message kept.
 public struct QueryRefusal: Error, Sendable, Equatable, LocalizedError {
     public enum Kind: Sendable, Equatable {
@@ -141,25 +178,12 @@ extension Connection {
             return Unmanaged<ProgressBudget>.fromOpaque(context).takeUnretainedValue().exhausted ? 1 : 0
         }, budgetContext.toOpaque())
 
-        var rows: [[DatabaseValue]] = []
-        var total = 0
-        var kept = 0
-        var cutCells = 0
-        var bytesCapped = false
+        var rows = CappedRows(maxRows: maxRows)
         do {
-            // Past the caps rows are only counted, never read.
             while try statement.advance() {
-                total += 1
-                guard rows.count < maxRows, !bytesCapped else { continue }
+                guard rows.countRow() else { continue }
                 let (values, cut) = statement.currentValues(cellLimit: QueryCaps.cellBytes)
-                let size = values.reduce(0) { $0 + $1.storedBytes }
-                if kept + size > QueryCaps.answerBytes {
-                    bytesCapped = true
-                    continue
-                }
-                kept += size
-                cutCells += cut
-                rows.append(values)
+                rows.keep(values, cut: cut)
             }
         } catch let error as DatabaseError where error.kind == .interrupted {
             throw budget.wasCancelled
@@ -168,8 +192,7 @@ extension Connection {
         } catch let error as DatabaseError {
             throw QueryRefusal(kind: .failed, message: "a consulta falhou ao rodar: \(error.message)", sqliteMessage: error.message)
         }
-        return QueryResult(columns: statement.columnNames, rows: rows, totalRows: total, duration: clock.now - started,
-                           cutCells: cutCells, bytesCapped: bytesCapped)
+        return rows.result(columns: statement.columnNames, duration: clock.now - started)
     }
 }
 

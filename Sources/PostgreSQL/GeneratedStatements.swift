@@ -119,12 +119,8 @@ extension PostgresDatabase {
             throw QueryRefusal(kind: .failed, message: "a consulta falhou ao rodar: \(String(cString: PQerrorMessage(handle)))", sqliteMessage: nil)
         }
         PQsetSingleRowMode(handle)
-        var rows: [[DatabaseValue]] = []
+        var rows = CappedRows(maxRows: maxRows)
         var columns: [String] = []
-        var total = 0
-        var kept = 0
-        var cutCells = 0
-        var bytesCapped = false
         var stopped: QueryRefusal.Kind?
         var failure: PostgresError?
         while true {
@@ -147,22 +143,14 @@ extension PostgresDatabase {
             switch PQresultStatus(result) {
             case PGRES_SINGLE_TUPLE:
                 if columns.isEmpty { columns = Self.columnNames(of: result) }
-                total += 1
-                guard rows.count < maxRows, !bytesCapped else { continue }
+                guard rows.countRow() else { continue }
                 var cut = 0
                 let values = (0..<PQnfields(result)).map { column -> DatabaseValue in
                     let (value, wasCut) = Self.value(result, row: 0, column: column, cellLimit: QueryCaps.cellBytes)
                     if wasCut { cut += 1 }
                     return value
                 }
-                let size = values.reduce(0) { $0 + $1.storedBytes }
-                if kept + size > QueryCaps.answerBytes {
-                    bytesCapped = true
-                    continue
-                }
-                kept += size
-                cutCells += cut
-                rows.append(values)
+                rows.keep(values, cut: cut)
             case PGRES_TUPLES_OK:
                 if columns.isEmpty { columns = Self.columnNames(of: result) }
             default:
@@ -178,7 +166,7 @@ extension PostgresDatabase {
             }
             throw refusal(for: failure, sql: text, running: true)
         }
-        return QueryResult(columns: columns, rows: rows, totalRows: total, duration: clock.now - started, cutCells: cutCells, bytesCapped: bytesCapped)
+        return rows.result(columns: columns, duration: clock.now - started)
     }
 
     /// The server's error as the pipeline reads refusals: `.notAllowed` for a write or a missing

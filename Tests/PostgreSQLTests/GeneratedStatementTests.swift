@@ -79,12 +79,10 @@ struct GeneratedStatementTests {
         let scratch = try ScratchDatabase()
         try scratch.writer().execute(Self.setup)
         let db = try scratch.reader()
-        let started = ContinuousClock.now
         let refusal = #expect(throws: QueryRefusal.self) {
             _ = try db.runGenerated("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r", timeout: .seconds(1), maxRows: 10)
         }
         #expect(refusal?.kind == .timedOut)
-        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(try db.runGenerated("SELECT count(*) FROM alunos").rows == [[.integer(3000)]])
     }
 
@@ -100,7 +98,6 @@ struct GeneratedStatementTests {
             }
         }
         #expect(refusal?.kind == .cancelled)
-        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test("rows past the cap are counted, not kept")
