@@ -45,13 +45,19 @@ public enum SQLDialect: String, Sendable, Codable, CaseIterable {
         }
     }
 
-    /// `expression` read as text where the engine would not compare it with text by itself
-    /// (a PostgreSQL `date` or `integer`); as it is on SQLite, whose values carry their own type.
+    /// `expression` read as text where the engine would not treat it as text by itself (a
+    /// PostgreSQL `date`, `timestamp` or `integer`); as it is on SQLite, whose values carry their own type.
     public func asText(_ expression: String, declaredType: String) -> String {
         switch self {
         case .sqlite: return expression
-        case .postgresql: return Self.postgresClass(of: declaredType) == .text && declaredType.lowercased() != "date" ? expression : "(\(expression))::text"
+        case .postgresql: return Self.isPostgresText(declaredType) ? expression : "(\(expression))::text"
         }
+    }
+
+    /// A PostgreSQL character type, which text functions (`trim`, `LIKE`) take as it is.
+    static func isPostgresText(_ declaredType: String) -> Bool {
+        let type = declaredType.lowercased()
+        return type.hasPrefix("character") || type.hasPrefix("varchar") || type.hasPrefix("char") || ["text", "citext", "name"].contains(type)
     }
 
     /// At most `rows` rows of `table` (already quoted), as a subquery to read FROM, spread over a

@@ -124,3 +124,23 @@ struct SameAnswerTests {
         try Self.sameAnswer(sql, sqlite: Connection(path: path, mode: .readOnly), server: scratch.reader())
     }
 }
+
+extension SameAnswerTests {
+    @Test("refresh's profile of the copy reads each column's role as the original's, on both schemas")
+    func profiles() throws {
+        for (path, scratch) in [try Self.escola.get(), try Self.league.get()] {
+            let sqlite = try Connection(path: path, mode: .readOnly)
+            let server = try scratch.reader()
+            let original = try SchemaProfiler(connection: sqlite, schema: sqlite.introspect()).profile()
+            let copied = try SchemaProfiler(connection: server, schema: server.introspect()).profile()
+            for table in original {
+                let twin = try #require(copied.first { $0.name == table.name })
+                for column in table.columns {
+                    let other = twin.columns.first { $0.name == column.name }
+                    #expect(other?.role == column.role, "\(table.name).\(column.name)")
+                    #expect(other?.values.keys.sorted() == column.values.keys.sorted(), "\(table.name).\(column.name)")
+                }
+            }
+        }
+    }
+}
