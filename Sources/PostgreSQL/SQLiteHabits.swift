@@ -59,8 +59,19 @@ enum SQLiteHabits {
             switch name {
             case "strftime" where arguments.count == 2:
                 guard tokens[call.arguments[0].lowerBound].kind == .string, call.arguments[0].count == 1,
-                      let format = postgresFormat(String(tokens[call.arguments[0].lowerBound].text.dropFirst().dropLast())) else { continue }
-                return replacing(index, call.close, with: "to_char(CAST(\(arguments[1]) AS timestamp), '\(format)')")
+                      let pieces = isoPieces(String(tokens[call.arguments[0].lowerBound].text.dropFirst().dropLast()), of: "CAST(\(arguments[1]) AS text)")
+                else { continue }
+                return replacing(index, call.close, with: pieces)
+            case "extract" where call.arguments.count == 1:
+                // `EXTRACT(YEAR FROM mes)` on a month kept as text ('2023-05') fails on the server; read from the ISO text, it
+                // is the same number for a date, a date-time and such text alike.
+                let inner = call.arguments[0]
+                guard inner.count >= 3, tokens[inner.lowerBound + 1].isKeyword("FROM"),
+                      let span = isoSpans[tokens[inner.lowerBound].text.uppercased()],
+                      columnReference(endingAt: inner.upperBound - 1, in: tokens) == inner.lowerBound + 2
+                else { continue }
+                let column = text(inner.lowerBound + 2..<inner.upperBound)
+                return replacing(index, call.close, with: "CAST(substr(CAST(\(column) AS text), \(span.start), \(span.length)) AS integer)")
             case _ where ["substr", "substring"].contains(name) && arguments.count >= 2 && !isCast(arguments[0], to: "text"):
                 return replacing(index, call.close, with: "\(token.text)(" + (["CAST(\(arguments[0]) AS text)"] + arguments.dropFirst()).joined(separator: ", ") + ")")
             case "round" where arguments.count == 2 && !isCast(arguments[0], to: "numeric"):
@@ -224,22 +235,52 @@ enum SQLiteHabits {
         return String(characters[..<tokens[last].end]) + ", " + reference + String(characters[tokens[last].end...])
     }
 
-    /// A strftime format in to_char's words, when every `%` field has one.
-    static func postgresFormat(_ format: String) -> String? {
-        let fields: [Character: String] = ["Y": "YYYY", "m": "MM", "d": "DD", "H": "HH24", "M": "MI", "S": "SS", "j": "DDD"]
-        var result = ""
+    /// Where each field sits in ISO text (`2024-03-15 08:30:00`), from 1 as substr counts.
+    static let isoSpans: [String: (start: Int, length: Int)] = [
+        "YEAR": (1, 4), "MONTH": (6, 2), "DAY": (9, 2), "HOUR": (12, 2), "MINUTE": (15, 2), "SECOND": (18, 2),
+    ]
+
+    /// A strftime format read from the ISO text `text`: `'%Y-%m'` → `substr(text, 1, 7)`,
+    /// `'%m/%Y'` → `substr(text, 6, 2) || '/' || substr(text, 1, 4)`. As SQLite reads it, the
+    /// same for a date, a date-time, and a date or a month kept as text. Nil for other fields.
+    static func isoPieces(_ format: String, of text: String) -> String? {
+        enum Part {
+            case span(start: Int, end: Int)
+            case literal(Character)
+        }
+        let fields: [Character: String] = ["Y": "YEAR", "m": "MONTH", "d": "DAY", "H": "HOUR", "M": "MINUTE", "S": "SECOND"]
+        var parts: [Part] = []
         var characters = format.makeIterator()
         while let character = characters.next() {
             if character == "%" {
-                guard let field = characters.next(), let written = fields[field] else { return nil }
-                result += written
+                guard let field = characters.next(), let name = fields[field], let span = isoSpans[name] else { return nil }
+                let part = Part.span(start: span.start, end: span.start + span.length - 1)
+                // `%Y-%m`: a field that follows the one before it in the ISO text, joined by the ISO separator, extends it.
+                if parts.count >= 2, case .literal(let separator) = parts[parts.count - 1], case .span(let start, let end) = parts[parts.count - 2],
+                   end + 2 == span.start, separator == isoSeparator(before: span.start) {
+                    parts.removeLast(2)
+                    parts.append(.span(start: start, end: span.start + span.length - 1))
+                } else {
+                    parts.append(part)
+                }
             } else if "-/: .".contains(character) {
-                result.append(character)
+                parts.append(.literal(character))
             } else {
-                // A letter would be read by to_char as a field of its own.
                 return nil
             }
         }
-        return result
+        let written = parts.map { part -> String in
+            switch part {
+            case .span(let start, let end): return "substr(\(text), \(start), \(end - start + 1))"
+            case .literal(let character): return "'\(character)'"
+            }
+        }
+        guard !written.isEmpty else { return nil }
+        return written.count == 1 ? written[0] : "(" + written.joined(separator: " || ") + ")"
+    }
+
+    /// The character before position `start` in ISO text: `-` inside the date, ` ` before the hour, `:` inside the time.
+    static func isoSeparator(before start: Int) -> Character {
+        start <= 9 ? "-" : start == 12 ? " " : ":"
     }
 }

@@ -5,8 +5,11 @@ import Testing
 struct SQLiteHabitsTextTests {
     @Test("each habit becomes its PostgreSQL form, and a rewritten query is left as it is", arguments: [
         ("SELECT substr(data_saida, 1, 4) FROM matriculas", "SELECT substr(CAST(data_saida AS text), 1, 4) FROM matriculas"),
-        ("SELECT strftime('%Y-%m', d) FROM t", "SELECT to_char(CAST(d AS timestamp), 'YYYY-MM') FROM t"),
+        ("SELECT strftime('%Y-%m', d) FROM t", "SELECT substr(CAST(d AS text), 1, 7) FROM t"),
+        ("SELECT strftime('%m/%Y', d) FROM t", "SELECT (substr(CAST(d AS text), 6, 2) || '/' || substr(CAST(d AS text), 1, 4)) FROM t"),
         ("SELECT strftime('%W', d) FROM t", "SELECT strftime('%W', d) FROM t"),
+        ("SELECT count(*) FROM f WHERE EXTRACT(YEAR FROM f.mes) = 2023", "SELECT count(*) FROM f WHERE CAST(substr(CAST(f.mes AS text), 1, 4) AS integer) = 2023"),
+        ("SELECT EXTRACT(DAY FROM (b - a)) FROM t", "SELECT EXTRACT(DAY FROM (b - a)) FROM t"),
         ("SELECT round(avg(nota), 2) FROM t", "SELECT round(CAST(avg(nota) AS numeric), 2) FROM t"),
         ("SELECT avg(situacao = 'evadido') FROM t", "SELECT avg(CASE WHEN situacao = 'evadido' THEN 1 ELSE 0 END) FROM t"),
         ("SELECT sum(CASE WHEN a = 1 THEN 1 END) FROM t", "SELECT sum(CASE WHEN a = 1 THEN 1 END) FROM t"),

@@ -126,6 +126,17 @@ struct SameAnswerTests {
 }
 
 extension SameAnswerTests {
+    @Test("EXTRACT, PostgreSQL's own, reads a month kept as text as it reads a date")
+    func extractFromText() throws {
+        let (path, scratch) = try Self.escola.get()
+        let sqlite = try Connection(path: path, mode: .readOnly)
+        let expected = try sqlite.runGenerated("SELECT count(*) FROM frequencia_mensal WHERE mes LIKE '2023-%'").rows
+        let server = try scratch.reader()
+        #expect(try server.runGenerated("SELECT count(*) FROM frequencia_mensal WHERE EXTRACT(YEAR FROM mes) = 2023").rows == expected)
+        let births = try sqlite.runGenerated("SELECT count(*) FROM alunos WHERE substr(data_nascimento, 6, 2) = '09'").rows
+        #expect(try server.runGenerated("SELECT count(*) FROM alunos a WHERE EXTRACT(MONTH FROM a.data_nascimento) = 9").rows == births)
+    }
+
     @Test("refresh's profile of the copy reads each column's role as the original's, on both schemas")
     func profiles() throws {
         for (path, scratch) in [try Self.escola.get(), try Self.league.get()] {
