@@ -55,7 +55,7 @@ public enum SQLDialect: String, Sendable, Codable, CaseIterable {
     }
 
     /// A PostgreSQL character type, which text functions (`trim`, `LIKE`) take as it is.
-    static func isPostgresText(_ declaredType: String) -> Bool {
+    public static func isPostgresText(_ declaredType: String) -> Bool {
         let type = declaredType.lowercased()
         return type.hasPrefix("character") || type.hasPrefix("varchar") || type.hasPrefix("char") || ["text", "citext", "name"].contains(type)
     }

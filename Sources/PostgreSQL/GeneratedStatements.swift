@@ -47,9 +47,12 @@ extension PostgresDatabase {
 
     /// Words PostgreSQL reads in lowercase that name a table or column written with capitals
     /// (`playerID` → `"playerID"`), so a query written as for SQLite, where case does not
-    /// matter, reads the same names here. Keywords and words of date functions stay as written.
+    /// matter, reads the same names here. Columns are those of the tables the query reads: `UF`
+    /// is `"UF"` in a table that has it, though another table has a `uf`. Keywords and words of
+    /// date functions stay as written.
     func quotingNames(_ sql: String) -> String {
-        let namesByLowercase = schemaNames.needingQuotes
+        let tables = SQLLexer.tableNames(SQLLexer.tokens(sql)).map(\.name)
+        let namesByLowercase = SchemaNames.needingQuotes(Array(schemaNames.columns.keys) + schemaNames.columns(of: tables).map(\.name))
         guard !namesByLowercase.isEmpty else { return sql }
         var characters = Array(sql)
         var replacements: [(start: Int, length: Int, text: String)] = []
@@ -85,7 +88,12 @@ extension PostgresDatabase {
         if let refusal = screen(sql) {
             throw QueryRefusal(kind: .notAllowed, message: refusal, sqliteMessage: nil)
         }
-        var text = quotingNames(SQLiteHabits.translated(sql))
+        // Columns that hold text in the tables the query reads: only there does EXTRACT need the ISO text.
+        let tables = SQLLexer.tableNames(SQLLexer.tokens(sql)).map(\.name)
+        let read = schemaNames.columns(of: tables)
+        let timed = Set(read.filter { SQLDialect.postgresClass(of: $0.type) == .text && !SQLDialect.isPostgresText($0.type) }.map { $0.name.lowercased() })
+        let texts = Set(read.filter { SQLDialect.isPostgresText($0.type) }.map { $0.name.lowercased() }).subtracting(timed)
+        var text = quotingNames(SQLiteHabits.translated(sql, textColumns: texts))
         // Each round adds one column; a query shows only so many.
         for _ in 0..<8 {
             try execute("BEGIN TRANSACTION READ ONLY")

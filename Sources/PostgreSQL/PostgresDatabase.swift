@@ -19,7 +19,7 @@ public final class PostgresDatabase: SQLDatabase {
     public let isReadOnly: Bool
     /// The schema's table and column names, read once: for the screen (a user's own `pg_…` name
     /// is no system table) and for quoting names written without their capitals.
-    lazy var schemaNames: SchemaNames = (try? readSchemaNames()) ?? SchemaNames(names: [])
+    lazy var schemaNames: SchemaNames = (try? readSchemaNames()) ?? SchemaNames(columns: [:])
 
     public var dialect: SQLDialect { .postgresql }
 

@@ -98,29 +98,47 @@ extension PostgresDatabase {
         return "CREATE TABLE \(quoteIdentifier(name)) (\n" + lines.joined(separator: ",\n") + "\n)"
     }
 
-    /// Every table and column name of the connection's schema.
+    /// Every table and column of the connection's schema, with the columns' types.
     func readSchemaNames() throws -> SchemaNames {
-        SchemaNames(names: try query("""
-            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        let rows = try query("""
+            SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-            UNION
-            SELECT a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped
-            """).compactMap { $0[0].text })
+            """)
+        var columns: [String: [(name: String, type: String)]] = [:]
+        for row in rows {
+            guard let table = row[0].text else { continue }
+            columns[table, default: []] += row[1].text.map { [($0, row[2].text ?? "")] } ?? []
+        }
+        return SchemaNames(columns: columns)
     }
 }
 
-/// The table and column names of a schema, as the screen and the quoting of names need them.
+/// The tables and columns of a schema, as the screen, the quoting of names and the reading of
+/// SQLite's habits need them.
 struct SchemaNames {
+    /// Each table's columns and their declared types, by the table's name.
+    let columns: [String: [(name: String, type: String)]]
     /// Every name, lowercased.
     let lowercased: Set<String>
-    /// The names an unquoted word would not reach (`playerID`, which PostgreSQL reads as
-    /// `playerid`), by their lowercase form; a lowercase form two names share is left out, as a
-    /// word cannot say which, and so is one that exists as such.
-    let needingQuotes: [String: String]
 
-    init(names: [String]) {
-        lowercased = Set(names.map { $0.lowercased() })
+    init(columns: [String: [(name: String, type: String)]]) {
+        self.columns = columns
+        lowercased = Set(columns.keys.map { $0.lowercased() } + columns.values.flatMap { $0.map { $0.name.lowercased() } })
+    }
+
+    /// The columns of the tables a query reads (all of them, when it names none it knows).
+    func columns(of tables: [String]) -> [(name: String, type: String)] {
+        let wanted = Set(tables.map { $0.lowercased() })
+        let read = columns.filter { wanted.contains($0.key.lowercased()) }
+        return (read.isEmpty ? columns : read).values.flatMap { $0 }
+    }
+
+    /// The names among `names` an unquoted word would not reach (`playerID`, which PostgreSQL
+    /// reads as `playerid`), by their lowercase form; a lowercase form two of them share is left
+    /// out, as a word cannot say which, and so is one that exists as such.
+    static func needingQuotes(_ names: [String]) -> [String: String] {
         var byLowercase: [String: String] = [:]
         var shared: Set<String> = []
         for name in names where name != name.lowercased() {
@@ -130,6 +148,6 @@ struct SchemaNames {
         }
         for lower in shared { byLowercase[lower] = nil }
         for name in names where name == name.lowercased() { byLowercase[name] = nil }
-        needingQuotes = byLowercase
+        return byLowercase
     }
 }

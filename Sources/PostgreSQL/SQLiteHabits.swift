@@ -15,11 +15,13 @@ import Foundation
 /// Lexical, so strings and quoted names are never touched; a form it does not know is left
 /// for the server to refuse, and the correction loop to mend.
 enum SQLiteHabits {
-    static func translated(_ sql: String) -> String {
+    /// - Parameter textColumns: the lowercase names of the columns that hold text in the tables
+    ///   the query reads, where `EXTRACT` reads a date kept as text; elsewhere it is left to the server.
+    static func translated(_ sql: String, textColumns: Set<String> = []) -> String {
         var text = sql
         // One rewrite at a time, on fresh tokens: calls nest (`round(avg(x = 1), 2)`).
         for _ in 0..<64 {
-            guard let next = firstRewrite(in: text) else { break }
+            guard let next = firstRewrite(in: text, textColumns: textColumns) else { break }
             text = next
         }
         return text
@@ -30,7 +32,7 @@ enum SQLiteHabits {
     private static let comparingWords = ["LIKE", "ILIKE", "IN", "IS", "BETWEEN", "AND", "OR", "NOT", "GLOB", "EXISTS"]
 
     /// The text with the first habit found rewritten; nil when there is none left.
-    static func firstRewrite(in sql: String) -> String? {
+    static func firstRewrite(in sql: String, textColumns: Set<String>) -> String? {
         let tokens = SQLLexer.tokens(sql).filter { $0.kind != .comment }
         let characters = Array(sql)
         func text(_ range: Range<Int>) -> String {
@@ -63,14 +65,16 @@ enum SQLiteHabits {
                 else { continue }
                 return replacing(index, call.close, with: pieces)
             case "extract" where call.arguments.count == 1:
-                // `EXTRACT(YEAR FROM mes)` on a month kept as text ('2023-05') fails on the server; read from the ISO text, it
-                // is the same number for a date, a date-time and such text alike.
+                // `EXTRACT(YEAR FROM mes)` on a month kept as text ('2023-05') fails on the server: read from the ISO
+                // text instead. A date, a date-time or a number is left to the server, which reads or refuses it.
                 let inner = call.arguments[0]
                 guard inner.count >= 3, tokens[inner.lowerBound + 1].isKeyword("FROM"),
                       let span = isoSpans[tokens[inner.lowerBound].text.uppercased()],
                       columnReference(endingAt: inner.upperBound - 1, in: tokens) == inner.lowerBound + 2
                 else { continue }
                 let column = text(inner.lowerBound + 2..<inner.upperBound)
+                let bare = SQLLexer.unquoted(String(column.split(separator: ".").last ?? "")).lowercased()
+                guard textColumns.contains(bare) else { continue }
                 return replacing(index, call.close, with: "CAST(substr(CAST(\(column) AS text), \(span.start), \(span.length)) AS integer)")
             case _ where ["substr", "substring"].contains(name) && arguments.count >= 2 && !isCast(arguments[0], to: "text"):
                 return replacing(index, call.close, with: "\(token.text)(" + (["CAST(\(arguments[0]) AS text)"] + arguments.dropFirst()).joined(separator: ", ") + ")")

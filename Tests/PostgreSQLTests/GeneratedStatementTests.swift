@@ -120,6 +120,14 @@ struct GeneratedStatementTests {
         let result = try db.runGenerated("SELECT anoIngresso AS ano, count(*) FROM alunos GROUP BY anoIngresso ORDER BY anoIngresso")
         #expect(result.rows.count == 5)
         #expect(result.rows.first == [.integer(2020), .integer(600)])
+        // `UF` in one table and `uf` in another: the word reads the column of the table the query reads.
+        try scratch.writer().execute("""
+            CREATE TABLE pescadores ("UF" text); INSERT INTO pescadores VALUES ('PA'), ('PA'), ('AM');
+            CREATE TABLE animais (uf text); INSERT INTO animais VALUES ('SP');
+            """)
+        let fresh = try scratch.reader()
+        #expect(try fresh.runGenerated("SELECT UF, count(*) FROM pescadores WHERE UF = 'PA' GROUP BY UF").rows == [[.text("PA"), .integer(2)]])
+        #expect(try fresh.runGenerated("SELECT uf FROM animais").rows == [[.text("SP")]])
         // A name of the data that starts like the system's is still the data's.
         try scratch.writer().execute("CREATE TABLE pg_metas (pg_valor integer); INSERT INTO pg_metas VALUES (7)")
         #expect(try scratch.reader().runGenerated("SELECT pg_valor FROM pg_metas").rows == [[.integer(7)]])
