@@ -50,9 +50,10 @@ extension PostgresDatabase {
     /// matter, reads the same names here. Columns are those of the tables the query reads: `UF`
     /// is `"UF"` in a table that has it, though another table has a `uf`. Keywords and words of
     /// date functions stay as written.
-    func quotingNames(_ sql: String) -> String {
-        let tables = SQLLexer.tableNames(SQLLexer.tokens(sql)).map(\.name)
-        let namesByLowercase = SchemaNames.needingQuotes(Array(schemaNames.columns.keys) + schemaNames.columns(of: tables).map(\.name))
+    ///
+    /// - Parameter read: the columns of the tables the query reads (`SchemaNames.columns(of:)`).
+    func quotingNames(_ sql: String, read: [(name: String, type: String)]) -> String {
+        let namesByLowercase = SchemaNames.needingQuotes(Array(schemaNames.columns.keys) + read.map(\.name))
         guard !namesByLowercase.isEmpty else { return sql }
         var characters = Array(sql)
         var replacements: [(start: Int, length: Int, text: String)] = []
@@ -93,7 +94,7 @@ extension PostgresDatabase {
         let read = schemaNames.columns(of: tables)
         let timed = Set(read.filter { SQLDialect.postgresClass(of: $0.type) == .text && !SQLDialect.isPostgresText($0.type) }.map { $0.name.lowercased() })
         let texts = Set(read.filter { SQLDialect.isPostgresText($0.type) }.map { $0.name.lowercased() }).subtracting(timed)
-        var text = quotingNames(SQLiteHabits.translated(sql, textColumns: texts))
+        var text = quotingNames(SQLiteHabits.translated(sql, textColumns: texts), read: read)
         // Each round adds one column; a query shows only so many.
         for _ in 0..<8 {
             try execute("BEGIN TRANSACTION READ ONLY")

@@ -14,11 +14,6 @@ public struct PostgresAddress: Sendable, Equatable {
     /// What libpq connects with: the address without `schema`, with indaga's name and a connect timeout.
     let connectionString: String
 
-    public static func isAddress(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        return lower.hasPrefix("postgresql:") || lower.hasPrefix("postgres:")
-    }
-
     public init(_ text: String) {
         written = text
         var components = URLComponents(string: text)
